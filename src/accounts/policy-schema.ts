@@ -1,0 +1,80 @@
+// Every admin policy key: its type (zod), default and meaning. Later features add their keys here.
+import { z } from 'zod';
+
+export const PASSWORD_STRENGTH_LEVELS = ['none', 'medium', 'strong', 'very_strong'] as const;
+export type PasswordStrengthLevel = (typeof PASSWORD_STRENGTH_LEVELS)[number];
+
+interface PolicyDefinition<T extends z.ZodType> {
+  schema: T;
+  default: z.infer<T>;
+  /** One line for `policy get` and docs: what it does and why the default is what it is. */
+  description: string;
+}
+
+function define<T extends z.ZodType>(definition: PolicyDefinition<T>): PolicyDefinition<T> {
+  return definition;
+}
+
+const count = z.number().int().min(0).max(1_000_000_000);
+
+export const POLICIES = {
+  'password.strength': define({
+    schema: z.enum(PASSWORD_STRENGTH_LEVELS),
+    default: 'medium',
+    description:
+      'Minimum password strength: none (1 char), medium (8 chars, 2 classes), strong (8, 3), very_strong (14, 3); above none, common passwords and ones containing the account name are refused.',
+  }),
+  'password.hints_enabled': define({
+    schema: z.boolean(),
+    default: false,
+    description:
+      'Let users set a password hint shown after a failed web sign-in. Off by default: NIST SP 800-63B advises against hints readable before sign-in.',
+  }),
+  'security_code.enabled': define({
+    schema: z.boolean(),
+    default: false,
+    description: 'Require a personal security code to change the password or the auto-forwarding list.',
+  }),
+  'auth.max_failures': define({
+    schema: z.number().int().min(1).max(1000),
+    default: 5,
+    description: 'Failed sign-ins per account and client address in 15 minutes before that pair is throttled.',
+  }),
+  'auth.max_failures_per_network': define({
+    schema: z.number().int().min(1).max(1_000_000),
+    default: 100,
+    description: 'Failed sign-ins in 15 minutes from one network (IPv4 /24, IPv6 /56) across all accounts before it is throttled (stops password spraying).',
+  }),
+  'auth.require_app_passwords': define({
+    schema: z.boolean(),
+    default: false,
+    description: 'Mail clients (SMTP, IMAP, POP3) must sign in with app passwords, never the account password.',
+  }),
+  'limits.smtp.messages_per_hour': define({
+    schema: count,
+    default: 0,
+    description: 'Messages an account may submit per hour; crossing it disables the account (0 = no limit).',
+  }),
+  'limits.smtp.messages_per_day': define({
+    schema: count,
+    default: 0,
+    description: 'Messages an account may submit per day; crossing it disables the account (0 = no limit).',
+  }),
+  'limits.pop3.messages_per_day': define({
+    schema: count,
+    default: 0,
+    description: 'Messages an account may download by POP3 per day; crossing it disables the account (0 = no limit).',
+  }),
+  'login_records.retention_days': define({
+    schema: z.number().int().min(1).max(3650),
+    default: 180,
+    description: 'Days login records are kept before pruning.',
+  }),
+} as const;
+
+export type PolicyKey = keyof typeof POLICIES;
+export type PolicyValue<K extends PolicyKey> = z.infer<(typeof POLICIES)[K]['schema']>;
+
+export function isPolicyKey(key: string): key is PolicyKey {
+  return Object.hasOwn(POLICIES, key);
+}

@@ -1,0 +1,38 @@
+// `mailward policy get [KEY]` and `mailward policy set KEY VALUE [--domain D]`.
+import type { Command } from 'commander';
+import { parsePolicyText } from '../../accounts/index.js';
+import type { GlobalOptions } from '../context.js';
+import { withApp } from '../context.js';
+import { printJSON, printTable } from '../output.js';
+
+export function registerPolicyCommands(program: Command, globals: () => GlobalOptions): void {
+  const policy = program.command('policy').description('read and change admin policies');
+  policy
+    .command('get')
+    .argument('[key]', 'one policy key (all when omitted)')
+    .option('--domain <domain>', 'the value in force for this domain')
+    .option('--json', 'print JSON')
+    .description('show policies and where each value comes from')
+    .action((key: string | undefined, options: { domain?: string; json?: boolean }) =>
+      withApp(globals(), async (app) => {
+        const scope = options.domain !== undefined ? { domain: options.domain } : {};
+        const entries = key === undefined ? await app.policies.list(scope) : [await app.policies.entry(key, scope)];
+        if (options.json) printJSON(key === undefined ? entries : entries[0]);
+        else printTable(['KEY', 'VALUE', 'SOURCE'], entries.map((e) => [e.key, JSON.stringify(e.value), e.source]));
+      }),
+    );
+  policy
+    .command('set')
+    .argument('<key>')
+    .argument('<value>')
+    .option('--domain <domain>', 'set it for one domain only')
+    .description('change a policy (globally, or for one domain)')
+    .action((key: string, text: string, options: { domain?: string }) =>
+      withApp(globals(), async (app) => {
+        const value = parsePolicyText(key, text);
+        const scope = options.domain !== undefined ? { domain: options.domain } : {};
+        await app.policies.set(key, value, scope);
+        process.stdout.write(`policy ${key} = ${JSON.stringify(value)}${options.domain ? ` for ${options.domain}` : ''}\n`);
+      }),
+    );
+}

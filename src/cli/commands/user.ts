@@ -1,0 +1,118 @@
+// `mailward user add|list|show|passwd|disable|enable|delete`.
+import type { Command } from 'commander';
+import { generateOneTimePassword } from '../../accounts/index.js';
+import type { GlobalOptions } from '../context.js';
+import { withApp } from '../context.js';
+import { printJSON, printTable } from '../output.js';
+import { presentAccount } from '../presenters.js';
+import { readSecretFromStdin } from '../read-secret.js';
+
+export function registerUserCommands(program: Command, globals: () => GlobalOptions): void {
+  const user = program.command('user').description('manage accounts');
+
+  user
+    .command('add')
+    .argument('<address>', 'the account address, e.g. alice@example.org')
+    .option('--name <name>', 'display name')
+    .option('--admin', 'make the account an administrator')
+    .option('--password-stdin', 'read the password from standard input')
+    .description('create an account (without --password-stdin a one-time password is generated and printed once)')
+    .action((address: string, options: { name?: string; admin?: boolean; passwordStdin?: boolean }) =>
+      withApp(globals(), async (app) => {
+        const generated = options.passwordStdin ? undefined : generateOneTimePassword();
+        const password = generated ?? (await readSecretFromStdin());
+        const row = await app.accounts.addUser({
+          address,
+          password,
+          ...(options.name !== undefined ? { displayName: options.name } : {}),
+          admin: options.admin === true,
+          mustChangePassword: generated !== undefined,
+        });
+        process.stdout.write(`account ${row.address} added\n`);
+        if (generated) process.stdout.write(`one-time password (shown once; must be changed at first sign-in): ${generated}\n`);
+      }),
+    );
+
+  user
+    .command('list')
+    .option('--domain <domain>', 'only this domain')
+    .option('--json', 'print JSON')
+    .description('list accounts')
+    .action((options: { domain?: string; json?: boolean }) =>
+      withApp(globals(), async (app) => {
+        const rows = (await app.accounts.listUsers(options.domain !== undefined ? { domain: options.domain } : {})).map(presentAccount);
+        if (options.json) printJSON(rows);
+        else
+          printTable(
+            ['ADDRESS', 'STATUS', 'ADMIN', 'NAME'],
+            rows.map((a) => [a.address, a.status === 'disabled' ? `disabled (${a.disabledReason ?? ''})` : a.status, a.admin ? 'yes' : '', a.displayName]),
+          );
+      }),
+    );
+
+  user
+    .command('show')
+    .argument('<address>')
+    .option('--json', 'print JSON')
+    .description('show one account')
+    .action((address: string, options: { json?: boolean }) =>
+      withApp(globals(), async (app) => {
+        const row = await app.accounts.getUser(address);
+        const aliases = await app.accounts.aliasesOf(row);
+        const view = { ...presentAccount(row), aliases };
+        if (options.json) printJSON(view);
+        else
+          for (const [key, value] of Object.entries(view)) {
+            process.stdout.write(`${key.padEnd(20)} ${Array.isArray(value) ? value.join(', ') : String(value ?? '')}\n`);
+          }
+      }),
+    );
+
+  user
+    .command('passwd')
+    .argument('<address>')
+    .option('--password-stdin', 'read the new password from standard input')
+    .description("set an account's password (the strength policy applies)")
+    .action((address: string) =>
+      withApp(globals(), async (app) => {
+        await app.accounts.getUser(address);
+        const password = await readSecretFromStdin({ prompt: 'New password: ' });
+        const row = await app.accounts.setPassword(address, password);
+        process.stdout.write(`password of ${row.address} changed\n`);
+      }),
+    );
+
+  user
+    .command('disable')
+    .argument('<address>')
+    .requiredOption('--reason <text>', 'why (shown to admins, recorded)')
+    .description('disable an account: it can no longer sign in or send')
+    .action((address: string, options: { reason: string }) =>
+      withApp(globals(), async (app) => {
+        const row = await app.accounts.disable(address, options.reason);
+        process.stdout.write(`account ${row.address} disabled\n`);
+      }),
+    );
+
+  user
+    .command('enable')
+    .argument('<address>')
+    .description('enable a disabled account')
+    .action((address: string) =>
+      withApp(globals(), async (app) => {
+        const row = await app.accounts.enable(address);
+        process.stdout.write(`account ${row.address} enabled\n`);
+      }),
+    );
+
+  user
+    .command('delete')
+    .argument('<address>')
+    .description('delete an account and its aliases')
+    .action((address: string) =>
+      withApp(globals(), async (app) => {
+        await app.accounts.deleteUser(address);
+        process.stdout.write(`account ${address.trim().toLowerCase()} deleted\n`);
+      }),
+    );
+}

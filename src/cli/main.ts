@@ -1,0 +1,73 @@
+// The `mailward` command line: parses arguments, runs one command, maps errors to one stderr line and an exit code.
+import { Command, CommanderError } from 'commander';
+import { isMailwardError } from '../errors/index.js';
+import { registerAliasCommands } from './commands/alias.js';
+import { registerDomainCommands } from './commands/domain.js';
+import { registerPolicyCommands } from './commands/policy.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerUserCommands } from './commands/user.js';
+import type { GlobalOptions } from './context.js';
+
+/** Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+/** Passwords in argv leak into `ps` and shell history; refuse them outright. */
+function refusePasswordArgument(argv: string[]): void {
+  if (argv.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
+    throw new UsageError('passwords are not accepted on the command line (they leak into shell history and ps); use --password-stdin');
+  }
+}
+
+function buildProgram(): Command {
+  const program = new Command('mailward')
+    .description('Mailward: a mail server and webmail whose accounts are hard to steal')
+    .option('--data <dir>', 'data directory (default: $MAILWARD_DATA or ./data)')
+    .option('--config <file>', 'config file (default: $MAILWARD_CONFIG or <data>/mailward.toml)')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(`mailward: ${text.replace(/^error: /, '').trim().split('\n')[0]}\n`),
+    });
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  registerServeCommand(program, globals);
+  registerDomainCommands(program, globals);
+  registerUserCommands(program, globals);
+  registerAliasCommands(program, globals);
+  registerPolicyCommands(program, globals);
+  // Subcommands share the same behaviour on bad usage.
+  const configure = (command: Command): void => {
+    command.exitOverride().configureOutput(program.configureOutput());
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
+  return program;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    refusePasswordArgument(argv.slice(2));
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander with exit code 0.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`mailward: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (isMailwardError(error)) {
+      process.stderr.write(`mailward: ${error.message.split('\n')[0]}\n`);
+      return EXIT_FAILURE;
+    }
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`mailward: internal error: ${message}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+process.exitCode = await run(process.argv);

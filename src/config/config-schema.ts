@@ -1,0 +1,193 @@
+// The one schema of Mailward's configuration: every key, its type, its default and its security meaning.
+import { z } from 'zod';
+
+/**
+ * The expected form of each leaf key, in words, for one-line error messages ("expected an integer
+ * from 0 to 65535"). Kept beside the schema so a new key cannot be added without saying what it takes.
+ */
+export const CONFIG_EXPECTED_FORMS = z.registry<ConfigLeafMeta>();
+
+export interface ConfigLeafMeta {
+  /** The expected form in words, completing "expected …". */
+  expected: string;
+  /** The value may hold a credential: messages show it only with passwords masked. */
+  secret?: boolean;
+}
+
+/** Registers `schema` as a leaf key with its expected form and returns it. */
+function leaf<T extends z.ZodType>(schema: T, expected: string, options: { secret?: boolean } = {}): T {
+  CONFIG_EXPECTED_FORMS.add(schema, { expected, ...options });
+  return schema;
+}
+
+/**
+ * RFC 1123 host name: dot-separated labels of 1–63 letters, digits and hyphens, not starting or
+ * ending with a hyphen, at most 253 characters. No trailing dot: the name goes verbatim into the
+ * SMTP greeting and the certificate, where "mail.example.org." would be a different name.
+ */
+const HOSTNAME_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** True when `name` is a DNS host name (and not an IPv4 address, whose last label is all digits). */
+function isHostname(name: string): boolean {
+  return HOSTNAME_PATTERN.test(name) && !/(?:^|\.)\d+$/.test(name);
+}
+
+/** The log levels pino knows, quietest last. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Where message bodies live; "auto" follows the database (fs beside SQLite, postgres with PostgreSQL). */
+export const BLOB_STORES = ['auto', 'fs', 'postgres'] as const;
+
+/**
+ * Every listener and its development port. Production uses the standard ports (25, 587, 465, 143,
+ * 993, 110, 995, 80, 443) by configuration; the defaults sit above 1024 so a first run needs no root.
+ */
+export const LISTENER_DEFAULT_PORTS = {
+  /** SMTP MX: mail from other servers; STARTTLS offered, no authentication. */
+  smtp: 2525,
+  /** SMTP submission for mail clients (STARTTLS, authentication required). */
+  submission: 2587,
+  /** SMTP submission over implicit TLS. */
+  smtps: 2465,
+  /** IMAP with STARTTLS; plain-text login is refused before TLS unless configured. */
+  imap: 2143,
+  /** IMAP over implicit TLS. */
+  imaps: 2993,
+  /** POP3 with STLS; plain-text login is refused before TLS unless configured. */
+  pop3: 2110,
+  /** POP3 over implicit TLS. */
+  pop3s: 2995,
+  /** Webmail, API and admin console over plain HTTP (meant for a local reverse proxy or a redirect). */
+  http: 8080,
+  /** Webmail, API and admin console over TLS. */
+  https: 8443,
+} as const;
+
+export type ListenerName = keyof typeof LISTENER_DEFAULT_PORTS;
+
+export const LISTENER_NAMES = Object.keys(LISTENER_DEFAULT_PORTS) as ListenerName[];
+
+/** One listener; every field has its own default so a file may set just one of them. */
+function listenerSchema(defaultPort: number) {
+  return z
+    .object({
+      // Default "127.0.0.1": nothing is reachable from the network until the admin says so.
+      // "0.0.0.0" or "::" listens on every interface. Empty is refused because Node would then
+      // listen on every interface too, which must never happen by accident.
+      host: leaf(z.string().min(1).default('127.0.0.1'), 'an IP address or host name to listen on (not empty)'),
+      // Default: the development port listed in LISTENER_DEFAULT_PORTS. 0 picks a free port (tests).
+      // Ports below 1024 need root or CAP_NET_BIND_SERVICE.
+      port: leaf(z.int().min(0).max(65535).default(defaultPort), 'an integer from 0 to 65535'),
+      // Default true. A disabled listener opens no socket at all, which is the surest way to close
+      // a protocol (e.g. POP3) for everyone; per-account switches are in the accounts' policies.
+      enabled: leaf(z.boolean().default(true), 'true or false'),
+    })
+    .strict()
+    .prefault({});
+}
+
+const listenersShape = Object.fromEntries(
+  LISTENER_NAMES.map((name) => [name, listenerSchema(LISTENER_DEFAULT_PORTS[name])]),
+) as { [N in ListenerName]: ReturnType<typeof listenerSchema> };
+
+/**
+ * Mailward's configuration. Every object is strict: an unknown key is an error, because a typo
+ * such as `enabeld = false` must not silently leave a door open. Nested tables use `.prefault({})`
+ * so their defaults fill key by key when a file sets only part of a table.
+ */
+export const CONFIG_SCHEMA = z
+  .object({
+    // Default "localhost". The server's name in SMTP/IMAP/POP3 greetings, in Received headers and
+    // in the self-signed certificate. Other mail servers check it against reverse DNS, so a real
+    // deployment must set its public name (e.g. "mail.example.org").
+    hostname: leaf(z.string().refine(isHostname).default('localhost'), 'a DNS host name such as "mail.example.org"'),
+
+    database: z
+      .object({
+        // Default "": the embedded SQLite database at <data>/mailward.db, readable by whoever can
+        // read the data directory. Otherwise a postgres:// or postgresql:// URL. It usually holds a
+        // password, so it is never echoed: error messages and logs show "postgres://user:***@host".
+        url: leaf(
+          z
+            .string()
+            .refine((url) => url === '' || url.startsWith('postgres://') || url.startsWith('postgresql://'))
+            .default(''),
+          '"" (embedded SQLite) or a URL starting with postgres:// or postgresql://',
+          { secret: true },
+        ),
+        // Default 10. Connections kept open to PostgreSQL (ignored for SQLite). Capped at 100 so a
+        // typo cannot exhaust the database server's max_connections.
+        pool_size: leaf(z.int().min(1).max(100).default(10), 'an integer from 1 to 100'),
+      })
+      .strict()
+      .prefault({}),
+
+    blobs: z
+      .object({
+        // Default "auto": message bodies go to files under <data>/blobs on SQLite, and into the
+        // database with PostgreSQL (so several nodes see the same mail). "fs" with PostgreSQL is
+        // only safe if every node shares the data directory. "postgres" needs database.url.
+        store: leaf(z.enum(BLOB_STORES).default('auto'), `one of ${BLOB_STORES.join(', ')}`),
+      })
+      .strict()
+      .prefault({}),
+
+    tls: z
+      .object({
+        // Default "" for both: a self-signed certificate for `hostname` is generated into
+        // <data>/tls/. Clients will warn about it, so production sets both to a real certificate
+        // chain (PEM) and its private key. The key file should be readable only by Mailward.
+        // Both files are reloaded when they change (e.g. a certbot renewal), without a restart.
+        cert_file: leaf(z.string().default(''), 'a path to a PEM certificate chain, or "" for self-signed'),
+        key_file: leaf(z.string().default(''), 'a path to a PEM private key, or "" for self-signed'),
+      })
+      .strict()
+      .prefault({}),
+
+    // Each listener defaults to 127.0.0.1 on its development port, enabled.
+    listeners: z.object(listenersShape).strict().prefault({}),
+
+    log: z
+      .object({
+        // Default "info". "debug" and "trace" log protocol detail (commands, not secrets: passwords
+        // and tokens are redacted at every level) and grow the log quickly.
+        level: leaf(z.enum(LOG_LEVELS).default('info'), `one of ${LOG_LEVELS.join(', ')}`),
+      })
+      .strict()
+      .prefault({}),
+
+    shutdown: z
+      .object({
+        // Default 10. On SIGTERM, `serve` stops accepting connections and waits this long for
+        // in-flight work (a message being delivered, a transaction) before closing sockets. Capped
+        // at 600 so a stuck client cannot hold a restart hostage.
+        grace_seconds: leaf(z.int().min(1).max(600).default(10), 'an integer from 1 to 600'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    // A certificate without its key (or the reverse) cannot be served; falling back to a
+    // self-signed certificate would hide the mistake, so it is an error.
+    const { cert_file: cert, key_file: key } = config.tls;
+    if ((cert === '') !== (key === '')) {
+      const [missing, other] = cert === '' ? ['cert_file', 'key_file'] : ['key_file', 'cert_file'];
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls', missing],
+        message: `must be set together with tls.${other} (or leave both empty for a self-signed certificate)`,
+        params: { crossField: true },
+      });
+    }
+    if (config.blobs.store === 'postgres' && config.database.url === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['blobs', 'store'],
+        message: '"postgres" needs database.url to be a postgres:// URL (use "auto" or "fs" with the embedded SQLite database)',
+        params: { crossField: true },
+      });
+    }
+  });
+
+export type MailwardConfig = z.infer<typeof CONFIG_SCHEMA>;

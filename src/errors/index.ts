@@ -1,0 +1,2 @@
+// Public surface of the error module.
+export * from './mailward-error.js';

@@ -1,0 +1,129 @@
+// Composition root: the one place that picks implementations (SQLite or PostgreSQL, fs or database blobs) and wires them.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server as TLSServer } from 'node:tls';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { AccountService, PolicyService, createArgon2Hasher } from './accounts/index.js';
+import type { PasswordHasher } from './accounts/index.js';
+import type { ListenerName, MailwardConfig } from './config/index.js';
+import { MailwardError } from './errors/index.js';
+import { TLSManager } from './server/tls/index.js';
+import type { Store, StoreOptions } from './store/index.js';
+import { embeddedPaths, openStore } from './store/index.js';
+import { buildHTTPApp } from './web/api/http-app.js';
+
+export interface App {
+  readonly config: MailwardConfig;
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly hasher: PasswordHasher;
+  readonly policies: PolicyService;
+  readonly accounts: AccountService;
+  readonly now: () => number;
+  close(): Promise<void>;
+}
+
+export interface OpenAppOptions {
+  dataDir: string;
+  config: MailwardConfig;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Creates the data directory (0700: it holds keys, hashes and mail) and checks it is usable. */
+function prepareDataDir(dataDir: string): void {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new MailwardError('STORAGE_UNAVAILABLE', { message: `data directory ${dataDir} is not usable: ${reason}`, cause: error });
+  }
+}
+
+function storeOptions(config: MailwardConfig, dataDir: string): StoreOptions {
+  const paths = embeddedPaths(dataDir);
+  if (config.database.url === '') {
+    return { database: 'sqlite', file: paths.database, blobs: { kind: 'fs', root: paths.blobs } };
+  }
+  return {
+    database: 'postgres',
+    url: config.database.url,
+    poolSize: config.database.pool_size,
+    blobs: config.blobs.store === 'fs' ? { kind: 'fs', root: paths.blobs } : { kind: 'postgres' },
+  };
+}
+
+/** Opens storage and the core services on a data directory (for `serve` and for every CLI command). */
+export async function openApp(options: OpenAppOptions): Promise<App> {
+  const dataDir = path.resolve(options.dataDir);
+  prepareDataDir(dataDir);
+  const now = options.now ?? Date.now;
+  const store = await openStore(storeOptions(options.config, dataDir));
+  const hasher = createArgon2Hasher();
+  const policies = new PolicyService(store, now);
+  const accounts = new AccountService({ store, hasher, policies, now });
+  return {
+    config: options.config,
+    dataDir,
+    logger: options.logger,
+    store,
+    hasher,
+    policies,
+    accounts,
+    now,
+    close: () => store.close(),
+  };
+}
+
+export interface RunningServer {
+  /** Where each enabled listener is bound (port 0 in the config becomes the real port). */
+  readonly listeners: Partial<Record<ListenerName, { host: string; port: number }>>;
+  /** Stops accepting, lets in-flight requests finish, then closes the listeners. */
+  close(): Promise<void>;
+}
+
+/** Starts every listener that exists and is enabled. */
+export async function startServer(app: App): Promise<RunningServer> {
+  const { config, logger } = app;
+  const tls = await TLSManager.open({
+    dataDir: app.dataDir,
+    hostname: config.hostname,
+    ...(config.tls.cert_file ? { certFile: config.tls.cert_file, keyFile: config.tls.key_file } : {}),
+    logger,
+  });
+  const listeners: RunningServer['listeners'] = {};
+  const apps: FastifyInstance[] = [];
+  const deps = { logger, checkStorage: () => app.store.ping() };
+  try {
+    for (const name of ['http', 'https'] as const) {
+      const listener = config.listeners[name];
+      if (!listener.enabled) continue;
+      const http = name === 'https' ? buildHTTPApp(deps, { https: tls.credentials }) : buildHTTPApp(deps);
+      apps.push(http);
+      await http.listen({ host: listener.host, port: listener.port, listenTextResolver: () => '' });
+      if (name === 'https') tls.attach(http.server as unknown as TLSServer);
+      const address = http.server.address() as AddressInfo;
+      listeners[name] = { host: address.address, port: address.port };
+      logger.info({ listener: name, host: address.address, port: address.port }, 'listening');
+    }
+  } catch (error) {
+    await Promise.all(apps.map((a) => a.close()));
+    tls.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new MailwardError('CONFIG_INVALID', { message: `listen: ${(error as Error).message}`, cause: error });
+    }
+    throw error;
+  }
+  return {
+    listeners,
+    close: async () => {
+      await Promise.all(apps.map((a) => a.close()));
+      tls.close();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+// Public surface of the store: interfaces, the opener and row types. Only this folder knows SQL.
+export * from './store.js';
+export type * from './schema.js';
+export type { BlobStore, BlobRef, BlobInput } from './blobs/blob-store.js';
+export type { DomainRepository } from './repositories/domain-repository.js';
+export type { AccountRepository } from './repositories/account-repository.js';
+export type { AliasRepository } from './repositories/alias-repository.js';
+export type { PolicyRepository } from './repositories/policy-repository.js';
+export { GLOBAL_SCOPE, domainScope } from './repositories/policy-repository.js';
+export { maskDatabaseURL } from './dialects/postgres/postgres-database.js';

@@ -1,0 +1,161 @@
+// One store suite, run against SQLite and PostgreSQL.
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isMailwardError } from '../errors/index.js';
+import type { TestStore } from '../../test/support/dialects.js';
+import { DIALECTS, dialectUnavailable, openTestStore } from '../../test/support/dialects.js';
+import { GLOBAL_SCOPE, domainScope } from './index.js';
+import type { Store } from './index.js';
+
+const NOW = 1_700_000_000_000;
+
+async function collect(stream: AsyncIterable<Buffer | string>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(Buffer.from(part));
+  return Buffer.concat(parts);
+}
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isMailwardError(error) ? error.code : error).toBe(code);
+}
+
+async function addAccount(store: Store, address: string, domainId: number): Promise<number> {
+  const row = await store.accounts.create({
+    address,
+    local_part: address.split('@')[0]!,
+    domain_id: domainId,
+    display_name: 'A',
+    password_hash: '$argon2id$x',
+    status: 'active',
+    quota_bytes: 0,
+    is_admin: 0,
+    must_change_password: 0,
+    created_at: NOW,
+    updated_at: NOW,
+  });
+  return row.id;
+}
+
+for (const dialect of DIALECTS) {
+  describe.skipIf(dialectUnavailable(dialect))(`store on ${dialect}`, () => {
+    let t: TestStore;
+    let store: Store;
+    beforeEach(async () => {
+      t = await openTestStore(dialect);
+      store = t.store;
+    });
+    afterEach(async () => {
+      await t.cleanup();
+    });
+
+    it('creates, lists and removes domains; a duplicate is EXISTS', async () => {
+      const d = await store.domains.create({ name: 'example.test', now: NOW });
+      expect(d).toMatchObject({ name: 'example.test', created_at: NOW });
+      expect(typeof d.id).toBe('number');
+      await expectCode(store.domains.create({ name: 'example.test', now: NOW }), 'EXISTS');
+      await store.domains.create({ name: 'a.test', now: NOW });
+      expect((await store.domains.list()).map((x) => x.name)).toEqual(['a.test', 'example.test']);
+      await store.domains.remove('a.test');
+      await expectCode(store.domains.remove('a.test'), 'NOT_FOUND');
+    });
+
+    it('keeps a domain that still has accounts', async () => {
+      const d = await store.domains.create({ name: 'example.test', now: NOW });
+      await addAccount(store, 'alice@example.test', d.id);
+      await expectCode(store.domains.remove('example.test'), 'IN_USE');
+      expect(await store.domains.findByName('example.test')).toBeDefined();
+    });
+
+    it('stores accounts with every field and refuses duplicates', async () => {
+      const d = await store.domains.create({ name: 'example.test', now: NOW });
+      const id = await addAccount(store, 'alice@example.test', d.id);
+      const row = await store.accounts.findByAddress('alice@example.test');
+      expect(row).toMatchObject({ id, local_part: 'alice', status: 'active', quota_bytes: 0, is_admin: 0, created_at: NOW });
+      await expectCode(addAccount(store, 'alice@example.test', d.id), 'EXISTS');
+      const updated = await store.accounts.update(id, { status: 'disabled', disabled_reason: 'left', disabled_at: NOW + 1, quota_bytes: 2 ** 40 });
+      expect(updated).toMatchObject({ status: 'disabled', disabled_reason: 'left', disabled_at: NOW + 1, quota_bytes: 2 ** 40 });
+      expect(await store.accounts.count()).toBe(1);
+      expect((await store.accounts.list({ domainId: d.id })).length).toBe(1);
+      await store.accounts.delete(id);
+      expect(await store.accounts.findById(id)).toBeUndefined();
+      await expectCode(store.accounts.update(id, { display_name: 'x' }), 'NOT_FOUND');
+    });
+
+    it('refuses an account in a missing domain (foreign key)', async () => {
+      await expect(addAccount(store, 'bob@nowhere.test', 999_999)).rejects.toThrow();
+      expect(await store.accounts.count()).toBe(0);
+    });
+
+    it('deletes the aliases of a deleted account', async () => {
+      const d = await store.domains.create({ name: 'example.test', now: NOW });
+      const id = await addAccount(store, 'alice@example.test', d.id);
+      await store.aliases.create({ address: 'info@example.test', domainId: d.id, accountId: id, now: NOW });
+      await expectCode(store.aliases.create({ address: 'info@example.test', domainId: d.id, accountId: id, now: NOW }), 'EXISTS');
+      expect((await store.aliases.findByAddress('info@example.test'))?.account_id).toBe(id);
+      expect((await store.aliases.listForAccount(id)).length).toBe(1);
+      await store.accounts.delete(id);
+      expect(await store.aliases.list()).toEqual([]);
+    });
+
+    it('sets, overrides and removes policy records by scope', async () => {
+      await store.domains.create({ name: 'example.test', now: NOW });
+      await store.policies.set({ scope: GLOBAL_SCOPE, key: 'password.strength', value: '"strong"', now: NOW });
+      await store.policies.set({ scope: GLOBAL_SCOPE, key: 'password.strength', value: '"medium"', now: NOW + 1 });
+      await store.policies.set({ scope: domainScope('example.test'), key: 'password.strength', value: '"very_strong"', now: NOW });
+      expect((await store.policies.get(GLOBAL_SCOPE, 'password.strength'))?.value).toBe('"medium"');
+      expect((await store.policies.list()).length).toBe(2);
+      expect((await store.policies.list(domainScope('example.test'))).map((p) => p.value)).toEqual(['"very_strong"']);
+      await store.domains.remove('example.test');
+      expect(await store.policies.list(domainScope('example.test'))).toEqual([]);
+      expect(await store.policies.remove(GLOBAL_SCOPE, 'password.strength')).toBe(true);
+      expect(await store.policies.remove(GLOBAL_SCOPE, 'password.strength')).toBe(false);
+    });
+
+    it('rolls a failed transaction back completely', async () => {
+      await expect(
+        store.transaction(async (tx) => {
+          const d = await tx.domains.create({ name: 'half.test', now: NOW });
+          await tx.policies.set({ scope: domainScope('half.test'), key: 'k', value: '1', now: NOW });
+          await addAccount({ ...store, ...tx } as Store, 'x@half.test', d.id);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.domains.list()).toEqual([]);
+      expect(await store.policies.list()).toEqual([]);
+      expect(await store.accounts.count()).toBe(0);
+    });
+
+    it('stores blobs by content, streams ranges and deletes', async () => {
+      const body = Buffer.from('Subject: hi\r\n\r\n' + 'x'.repeat(300_000));
+      const id = createHash('sha256').update(body).digest('hex');
+      const ref = await store.blobs.put(body);
+      expect(ref).toEqual({ id, size: body.length });
+      // The same bytes again, given as a stream of chunks: same id, no error.
+      async function* chunks(): AsyncIterable<Uint8Array> {
+        yield body.subarray(0, 10);
+        yield body.subarray(10);
+      }
+      expect(await store.blobs.put(chunks())).toEqual(ref);
+      expect((await store.blobs.get(id)).equals(body)).toBe(true);
+      expect((await collect(await store.blobs.stream(id))).equals(body)).toBe(true);
+      expect((await collect(await store.blobs.stream(id, { start: 9, end: 270_000 }))).equals(body.subarray(9, 270_000))).toBe(true);
+      expect((await collect(await store.blobs.stream(id, { start: 5, end: 5 }))).length).toBe(0);
+      expect(await store.blobs.has(id)).toBe(true);
+      expect(await store.blobs.delete(id)).toBe(true);
+      expect(await store.blobs.delete(id)).toBe(false);
+      await expectCode(store.blobs.get(id), 'NOT_FOUND');
+      await expectCode(store.blobs.stream(id), 'NOT_FOUND');
+      await expectCode(store.blobs.get('../../etc/passwd'), 'INVALID_INPUT');
+    });
+
+    it('stores an empty blob', async () => {
+      const ref = await store.blobs.put(Buffer.alloc(0));
+      expect(ref.size).toBe(0);
+      expect((await store.blobs.get(ref.id)).length).toBe(0);
+    });
+  });
+}

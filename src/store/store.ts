@@ -1,0 +1,90 @@
+// The store: repositories and blobs over one database, opened for SQLite or PostgreSQL.
+import path from 'node:path';
+import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { DialectTraits } from './dialects/dialect-traits.js';
+import { openSQLite } from './dialects/sqlite/sqlite-database.js';
+import { SQLITE_TRAITS } from './dialects/sqlite/sqlite-traits.js';
+import { openPostgres } from './dialects/postgres/postgres-database.js';
+import { POSTGRES_TRAITS } from './dialects/postgres/postgres-traits.js';
+import { migrateToLatest } from './migrations/index.js';
+import type { Tables } from './schema.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import { FsBlobStore } from './blobs/fs-blob-store.js';
+import { PostgresBlobStore } from './blobs/postgres-blob-store.js';
+import type { AccountRepository } from './repositories/account-repository.js';
+import { createAccountRepository } from './repositories/account-repository.js';
+import type { AliasRepository } from './repositories/alias-repository.js';
+import { createAliasRepository } from './repositories/alias-repository.js';
+import type { DomainRepository } from './repositories/domain-repository.js';
+import { createDomainRepository } from './repositories/domain-repository.js';
+import type { PolicyRepository } from './repositories/policy-repository.js';
+import { createPolicyRepository } from './repositories/policy-repository.js';
+
+export interface Repositories {
+  domains: DomainRepository;
+  accounts: AccountRepository;
+  aliases: AliasRepository;
+  policies: PolicyRepository;
+}
+
+export interface Store extends Repositories {
+  readonly dialect: DialectTraits['name'];
+  readonly blobs: BlobStore;
+  /** Runs `work` in one transaction (BEGIN IMMEDIATE on SQLite); all or nothing. */
+  transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T>;
+  /** Throws when the database cannot answer a trivial query (health checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StoreOptions =
+  | { database: 'sqlite'; file: string; blobs: { kind: 'fs'; root: string } }
+  | {
+      database: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** Schema first on the search_path (for isolated test runs). */
+      schema?: string;
+      blobs: { kind: 'fs'; root: string } | { kind: 'postgres' };
+    };
+
+function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: DialectTraits): Repositories {
+  return {
+    domains: createDomainRepository(db, traits),
+    accounts: createAccountRepository(db, traits),
+    aliases: createAliasRepository(db, traits),
+    policies: createPolicyRepository(db),
+  };
+}
+
+/** Opens the database, applies migrations and returns the store. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const traits = options.database === 'sqlite' ? SQLITE_TRAITS : POSTGRES_TRAITS;
+  const db =
+    options.database === 'sqlite'
+      ? openSQLite({ file: options.file })
+      : await openPostgres({ url: options.url, poolSize: options.poolSize, schema: options.schema });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, traits);
+    const blobs: BlobStore = options.blobs.kind === 'fs' ? await FsBlobStore.open(options.blobs.root) : new PostgresBlobStore(db);
+    return {
+      dialect: traits.name,
+      blobs,
+      ...repositoriesOf(db, traits),
+      transaction: (work) => db.transaction().execute((trx) => work(repositoriesOf(trx, traits))),
+      ping: async () => {
+        await sql`select 1`.execute(db);
+      },
+      close: () => db.destroy(),
+    };
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The default file locations inside a data directory. */
+export function embeddedPaths(dataDir: string): { database: string; blobs: string } {
+  return { database: path.join(dataDir, 'mailward.db'), blobs: path.join(dataDir, 'blobs') };
+}
