@@ -8,7 +8,7 @@ const LAYERS = {
   errors: [],
   proto: [],
   config: ['errors'],
-  store: ['errors'],
+  store: ['errors', 'shared-state'],
   'shared-state': ['errors'],
   accounts: ['errors', 'store', 'shared-state'],
   security: ['errors', 'store', 'shared-state', 'accounts'],

@@ -9,6 +9,9 @@ import { AccountService, PolicyService, createArgon2Hasher } from './accounts/in
 import type { PasswordHasher } from './accounts/index.js';
 import type { ListenerName, MailwardConfig } from './config/index.js';
 import { MailwardError } from './errors/index.js';
+import { Security, loadServerKey } from './security/index.js';
+import type { EventBus } from './shared-state/index.js';
+import { MemoryEventBus } from './shared-state/index.js';
 import { TLSManager } from './server/tls/index.js';
 import type { Store, StoreOptions } from './store/index.js';
 import { embeddedPaths, openStore } from './store/index.js';
@@ -22,6 +25,8 @@ export interface App {
   readonly hasher: PasswordHasher;
   readonly policies: PolicyService;
   readonly accounts: AccountService;
+  readonly events: EventBus;
+  readonly security: Security;
   readonly now: () => number;
   close(): Promise<void>;
 }
@@ -31,6 +36,8 @@ export interface OpenAppOptions {
   config: MailwardConfig;
   logger: Logger;
   now?: () => number;
+  /** Where MAILWARD_SECRET_KEY is read from; process.env by default. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Creates the data directory (0700: it holds keys, hashes and mail) and checks it is usable. */
@@ -66,6 +73,16 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
   const hasher = createArgon2Hasher();
   const policies = new PolicyService(store, now);
   const accounts = new AccountService({ store, hasher, policies, now });
+  const onError = (error: unknown): void => options.logger.error({ err: error }, 'background task failed');
+  const events = new MemoryEventBus({ onError });
+  let security: Security;
+  try {
+    const key = loadServerKey({ dataDir, env: options.env ?? process.env });
+    security = new Security({ store, accounts, hasher, policies, events, key, now, onError });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return {
     config: options.config,
     dataDir,
@@ -74,8 +91,15 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     hasher,
     policies,
     accounts,
+    events,
+    security,
     now,
-    close: () => store.close(),
+    close: async () => {
+      security.sessions.stop();
+      await security.flush();
+      await events.close();
+      await store.close();
+    },
   };
 }
 
@@ -119,11 +143,29 @@ export async function startServer(app: App): Promise<RunningServer> {
     }
     throw error;
   }
+  app.security.sessions.start();
+  const prune = (): void => void pruneLoginRecords(app).catch((error: unknown) => logger.error({ err: error }, 'login record pruning failed'));
+  prune();
+  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
   return {
     listeners,
     close: async () => {
+      clearInterval(pruneTimer);
+      app.security.sessions.stop();
       await Promise.all(apps.map((a) => a.close()));
       tls.close();
     },
   };
+}
+
+const PRUNE_INTERVAL_MS = 3600_000;
+const DAY_MS = 24 * 3600_000;
+
+/** Deletes login records older than the retention policy (login_records.retention_days). */
+export async function pruneLoginRecords(app: App): Promise<number> {
+  const days = await app.policies.get('login_records.retention_days');
+  const removed = await app.security.loginRecords.prune({ before: app.now() - days * DAY_MS });
+  if (removed > 0) app.logger.info({ removed, days }, 'pruned login records');
+  return removed;
 }

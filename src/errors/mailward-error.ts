@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   OTP_FAILED: 'The verification code is not valid.',
   /** Mail clients must sign in with an app password for this account. */
   APP_PASSWORD_REQUIRED: 'Use an app password to sign in from a mail client.',
+  /** This app password is not allowed for the protocol it was used on. */
+  APP_PASSWORD_SCOPE: 'This app password is not allowed for this service.',
   /** The new password is shorter than the administrator's strength level allows. */
   PASSWORD_TOO_SHORT: 'The password is too short.',
   /** The new password mixes too few character classes. */

@@ -8,3 +8,6 @@ export type { AliasRepository } from './repositories/alias-repository.js';
 export type { PolicyRepository } from './repositories/policy-repository.js';
 export { GLOBAL_SCOPE, domainScope } from './repositories/policy-repository.js';
 export { maskDatabaseURL } from './dialects/postgres/postgres-database.js';
+export type { LoginRecordRepository, LoginRecordQuery } from './repositories/login-record-repository.js';
+export type { AppPasswordRepository } from './repositories/app-password-repository.js';
+export type { AuditRepository, AuditQuery } from './repositories/audit-repository.js';

@@ -25,6 +25,17 @@ export interface AccountsTable {
   must_change_password: number;
   created_at: number;
   updated_at: number;
+  smtp_enabled: Generated<number>;
+  imap_enabled: Generated<number>;
+  pop3_enabled: Generated<number>;
+  security_code_hash: string | null;
+  password_hint: string | null;
+  password_changed_at: Generated<number>;
+  /** Sessions begun before this time (ms) are revoked. */
+  sessions_valid_after: Generated<number>;
+  /** Protocol sessions signed in with the account password before this time (ms) are revoked. */
+  password_sessions_valid_after: Generated<number>;
+  two_factor_enabled: Generated<number>;
 }
 
 export interface AliasesTable {
@@ -51,12 +62,56 @@ export interface BlobsTable {
   created_at: number;
 }
 
+export interface LoginRecordsTable {
+  id: Generated<number>;
+  time: number;
+  account_id: number | null;
+  /** The name as typed (normalised when valid), kept for failures against unknown names. */
+  username: string;
+  protocol: string;
+  ip: string;
+  client: string;
+  result: string;
+  reason: string;
+  /** 'password' | 'app_password' | null when no secret was verified. */
+  credential: string | null;
+}
+
+export interface AppPasswordsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  /** Comma-separated subset of smtp,imap,pop3. */
+  protocols: string;
+  /** Keyed hash (HMAC-SHA-256 with the server key) of the generated secret. */
+  secret_hash: string;
+  created_at: number;
+  created_ip: string;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  time: number;
+  account_id: number | null;
+  account_address: string | null;
+  actor: string;
+  ip: string;
+  action: string;
+  /** JSON object: before/after values where safe, never a secret. */
+  details: string;
+}
+
 export interface Tables {
   domains: DomainsTable;
   accounts: AccountsTable;
   aliases: AliasesTable;
   policies: PoliciesTable;
   blobs: BlobsTable;
+  login_records: LoginRecordsTable;
+  app_passwords: AppPasswordsTable;
+  audit_log: AuditLogTable;
 }
 
 export type DomainRow = Selectable<DomainsTable>;
@@ -65,3 +120,8 @@ export type NewAccountRow = Insertable<AccountsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
 export type AliasRow = Selectable<AliasesTable>;
 export type PolicyRow = Selectable<PoliciesTable>;
+export type LoginRecordRow = Selectable<LoginRecordsTable>;
+export type NewLoginRecord = Insertable<LoginRecordsTable>;
+export type AppPasswordRow = Selectable<AppPasswordsTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type NewAuditRow = Insertable<AuditLogTable>;

@@ -9,6 +9,9 @@ import { openPostgres } from './dialects/postgres/postgres-database.js';
 import { POSTGRES_TRAITS } from './dialects/postgres/postgres-traits.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Tables } from './schema.js';
+import type { StateStore } from '../shared-state/index.js';
+import { SqliteStateStore } from './state/sqlite-state-store.js';
+import { PostgresStateStore } from './state/postgres-state-store.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { FsBlobStore } from './blobs/fs-blob-store.js';
 import { PostgresBlobStore } from './blobs/postgres-blob-store.js';
@@ -19,6 +22,12 @@ import { createAliasRepository } from './repositories/alias-repository.js';
 import type { DomainRepository } from './repositories/domain-repository.js';
 import { createDomainRepository } from './repositories/domain-repository.js';
 import type { PolicyRepository } from './repositories/policy-repository.js';
+import type { LoginRecordRepository } from './repositories/login-record-repository.js';
+import { createLoginRecordRepository } from './repositories/login-record-repository.js';
+import type { AppPasswordRepository } from './repositories/app-password-repository.js';
+import { createAppPasswordRepository } from './repositories/app-password-repository.js';
+import type { AuditRepository } from './repositories/audit-repository.js';
+import { createAuditRepository } from './repositories/audit-repository.js';
 import { createPolicyRepository } from './repositories/policy-repository.js';
 
 export interface Repositories {
@@ -26,11 +35,16 @@ export interface Repositories {
   accounts: AccountRepository;
   aliases: AliasRepository;
   policies: PolicyRepository;
+  loginRecords: LoginRecordRepository;
+  appPasswords: AppPasswordRepository;
+  audit: AuditRepository;
 }
 
 export interface Store extends Repositories {
   readonly dialect: DialectTraits['name'];
   readonly blobs: BlobStore;
+  /** Expiring shared records (throttles, volume counters) visible to every process on this data. */
+  readonly state: StateStore;
   /** Runs `work` in one transaction (BEGIN IMMEDIATE on SQLite); all or nothing. */
   transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer a trivial query (health checks). */
@@ -39,7 +53,7 @@ export interface Store extends Repositories {
 }
 
 export type StoreOptions =
-  | { database: 'sqlite'; file: string; blobs: { kind: 'fs'; root: string } }
+  | { database: 'sqlite'; file: string; blobs: { kind: 'fs'; root: string }; stateFile?: string }
   | {
       database: 'postgres';
       url: string;
@@ -55,6 +69,9 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     accounts: createAccountRepository(db, traits),
     aliases: createAliasRepository(db, traits),
     policies: createPolicyRepository(db),
+    loginRecords: createLoginRecordRepository(db),
+    appPasswords: createAppPasswordRepository(db),
+    audit: createAuditRepository(db),
   };
 }
 
@@ -68,20 +85,32 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   try {
     await migrateToLatest(db as Kysely<unknown>, traits);
     const blobs: BlobStore = options.blobs.kind === 'fs' ? await FsBlobStore.open(options.blobs.root) : new PostgresBlobStore(db);
+    const state: StateStore =
+      options.database === 'sqlite'
+        ? new SqliteStateStore(options.stateFile ?? stateFileBeside(options.file))
+        : await PostgresStateStore.open(db as Kysely<unknown>);
     return {
       dialect: traits.name,
       blobs,
+      state,
       ...repositoriesOf(db, traits),
       transaction: (work) => db.transaction().execute((trx) => work(repositoriesOf(trx, traits))),
       ping: async () => {
         await sql`select 1`.execute(db);
       },
-      close: () => db.destroy(),
+      close: async () => {
+        await state.close();
+        await db.destroy();
+      },
     };
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw error;
   }
+}
+
+function stateFileBeside(databaseFile: string): string {
+  return databaseFile === ':memory:' ? ':memory:' : path.join(path.dirname(databaseFile), 'state.db');
 }
 
 /** The default file locations inside a data directory. */

@@ -1,5 +1,6 @@
 // `mailward alias add|list|remove`: extra addresses that deliver to an account.
 import type { Command } from 'commander';
+import { normalizeAddress } from '../../accounts/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { printJSON, printTable } from '../output.js';
@@ -36,7 +37,7 @@ export function registerAliasCommands(program: Command, globals: () => GlobalOpt
     .action((aliasAddress: string) =>
       withApp(globals(), async (app) => {
         await app.accounts.removeAlias(aliasAddress);
-        process.stdout.write(`alias ${aliasAddress} removed\n`);
+        process.stdout.write(`alias ${normalizeAddress(aliasAddress).address} removed\n`);
       }),
     );
 }

@@ -1,5 +1,6 @@
 // `mailward domain add|list|remove`.
 import type { Command } from 'commander';
+import { normalizeDomain } from '../../accounts/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { printJSON, printTable } from '../output.js';
@@ -35,7 +36,7 @@ export function registerDomainCommands(program: Command, globals: () => GlobalOp
     .action((name: string) =>
       withApp(globals(), async (app) => {
         await app.accounts.removeDomain(name);
-        process.stdout.write(`domain ${name} removed\n`);
+        process.stdout.write(`domain ${normalizeDomain(name)} removed\n`);
       }),
     );
 }

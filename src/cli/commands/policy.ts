@@ -1,6 +1,9 @@
 // `mailward policy get [KEY]` and `mailward policy set KEY VALUE [--domain D]`.
 import type { Command } from 'commander';
-import { parsePolicyText } from '../../accounts/index.js';
+import { normalizeDomain, parsePolicyText } from '../../accounts/index.js';
+import { MailwardError } from '../../errors/index.js';
+import { changePolicy } from '../../security/index.js';
+import { CLI_ACTOR } from './actor.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { printJSON, printTable } from '../output.js';
@@ -16,6 +19,11 @@ export function registerPolicyCommands(program: Command, globals: () => GlobalOp
     .action((key: string | undefined, options: { domain?: string; json?: boolean }) =>
       withApp(globals(), async (app) => {
         const scope = options.domain !== undefined ? { domain: options.domain } : {};
+        if (options.domain !== undefined) {
+          // A misspelt --domain must fail, not show the global values as if they were that domain's.
+          const domain = normalizeDomain(options.domain);
+          if (!(await app.store.domains.findByName(domain))) throw new MailwardError('NOT_FOUND', { message: `domain ${domain} does not exist` });
+        }
         const entries = key === undefined ? await app.policies.list(scope) : [await app.policies.entry(key, scope)];
         if (options.json) printJSON(key === undefined ? entries : entries[0]);
         else printTable(['KEY', 'VALUE', 'SOURCE'], entries.map((e) => [e.key, JSON.stringify(e.value), e.source]));
@@ -31,7 +39,7 @@ export function registerPolicyCommands(program: Command, globals: () => GlobalOp
       withApp(globals(), async (app) => {
         const value = parsePolicyText(key, text);
         const scope = options.domain !== undefined ? { domain: options.domain } : {};
-        await app.policies.set(key, value, scope);
+        await changePolicy({ policies: app.policies, audit: app.security.audit }, { key, value, ...scope, by: CLI_ACTOR });
         process.stdout.write(`policy ${key} = ${JSON.stringify(value)}${options.domain ? ` for ${options.domain}` : ''}\n`);
       }),
     );

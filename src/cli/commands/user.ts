@@ -1,11 +1,13 @@
 // `mailward user add|list|show|passwd|disable|enable|delete`.
 import type { Command } from 'commander';
-import { generateOneTimePassword } from '../../accounts/index.js';
+import { generateOneTimePassword, normalizeAddress } from '../../accounts/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { printJSON, printTable } from '../output.js';
 import { presentAccount } from '../presenters.js';
 import { readSecretFromStdin } from '../read-secret.js';
+import { CLI_ACTOR } from './actor.js';
+import { registerUserSecurityCommands } from './user-security.js';
 
 export function registerUserCommands(program: Command, globals: () => GlobalOptions): void {
   const user = program.command('user').description('manage accounts');
@@ -28,6 +30,7 @@ export function registerUserCommands(program: Command, globals: () => GlobalOpti
           admin: options.admin === true,
           mustChangePassword: generated !== undefined,
         });
+        await app.security.audit.append({ actor: CLI_ACTOR.actor, action: 'account.created', account: row, details: { admin: row.is_admin === 1 } });
         process.stdout.write(`account ${row.address} added\n`);
         if (generated) process.stdout.write(`one-time password (shown once; must be changed at first sign-in): ${generated}\n`);
       }),
@@ -77,8 +80,8 @@ export function registerUserCommands(program: Command, globals: () => GlobalOpti
       withApp(globals(), async (app) => {
         await app.accounts.getUser(address);
         const password = await readSecretFromStdin({ prompt: 'New password: ' });
-        const row = await app.accounts.setPassword(address, password);
-        process.stdout.write(`password of ${row.address} changed\n`);
+        const row = await app.security.accountSecurity.setPasswordByAdmin({ address, password, by: CLI_ACTOR });
+        process.stdout.write(`password of ${row.address} changed; its sessions were signed out\n`);
       }),
     );
 
@@ -89,7 +92,7 @@ export function registerUserCommands(program: Command, globals: () => GlobalOpti
     .description('disable an account: it can no longer sign in or send')
     .action((address: string, options: { reason: string }) =>
       withApp(globals(), async (app) => {
-        const row = await app.accounts.disable(address, options.reason);
+        const row = await app.security.accountSecurity.disable({ address, reason: options.reason, by: CLI_ACTOR });
         process.stdout.write(`account ${row.address} disabled\n`);
       }),
     );
@@ -100,7 +103,7 @@ export function registerUserCommands(program: Command, globals: () => GlobalOpti
     .description('enable a disabled account')
     .action((address: string) =>
       withApp(globals(), async (app) => {
-        const row = await app.accounts.enable(address);
+        const row = await app.security.accountSecurity.enable({ address, by: CLI_ACTOR });
         process.stdout.write(`account ${row.address} enabled\n`);
       }),
     );
@@ -111,8 +114,12 @@ export function registerUserCommands(program: Command, globals: () => GlobalOpti
     .description('delete an account and its aliases')
     .action((address: string) =>
       withApp(globals(), async (app) => {
+        const row = await app.accounts.getUser(address);
         await app.accounts.deleteUser(address);
-        process.stdout.write(`account ${address.trim().toLowerCase()} deleted\n`);
+        await app.security.audit.append({ actor: CLI_ACTOR.actor, action: 'account.deleted', account: { id: row.id, address: row.address } });
+        process.stdout.write(`account ${normalizeAddress(address).address} deleted\n`);
       }),
     );
+
+  registerUserSecurityCommands(user, globals);
 }

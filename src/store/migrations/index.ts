@@ -4,12 +4,14 @@ import { Migrator } from 'kysely';
 import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import * as m0001 from './0001-accounts.js';
+import * as m0002 from './0002-auth-core.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
 /** In order; names sort lexically, as the Migrator requires. Never edit a released one: add the next. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-accounts': m0001,
+  '0002-auth-core': m0002,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

@@ -2,6 +2,7 @@
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { ERROR_CODES } from '../../errors/index.js';
 
 export interface HTTPAppDeps {
   logger: Logger;
@@ -33,5 +34,8 @@ export function buildHTTPApp(deps: HTTPAppDeps, options: HTTPAppOptions = {}): F
       return reply.code(503).send({ status: 'unavailable', code: 'STORAGE_UNAVAILABLE' });
     }
   });
+  // Fastify's default 404 logs and echoes the whole URL, query string included, which is where
+  // one-time tokens travel; answer without either.
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ status: 404, code: 'NOT_FOUND', message: ERROR_CODES.NOT_FOUND }));
   return app;
 }

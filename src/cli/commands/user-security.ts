@@ -1,0 +1,142 @@
+// `mailward user services|logins|app-passwords|audit`: the admin's view of an account's security.
+import type { Command } from 'commander';
+import { MailwardError } from '../../errors/index.js';
+import type { AuditView, MailServices } from '../../security/index.js';
+import { servicesOf } from '../../security/index.js';
+import type { GlobalOptions } from '../context.js';
+import { withApp } from '../context.js';
+import { isoTime, printJSON, printTable } from '../output.js';
+import { CLI_ACTOR } from './actor.js';
+
+function onOff(value: string, option: string): boolean {
+  if (/^(on|open|true|yes)$/i.test(value)) return true;
+  if (/^(off|closed|false|no)$/i.test(value)) return false;
+  throw new MailwardError('INVALID_INPUT', { message: `${option}: expected on or off, got "${value.slice(0, 20)}"` });
+}
+
+function positiveInt(value: string, option: string): number {
+  if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new MailwardError('INVALID_INPUT', { message: `${option}: expected a positive integer` });
+  return Number(value);
+}
+
+export function registerUserSecurityCommands(user: Command, globals: () => GlobalOptions): void {
+  user
+    .command('services')
+    .argument('<address>')
+    .option('--smtp <on|off>', 'open or close SMTP for the account')
+    .option('--imap <on|off>', 'open or close IMAP4')
+    .option('--pop3 <on|off>', 'open or close POP3')
+    .option('--json', 'print JSON')
+    .description('show or switch the mail services (SMTP, IMAP4, POP3) of an account')
+    .action((address: string, options: { smtp?: string; imap?: string; pop3?: string; json?: boolean }) =>
+      withApp(globals(), async (app) => {
+        const account = await app.accounts.getUser(address);
+        const changes: Partial<MailServices> = {};
+        if (options.smtp !== undefined) changes.smtp = onOff(options.smtp, '--smtp');
+        if (options.imap !== undefined) changes.imap = onOff(options.imap, '--imap');
+        if (options.pop3 !== undefined) changes.pop3 = onOff(options.pop3, '--pop3');
+        const services = Object.keys(changes).length
+          ? await app.security.accountSecurity.setServices({ account, changes, by: CLI_ACTOR })
+          : servicesOf(account);
+        if (options.json) printJSON(services);
+        else printTable(['SERVICE', 'STATE'], Object.entries(services).map(([name, open]) => [name, open ? 'open' : 'closed']));
+      }),
+    );
+
+  user
+    .command('logins')
+    .argument('<address>')
+    .option('--result <result>', 'success or failure')
+    .option('--limit <n>', 'how many records (newest first)', '50')
+    .option('--json', 'print JSON')
+    .description('show the login records of an account, newest first')
+    .action((address: string, options: { result?: string; limit: string; json?: boolean }) =>
+      withApp(globals(), async (app) => {
+        if (options.result !== undefined && options.result !== 'success' && options.result !== 'failure') {
+          throw new MailwardError('INVALID_INPUT', { message: '--result: expected success or failure' });
+        }
+        const account = await app.accounts.getUser(address);
+        const page = await app.security.loginRecords.page({
+          accountId: account.id,
+          limit: positiveInt(options.limit, '--limit'),
+          ...(options.result ? { result: options.result } : {}),
+        });
+        const records = page.records.map((r) => ({ ...r, time: isoTime(r.time) }));
+        if (options.json) printJSON(records);
+        else
+          printTable(
+            ['TIME', 'PROTOCOL', 'IP', 'RESULT', 'REASON', 'CLIENT'],
+            records.map((r) => [r.time ?? '', r.protocol, r.ip, r.result, r.reason, r.client]),
+          );
+      }),
+    );
+
+  const appPasswords = user.command('app-passwords').description("manage an account's app passwords for mail clients");
+  appPasswords
+    .command('list')
+    .argument('<address>')
+    .option('--json', 'print JSON')
+    .action((address: string, options: { json?: boolean }) =>
+      withApp(globals(), async (app) => {
+        const account = await app.accounts.getUser(address);
+        const list = (await app.security.appPasswords.list(account)).map((a) => ({
+          ...a,
+          createdAt: isoTime(a.createdAt),
+          lastUsedAt: isoTime(a.lastUsedAt),
+        }));
+        if (options.json) printJSON(list);
+        else
+          printTable(
+            ['ID', 'NAME', 'PROTOCOLS', 'CREATED', 'LAST USED', 'LAST IP'],
+            list.map((a) => [String(a.id), a.name, a.protocols.join(','), a.createdAt ?? '', a.lastUsedAt ?? 'never', a.lastUsedIp ?? '']),
+          );
+      }),
+    );
+  appPasswords
+    .command('add')
+    .argument('<address>')
+    .argument('<name>', 'what it is for, e.g. "Phone mail app"')
+    .option('--protocols <list>', 'comma-separated: smtp,imap,pop3', 'smtp,imap,pop3')
+    .option('--json', 'print JSON')
+    .description('create an app password; it is shown once')
+    .action((address: string, name: string, options: { protocols: string; json?: boolean }) =>
+      withApp(globals(), async (app) => {
+        const account = await app.accounts.getUser(address);
+        const created = await app.security.appPasswords.create({ account, name, protocols: options.protocols, actor: CLI_ACTOR.actor });
+        if (options.json) printJSON({ ...created.appPassword, createdAt: isoTime(created.appPassword.createdAt), secret: created.secret });
+        else process.stdout.write(`app password ${created.appPassword.id} "${created.appPassword.name}" (shown once): ${created.secret}\n`);
+      }),
+    );
+  appPasswords
+    .command('revoke')
+    .argument('<address>')
+    .argument('<id>')
+    .description('revoke an app password; clients using it are signed out')
+    .action((address: string, id: string) =>
+      withApp(globals(), async (app) => {
+        const account = await app.accounts.getUser(address);
+        await app.security.appPasswords.revoke({ account, id: positiveInt(id, 'id'), actor: CLI_ACTOR.actor });
+        process.stdout.write(`app password ${id} revoked\n`);
+      }),
+    );
+
+  user
+    .command('audit')
+    .argument('<address>')
+    .option('--limit <n>', 'how many entries (newest first)', '100')
+    .option('--json', 'print JSON')
+    .description("show the audit log of an account's security changes")
+    .action((address: string, options: { limit: string; json?: boolean }) =>
+      withApp(globals(), async (app) => {
+        const account = await app.accounts.getUser(address);
+        const entries = await app.security.audit.list({ accountId: account.id, limit: positiveInt(options.limit, '--limit') });
+        printAudit(entries, options.json === true);
+      }),
+    );
+}
+
+export function printAudit(entries: AuditView[], json: boolean): void {
+  const rows = entries.map((e) => ({ ...e, time: isoTime(e.time) }));
+  if (json) printJSON(rows);
+  else printTable(['TIME', 'ACTION', 'ACCOUNT', 'ACTOR', 'IP', 'DETAILS'], rows.map((e) => [e.time ?? '', e.action, e.account ?? '', e.actor, e.ip, JSON.stringify(e.details)]));
+}

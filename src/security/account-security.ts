@@ -1,0 +1,236 @@
+// The account's security settings: password change, personal security code, hint, mail services, disable/enable, revocation.
+import type { AccountRow, AccountService, PasswordHasher, PolicyService } from '../accounts/index.js';
+import { normalizeAddress } from '../accounts/index.js';
+import { MailwardError } from '../errors/index.js';
+import type { EventBus } from '../shared-state/index.js';
+import type { Store } from '../store/index.js';
+import type { AuditLog } from './audit-log.js';
+import { canonicalIp } from './network.js';
+import type { Throttle, ThrottleLimits } from './throttle.js';
+
+export type MailService = 'smtp' | 'imap' | 'pop3';
+export type MailServices = Record<MailService, boolean>;
+
+export interface AccountSecurityDeps {
+  store: Pick<Store, 'accounts'>;
+  accounts: AccountService;
+  hasher: PasswordHasher;
+  policies: PolicyService;
+  throttle: Throttle;
+  audit: AuditLog;
+  events: EventBus;
+  now: () => number;
+}
+
+/** Who asks, from where: 'user:<address>' from the web, 'admin:cli' from the command line. */
+export interface Actor {
+  actor: string;
+  ip?: string;
+  /** The session making the change, which a revocation spares. */
+  sessionId?: string;
+}
+
+export const SECURITY_CODE_MIN = 6;
+export const SECURITY_CODE_MAX = 64;
+export const PASSWORD_HINT_MAX = 100;
+
+export function servicesOf(account: AccountRow): MailServices {
+  return { smtp: account.smtp_enabled === 1, imap: account.imap_enabled === 1, pop3: account.pop3_enabled === 1 };
+}
+
+export class AccountSecurity {
+  constructor(private readonly deps: AccountSecurityDeps) {}
+
+  async #limits(account: AccountRow): Promise<ThrottleLimits> {
+    const domain = normalizeAddress(account.address).domain;
+    const perPair = await this.deps.policies.get('auth.max_failures', { domain });
+    return { perPair, perNetwork: await this.deps.policies.get('auth.max_failures_per_network', { domain }), perAccount: perPair * 10 };
+  }
+
+  /**
+   * Checks a secret the signed-in user re-enters (current password, security code) under the same
+   * throttle as sign-in, so a stolen session cannot be used to guess either.
+   */
+  async #verifyThrottled(options: {
+    account: AccountRow;
+    kind: 'password' | 'security_code';
+    secret: string;
+    hash: string;
+    ip: string;
+    wrong: 'PASSWORD_WRONG' | 'SECURITY_CODE_WRONG';
+  }): Promise<void> {
+    const now = this.deps.now();
+    const username = `${options.kind === 'password' ? '' : 'code:'}${options.account.address}`;
+    const ip = canonicalIp(options.ip);
+    const check = await this.deps.throttle.check({ username, ip, now, isKnownIp: async () => true });
+    if (check.blocked) {
+      throw new MailwardError('AUTH_THROTTLED', { details: { retryAfterSeconds: Math.ceil((check.blocked.retryAt - now) / 1000) } });
+    }
+    const ok =
+      options.kind === 'password'
+        ? await this.deps.accounts.verifyPassword(options.account, options.secret)
+        : await this.deps.hasher.verify(options.hash, options.secret);
+    if (!ok) {
+      await this.deps.throttle.recordFailure({ username, ip, now, limits: await this.#limits(options.account), countAccount: false });
+      throw new MailwardError(options.wrong);
+    }
+    await this.deps.throttle.recordSuccess({ username, ip });
+  }
+
+  async #requireSecurityCode(account: AccountRow, code: string | undefined, ip: string): Promise<void> {
+    const domain = normalizeAddress(account.address).domain;
+    if (!(await this.deps.policies.get('security_code.enabled', { domain }))) return;
+    // The code guards changes only once the owner has set one (the checkup page says when it is missing).
+    if (!account.security_code_hash) return;
+    if (code === undefined || code === '') throw new MailwardError('SECURITY_CODE_REQUIRED');
+    await this.#verifyThrottled({ account, kind: 'security_code', secret: code, hash: account.security_code_hash, ip, wrong: 'SECURITY_CODE_WRONG' });
+  }
+
+  /** Whether changing the password or forwarding needs the personal security code now. */
+  async securityCodeRequired(account: AccountRow): Promise<boolean> {
+    const domain = normalizeAddress(account.address).domain;
+    return (await this.deps.policies.get('security_code.enabled', { domain })) && account.security_code_hash !== null;
+  }
+
+  /** Gate for other code-protected changes (the auto-forwarding list). */
+  async verifySecurityCode(options: { account: AccountRow; code?: string; ip?: string }): Promise<void> {
+    await this.#requireSecurityCode(options.account, options.code, options.ip ?? '');
+  }
+
+  /** The user's own change: current password, new one twice, and the security code when it is on. */
+  async changePassword(options: {
+    account: AccountRow;
+    current: string;
+    next: string;
+    confirm: string;
+    securityCode?: string;
+    by: Actor;
+  }): Promise<AccountRow> {
+    const ip = options.by.ip ?? '';
+    await this.#verifyThrottled({ account: options.account, kind: 'password', secret: options.current, hash: options.account.password_hash, ip, wrong: 'PASSWORD_WRONG' });
+    await this.#requireSecurityCode(options.account, options.securityCode, ip);
+    if (options.next !== options.confirm) throw new MailwardError('PASSWORD_MISMATCH');
+    return this.#storePassword(options.account, options.next, options.by, 'password.changed');
+  }
+
+  /** The admin's path (`mailward user passwd`): no old password, same strength rules and revocation. */
+  async setPasswordByAdmin(options: { address: string; password: string; by: Actor; mustChange?: boolean }): Promise<AccountRow> {
+    const account = await this.deps.accounts.getUser(options.address);
+    return this.#storePassword(account, options.password, options.by, 'password.set_by_admin', options.mustChange === true);
+  }
+
+  async #storePassword(account: AccountRow, password: string, by: Actor, action: 'password.changed' | 'password.set_by_admin', mustChange = false): Promise<AccountRow> {
+    await this.deps.accounts.checkNewPassword(account.address, password);
+    const now = this.deps.now();
+    const updated = await this.deps.store.accounts.update(account.id, {
+      password_hash: await this.deps.hasher.hash(password),
+      password_changed_at: now,
+      must_change_password: mustChange ? 1 : 0,
+      // Other sessions end; protocol logins made with the old password end too (app passwords stay).
+      sessions_valid_after: now,
+      password_sessions_valid_after: now,
+      updated_at: now,
+    });
+    await this.deps.audit.append({ actor: by.actor, action, account, ip: by.ip });
+    await this.deps.events.publish({ type: 'PasswordChanged', at: now, accountId: account.id, address: account.address, actor: by.actor });
+    await this.deps.events.publish({
+      type: 'SessionsRevoked',
+      at: now,
+      accountId: account.id,
+      scope: 'all',
+      ...(by.sessionId ? { exceptSessionId: by.sessionId } : {}),
+    });
+    return updated;
+  }
+
+  /** Sets or changes the personal security code; needs the account password. */
+  async setSecurityCode(options: { account: AccountRow; password: string; code: string; by: Actor }): Promise<void> {
+    const ip = options.by.ip ?? '';
+    await this.#verifyThrottled({ account: options.account, kind: 'password', secret: options.password, hash: options.account.password_hash, ip, wrong: 'PASSWORD_WRONG' });
+    const length = [...options.code].length;
+    if (length < SECURITY_CODE_MIN || length > SECURITY_CODE_MAX) {
+      throw new MailwardError('INVALID_INPUT', { message: `security code: ${SECURITY_CODE_MIN} to ${SECURITY_CODE_MAX} characters` });
+    }
+    if (options.code === options.password) {
+      throw new MailwardError('INVALID_INPUT', { message: 'security code: must differ from the password' });
+    }
+    const now = this.deps.now();
+    await this.deps.store.accounts.update(options.account.id, { security_code_hash: await this.deps.hasher.hash(options.code), updated_at: now });
+    await this.deps.audit.append({ actor: options.by.actor, action: 'security_code.set', account: options.account, ip });
+    await this.deps.events.publish({ type: 'SecurityCodeChanged', at: now, accountId: options.account.id, address: options.account.address });
+  }
+
+  /** Sets the password hint (only where the admin allows hints); an empty hint removes it. */
+  async setPasswordHint(options: { account: AccountRow; hint: string; by: Actor }): Promise<void> {
+    const domain = normalizeAddress(options.account.address).domain;
+    if (!(await this.deps.policies.get('password.hints_enabled', { domain }))) {
+      throw new MailwardError('FORBIDDEN', { message: 'password hints are turned off by the administrator' });
+    }
+    const hint = options.hint.trim().replace(/[\u0000-\u001f\u007f]/g, '');
+    if ([...hint].length > PASSWORD_HINT_MAX) throw new MailwardError('TOO_BIG', { message: `password hint: at most ${PASSWORD_HINT_MAX} characters` });
+    // A hint that gives the password away is no hint.
+    if (hint !== '' && (await this.deps.accounts.verifyPassword(options.account, hint))) {
+      throw new MailwardError('INVALID_INPUT', { message: 'password hint: must not be the password' });
+    }
+    await this.deps.store.accounts.update(options.account.id, { password_hint: hint === '' ? null : hint, updated_at: this.deps.now() });
+    await this.deps.audit.append({ actor: options.by.actor, action: 'password.hint_changed', account: options.account, ip: options.by.ip, details: { set: hint !== '' } });
+  }
+
+  /** Opens or closes SMTP, IMAP and POP3 for the account; closing ends that protocol's live sessions. */
+  async setServices(options: { account: AccountRow; changes: Partial<MailServices>; by: Actor }): Promise<MailServices> {
+    const before = servicesOf(options.account);
+    const after = { ...before, ...options.changes };
+    const now = this.deps.now();
+    const updated = await this.deps.store.accounts.update(options.account.id, {
+      smtp_enabled: after.smtp ? 1 : 0,
+      imap_enabled: after.imap ? 1 : 0,
+      pop3_enabled: after.pop3 ? 1 : 0,
+      updated_at: now,
+    });
+    const result = servicesOf(updated);
+    if (JSON.stringify(result) !== JSON.stringify(before)) {
+      await this.deps.audit.append({ actor: options.by.actor, action: 'services.changed', account: options.account, ip: options.by.ip, details: { before, after: result } });
+      await this.deps.events.publish({ type: 'ServicesChanged', at: now, accountId: options.account.id, address: options.account.address, services: result });
+    }
+    return result;
+  }
+
+  async disable(options: { address: string; reason: string; by: Actor }): Promise<AccountRow> {
+    const before = await this.deps.accounts.getUser(options.address);
+    const account = await this.deps.accounts.disable(options.address, options.reason);
+    await this.deps.store.accounts.update(account.id, { sessions_valid_after: this.deps.now() });
+    await this.deps.audit.append({
+      actor: options.by.actor,
+      action: 'account.disabled',
+      account,
+      ip: options.by.ip,
+      details: { before: before.status, after: 'disabled', reason: account.disabled_reason },
+    });
+    const now = this.deps.now();
+    await this.deps.events.publish({ type: 'AccountDisabled', at: now, accountId: account.id, address: account.address, reason: account.disabled_reason ?? '' });
+    await this.deps.events.publish({ type: 'SessionsRevoked', at: now, accountId: account.id, scope: 'all' });
+    return account;
+  }
+
+  async enable(options: { address: string; by: Actor }): Promise<AccountRow> {
+    const before = await this.deps.accounts.getUser(options.address);
+    const account = await this.deps.accounts.enable(options.address);
+    await this.deps.audit.append({
+      actor: options.by.actor,
+      action: 'account.enabled',
+      account,
+      ip: options.by.ip,
+      details: { before: before.status, reason: before.disabled_reason, after: 'active' },
+    });
+    await this.deps.events.publish({ type: 'AccountEnabled', at: this.deps.now(), accountId: account.id, address: account.address });
+    return account;
+  }
+
+  /** Force logout: every session and live connection of the account ends (within a second on every node). */
+  async revokeSessions(options: { account: AccountRow; by: Actor }): Promise<void> {
+    const now = this.deps.now();
+    await this.deps.store.accounts.update(options.account.id, { sessions_valid_after: now });
+    await this.deps.audit.append({ actor: options.by.actor, action: 'sessions.revoked', account: options.account, ip: options.by.ip });
+    await this.deps.events.publish({ type: 'SessionsRevoked', at: now, accountId: options.account.id, scope: 'all' });
+  }
+}

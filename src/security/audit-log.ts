@@ -1,0 +1,79 @@
+// Appends and reads the audit log: who changed what security setting, when, from where.
+import type { AuditRow, Store } from '../store/index.js';
+
+export interface AuditEntry {
+  /** Who: 'user:<address>', 'admin:cli', 'system'. */
+  actor: string;
+  action: AuditAction;
+  account?: { id: number; address: string } | undefined;
+  ip?: string | undefined;
+  /** Before/after values where safe; never a secret or a hash. */
+  details?: Record<string, unknown>;
+}
+
+export type AuditAction =
+  | 'password.changed'
+  | 'password.set_by_admin'
+  | 'password.hint_changed'
+  | 'security_code.set'
+  | 'services.changed'
+  | 'app_password.created'
+  | 'app_password.revoked'
+  | 'policy.changed'
+  | 'account.created'
+  | 'account.deleted'
+  | 'account.disabled'
+  | 'account.enabled'
+  | 'sessions.revoked'
+  | 'blocks.cleared';
+
+export interface AuditView {
+  id: number;
+  time: number;
+  account: string | null;
+  actor: string;
+  ip: string;
+  action: string;
+  details: Record<string, unknown>;
+}
+
+export function presentAudit(row: AuditRow): AuditView {
+  return {
+    id: row.id,
+    time: row.time,
+    account: row.account_address,
+    actor: row.actor,
+    ip: row.ip,
+    action: row.action,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+  };
+}
+
+export class AuditLog {
+  constructor(
+    private readonly store: Pick<Store, 'audit'>,
+    private readonly now: () => number,
+  ) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    await this.store.audit.append({
+      time: this.now(),
+      account_id: entry.account?.id ?? null,
+      account_address: entry.account?.address ?? null,
+      actor: entry.actor,
+      ip: entry.ip ?? '',
+      action: entry.action,
+      details: JSON.stringify(entry.details ?? {}),
+    });
+  }
+
+  /** Newest first; per account or global. */
+  async list(options: { accountId?: number; limit?: number; after?: { time: number; id: number } } = {}): Promise<AuditView[]> {
+    const rows = await this.store.audit.page({
+      ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+      limit: Math.min(options.limit ?? 100, 1000),
+      ...(options.after ? { after: options.after } : {}),
+    });
+    return rows.map(presentAudit);
+  }
+}

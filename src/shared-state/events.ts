@@ -1,0 +1,60 @@
+// The one typed catalogue of domain events, and the EventBus that carries them (a doorbell, never the record).
+
+export type Protocol = 'web' | 'smtp' | 'imap' | 'pop3';
+
+interface EventBase {
+  /** Epoch ms. */
+  at: number;
+}
+
+export type MailwardEvent = EventBase &
+  (
+    | {
+        type: 'LoginSucceeded';
+        accountId: number;
+        address: string;
+        protocol: Protocol;
+        ip: string;
+        client: string;
+        credential: 'password' | 'app_password';
+        /** First success from this IP in the look-back window. */
+        newIp: boolean;
+        /** First success with this client name on this protocol in the look-back window. */
+        newClient: boolean;
+      }
+    | {
+        type: 'LoginFailed';
+        accountId: number | null;
+        username: string;
+        protocol: Protocol;
+        ip: string;
+        client: string;
+        reason: string;
+      }
+    | { type: 'LoginFailureBurst'; accountId: number; address: string; ip: string; failures: number }
+    | { type: 'PasswordChanged'; accountId: number; address: string; actor: string }
+    | { type: 'SecurityCodeChanged'; accountId: number; address: string }
+    | { type: 'ServicesChanged'; accountId: number; address: string; services: Record<'smtp' | 'imap' | 'pop3', boolean> }
+    | { type: 'AppPasswordCreated'; accountId: number; address: string; appPasswordId: number; name: string }
+    | { type: 'AppPasswordRevoked'; accountId: number; address: string; appPasswordId: number }
+    | { type: 'AccountDisabled'; accountId: number; address: string; reason: string }
+    | { type: 'AccountEnabled'; accountId: number; address: string }
+    | {
+        type: 'SessionsRevoked';
+        accountId: number;
+        /** 'all': every session; 'password': protocol sessions signed in with the account password. */
+        scope: 'all' | 'password';
+        /** A session to keep (the one that made the change), if any. */
+        exceptSessionId?: string;
+      }
+  );
+
+export type MailwardEventType = MailwardEvent['type'];
+export type EventOf<T extends MailwardEventType> = Extract<MailwardEvent, { type: T }>;
+
+export interface EventBus {
+  publish(event: MailwardEvent): Promise<void>;
+  /** Calls `handler` for every event (or only the named types); returns an unsubscribe function. */
+  subscribe(handler: (event: MailwardEvent) => void, options?: { types?: MailwardEventType[] }): () => void;
+  close(): Promise<void>;
+}

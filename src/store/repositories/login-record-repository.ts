@@ -1,0 +1,75 @@
+// Login records: every sign-in attempt on every protocol, paged newest first by (time, id).
+import type { Kysely } from 'kysely';
+import type { LoginRecordRow, NewLoginRecord, Tables } from '../schema.js';
+
+export interface LoginRecordQuery {
+  accountId: number;
+  result?: 'success' | 'failure';
+  /** Inclusive lower bound (ms). */
+  from?: number;
+  /** Exclusive upper bound (ms). */
+  to?: number;
+  limit: number;
+  /** Continue after this (time, id) position, from the previous page. */
+  after?: { time: number; id: number };
+}
+
+export interface LoginRecordRepository {
+  insertMany(rows: NewLoginRecord[]): Promise<void>;
+  page(query: LoginRecordQuery): Promise<LoginRecordRow[]>;
+  /** True when the account has a record with this result from this IP since `since`. */
+  hasFromIp(options: { accountId: number; ip: string; result: 'success' | 'failure'; since: number }): Promise<boolean>;
+  /** True when the account has a successful sign-in with this client name since `since`. */
+  hasClient(options: { accountId: number; protocol: string; client: string; since: number }): Promise<boolean>;
+  /** Deletes up to `batch` records older than `before`; returns how many went. */
+  pruneBatch(before: number, batch: number): Promise<number>;
+}
+
+export function createLoginRecordRepository(db: Kysely<Tables>): LoginRecordRepository {
+  return {
+    async insertMany(rows) {
+      if (rows.length > 0) await db.insertInto('login_records').values(rows).execute();
+    },
+    page(query) {
+      let q = db.selectFrom('login_records').selectAll().where('account_id', '=', query.accountId);
+      if (query.result) q = q.where('result', '=', query.result);
+      if (query.from !== undefined) q = q.where('time', '>=', query.from);
+      if (query.to !== undefined) q = q.where('time', '<', query.to);
+      const after = query.after;
+      if (after) {
+        q = q.where((eb) => eb.or([eb('time', '<', after.time), eb.and([eb('time', '=', after.time), eb('id', '<', after.id)])]));
+      }
+      return q.orderBy('time', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+    },
+    async hasFromIp({ accountId, ip, result, since }) {
+      const row = await db
+        .selectFrom('login_records')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('ip', '=', ip)
+        .where('result', '=', result)
+        .where('time', '>=', since)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async hasClient({ accountId, protocol, client, since }) {
+      const row = await db
+        .selectFrom('login_records')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('result', '=', 'success')
+        .where('protocol', '=', protocol)
+        .where('client', '=', client)
+        .where('time', '>=', since)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async pruneBatch(before, batch) {
+      const ids = db.selectFrom('login_records').select('id').where('time', '<', before).limit(batch);
+      const result = await db.deleteFrom('login_records').where('id', 'in', ids).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
