@@ -107,17 +107,6 @@ export class AccountService {
     return alias ? this.deps.store.accounts.findById(alias.account_id) : undefined;
   }
 
-  /** Admin path: sets a password under the strength policy, without the old one. */
-  async setPassword(address: string, password: string, options: { mustChange?: boolean } = {}): Promise<AccountRow> {
-    const account = await this.getUser(address);
-    await this.checkNewPassword(account.address, password);
-    return this.deps.store.accounts.update(account.id, {
-      password_hash: await this.deps.hasher.hash(password),
-      must_change_password: options.mustChange ? 1 : 0,
-      updated_at: this.deps.now(),
-    });
-  }
-
   /**
    * Verifies a password; on success upgrades a hash made with outdated parameters, so raising
    * the cost reaches every account as its owner next signs in.

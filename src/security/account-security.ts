@@ -6,6 +6,7 @@ import type { EventBus } from '../shared-state/index.js';
 import type { Store } from '../store/index.js';
 import type { AuditLog } from './audit-log.js';
 import { canonicalIp } from './network.js';
+import type { SessionRegistry } from './session-registry.js';
 import type { Throttle, ThrottleLimits } from './throttle.js';
 
 export type MailService = 'smtp' | 'imap' | 'pop3';
@@ -20,6 +21,8 @@ export interface AccountSecurityDeps {
   audit: AuditLog;
   events: EventBus;
   now: () => number;
+  /** This node's live sessions: the session making a password change is spared before the epochs move. */
+  sessions?: Pick<SessionRegistry, 'spare'>;
 }
 
 /** Who asks, from where: 'user:<address>' from the web, 'admin:cli' from the command line. */
@@ -122,6 +125,8 @@ export class AccountSecurity {
   async #storePassword(account: AccountRow, password: string, by: Actor, action: 'password.changed' | 'password.set_by_admin', mustChange = false): Promise<AccountRow> {
     await this.deps.accounts.checkNewPassword(account.address, password);
     const now = this.deps.now();
+    // Before the write: a poll that reads the new epochs before the event arrives must not end it.
+    if (by.sessionId) this.deps.sessions?.spare(by.sessionId, now);
     const updated = await this.deps.store.accounts.update(account.id, {
       password_hash: await this.deps.hasher.hash(password),
       password_changed_at: now,

@@ -99,12 +99,6 @@ export class Authenticator {
     const name = nameKey(input.username);
     const account = name.valid ? await deps.store.accounts.findByAddress(name.key) : undefined;
     const scope = name.domain ? { domain: name.domain } : {};
-    const maxFailures = await deps.policies.get('auth.max_failures', scope);
-    const limits: ThrottleLimits = {
-      perPair: maxFailures,
-      perNetwork: await deps.policies.get('auth.max_failures_per_network', scope),
-      perAccount: maxFailures * ACCOUNT_LIMIT_FACTOR,
-    };
     let knownIp: boolean | undefined;
     const isKnownIp = async (): Promise<boolean> => {
       knownIp ??= account
@@ -163,6 +157,13 @@ export class Authenticator {
     );
     const unknownReason: LoginReason = account ? 'bad_credentials' : 'unknown_user';
     if (await deps.throttle.seenFailedSecret(failedSecretMac, now)) return fail(unknownReason, 'AUTH_FAILED');
+    // Policies are read only past the throttle, which keeps a flood of blocked attempts cheap.
+    const maxFailures = await deps.policies.get('auth.max_failures', scope);
+    const limits: ThrottleLimits = {
+      perPair: maxFailures,
+      perNetwork: await deps.policies.get('auth.max_failures_per_network', scope),
+      perAccount: maxFailures * ACCOUNT_LIMIT_FACTOR,
+    };
 
     // 3. Verify. Unknown names cost one dummy verification, so they look and time like wrong passwords.
     let credential: 'password' | 'app_password' | undefined;
@@ -178,7 +179,9 @@ export class Authenticator {
     }
 
     if (!account || !credential) {
-      const countAccount = account !== undefined && !(await isKnownIp());
+      // Unknown names count too (isKnownIp is false for them): an account-wide block that only
+      // existing names could reach would tell a distributed guesser which names exist.
+      const countAccount = !(await isKnownIp());
       const pair = await deps.throttle.recordFailure({ username: name.key, ip, now, limits, countAccount });
       await deps.throttle.rememberFailedSecret(failedSecretMac, now);
       if (account && pair.count === limits.perPair) {

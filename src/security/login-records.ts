@@ -53,8 +53,9 @@ const FLUSH_ROWS = 500;
 const FLUSH_DELAY_MS = 50;
 
 function clip(text: string): string {
-  // Control characters from a client (IMAP ID, EHLO) never reach logs or pages as such.
-  return text.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, MAX_FIELD);
+  // Control characters from a client (IMAP ID, EHLO) never reach logs or pages as such; C1 too
+  // (U+009B is an 8-bit CSI to many terminals, where `mailward user logins` prints these).
+  return text.replace(/\p{Cc}/gu, '?').slice(0, MAX_FIELD);
 }
 
 function encodeCursor(row: { time: number; id: number }): string {

@@ -52,9 +52,19 @@ export class Security {
       events,
       now,
     });
-    this.accountSecurity = new AccountSecurity({ store, accounts, hasher, policies, throttle: this.throttle, audit: this.audit, events, now });
-    this.volume = new VolumeLimits({ state: store.state, policies, security: this.accountSecurity, now });
     this.sessions = new SessionRegistry({ store, events, now, ...(deps.onError ? { onError: deps.onError } : {}) });
+    this.accountSecurity = new AccountSecurity({
+      store,
+      accounts,
+      hasher,
+      policies,
+      throttle: this.throttle,
+      audit: this.audit,
+      events,
+      now,
+      sessions: this.sessions,
+    });
+    this.volume = new VolumeLimits({ state: store.state, policies, security: this.accountSecurity, now });
   }
 
   /** The one way in, for every protocol. */

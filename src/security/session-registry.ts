@@ -71,11 +71,7 @@ export class SessionRegistry {
   start(): void {
     this.#unsubscribe = this.deps.events.subscribe((event) => {
       if (!('accountId' in event) || event.accountId === null || !ACCOUNT_EVENTS.has(event.type)) return;
-      if (event.type === 'SessionsRevoked' && event.exceptSessionId) {
-        // The session that made the change stays: it is re-stamped after the revocation epoch.
-        const keep = this.#sessions.get(event.exceptSessionId);
-        if (keep) keep.authenticatedAt = Math.max(keep.authenticatedAt, event.at);
-      }
+      if (event.type === 'SessionsRevoked' && event.exceptSessionId) this.spare(event.exceptSessionId, event.at);
       void this.checkAccount(event.accountId).catch((error: unknown) => this.deps.onError?.(error));
     });
     this.#timer = setInterval(() => void this.checkAll().catch((error: unknown) => this.deps.onError?.(error)), this.deps.pollIntervalMs ?? 1000);
@@ -93,6 +89,16 @@ export class SessionRegistry {
     const session: LiveSession = { ...input, id: randomUUID(), node: NODE_ID, startedAt: this.deps.now() };
     this.#sessions.set(session.id, session);
     return { id: session.id, unregister: () => void this.#sessions.delete(session.id) };
+  }
+
+  /**
+   * Keeps one session (the one making a change) through a revocation at `at` by re-stamping it
+   * after the new epoch. Called before the epoch is written, so a poll between that write and the
+   * event cannot end it.
+   */
+  spare(sessionId: string, at: number): void {
+    const keep = this.#sessions.get(sessionId);
+    if (keep) keep.authenticatedAt = Math.max(keep.authenticatedAt, at);
   }
 
   list(accountId?: number): LiveSession[] {

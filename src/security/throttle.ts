@@ -62,7 +62,9 @@ function blockFor(count: number, limit: number): number {
 }
 
 function bump(current: FailureState | undefined, now: number, limit: number, about: Partial<FailureState>): { value: FailureState; ttlMs: number } {
-  const fresh = !current || now - current.lastAt > FAILURE_WINDOW_MS;
+  // The quiet window starts when the block ends: otherwise a 15-minute block would end together
+  // with its count, and a patient attacker would get a fresh round of max_failures after each one.
+  const fresh = !current || now - Math.max(current.lastAt, current.blockedUntil) > FAILURE_WINDOW_MS;
   const count = fresh ? 1 : current.count + 1;
   const block = blockFor(count, limit);
   const value: FailureState = {
@@ -72,7 +74,7 @@ function bump(current: FailureState | undefined, now: number, limit: number, abo
     lastAt: now,
     blockedUntil: block > 0 ? now + block : 0,
   };
-  return { value, ttlMs: Math.max(FAILURE_WINDOW_MS, block) };
+  return { value, ttlMs: block + FAILURE_WINDOW_MS };
 }
 
 export interface ThrottleCheck {

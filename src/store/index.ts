@@ -11,3 +11,4 @@ export { maskDatabaseURL } from './dialects/postgres/postgres-database.js';
 export type { LoginRecordRepository, LoginRecordQuery } from './repositories/login-record-repository.js';
 export type { AppPasswordRepository } from './repositories/app-password-repository.js';
 export type { AuditRepository, AuditQuery } from './repositories/audit-repository.js';
+export type { MailRepository, NewMessage } from './repositories/mail-repository.js';

@@ -103,6 +103,54 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface MailboxesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  special_use: string | null;
+  uid_validity: number;
+  uid_next: Generated<number>;
+  highest_modseq: Generated<number>;
+  subscribed: Generated<number>;
+  created_at: number;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  mailbox_id: number;
+  account_id: number;
+  uid: number;
+  modseq: number;
+  blob_id: string;
+  size: number;
+  internal_date: number;
+  seen: Generated<number>;
+  answered: Generated<number>;
+  flagged: Generated<number>;
+  deleted: Generated<number>;
+  draft: Generated<number>;
+  keywords: Generated<string>;
+  subject: Generated<string>;
+  from_text: Generated<string>;
+  to_text: Generated<string>;
+  cc_text: Generated<string>;
+  message_id: Generated<string>;
+  sent_date: number | null;
+  structure: Generated<string>;
+  auth_results: string | null;
+  search_text: Generated<string>;
+  created_at: number;
+}
+
+export interface MailboxChangesTable {
+  id: Generated<number>;
+  mailbox_id: number;
+  modseq: number;
+  uid: number;
+  kind: string;
+  at: number;
+}
+
 export interface Tables {
   domains: DomainsTable;
   accounts: AccountsTable;
@@ -112,6 +160,9 @@ export interface Tables {
   login_records: LoginRecordsTable;
   app_passwords: AppPasswordsTable;
   audit_log: AuditLogTable;
+  mailboxes: MailboxesTable;
+  messages: MessagesTable;
+  mailbox_changes: MailboxChangesTable;
 }
 
 export type DomainRow = Selectable<DomainsTable>;
@@ -125,3 +176,7 @@ export type NewLoginRecord = Insertable<LoginRecordsTable>;
 export type AppPasswordRow = Selectable<AppPasswordsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;
+export type MailboxRow = Selectable<MailboxesTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessageRow = Insertable<MessagesTable>;
+export type MailboxChangeRow = Selectable<MailboxChangesTable>;

@@ -27,6 +27,8 @@ import { createLoginRecordRepository } from './repositories/login-record-reposit
 import type { AppPasswordRepository } from './repositories/app-password-repository.js';
 import { createAppPasswordRepository } from './repositories/app-password-repository.js';
 import type { AuditRepository } from './repositories/audit-repository.js';
+import type { MailRepository } from './repositories/mail-repository.js';
+import { createMailRepository } from './repositories/mail-repository.js';
 import { createAuditRepository } from './repositories/audit-repository.js';
 import { createPolicyRepository } from './repositories/policy-repository.js';
 
@@ -38,6 +40,7 @@ export interface Repositories {
   loginRecords: LoginRecordRepository;
   appPasswords: AppPasswordRepository;
   audit: AuditRepository;
+  mail: MailRepository;
 }
 
 export interface Store extends Repositories {
@@ -72,6 +75,7 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     loginRecords: createLoginRecordRepository(db),
     appPasswords: createAppPasswordRepository(db),
     audit: createAuditRepository(db),
+    mail: createMailRepository(db, traits),
   };
 }
 

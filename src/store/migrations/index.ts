@@ -1,10 +1,11 @@
 // The one migration set, applied to either dialect through Kysely's Migrator.
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import * as m0001 from './0001-accounts.js';
 import * as m0002 from './0002-auth-core.js';
+import * as m0003 from './0003-mail.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -12,6 +13,7 @@ type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promis
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-accounts': m0001,
   '0002-auth-core': m0002,
+  '0003-mail': m0003,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {
@@ -28,7 +30,14 @@ function provider(traits: DialectTraits): MigrationProvider {
 
 /** Brings the schema up to date; safe to run from several processes at once (the Migrator locks). */
 export async function migrateToLatest(db: Kysely<unknown>, traits: DialectTraits): Promise<void> {
-  const migrator = new Migrator({ db, provider: provider(traits) });
+  // On PostgreSQL the Migrator looks for its tables in every schema unless told which one: name
+  // the current schema, or a database with several Mailward schemas (tests, tenants) confuses it.
+  let migrationTableSchema: string | undefined;
+  if (traits.name === 'postgres') {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    migrationTableSchema = rows[0]?.schema;
+  }
+  const migrator = new Migrator({ db, provider: provider(traits), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -23,7 +23,8 @@ export function createAuditRepository(db: Kysely<Tables>): AuditRepository {
       if (query.accountId !== undefined) q = q.where('account_id', '=', query.accountId);
       const after = query.after;
       if (after) {
-        q = q.where((eb) => eb.or([eb('time', '<', after.time), eb.and([eb('time', '=', after.time), eb('id', '<', after.id)])]));
+        // A row comparison, so the index on (…, time, id) is entered at the cursor instead of scanned to it.
+        q = q.where((eb) => eb(eb.refTuple('time', 'id'), '<', eb.tuple(after.time, after.id)));
       }
       return q.orderBy('time', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     },

@@ -22,9 +22,14 @@ export class PostgresStateStore implements StateStore {
 
   async update<T>(key: string, now: number, change: (current: T | undefined) => StateUpdate<T>): Promise<T | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      // Make sure a row exists to lock, then lock it: concurrent updates of one key serialise.
-      await sql`insert into shared_state (key, value, expires_at) values (${key}, 'null'::jsonb, 0) on conflict (key) do nothing`.execute(trx);
-      const { rows } = await sql<{ value: T; expires_at: string | number }>`select value, expires_at from shared_state where key = ${key} for update`.execute(trx);
+      // Insert-or-lock in one statement, so concurrent updates of one key serialise. (A separate
+      // INSERT … DO NOTHING then SELECT … FOR UPDATE found no row when another transaction deleted
+      // it in between, and the final UPDATE then silently wrote nothing.) ON CONFLICT DO UPDATE
+      // always ends holding the row lock, retrying by itself when the row is deleted meanwhile.
+      const { rows } = await sql<{ value: T; expires_at: string | number }>`
+        insert into shared_state (key, value, expires_at) values (${key}, 'null'::jsonb, 0)
+        on conflict (key) do update set expires_at = shared_state.expires_at
+        returning value, expires_at`.execute(trx);
       const row = rows[0];
       const current = row && Number(row.expires_at) > now ? row.value : undefined;
       const next = change(current ?? undefined);

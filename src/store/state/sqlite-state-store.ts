@@ -36,7 +36,9 @@ export class SqliteStateStore implements StateStore {
       'INSERT INTO shared_state (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
     );
     this.#delete = this.#db.prepare('DELETE FROM shared_state WHERE key = ?');
-    // Range scan on the primary key: prefix <= key < prefix + U+FFFF.
+    // Range scan on the primary key: prefix <= key < prefix + U+10FFFF. SQLite compares UTF-8 bytes,
+    // so the bound must be the highest code point: with U+FFFF, keys with astral characters (emoji)
+    // right after the prefix were missed.
     this.#scan = this.#db.prepare('SELECT key, value, expires_at FROM shared_state WHERE key >= ? AND key < ? AND expires_at > ? ORDER BY key');
     this.#purge = this.#db.prepare('DELETE FROM shared_state WHERE expires_at <= ?');
   }
@@ -70,7 +72,7 @@ export class SqliteStateStore implements StateStore {
 
   async scan<T>(prefix: string, now: number): Promise<Array<StateEntry<T>>> {
     return this.#scan
-      .all(prefix, `${prefix}\uffff`, now)
+      .all(prefix, `${prefix}\u{10FFFF}`, now)
       .map((row) => ({ key: row.key, value: JSON.parse(row.value) as T, expiresAt: row.expires_at }));
   }
 
