@@ -16,7 +16,7 @@ const LAYERS = {
   server: ['errors', 'config', 'shared-state', 'accounts', 'security', 'mail', 'proto'],
   'web/api': ['errors', 'config', 'shared-state', 'accounts', 'security', 'mail'],
   'web/app': [],
-  cli: ['errors', 'config', 'accounts', 'security', 'mail', 'main.ts', 'logger.ts', 'server'],
+  cli: ['errors', 'config', 'accounts', 'security', 'mail', 'main.ts', 'serve.ts', 'logger.ts', 'server'],
 };
 
 const zones = Object.entries(LAYERS).map(([layer, allowed]) => ({

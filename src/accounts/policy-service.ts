@@ -56,7 +56,13 @@ export class PolicyService {
     for (const scope of scopes) {
       const row = await this.store.policies.get(scope === 'global' ? GLOBAL_SCOPE : scope, key);
       if (!row) continue;
-      const parsed = definition.schema.safeParse(JSON.parse(row.value));
+      let stored: unknown;
+      try {
+        stored = JSON.parse(row.value);
+      } catch {
+        continue;
+      }
+      const parsed = definition.schema.safeParse(stored);
       // A stored value the current schema refuses (say, from a newer version) falls back to safer layers.
       if (parsed.success) return { key, value: parsed.data, source: scope, description: definition.description };
     }

@@ -67,6 +67,12 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT_FAILURE;
     }
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const code = String((error as { code?: unknown } | null)?.code ?? '');
+    // Storage failures met mid-command (disk full, read-only, I/O) are the admin's to fix, not bugs.
+    if (/^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED)/.test(code) || ['ENOSPC', 'EROFS', 'EACCES', 'EDQUOT', 'EIO'].includes(code)) {
+      process.stderr.write(`mailward: storage error (${code}): ${message}\n`);
+      return EXIT_FAILURE;
+    }
     process.stderr.write(`mailward: internal error: ${message}\n`);
     return EXIT_FAILURE;
   }

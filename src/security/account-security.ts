@@ -131,8 +131,8 @@ export class AccountSecurity {
       password_hash: await this.deps.hasher.hash(password),
       password_changed_at: now,
       must_change_password: mustChange ? 1 : 0,
-      // Other sessions end; protocol logins made with the old password end too (app passwords stay).
-      sessions_valid_after: now,
+      // Every session signed in with the old password ends (web sessions and mail clients alike,
+      // except the session making the change); mail clients on app passwords stay signed in.
       password_sessions_valid_after: now,
       updated_at: now,
     });
@@ -142,7 +142,7 @@ export class AccountSecurity {
       type: 'SessionsRevoked',
       at: now,
       accountId: account.id,
-      scope: 'all',
+      scope: 'password',
       ...(by.sessionId ? { exceptSessionId: by.sessionId } : {}),
     });
     return updated;

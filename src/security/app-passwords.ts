@@ -127,8 +127,8 @@ export class AppPasswords {
     return row && row.account_id === account.id ? row : undefined;
   }
 
-  async markUsed(row: AppPasswordRow, ip: string): Promise<void> {
-    await this.deps.store.appPasswords.markUsed(row.id, { now: this.deps.now(), ip });
+  async markUsed(row: AppPasswordRow, options: { ip: string; now?: number }): Promise<void> {
+    await this.deps.store.appPasswords.markUsed(row.id, { now: options.now ?? this.deps.now(), ip: options.ip });
   }
 
   async revoke(options: { account: AccountRow; id: number; actor: string; ip?: string }): Promise<void> {

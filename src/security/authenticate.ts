@@ -209,7 +209,7 @@ export class Authenticator {
     }
 
     await deps.throttle.recordSuccess({ username: name.key, ip });
-    if (appPassword) await deps.appPasswords.markUsed(appPassword, ip);
+    if (appPassword) await deps.appPasswords.markUsed(appPassword, { ip, now });
     const since = now - KNOWN_WINDOW_MS;
     const newIp = !(await isKnownIp());
     const newClient = client !== '' && !(await deps.store.loginRecords.hasClient({ accountId: account.id, protocol: input.protocol, client, since }));

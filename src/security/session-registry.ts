@@ -42,7 +42,7 @@ export function endReasonFor(session: Pick<LiveSession, 'protocol' | 'credential
   if (!account) return 'account_deleted';
   if (account.status !== 'active') return 'account_disabled';
   if (session.authenticatedAt < account.sessions_valid_after) return 'revoked';
-  if (session.credential === 'password' && session.protocol !== 'web' && session.authenticatedAt < account.password_sessions_valid_after) {
+  if (session.credential === 'password' && session.authenticatedAt < account.password_sessions_valid_after) {
     return 'password_changed';
   }
   if (session.protocol === 'smtp' && account.smtp_enabled !== 1) return 'service_closed';
@@ -64,6 +64,7 @@ export class SessionRegistry {
   readonly #sessions = new Map<string, LiveSession>();
   #timer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
+  #polling: Promise<void> | undefined;
 
   constructor(private readonly deps: SessionRegistryDeps) {}
 
@@ -74,15 +75,24 @@ export class SessionRegistry {
       if (event.type === 'SessionsRevoked' && event.exceptSessionId) this.spare(event.exceptSessionId, event.at);
       void this.checkAccount(event.accountId).catch((error: unknown) => this.deps.onError?.(error));
     });
-    this.#timer = setInterval(() => void this.checkAll().catch((error: unknown) => this.deps.onError?.(error)), this.deps.pollIntervalMs ?? 1000);
+    this.#timer = setInterval(() => {
+      // One poll at a time; a slow store must not pile them up.
+      this.#polling ??= this.checkAll()
+        .catch((error: unknown) => this.deps.onError?.(error))
+        .finally(() => {
+          this.#polling = undefined;
+        });
+    }, this.deps.pollIntervalMs ?? 1000);
     this.#timer.unref();
   }
 
-  stop(): void {
+  /** Stops following and polling; resolves once a poll in progress has finished (before the store closes). */
+  async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#unsubscribe?.();
     this.#timer = undefined;
     this.#unsubscribe = undefined;
+    await this.#polling;
   }
 
   register(input: LiveSessionInput): { id: string; unregister(): void } {

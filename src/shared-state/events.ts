@@ -40,6 +40,14 @@ export type MailwardEvent = EventBase &
     | { type: 'AccountDisabled'; accountId: number; address: string; reason: string }
     | { type: 'AccountEnabled'; accountId: number; address: string }
     | {
+        /** A doorbell: read the mailbox's change journal from your last MODSEQ. */
+        type: 'MailboxChanged';
+        accountId: number;
+        mailboxId: number;
+        modseq: number;
+      }
+    | { type: 'MessageDelivered'; accountId: number; mailboxId: number; uid: number; size: number }
+    | {
         type: 'SessionsRevoked';
         accountId: number;
         /** 'all': every session; 'password': protocol sessions signed in with the account password. */

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ensureFirstRunAdmin } from '../../accounts/index.js';
 import { createLogger } from '../../logger.js';
-import { openApp, startServer } from '../../main.js';
+import { openApp } from '../../main.js';
 import type { GlobalOptions } from '../context.js';
 import { resolveSettings } from '../context.js';
 
@@ -29,6 +29,8 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       const settings = resolveSettings(globals());
       const logger = createLogger({ level: settings.config.log.level });
       const app = await openApp({ dataDir: settings.dataDir, config: settings.config, logger });
+      // Loaded here so that other commands never pay for the HTTP and TLS stack.
+      const { startServer } = await import('../../serve.js');
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         if (options.firstRun) {

@@ -1,6 +1,6 @@
 // `mailward user add|list|show|passwd|disable|enable|delete`.
 import type { Command } from 'commander';
-import { generateOneTimePassword, normalizeAddress } from '../../accounts/index.js';
+import { generateOneTimePassword } from '../../accounts/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { printJSON, printTable } from '../output.js';
@@ -115,9 +115,11 @@ export function registerUserCommands(program: Command, globals: () => GlobalOpti
     .action((address: string) =>
       withApp(globals(), async (app) => {
         const row = await app.accounts.getUser(address);
-        await app.accounts.deleteUser(address);
+        // Recorded before the delete: audit_log.account_id references the account (ON DELETE SET NULL
+        // keeps the address), so an entry naming an id that is already gone breaks the foreign key.
         await app.security.audit.append({ actor: CLI_ACTOR.actor, action: 'account.deleted', account: { id: row.id, address: row.address } });
-        process.stdout.write(`account ${normalizeAddress(address).address} deleted\n`);
+        await app.accounts.deleteUser(address);
+        process.stdout.write(`account ${row.address} deleted\n`);
       }),
     );
 

@@ -4,7 +4,7 @@ import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import type { MailboxChangeRow, MailboxRow, MessageRow, NewMessageRow, Tables } from '../schema.js';
 
-export type NewMessage = Omit<NewMessageRow, 'mailbox_id' | 'uid' | 'modseq' | 'account_id' | 'id'>;
+export type NewMessage = Omit<NewMessageRow, 'mailbox_id' | 'uid' | 'modseq' | 'account_id' | 'id' | 'created_at'>;
 
 export interface MailRepository {
   /** Creates the mailbox if absent (same name → the existing one); returns it. */

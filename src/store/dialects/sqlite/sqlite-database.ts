@@ -17,6 +17,18 @@ class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+
+  /**
+   * After some errors (a full disk, an I/O error) SQLite has already rolled the transaction back;
+   * a second ROLLBACK would then fail and hide the real error from the caller.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } catch (error) {
+      if (!/no transaction is active/i.test((error as Error).message)) throw error;
+    }
+  }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
@@ -46,8 +58,9 @@ export function openSQLite(options: OpenSQLiteOptions): Kysely<Tables> {
     // FULL: a committed transaction survives power loss, which "never lose an acknowledged message" needs.
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
-    // Probe that the file is writable now rather than on the first real write.
-    database.exec('CREATE TABLE IF NOT EXISTS mailward_probe (x INTEGER); DROP TABLE mailward_probe;');
+    // Probe that the file is writable now rather than on the first real write: taking the write
+    // lock fails on a read-only file or file system, and writes nothing (so it also works on a full disk).
+    database.exec('BEGIN IMMEDIATE; ROLLBACK;');
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new MailwardError('STORAGE_UNAVAILABLE', { message: `database: cannot open ${options.file}: ${reason}`, cause: error });

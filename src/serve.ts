@@ -1,0 +1,76 @@
+// Composition root, second half: starts the listeners of `serve` (loaded only by that command, so other commands start fast).
+import type { AddressInfo } from 'node:net';
+import type { Server as TLSServer } from 'node:tls';
+import type { FastifyInstance } from 'fastify';
+import type { ListenerName } from './config/index.js';
+import { MailwardError } from './errors/index.js';
+import type { App } from './main.js';
+import { TLSManager } from './server/tls/index.js';
+import { buildHTTPApp } from './web/api/http-app.js';
+
+export interface RunningServer {
+  /** Where each enabled listener is bound (port 0 in the config becomes the real port). */
+  readonly listeners: Partial<Record<ListenerName, { host: string; port: number }>>;
+  /** Stops accepting, lets in-flight requests finish, then closes the listeners. */
+  close(): Promise<void>;
+}
+
+/** Starts every listener that exists and is enabled. */
+export async function startServer(app: App): Promise<RunningServer> {
+  const { config, logger } = app;
+  const tls = await TLSManager.open({
+    dataDir: app.dataDir,
+    hostname: config.hostname,
+    ...(config.tls.cert_file ? { certFile: config.tls.cert_file, keyFile: config.tls.key_file } : {}),
+    logger,
+  });
+  const listeners: RunningServer['listeners'] = {};
+  const apps: FastifyInstance[] = [];
+  const deps = { logger, checkStorage: () => app.store.ping() };
+  try {
+    for (const name of ['http', 'https'] as const) {
+      const listener = config.listeners[name];
+      if (!listener.enabled) continue;
+      const http = name === 'https' ? buildHTTPApp(deps, { https: tls.credentials }) : buildHTTPApp(deps);
+      apps.push(http);
+      await http.listen({ host: listener.host, port: listener.port, listenTextResolver: (address) => `${name} listening at ${address}` });
+      if (name === 'https') tls.attach(http.server as unknown as TLSServer);
+      const address = http.server.address() as AddressInfo;
+      listeners[name] = { host: address.address, port: address.port };
+      logger.info({ listener: name, host: address.address, port: address.port }, 'listening');
+    }
+  } catch (error) {
+    await Promise.all(apps.map((a) => a.close()));
+    tls.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new MailwardError('CONFIG_INVALID', { message: `listen: ${(error as Error).message}`, cause: error });
+    }
+    throw error;
+  }
+  app.security.sessions.start();
+  const prune = (): void => void pruneLoginRecords(app).catch((error: unknown) => logger.error({ err: error }, 'login record pruning failed'));
+  prune();
+  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
+  return {
+    listeners,
+    close: async () => {
+      clearInterval(pruneTimer);
+      await app.security.sessions.stop();
+      await Promise.all(apps.map((a) => a.close()));
+      tls.close();
+    },
+  };
+}
+
+const PRUNE_INTERVAL_MS = 3600_000;
+const DAY_MS = 24 * 3600_000;
+
+/** Deletes login records older than the retention policy (login_records.retention_days). */
+export async function pruneLoginRecords(app: App): Promise<number> {
+  const days = await app.policies.get('login_records.retention_days');
+  const removed = await app.security.loginRecords.prune({ before: app.now() - days * DAY_MS });
+  if (removed > 0) app.logger.info({ removed, days }, 'pruned login records');
+  return removed;
+}

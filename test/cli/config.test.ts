@@ -1,0 +1,46 @@
+// How the CLI finds its data and configuration (--data, MAILWARD_DATA, --config, <data>/mailward.toml, MAILWARD_*),
+// and that a bad setting stops every command with one line naming the key or variable.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, CLI_TEST_TIMEOUT_MS, expectOneLineError, expectSuccess, removeTempDataDirs, runCLI, tempDataDir } from '../support/cli.js';
+
+function writeFile(dir: string, name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe.concurrent('mailward configuration', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
+  beforeAll(() => assertBuilt());
+  afterAll(() => removeTempDataDirs());
+
+  it('--config FILE with a bad value: exit 1, one line naming the key', async () => {
+    const file = writeFile(tempDataDir(), 'custom.toml', '[listeners.http]\nport = "eighty"\n');
+    const result = await runCLI(['--config', file, 'domain', 'list'], { data: tempDataDir() });
+    expectOneLineError(result, { code: 1, matches: /config: listeners\.http\.port: expected an integer from 0 to 65535, got "eighty"/ });
+  });
+
+  it('a MAILWARD_* variable of the wrong type, or an unknown one: exit 1, one line naming the variable', async () => {
+    const [badType, unknown] = await Promise.all([
+      runCLI(['domain', 'list'], { data: tempDataDir(), env: { MAILWARD_LISTENERS_HTTP_PORT: 'abc' } }),
+      runCLI(['domain', 'list'], { data: tempDataDir(), env: { MAILWARD_FOO: '1' } }),
+    ]);
+    expectOneLineError(badType, { code: 1, matches: /MAILWARD_LISTENERS_HTTP_PORT: expected an integer from 0 to 65535, got "abc"/ });
+    expectOneLineError(unknown, { code: 1, matches: /unknown environment variable MAILWARD_FOO/ });
+  });
+
+  it('reads <data>/mailward.toml without --config, and MAILWARD_CONFIG takes its place', async () => {
+    // The data directory comes from MAILWARD_DATA here, so the default file is found through it too.
+    const data = tempDataDir();
+    writeFile(data, 'mailward.toml', 'hostname = "-not-a-host-"\n');
+    const good = writeFile(tempDataDir(), 'good.toml', 'hostname = "mail.example.org"\n');
+    const [implicit, explicit] = await Promise.all([
+      runCLI(['domain', 'list'], { env: { MAILWARD_DATA: data } }),
+      runCLI(['domain', 'add', 'example.org'], { env: { MAILWARD_DATA: data, MAILWARD_CONFIG: good } }),
+    ]);
+    expectOneLineError(implicit, { code: 1, matches: /config: hostname: expected a DNS host name.*got "-not-a-host-"/ });
+    expect(expectSuccess(explicit)).toBe('domain example.org added\n');
+    expect(fs.existsSync(path.join(data, 'mailward.db'))).toBe(true);
+  });
+});
