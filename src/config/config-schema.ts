@@ -156,6 +156,23 @@ export const CONFIG_SCHEMA = z
       .strict()
       .prefault({}),
 
+    smtp: z
+      .object({
+        // Default 26214400 (25 MiB). Advertised with SIZE (RFC 1870); a larger message is refused
+        // with 552 5.3.4 and never stored. Bounded so one client cannot fill memory or disk.
+        max_message_bytes: leaf(z.int().min(1024).max(1024 * 1024 * 1024).default(25 * 1024 * 1024), 'an integer from 1024 to 1073741824'),
+        // Default 100 (RFC 5321 §4.5.3.1.8 asks servers to accept at least 100). Caps how many
+        // mailboxes one message can reach, which bounds a spammer's fan-out per message.
+        max_recipients: leaf(z.int().min(1).max(10_000).default(100), 'an integer from 1 to 10000'),
+        // Default 1000. Simultaneous SMTP connections per listener; more are refused with 421.
+        max_clients: leaf(z.int().min(1).max(100_000).default(1000), 'an integer from 1 to 100000'),
+        // Default false: AUTH is neither offered nor accepted before STARTTLS, so a password never
+        // crosses the network in clear text. Turn on only for a loopback-only test setup.
+        allow_plaintext_auth: leaf(z.boolean().default(false), 'true or false'),
+      })
+      .strict()
+      .prefault({}),
+
     shutdown: z
       .object({
         // Default 10. On SIGTERM, `serve` stops accepting connections and waits this long for

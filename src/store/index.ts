@@ -12,3 +12,4 @@ export type { LoginRecordRepository, LoginRecordQuery } from './repositories/log
 export type { AppPasswordRepository } from './repositories/app-password-repository.js';
 export type { AuditRepository, AuditQuery } from './repositories/audit-repository.js';
 export type { MailRepository, NewMessage } from './repositories/mail-repository.js';
+export type { OutboundRepository } from './repositories/outbound-repository.js';

@@ -151,6 +151,24 @@ export interface MailboxChangesTable {
   at: number;
 }
 
+export interface OutboundQueueTable {
+  id: Generated<number>;
+  account_id: number | null;
+  mail_from: string;
+  recipient: string;
+  domain: string;
+  blob_id: string;
+  size: number;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  locked_until: Generated<number>;
+  last_error: string | null;
+  dsn: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Tables {
   domains: DomainsTable;
   accounts: AccountsTable;
@@ -163,6 +181,7 @@ export interface Tables {
   mailboxes: MailboxesTable;
   messages: MessagesTable;
   mailbox_changes: MailboxChangesTable;
+  outbound_queue: OutboundQueueTable;
 }
 
 export type DomainRow = Selectable<DomainsTable>;
@@ -180,3 +199,5 @@ export type MailboxRow = Selectable<MailboxesTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessageRow = Insertable<MessagesTable>;
 export type MailboxChangeRow = Selectable<MailboxChangesTable>;
+export type OutboundRow = Selectable<OutboundQueueTable>;
+export type NewOutboundRow = Insertable<OutboundQueueTable>;

@@ -28,6 +28,8 @@ import type { AppPasswordRepository } from './repositories/app-password-reposito
 import { createAppPasswordRepository } from './repositories/app-password-repository.js';
 import type { AuditRepository } from './repositories/audit-repository.js';
 import type { MailRepository } from './repositories/mail-repository.js';
+import type { OutboundRepository } from './repositories/outbound-repository.js';
+import { createOutboundRepository } from './repositories/outbound-repository.js';
 import { createMailRepository } from './repositories/mail-repository.js';
 import { createAuditRepository } from './repositories/audit-repository.js';
 import { createPolicyRepository } from './repositories/policy-repository.js';
@@ -41,6 +43,7 @@ export interface Repositories {
   appPasswords: AppPasswordRepository;
   audit: AuditRepository;
   mail: MailRepository;
+  outbound: OutboundRepository;
 }
 
 export interface Store extends Repositories {
@@ -76,6 +79,7 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     appPasswords: createAppPasswordRepository(db),
     audit: createAuditRepository(db),
     mail: createMailRepository(db, traits),
+    outbound: createOutboundRepository(db),
   };
 }
 

@@ -6,6 +6,7 @@ import type { DialectTraits } from '../dialects/dialect-traits.js';
 import * as m0001 from './0001-accounts.js';
 import * as m0002 from './0002-auth-core.js';
 import * as m0003 from './0003-mail.js';
+import * as m0004 from './0004-outbound-queue.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-accounts': m0001,
   '0002-auth-core': m0002,
   '0003-mail': m0003,
+  '0004-outbound-queue': m0004,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

@@ -1,0 +1,9 @@
+// Public surface of the mail module.
+export * from './mail-store.js';
+export * from './default-mailboxes.js';
+export * from './message-flags.js';
+export * from './search-text.js';
+export * from './line-endings.js';
+export * from './outbound.js';
+export * from './recipients.js';
+export * from './trace-headers.js';

@@ -1,0 +1,73 @@
+// The text SEARCH and the webmail look in: decoded headers and text parts, lower-cased, bounded in size.
+import { decodeCharset, decodeHeaderValue } from './mime/index.js';
+import type { MessageStructure, MIMEPart } from './mime/index.js';
+
+/** Enough for any human search; a 50 MB attachment must not become 50 MB of index. */
+export const MAX_SEARCH_TEXT = 64 * 1024;
+
+const SEARCH_HEADERS = new Set(['subject', 'from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'message-id']);
+
+function decodeQuotedPrintable(bytes: Buffer): Buffer {
+  const text = bytes.toString('latin1').replace(/=\r?\n/g, '');
+  const out = Buffer.alloc(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const hex = text[i] === '=' ? text.slice(i + 1, i + 3) : '';
+    if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      out[n++] = parseInt(hex, 16);
+      i += 2;
+    } else out[n++] = text.charCodeAt(i) & 0xff;
+  }
+  return out.subarray(0, n);
+}
+
+/** The body of a text part, transfer-decoded and charset-decoded. */
+export function decodeTextPart(raw: Buffer, part: MIMEPart): string {
+  const body = raw.subarray(part.bodyStart, part.bodyEnd);
+  let bytes: Buffer = body;
+  if (part.encoding === 'BASE64') bytes = Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  else if (part.encoding === 'QUOTED-PRINTABLE') bytes = decodeQuotedPrintable(body);
+  return decodeCharset(bytes, part.params.charset ?? 'us-ascii');
+}
+
+function textParts(part: MIMEPart, out: MIMEPart[]): void {
+  if (part.type === 'multipart' || part.type === 'message') {
+    for (const child of part.children) textParts(child, out);
+    return;
+  }
+  if (part.type === 'text' && (part.disposition?.type ?? 'inline') !== 'attachment') out.push(part);
+}
+
+/** Strips tags and entities from HTML well enough for searching (never for display). */
+function htmlToSearchText(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&amp;/gi, '&')
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>')
+    .replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Math.min(Number(code), 0x10ffff)));
+}
+
+export function buildSearchText(raw: Buffer, structure: MessageStructure): string {
+  const pieces: string[] = [];
+  let length = 0;
+  const push = (text: string): boolean => {
+    const piece = text.replace(/\s+/g, ' ').trim();
+    if (!piece) return length < MAX_SEARCH_TEXT;
+    pieces.push(piece);
+    length += piece.length + 1;
+    return length < MAX_SEARCH_TEXT;
+  };
+  for (const field of structure.headers) {
+    if (SEARCH_HEADERS.has(field.name.toLowerCase())) push(decodeHeaderValue(field.value));
+  }
+  const parts: MIMEPart[] = [];
+  textParts(structure.root, parts);
+  for (const part of parts) {
+    const text = decodeTextPart(raw, part);
+    if (!push(part.subtype === 'html' ? htmlToSearchText(text) : text)) break;
+  }
+  return pieces.join('\n').toLowerCase().slice(0, MAX_SEARCH_TEXT);
+}
