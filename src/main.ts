@@ -7,6 +7,7 @@ import type { PasswordHasher } from './accounts/index.js';
 import type { MailwardConfig } from './config/index.js';
 import { MailwardError } from './errors/index.js';
 import { Security, loadServerKey } from './security/index.js';
+import { MailStore, RecipientResolver } from './mail/index.js';
 import type { EventBus } from './shared-state/index.js';
 import { MemoryEventBus } from './shared-state/index.js';
 import type { Store, StoreOptions } from './store/index.js';
@@ -22,6 +23,8 @@ export interface App {
   readonly accounts: AccountService;
   readonly events: EventBus;
   readonly security: Security;
+  readonly mail: MailStore;
+  readonly recipients: RecipientResolver;
   readonly now: () => number;
   close(): Promise<void>;
 }
@@ -88,6 +91,8 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     accounts,
     events,
     security,
+    mail: new MailStore({ store, events, now }),
+    recipients: new RecipientResolver(accounts),
     now,
     close: async () => {
       await security.sessions.stop();

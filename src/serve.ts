@@ -5,6 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ListenerName } from './config/index.js';
 import { MailwardError } from './errors/index.js';
 import type { App } from './main.js';
+import { InboundDelivery, Submission } from './mail/index.js';
+import { startSMTP } from './server/smtp/smtp-listeners.js';
+import type { RunningSMTP } from './server/smtp/smtp-listeners.js';
 import { TLSManager } from './server/tls/index.js';
 import { buildHTTPApp } from './web/api/http-app.js';
 
@@ -26,8 +29,14 @@ export async function startServer(app: App): Promise<RunningServer> {
   });
   const listeners: RunningServer['listeners'] = {};
   const apps: FastifyInstance[] = [];
+  let smtp: RunningSMTP | undefined;
   const deps = { logger, checkStorage: () => app.store.ping() };
   try {
+    smtp = await startSMTP(smtpDeps(app), tls, enabledListeners(app, ['smtp', 'submission', 'smtps']));
+    for (const listener of smtp.listeners) {
+      listeners[listener.name] = { host: listener.host, port: listener.port };
+      logger.info({ listener: listener.name, host: listener.host, port: listener.port }, 'listening');
+    }
     for (const name of ['http', 'https'] as const) {
       const listener = config.listeners[name];
       if (!listener.enabled) continue;
@@ -40,6 +49,7 @@ export async function startServer(app: App): Promise<RunningServer> {
       logger.info({ listener: name, host: address.address, port: address.port }, 'listening');
     }
   } catch (error) {
+    await smtp?.close();
     await Promise.all(apps.map((a) => a.close()));
     tls.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -58,9 +68,29 @@ export async function startServer(app: App): Promise<RunningServer> {
     close: async () => {
       clearInterval(pruneTimer);
       await app.security.sessions.stop();
-      await Promise.all(apps.map((a) => a.close()));
+      await Promise.all([smtp?.close(), ...apps.map((a) => a.close())]);
       tls.close();
     },
+  };
+}
+
+function enabledListeners<N extends ListenerName>(app: App, names: N[]): Array<{ name: N; host: string; port: number }> {
+  return names.filter((name) => app.config.listeners[name].enabled).map((name) => ({ name, host: app.config.listeners[name].host, port: app.config.listeners[name].port }));
+}
+
+function smtpDeps(app: App): Parameters<typeof startSMTP>[0] {
+  const hostname = app.config.hostname;
+  return {
+    hostname,
+    security: app.security,
+    recipients: app.recipients,
+    inbound: new InboundDelivery({ mail: app.mail, hostname, now: app.now }),
+    submission: new Submission({ mail: app.mail, recipients: app.recipients, volume: app.security.volume, hostname, now: app.now }),
+    logger: app.logger.child({ component: 'smtp' }),
+    maxMessageBytes: app.config.smtp.max_message_bytes,
+    maxRecipients: app.config.smtp.max_recipients,
+    maxClients: app.config.smtp.max_clients,
+    allowPlaintextAuth: app.config.smtp.allow_plaintext_auth,
   };
 }
 

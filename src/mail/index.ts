@@ -7,3 +7,6 @@ export * from './line-endings.js';
 export * from './outbound.js';
 export * from './recipients.js';
 export * from './trace-headers.js';
+export * from './dns/dns-resolver.js';
+export * from './inbound-delivery.js';
+export * from './submission.js';

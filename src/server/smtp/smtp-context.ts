@@ -1,0 +1,52 @@
+// What every SMTP handler needs, and the per-session state Mailward keeps beside smtp-server's session.
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
+import type { Logger } from 'pino';
+import type { AccountRow } from '../../accounts/index.js';
+import type { InboundDelivery, RecipientResolver, Submission } from '../../mail/index.js';
+import type { Security } from '../../security/index.js';
+
+export type SMTPListenerKind = 'mx' | 'submission';
+
+export interface SMTPDeps {
+  hostname: string;
+  security: Security;
+  recipients: RecipientResolver;
+  inbound: InboundDelivery;
+  submission: Submission;
+  logger: Logger;
+  maxMessageBytes: number;
+  maxRecipients: number;
+  maxClients: number;
+  allowPlaintextAuth: boolean;
+}
+
+export interface SessionState {
+  account?: AccountRow;
+  unregister?: () => void;
+  /** Local recipients accepted by RCPT TO on the MX, by address. */
+  localRecipients: Map<string, number>;
+}
+
+const states = new WeakMap<SMTPServerSession, SessionState>();
+
+export function stateOf(session: SMTPServerSession): SessionState {
+  let state = states.get(session);
+  if (!state) {
+    state = { localRecipients: new Map() };
+    states.set(session, state);
+  }
+  return state;
+}
+
+/** The connection object of a session, to close it when the session is revoked. */
+export function connectionOf(server: SMTPServer, session: SMTPServerSession): { send(code: number, text: string): void; close(): void } | undefined {
+  const connections = (server as unknown as { connections: Set<{ session: SMTPServerSession; send(code: number, text: string): void; close(): void }> }).connections;
+  for (const connection of connections) if (connection.session === session) return connection;
+  return undefined;
+}
+
+export function tlsInfo(session: SMTPServerSession): { protocol?: string; cipher?: string } | undefined {
+  if (!session.secure) return undefined;
+  const info = session.tlsOptions;
+  return info ? { protocol: info.version, cipher: info.name } : {};
+}

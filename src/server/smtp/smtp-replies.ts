@@ -1,0 +1,79 @@
+// SMTP replies with RFC 3463 enhanced status codes: one mapping from Mailward's error codes, and replies we choose exactly.
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import type { ErrorCode } from '../../errors/index.js';
+import { isMailwardError } from '../../errors/index.js';
+
+export interface SMTPReply {
+  code: number;
+  enhanced: string;
+  text: string;
+}
+
+/** Every Mailward code as an SMTP reply; `satisfies` makes a new code without a reply a type error. */
+export const SMTP_REPLIES = {
+  AUTH_FAILED: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' },
+  AUTH_THROTTLED: { code: 454, enhanced: '4.7.0', text: 'Too many failed attempts, try again later' },
+  ACCOUNT_DISABLED: { code: 525, enhanced: '5.7.13', text: 'Your account is disabled' },
+  SERVICE_CLOSED: { code: 535, enhanced: '5.7.8', text: 'SMTP is closed for this account' },
+  OTP_REQUIRED: { code: 534, enhanced: '5.7.9', text: 'Use an app password to sign in from a mail client' },
+  OTP_FAILED: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' },
+  APP_PASSWORD_REQUIRED: { code: 534, enhanced: '5.7.9', text: 'Use an app password to sign in from a mail client' },
+  APP_PASSWORD_SCOPE: { code: 535, enhanced: '5.7.8', text: 'This app password is not allowed for SMTP' },
+  PASSWORD_TOO_SHORT: { code: 501, enhanced: '5.5.4', text: 'The password is too short' },
+  PASSWORD_TOO_SIMPLE: { code: 501, enhanced: '5.5.4', text: 'The password needs more kinds of characters' },
+  PASSWORD_COMMON: { code: 501, enhanced: '5.5.4', text: 'The password is too common' },
+  PASSWORD_CONTAINS_NAME: { code: 501, enhanced: '5.5.4', text: 'The password must not contain the account name' },
+  PASSWORD_MISMATCH: { code: 501, enhanced: '5.5.4', text: 'The passwords do not match' },
+  PASSWORD_WRONG: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' },
+  SECURITY_CODE_REQUIRED: { code: 530, enhanced: '5.7.0', text: 'The personal security code is required' },
+  SECURITY_CODE_WRONG: { code: 535, enhanced: '5.7.8', text: 'The personal security code is not correct' },
+  SESSION_TIMED_OUT: { code: 421, enhanced: '4.4.2', text: 'Session timed out' },
+  INVALID_INPUT: { code: 501, enhanced: '5.5.4', text: 'Syntax error in parameters' },
+  INVALID_ADDRESS: { code: 553, enhanced: '5.1.3', text: 'Bad address syntax' },
+  NOT_FOUND: { code: 550, enhanced: '5.1.1', text: 'No such user here' },
+  EXISTS: { code: 550, enhanced: '5.0.0', text: 'Already exists' },
+  IN_USE: { code: 450, enhanced: '4.2.1', text: 'Mailbox busy' },
+  FORBIDDEN: { code: 550, enhanced: '5.7.1', text: 'Delivery not authorized' },
+  LIMIT: { code: 550, enhanced: '5.7.1', text: 'Sending limit exceeded' },
+  TOO_BIG: { code: 552, enhanced: '5.3.4', text: 'Message too big for system' },
+  CONFIG_INVALID: { code: 451, enhanced: '4.3.5', text: 'Server configuration error' },
+  STORAGE_UNAVAILABLE: { code: 451, enhanced: '4.3.0', text: 'Local storage error, try again later' },
+  INTERNAL: { code: 451, enhanced: '4.3.0', text: 'Local error in processing, try again later' },
+} satisfies Record<ErrorCode, SMTPReply>;
+
+/** An Error that smtp-server sends as "<code> <enhanced> <text>". */
+export function smtpError(reply: SMTPReply): Error & { responseCode: number } {
+  const text = reply.text.replace(/[\r\n]+/g, ' ');
+  return Object.assign(new Error(`${reply.enhanced} ${text}`), { responseCode: reply.code });
+}
+
+/** The reply for any error a handler met: our codes by the table, anything else a temporary local error. */
+export function replyFor(error: unknown): Error & { responseCode: number } {
+  if (isMailwardError(error)) {
+    const smtp = (error.details as { smtp?: SMTPReply } | undefined)?.smtp;
+    if (smtp) return smtpError(smtp);
+    const base = SMTP_REPLIES[error.code];
+    // Our messages are written for people and safe to show; the table's text is the fallback.
+    return smtpError({ ...base, text: error.message || base.text });
+  }
+  return smtpError(SMTP_REPLIES.INTERNAL);
+}
+
+const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3} /;
+let patched = false;
+
+/**
+ * smtp-server derives the enhanced status code from the reply code alone (550 → 5.1.1), which
+ * would turn "relaying denied" into "no such user". Replies whose text already starts with an
+ * enhanced code are sent with that code only. Applied once, before any server starts.
+ */
+export function useOwnEnhancedCodes(): void {
+  if (patched) return;
+  patched = true;
+  const proto = SMTPConnection.prototype as unknown as { send(code: number, data: unknown, context?: unknown): void };
+  const original = proto.send;
+  proto.send = function send(this: unknown, code: number, data: unknown, context?: unknown): void {
+    if (typeof data === 'string' && ENHANCED.test(data)) return original.call(this, code, data, false);
+    return original.call(this, code, data, context);
+  };
+}
