@@ -7,6 +7,7 @@ import type { PasswordHasher } from './accounts/index.js';
 import type { MailwardConfig } from './config/index.js';
 import { MailwardError } from './errors/index.js';
 import { Security, loadServerKey } from './security/index.js';
+import type { ServerKey } from './security/index.js';
 import { MailStore, RecipientResolver } from './mail/index.js';
 import type { EventBus } from './shared-state/index.js';
 import { MemoryEventBus } from './shared-state/index.js';
@@ -24,6 +25,8 @@ export interface App {
   readonly events: EventBus;
   readonly security: Security;
   readonly mail: MailStore;
+  /** The server key (MAILWARD_SECRET_KEY or <data>/keys/server.key) for DKIM keys, SRS and tokens. */
+  readonly key: ServerKey;
   readonly recipients: RecipientResolver;
   readonly now: () => number;
   close(): Promise<void>;
@@ -74,8 +77,9 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
   const onError = (error: unknown): void => options.logger.error({ err: error }, 'background task failed');
   const events = new MemoryEventBus({ onError });
   let security: Security;
+  let key: ServerKey;
   try {
-    const key = loadServerKey({ dataDir, env: options.env ?? process.env });
+    key = loadServerKey({ dataDir, env: options.env ?? process.env });
     security = new Security({ store, accounts, hasher, policies, events, key, now, onError });
   } catch (error) {
     await store.close();
@@ -92,6 +96,7 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     events,
     security,
     mail: new MailStore({ store, events, now }),
+    key,
     recipients: new RecipientResolver(accounts),
     now,
     close: async () => {

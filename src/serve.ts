@@ -1,10 +1,14 @@
 // Composition root, second half: starts the listeners of `serve` (loaded only by that command, so other commands start fast).
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server as TLSServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { ListenerName } from './config/index.js';
 import { MailwardError } from './errors/index.js';
 import type { App } from './main.js';
+import { createSystemResolver } from './mail/dns/dns-resolver.js';
+import type { OutboundSettings } from './mail/outbound/index.js';
+import { OutboundWorker } from './mail/outbound/index.js';
 import { InboundDelivery, Submission } from './mail/index.js';
 import { startSMTP } from './server/smtp/smtp-listeners.js';
 import type { RunningSMTP } from './server/smtp/smtp-listeners.js';
@@ -14,6 +18,8 @@ import { buildHTTPApp } from './web/api/http-app.js';
 export interface RunningServer {
   /** Where each enabled listener is bound (port 0 in the config becomes the real port). */
   readonly listeners: Partial<Record<ListenerName, { host: string; port: number }>>;
+  /** The outbound queue worker: call `kick()` after enqueueing remote recipients. */
+  readonly outbound: OutboundWorker;
   /** Stops accepting, lets in-flight requests finish, then closes the listeners. */
   close(): Promise<void>;
 }
@@ -21,6 +27,8 @@ export interface RunningServer {
 /** Starts every listener that exists and is enabled. */
 export async function startServer(app: App): Promise<RunningServer> {
   const { config, logger } = app;
+  // Built first: a bad outbound setting (an unreadable ca_file) must fail before any socket opens.
+  const outbound = createOutboundWorker(app);
   const tls = await TLSManager.open({
     dataDir: app.dataDir,
     hostname: config.hostname,
@@ -63,10 +71,14 @@ export async function startServer(app: App): Promise<RunningServer> {
   prune();
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
   pruneTimer.unref();
+  outbound.start();
   return {
     listeners,
+    outbound,
     close: async () => {
       clearInterval(pruneTimer);
+      // Half the shutdown grace for deliveries in flight; unfinished ones are released for the next start.
+      await outbound.stop({ graceMs: config.shutdown.grace_seconds * 500 });
       await app.security.sessions.stop();
       await Promise.all([smtp?.close(), ...apps.map((a) => a.close())]);
       tls.close();
@@ -103,4 +115,42 @@ export async function pruneLoginRecords(app: App): Promise<number> {
   const removed = await app.security.loginRecords.prune({ before: app.now() - days * DAY_MS });
   if (removed > 0) app.logger.info({ removed, days }, 'pruned login records');
   return removed;
+}
+
+/** The `outbound` config table as the worker's settings; a ca_file that cannot be read is a config error. */
+export function outboundSettings(config: App['config']): OutboundSettings {
+  const relay = config.outbound.smarthost;
+  let ca: string | undefined;
+  if (relay.ca_file !== '') {
+    try {
+      ca = fs.readFileSync(relay.ca_file, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? 'read error';
+      throw new MailwardError('CONFIG_INVALID', { message: `config: outbound.smarthost.ca_file: cannot read ${relay.ca_file}: ${reason}`, cause: error });
+    }
+  }
+  return {
+    hostname: config.hostname,
+    heloName: config.outbound.helo_name || config.hostname,
+    port: config.outbound.port,
+    requireTLS: config.outbound.require_tls,
+    concurrency: config.outbound.concurrency,
+    connectTimeoutMs: config.outbound.connect_timeout_seconds * 1000,
+    smarthost:
+      relay.host === ''
+        ? null
+        : { host: relay.host, port: relay.port, tls: relay.tls, username: relay.username, password: relay.password, ...(ca ? { ca } : {}) },
+  };
+}
+
+function createOutboundWorker(app: App): OutboundWorker {
+  return new OutboundWorker({
+    store: app.store,
+    mail: app.mail,
+    accounts: app.accounts,
+    resolver: createSystemResolver(),
+    settings: outboundSettings(app.config),
+    logger: app.logger,
+    now: app.now,
+  });
 }

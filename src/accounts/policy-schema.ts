@@ -65,6 +65,17 @@ export const POLICIES = {
     default: 0,
     description: 'Messages an account may download by POP3 per day; crossing it disables the account (0 = no limit).',
   }),
+  'smtp.dmarc_enforce': define({
+    schema: z.boolean(),
+    default: true,
+    description:
+      'Refuse inbound mail (550 5.7.1) that fails DMARC when the sender domain publishes p=reject. On by default: that is what the domain owner asked for, and it stops spoofed senders; turn it off per domain only to accept broken forwarders.',
+  }),
+  'limits.forwarding.messages_per_day': define({
+    schema: count,
+    default: 1000,
+    description: 'Messages an account may auto-forward per day; past it, mail is kept in the inbox instead of forwarded (0 = no limit).',
+  }),
   'login_records.retention_days': define({
     schema: z.number().int().min(1).max(3650),
     default: 180,

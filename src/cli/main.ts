@@ -4,6 +4,7 @@ import { isMailwardError } from '../errors/index.js';
 import { registerAliasCommands } from './commands/alias.js';
 import { registerDomainCommands } from './commands/domain.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerQueueCommands } from './commands/queue.js';
 import { registerSecurityCommands } from './commands/security.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommands } from './commands/user.js';
@@ -39,6 +40,7 @@ function buildProgram(): Command {
   registerAliasCommands(program, globals);
   registerPolicyCommands(program, globals);
   registerSecurityCommands(program, globals);
+  registerQueueCommands(program, globals);
   // Subcommands share the same behaviour on bad usage.
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput());

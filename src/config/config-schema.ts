@@ -38,6 +38,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** Where message bodies live; "auto" follows the database (fs beside SQLite, postgres with PostgreSQL). */
 export const BLOB_STORES = ['auto', 'fs', 'postgres'] as const;
 
+/** How outbound mail reaches the smarthost: STARTTLS (required), TLS from the first byte, or plain. */
+export const SMARTHOST_TLS_MODES = ['starttls', 'implicit', 'none'] as const;
+
 /**
  * Every listener and its development port. Production uses the standard ports (25, 587, 465, 143,
  * 993, 110, 995, 80, 443) by configuration; the defaults sit above 1024 so a first run needs no root.
@@ -173,6 +176,47 @@ export const CONFIG_SCHEMA = z
       .strict()
       .prefault({}),
 
+    outbound: z
+      .object({
+        // Default "": the `hostname` key. The name sent with EHLO to other servers, which many
+        // compare with the connecting address's reverse DNS.
+        helo_name: leaf(z.string().refine((name) => name === '' || isHostname(name)).default(''), '"" (use hostname) or a DNS host name'),
+        // Default 25, the port every MX listens on (RFC 5321 §4.5.4). Only tests and unusual
+        // networks change it; it does not apply to the smarthost.
+        port: leaf(z.int().min(1).max(65535).default(25), 'an integer from 1 to 65535'),
+        // Default false: STARTTLS is used whenever an MX offers it, without checking its
+        // certificate (RFC 7435 opportunistic TLS), and mail goes in plain text to one that does
+        // not. true: mail to an MX without STARTTLS stays queued (and bounces after 5 days).
+        require_tls: leaf(z.boolean().default(false), 'true or false'),
+        // Default 8. SMTP transactions one node runs at the same time; each is one connection.
+        concurrency: leaf(z.int().min(1).max(256).default(8), 'an integer from 1 to 256'),
+        // Default 30. Seconds to wait for a TCP connection to a remote host before trying the next one.
+        connect_timeout_seconds: leaf(z.int().min(1).max(600).default(30), 'an integer from 1 to 600'),
+        smarthost: z
+          .object({
+            // Default "": no smarthost, mail goes to each domain's MX hosts. Set it to relay all
+            // outgoing mail through one server (your provider's, or a filtering relay).
+            host: leaf(z.string().default(''), '"" (deliver by MX) or a host name or IP address'),
+            // Default 0: 465 with tls = "implicit", 587 otherwise.
+            port: leaf(z.int().min(0).max(65535).default(0), 'an integer from 0 to 65535 (0: 587, or 465 with implicit TLS)'),
+            // Default "starttls", required: the relay gets all our mail and our password, so its
+            // certificate is always verified, and "none" is only for a relay on the same host.
+            tls: leaf(z.enum(SMARTHOST_TLS_MODES).default('starttls'), `one of ${SMARTHOST_TLS_MODES.join(', ')}`),
+            // Default "": no AUTH. With a username, a password is required.
+            username: leaf(z.string().default(''), 'a user name, or "" for no authentication'),
+            // Default "". A credential: prefer MAILWARD_OUTBOUND_SMARTHOST_PASSWORD over the file;
+            // it is never logged and masked in every error message.
+            password: leaf(z.string().default(''), 'the password for username', { secret: true }),
+            // Default "": the system's certificate authorities. A PEM file to trust instead, for a
+            // relay with a private CA or a self-signed certificate.
+            ca_file: leaf(z.string().default(''), 'a path to a PEM file, or "" for the system CAs'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+
     shutdown: z
       .object({
         // Default 10. On SIGTERM, `serve` stops accepting connections and waits this long for
@@ -194,6 +238,24 @@ export const CONFIG_SCHEMA = z
         code: 'custom',
         path: ['tls', missing],
         message: `must be set together with tls.${other} (or leave both empty for a self-signed certificate)`,
+        params: { crossField: true },
+      });
+    }
+    const relay = config.outbound.smarthost;
+    if ((relay.username === '') !== (relay.password === '')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['outbound', 'smarthost', relay.username === '' ? 'username' : 'password'],
+        message: 'must be set together with the smarthost username and password (or leave both empty for no authentication)',
+        params: { crossField: true },
+      });
+    }
+    if (relay.username !== '' && relay.tls === 'none') {
+      // AUTH over a plain connection hands the password to anyone on the path.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['outbound', 'smarthost', 'tls'],
+        message: '"none" cannot be used with a username: the password would cross the network in clear text',
         params: { crossField: true },
       });
     }

@@ -155,8 +155,10 @@ describe('loadConfig environment', () => {
         );
       }
     }
-    // 8 leaves outside the listeners + 3 per listener.
-    expect(CONFIG_ENV_VARS.size).toBe(8 + 3 * LISTENER_NAMES.length);
+    // Every variable is its key's path in upper case, one variable per key.
+    for (const [variable, key] of CONFIG_ENV_VARS) expect(variable).toBe(`MAILWARD_${key.replaceAll('.', '_').toUpperCase()}`);
+    expect(new Set(CONFIG_ENV_VARS.values()).size).toBe(CONFIG_ENV_VARS.size);
+    expect(CONFIG_ENV_VARS.get('MAILWARD_SMTP_MAX_MESSAGE_BYTES')).toBe('smtp.max_message_bytes');
     for (const reserved of RESERVED_ENV_VARS) expect(CONFIG_ENV_VARS.has(reserved)).toBe(false);
   });
 

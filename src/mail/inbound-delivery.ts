@@ -1,7 +1,15 @@
 // Mail arriving at the MX for local recipients: trace headers, sender authentication, durable delivery.
 import { randomBytes } from 'node:crypto';
 import { MailwardError } from '../errors/index.js';
-import type { MailStore, StoredMessage } from './mail-store.js';
+import type { AccountRow } from '../accounts/index.js';
+import type { Forwarding } from './forwarding.js';
+import { FORWARDED_HEADER, isForwardingLoop } from './forwarding.js';
+import type { DeliveryItem, MailStore, StoredMessage } from './mail-store.js';
+import { readHeaderBlock } from './mime/index.js';
+import type { QueuedRecipient } from './outbound.js';
+import { enqueueRemote } from './outbound.js';
+import type { RecipientResolver } from './recipients.js';
+import type { MessageSigner } from './submission.js';
 import { receivedHeader } from './trace-headers.js';
 
 /** What sender authentication (SPF, DKIM, DMARC, ARC) answers for one message. */
@@ -24,6 +32,15 @@ export interface InboundDeliveryDeps {
   hostname: string;
   now: () => number;
   sender?: SenderChecker;
+  /** Auto-forwarding; without it every local recipient simply gets the message. */
+  forwarding?: {
+    lists: Forwarding;
+    recipients: RecipientResolver;
+    /** SRS: the envelope sender a forwarded copy carries, so SPF at the next hop passes. */
+    rewriteSender: (mailFrom: string, forwardingDomain: string) => string;
+    signer?: MessageSigner;
+    kickOutbound?: () => void;
+  };
 }
 
 export interface InboundMessage {
@@ -70,11 +87,65 @@ export class InboundDelivery {
       time: now,
     });
     raw = Buffer.concat([Buffer.from(received), raw]);
-    return deps.mail.deliver({
-      raw,
-      targets: message.recipients.map((r) => ({ accountId: r.accountId })),
+    const plan = await this.#plan(raw, message.mailFrom, message.recipients);
+    return deps.mail.deliverBatch({
+      items: [{ raw, targets: plan.own, ...(authResults !== undefined ? { authResults } : {}) }, ...plan.forwardedItems],
       internalDate: now,
-      ...(authResults !== undefined ? { authResults } : {}),
+      ...(plan.queue.length
+        ? {
+            alsoInTransaction: async (tx, blobs) => {
+              for (const entry of plan.queue) {
+                await enqueueRemote(tx, { accountId: entry.accountId, mailFrom: entry.mailFrom, recipients: entry.recipients, blob: blobs[entry.item]!, now });
+              }
+            },
+          }
+        : {}),
+    }).finally(() => {
+      if (plan.queue.length) deps.forwarding?.kickOutbound?.();
     });
+  }
+
+  /** Who gets which version: owners keep the original; forwarded copies carry our header, a DKIM signature and an SRS sender. */
+  async #plan(raw: Buffer, mailFrom: string, recipients: InboundMessage['recipients']): Promise<{
+    own: DeliveryItem['targets'];
+    forwardedItems: DeliveryItem[];
+    queue: Array<{ item: number; accountId: number; mailFrom: string; recipients: QueuedRecipient[] }>;
+  }> {
+    const own: DeliveryItem['targets'] = [];
+    const forwardedItems: DeliveryItem[] = [];
+    const queue: Array<{ item: number; accountId: number; mailFrom: string; recipients: QueuedRecipient[] }> = [];
+    const forwarding = this.deps.forwarding;
+    if (!forwarding) return { own: recipients.map((r) => ({ accountId: r.accountId })), forwardedItems, queue };
+    const header = readHeaderBlock(raw, 0);
+    const names = header.fields.map((f) => f.name.toLowerCase());
+    const forwardedBy = header.fields.filter((f) => f.name.toLowerCase() === FORWARDED_HEADER.toLowerCase()).map((f) => f.value.trim().toLowerCase());
+    for (const recipient of recipients) {
+      const resolved = await forwarding.recipients.resolve(recipient.address);
+      const account: AccountRow | undefined = resolved.kind === 'local' ? resolved.account : undefined;
+      const settings = account ? await forwarding.lists.get(account) : { addresses: [], keepCopy: true };
+      const forward =
+        account !== undefined &&
+        settings.addresses.length > 0 &&
+        !isForwardingLoop(names, forwardedBy, account.address) &&
+        (await forwarding.lists.allowForward(account));
+      if (!forward || settings.keepCopy) own.push({ accountId: recipient.accountId });
+      if (!forward || !account) continue;
+      const domain = account.address.split('@')[1] ?? this.deps.hostname;
+      let copy: Buffer = Buffer.concat([Buffer.from(`${FORWARDED_HEADER}: ${account.address}\r\n`), raw]);
+      if (forwarding.signer) copy = await forwarding.signer.sign(copy, { domain });
+      const item = forwardedItems.length + 1;
+      const localTargets: DeliveryItem['targets'] = [];
+      const remote: QueuedRecipient[] = [];
+      for (const address of settings.addresses) {
+        const target = await forwarding.recipients.resolve(address);
+        if (target.kind === 'local') localTargets.push({ accountId: target.account.id });
+        else if (target.kind === 'remote') remote.push({ address: target.address, domain: target.domain });
+      }
+      forwardedItems.push({ raw: copy, targets: localTargets });
+      if (remote.length) {
+        queue.push({ item, accountId: account.id, mailFrom: mailFrom ? forwarding.rewriteSender(mailFrom, domain) : '', recipients: remote });
+      }
+    }
+    return { own, forwardedItems, queue };
   }
 }

@@ -10,3 +10,4 @@ export * from './trace-headers.js';
 export * from './dns/dns-resolver.js';
 export * from './inbound-delivery.js';
 export * from './submission.js';
+export * from './forwarding.js';

@@ -18,6 +18,12 @@ export interface DeliveryTarget {
   flags?: MessageFlags;
 }
 
+export interface DeliveryItem {
+  raw: Buffer;
+  targets: DeliveryTarget[];
+  authResults?: unknown;
+}
+
 export interface StoredMessage {
   accountId: number;
   mailboxId: number;
@@ -85,34 +91,58 @@ export class MailStore {
     /** More writes that must commit with the messages or not at all (e.g. queueing remote recipients). */
     alsoInTransaction?: (tx: Repositories, blob: BlobRef) => Promise<void>;
   }): Promise<StoredMessage[]> {
-    if (input.targets.length === 0 && !input.alsoInTransaction) return [];
-    const raw = toCRLF(input.raw);
-    const structure = parseMessageStructure(raw);
-    const blob = await this.deps.store.blobs.put(raw);
+    const also = input.alsoInTransaction;
+    return this.deliverBatch({
+      items: [{ raw: input.raw, targets: input.targets, ...(input.authResults !== undefined ? { authResults: input.authResults } : {}) }],
+      ...(input.internalDate !== undefined ? { internalDate: input.internalDate } : {}),
+      ...(also ? { alsoInTransaction: (tx: Repositories, blobs: BlobRef[]) => also(tx, blobs[0]!) } : {}),
+    });
+  }
+
+  /**
+   * Several versions of a message (say, the original for the owner and a forwarded copy with an
+   * extra header) stored in ONE transaction: all of them commit, or none.
+   */
+  async deliverBatch(input: {
+    items: DeliveryItem[];
+    internalDate?: number;
+    alsoInTransaction?: (tx: Repositories, blobs: BlobRef[]) => Promise<void>;
+  }): Promise<StoredMessage[]> {
+    if (input.items.every((item) => item.targets.length === 0) && !input.alsoInTransaction) return [];
     const now = this.deps.now();
-    const mailboxes = await Promise.all(input.targets.map((t) => this.#mailboxFor(t)));
-    const common = {
-      blob_id: blob.id,
-      size: blob.size,
-      internal_date: input.internalDate ?? now,
-      subject: headerText(structure, 'subject'),
-      from_text: headerText(structure, 'from'),
-      to_text: headerText(structure, 'to'),
-      cc_text: headerText(structure, 'cc'),
-      message_id: (structure.envelope.messageId ?? '').slice(0, 1000),
-      sent_date: sentDate(structure),
-      structure: JSON.stringify({ root: structure.root, envelope: structure.envelope }),
-      auth_results: input.authResults === undefined ? null : JSON.stringify(input.authResults),
-      search_text: buildSearchText(raw, structure),
-    };
+    const prepared = await Promise.all(
+      input.items.map(async (item) => {
+        const raw = toCRLF(item.raw);
+        const structure = parseMessageStructure(raw);
+        const blob = await this.deps.store.blobs.put(raw);
+        const mailboxes = await Promise.all(item.targets.map((t) => this.#mailboxFor(t)));
+        const row = {
+          blob_id: blob.id,
+          size: blob.size,
+          internal_date: input.internalDate ?? now,
+          subject: headerText(structure, 'subject'),
+          from_text: headerText(structure, 'from'),
+          to_text: headerText(structure, 'to'),
+          cc_text: headerText(structure, 'cc'),
+          message_id: (structure.envelope.messageId ?? '').slice(0, 1000),
+          sent_date: sentDate(structure),
+          structure: JSON.stringify({ root: structure.root, envelope: structure.envelope }),
+          auth_results: item.authResults === undefined ? null : JSON.stringify(item.authResults),
+          search_text: buildSearchText(raw, structure),
+        };
+        return { item, blob, mailboxes, row };
+      }),
+    );
     const stored = await this.deps.store.transaction(async (tx) => {
       const out: StoredMessage[] = [];
-      for (const [i, target] of input.targets.entries()) {
-        const mailbox = mailboxes[i]!;
-        const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...common, ...flagColumns(target.flags) }, now);
-        out.push({ accountId: target.accountId, mailboxId: mailbox.id, uid, modseq, size: blob.size, blobId: blob.id });
+      for (const { item, blob, mailboxes, row } of prepared) {
+        for (const [i, target] of item.targets.entries()) {
+          const mailbox = mailboxes[i]!;
+          const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, ...flagColumns(target.flags) }, now);
+          out.push({ accountId: target.accountId, mailboxId: mailbox.id, uid, modseq, size: blob.size, blobId: blob.id });
+        }
       }
-      if (input.alsoInTransaction) await input.alsoInTransaction(tx, blob);
+      if (input.alsoInTransaction) await input.alsoInTransaction(tx, prepared.map((p) => p.blob));
       return out;
     });
     for (const message of stored) {

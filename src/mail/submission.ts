@@ -78,8 +78,10 @@ export class Submission {
     const remote: QueuedRecipient[] = [];
     for (const recipient of message.recipients) {
       const resolved = await deps.recipients.resolve(recipient.address);
-      if (resolved.kind === 'local') targets.push({ accountId: resolved.account.id });
-      else if (resolved.kind === 'remote') remote.push({ address: resolved.address, domain: resolved.domain, ...(recipient.dsn ? { dsn: recipient.dsn } : {}) });
+      if (resolved.kind === 'local') {
+        // One copy per account, however many of its addresses (address, aliases) were named.
+        if (!targets.some((t) => t.accountId === resolved.account.id)) targets.push({ accountId: resolved.account.id });
+      } else if (resolved.kind === 'remote') remote.push({ address: resolved.address, domain: resolved.domain, ...(recipient.dsn ? { dsn: recipient.dsn } : {}) });
       else throw new MailwardError('NOT_FOUND', { message: `recipient ${recipient.address} does not exist here` });
     }
     targets.push({ accountId: message.account.id, specialUse: 'Sent', flags: { seen: true } });

@@ -25,7 +25,8 @@ export type AuditAction =
   | 'account.disabled'
   | 'account.enabled'
   | 'sessions.revoked'
-  | 'blocks.cleared';
+  | 'blocks.cleared'
+  | 'forwarding.changed';
 
 export interface AuditView {
   id: number;

@@ -13,3 +13,5 @@ export type { AppPasswordRepository } from './repositories/app-password-reposito
 export type { AuditRepository, AuditQuery } from './repositories/audit-repository.js';
 export type { MailRepository, NewMessage } from './repositories/mail-repository.js';
 export type { OutboundRepository } from './repositories/outbound-repository.js';
+export type { DKIMRepository } from './repositories/dkim-repository.js';
+export type { ForwardingRepository } from './repositories/forwarding-repository.js';

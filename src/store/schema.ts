@@ -169,6 +169,30 @@ export interface OutboundQueueTable {
   expires_at: number;
 }
 
+export interface DKIMKeysTable {
+  id: Generated<number>;
+  domain_id: number;
+  selector: string;
+  /** 'rsa-sha256' | 'ed25519-sha256' */
+  algorithm: string;
+  /** The p= value published in DNS (base64). */
+  public_key: string;
+  /** AES-256-GCM (key: server key, purpose 'dkim-encryption') of the PKCS#8 DER private key; base64 each. */
+  private_key_iv: string;
+  private_key_tag: string;
+  private_key_ciphertext: string;
+  active: Generated<number>;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface ForwardingTable {
+  account_id: number;
+  addresses: string;
+  keep_copy: number;
+  updated_at: number;
+}
+
 export interface Tables {
   domains: DomainsTable;
   accounts: AccountsTable;
@@ -182,6 +206,8 @@ export interface Tables {
   messages: MessagesTable;
   mailbox_changes: MailboxChangesTable;
   outbound_queue: OutboundQueueTable;
+  forwarding: ForwardingTable;
+  dkim_keys: DKIMKeysTable;
 }
 
 export type DomainRow = Selectable<DomainsTable>;
@@ -201,3 +227,6 @@ export type NewMessageRow = Insertable<MessagesTable>;
 export type MailboxChangeRow = Selectable<MailboxChangesTable>;
 export type OutboundRow = Selectable<OutboundQueueTable>;
 export type NewOutboundRow = Insertable<OutboundQueueTable>;
+export type DKIMKeyRow = Selectable<DKIMKeysTable>;
+export type NewDKIMKeyRow = Insertable<DKIMKeysTable>;
+export type ForwardingRow = Selectable<ForwardingTable>;

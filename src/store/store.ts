@@ -32,6 +32,10 @@ import type { OutboundRepository } from './repositories/outbound-repository.js';
 import { createOutboundRepository } from './repositories/outbound-repository.js';
 import { createMailRepository } from './repositories/mail-repository.js';
 import { createAuditRepository } from './repositories/audit-repository.js';
+import type { DKIMRepository } from './repositories/dkim-repository.js';
+import { createDKIMRepository } from './repositories/dkim-repository.js';
+import type { ForwardingRepository } from './repositories/forwarding-repository.js';
+import { createForwardingRepository } from './repositories/forwarding-repository.js';
 import { createPolicyRepository } from './repositories/policy-repository.js';
 
 export interface Repositories {
@@ -44,6 +48,8 @@ export interface Repositories {
   audit: AuditRepository;
   mail: MailRepository;
   outbound: OutboundRepository;
+  dkim: DKIMRepository;
+  forwarding: ForwardingRepository;
 }
 
 export interface Store extends Repositories {
@@ -80,6 +86,8 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     audit: createAuditRepository(db),
     mail: createMailRepository(db, traits),
     outbound: createOutboundRepository(db),
+    dkim: createDKIMRepository(db, traits),
+    forwarding: createForwardingRepository(db),
   };
 }
 

@@ -17,7 +17,7 @@ import { openPostgres } from '../../src/store/dialects/postgres/postgres-databas
 import { PostgresStateStore } from '../../src/store/state/postgres-state-store.js';
 import { SqliteStateStore } from '../../src/store/state/sqlite-state-store.js';
 import type { TestDialect, TestStore } from './dialects.js';
-import { openTestStore, postgresURL, tempDir } from './dialects.js';
+import { openTestStore, postgresURL, tempDir, testSchemaName } from './dialects.js';
 
 /** A fixed instant inside an hour and a day (10:00:00 UTC), so window arithmetic in tests is plain. */
 export const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
@@ -74,7 +74,7 @@ export interface SecurityFixture {
 export async function openIsolatedTestStore(dialect: TestDialect): Promise<TestStore> {
   if (dialect === 'sqlite') return openTestStore(dialect);
   const url = postgresURL();
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = testSchemaName();
   const dir = tempDir();
   const run = async (...statements: string[]): Promise<void> => {
     const client = new pg.Client({ connectionString: url });
@@ -91,7 +91,7 @@ export async function openIsolatedTestStore(dialect: TestDialect): Promise<TestS
     `create table ${schema}.kysely_migration_lock (id varchar(255) not null primary key, is_locked integer not null default 0)`,
   );
   const drop = async (): Promise<void> => {
-    await run(`drop schema if exists ${schema} cascade`);
+    // The schema is dropped by the global teardown (see testSchemaName).
     fs.rmSync(dir, { recursive: true, force: true });
   };
   let store: Store;
@@ -188,7 +188,7 @@ export function openSqliteStateStore(file: string): StateStore {
  */
 export async function openPostgresStateStores(count: number): Promise<{ states: StateStore[]; schema: string; url: string; cleanup(): Promise<void> }> {
   const url = postgresURL();
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = testSchemaName();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
@@ -201,13 +201,7 @@ export async function openPostgresStateStores(count: number): Promise<{ states: 
   const cleanup = async (): Promise<void> => {
     for (const state of states) await state.close();
     for (const db of dbs) await db.destroy();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`drop schema if exists ${schema} cascade`);
-    } finally {
-      await client.end();
-    }
+    // The schema is dropped by the global teardown (see testSchemaName).
   };
   try {
     for (let i = 0; i < count; i++) {

@@ -21,6 +21,15 @@ export function dialectUnavailable(dialect: TestDialect): boolean {
   return dialect === 'postgres' && postgresURL() === '';
 }
 
+/**
+ * A fresh PostgreSQL schema name for this test run. Schemas are dropped once, by the global
+ * teardown, never while other test files run: dropping one mid-run breaks the catalogue queries
+ * (Kysely's introspection) of every other file migrating at that moment.
+ */
+export function testSchemaName(): string {
+  return `t_${inject('testRunId')}_${randomBytes(5).toString('hex')}`;
+}
+
 export function tempDir(prefix = 'mailward-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -50,7 +59,7 @@ export async function openTestStore(dialect: TestDialect, options: { blobs?: 'fs
     };
   }
   const url = postgresURL();
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = testSchemaName();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
@@ -67,10 +76,6 @@ export async function openTestStore(dialect: TestDialect, options: { blobs?: 'fs
     dir,
     cleanup: async () => {
       await store.close();
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`drop schema ${schema} cascade`);
-      await client.end();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -13,7 +13,7 @@ import { MemoryEventBus } from '../../src/shared-state/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { TestDialect } from './dialects.js';
-import { postgresURL, tempDir } from './dialects.js';
+import { postgresURL, tempDir, testSchemaName } from './dialects.js';
 
 /** 14 Nov 2023: a fixed start so every time in a test is reproducible. */
 export const FIXTURE_NOW = 1_700_000_000_000;
@@ -111,7 +111,7 @@ async function openFixtureStore(dialect: TestDialect, dir: string): Promise<{ st
   // The Migrator also introspects every schema of the database, which fails when a parallel test
   // file drops its schema at that moment ('schema "t_…" does not exist'): that race is retried.
   for (let attempt = 1; ; attempt++) {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const schema = testSchemaName();
     await runAdmin(
       `create schema ${schema}`,
       `create table ${schema}.kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`,
@@ -121,9 +121,9 @@ async function openFixtureStore(dialect: TestDialect, dir: string): Promise<{ st
       const store = await openStore({ database: 'postgres', url: postgresURL(), schema, poolSize: 4, blobs: { kind: 'postgres' } });
       return { store, schema };
     } catch (error) {
-      await runAdmin(`drop schema if exists ${schema} cascade`);
+      // A failed schema is left for the global teardown (see testSchemaName).
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
-      if (attempt >= 5 || !/^schema "t_[0-9a-f]+" does not exist$/.test(cause)) throw error;
+      if (attempt >= 5 || !/^schema "t_[0-9a-z_]+" does not exist$/.test(cause)) throw error;
     }
   }
 }
@@ -250,7 +250,6 @@ export async function openSecurityFixture(dialect: TestDialect, options: { hashe
       sqlite?.close();
       await client?.end();
       await store.close();
-      if (schema) await runAdmin(`drop schema if exists ${schema} cascade`);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

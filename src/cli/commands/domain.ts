@@ -1,10 +1,11 @@
-// `mailward domain add|list|remove`.
+// `mailward domain add|list|remove|dkim`.
 import type { Command } from 'commander';
 import { normalizeDomain } from '../../accounts/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { printJSON, printTable } from '../output.js';
 import { presentDomain } from '../presenters.js';
+import { registerDomainDKIMCommand } from './domain-dkim.js';
 
 export function registerDomainCommands(program: Command, globals: () => GlobalOptions): void {
   const domain = program.command('domain').description('manage the mail domains served here');
@@ -39,4 +40,5 @@ export function registerDomainCommands(program: Command, globals: () => GlobalOp
         process.stdout.write(`domain ${normalizeDomain(name)} removed\n`);
       }),
     );
+  registerDomainDKIMCommand(domain, globals);
 }

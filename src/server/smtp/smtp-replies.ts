@@ -47,13 +47,21 @@ export function smtpError(reply: SMTPReply): Error & { responseCode: number } {
   return Object.assign(new Error(`${reply.enhanced} ${text}`), { responseCode: reply.code });
 }
 
+/**
+ * Failures of the server itself: their messages carry file paths, OS errors and database text
+ * (e.g. "blobs: write failed: ENOENT … rename '/var/lib/mailward/blobs/tmp/…'"), which belong in
+ * the log, never in a reply to a client.
+ */
+const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INTERNAL', 'STORAGE_UNAVAILABLE', 'CONFIG_INVALID']);
+
 /** The reply for any error a handler met: our codes by the table, anything else a temporary local error. */
 export function replyFor(error: unknown): Error & { responseCode: number } {
   if (isMailwardError(error)) {
     const smtp = (error.details as { smtp?: SMTPReply } | undefined)?.smtp;
     if (smtp) return smtpError(smtp);
     const base = SMTP_REPLIES[error.code];
-    // Our messages are written for people and safe to show; the table's text is the fallback.
+    if (SERVER_SIDE.has(error.code)) return smtpError(base);
+    // Our other messages are written for people and safe to show; the table's text is the fallback.
     return smtpError({ ...base, text: error.message || base.text });
   }
   return smtpError(SMTP_REPLIES.INTERNAL);

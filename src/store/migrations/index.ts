@@ -7,6 +7,8 @@ import * as m0001 from './0001-accounts.js';
 import * as m0002 from './0002-auth-core.js';
 import * as m0003 from './0003-mail.js';
 import * as m0004 from './0004-outbound-queue.js';
+import * as m0005 from './0005-dkim.js';
+import * as m0006 from './0006-forwarding.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -16,6 +18,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0002-auth-core': m0002,
   '0003-mail': m0003,
   '0004-outbound-queue': m0004,
+  '0005-dkim': m0005,
+  '0006-forwarding': m0006,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

@@ -18,6 +18,13 @@ export interface OutboundRepository {
   list(options?: { limit?: number }): Promise<OutboundRow[]>;
   /** Rows (queued or failed) still using a blob. */
   blobReferences(blobId: string): Promise<number>;
+  /**
+   * Gives claimed rows back without counting an attempt (a worker shutting down). Only rows still
+   * under the caller's claim (same `locked_until`) are released, never a later claim by another worker.
+   */
+  release(rows: Array<{ id: number; locked_until: number }>): Promise<void>;
+  /** Deletes up to `limit` failed rows whose queue lifetime ended before `expiredBefore`; returns their blob ids. */
+  purgeFailed(options: { expiredBefore: number; limit: number }): Promise<string[]>;
 }
 
 export function createOutboundRepository(db: Kysely<Tables>): OutboundRepository {
@@ -84,6 +91,37 @@ export function createOutboundRepository(db: Kysely<Tables>): OutboundRepository
         .where('blob_id', '=', blobId)
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+    async release(rows) {
+      for (const row of rows) {
+        await db
+          .updateTable('outbound_queue')
+          .set({ locked_until: 0 })
+          .where('id', '=', row.id)
+          .where('locked_until', '=', row.locked_until)
+          .execute();
+      }
+    },
+    async purgeFailed({ expiredBefore, limit }) {
+      const rows = await db
+        .selectFrom('outbound_queue')
+        .select(['id', 'blob_id'])
+        .where('status', '=', 'failed')
+        .where('expires_at', '<', expiredBefore)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      if (rows.length === 0) return [];
+      await db
+        .deleteFrom('outbound_queue')
+        .where('status', '=', 'failed')
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+      return [...new Set(rows.map((r) => r.blob_id))];
     },
   };
 }

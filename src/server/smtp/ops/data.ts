@@ -17,12 +17,15 @@ function headerBytes(raw: Buffer): number {
   return end ?? raw.length;
 }
 
-/** The addresses of the first From header, lower-cased. */
+/**
+ * The addresses of every From header, lower-cased. Every field counts, not just the first: a
+ * message with two From fields (RFC 5322 allows one) is shown by some readers with the second.
+ */
 function fromAddresses(raw: Buffer): string[] {
   const block = readHeaderBlock(raw, 0);
-  const from = block.fields.find((f) => f.name.toLowerCase() === 'from');
-  if (!from) return [];
-  return parseAddressList(from.value)
+  return block.fields
+    .filter((f) => f.name.toLowerCase() === 'from')
+    .flatMap((from) => parseAddressList(from.value))
     .filter((a) => a.mailbox && a.host)
     .map((a) => `${a.mailbox}@${a.host}`.toLowerCase());
 }
@@ -56,10 +59,13 @@ export function onData(deps: SMTPDeps, kind: SMTPListenerKind) {
         const helo = session.hostNameAppearsAs ?? '';
         const tls = tlsInfo(session);
         if (kind === 'mx') {
-          const recipients = envelope.rcptTo.flatMap((r) => {
+          // One copy per account: an account named twice (its address and an alias) gets one.
+          const byAccount = new Map<number, { address: string; accountId: number }>();
+          for (const r of envelope.rcptTo) {
             const accountId = state.localRecipients.get(r.address);
-            return accountId === undefined ? [] : [{ address: normalizeAddress(r.address).address, accountId }];
-          });
+            if (accountId !== undefined && !byAccount.has(accountId)) byAccount.set(accountId, { address: normalizeAddress(r.address).address, accountId });
+          }
+          const recipients = [...byAccount.values()];
           await deps.inbound.receive({ raw, mailFrom, recipients, remoteIp, helo, ...(tls ? { tls } : {}) });
           return callback(null, 'Message accepted for delivery');
         }
