@@ -8,7 +8,7 @@ import type { MailwardConfig } from './config/index.js';
 import { MailwardError } from './errors/index.js';
 import { Security, loadServerKey } from './security/index.js';
 import type { ServerKey } from './security/index.js';
-import { MailStore, RecipientResolver } from './mail/index.js';
+import { Forwarding, MailStore, RecipientResolver } from './mail/index.js';
 import type { EventBus } from './shared-state/index.js';
 import { MemoryEventBus } from './shared-state/index.js';
 import type { Store, StoreOptions } from './store/index.js';
@@ -28,6 +28,7 @@ export interface App {
   /** The server key (MAILWARD_SECRET_KEY or <data>/keys/server.key) for DKIM keys, SRS and tokens. */
   readonly key: ServerKey;
   readonly recipients: RecipientResolver;
+  readonly forwarding: Forwarding;
   readonly now: () => number;
   close(): Promise<void>;
 }
@@ -85,6 +86,7 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     await store.close();
     throw error;
   }
+  const recipients = new RecipientResolver(accounts);
   return {
     config: options.config,
     dataDir,
@@ -97,7 +99,16 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     security,
     mail: new MailStore({ store, events, now }),
     key,
-    recipients: new RecipientResolver(accounts),
+    recipients,
+    forwarding: new Forwarding({
+      store,
+      recipients,
+      accountSecurity: security.accountSecurity,
+      audit: security.audit,
+      policies,
+      state: store.state,
+      now,
+    }),
     now,
     close: async () => {
       await security.sessions.stop();

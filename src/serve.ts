@@ -7,6 +7,8 @@ import type { ListenerName } from './config/index.js';
 import { MailwardError } from './errors/index.js';
 import type { App } from './main.js';
 import { createSystemResolver } from './mail/dns/dns-resolver.js';
+import type { DNSResolver } from './mail/dns/dns-resolver.js';
+import { SRS, SenderAuthenticator, createDKIMSigner } from './mail/auth/index.js';
 import type { OutboundSettings } from './mail/outbound/index.js';
 import { OutboundWorker } from './mail/outbound/index.js';
 import { InboundDelivery, Submission } from './mail/index.js';
@@ -28,7 +30,9 @@ export interface RunningServer {
 export async function startServer(app: App): Promise<RunningServer> {
   const { config, logger } = app;
   // Built first: a bad outbound setting (an unreadable ca_file) must fail before any socket opens.
-  const outbound = createOutboundWorker(app);
+  // One resolver (and its cache) for sender checks and MX routing.
+  const resolver = createSystemResolver();
+  const outbound = createOutboundWorker(app, resolver);
   const tls = await TLSManager.open({
     dataDir: app.dataDir,
     hostname: config.hostname,
@@ -40,7 +44,7 @@ export async function startServer(app: App): Promise<RunningServer> {
   let smtp: RunningSMTP | undefined;
   const deps = { logger, checkStorage: () => app.store.ping() };
   try {
-    smtp = await startSMTP(smtpDeps(app), tls, enabledListeners(app, ['smtp', 'submission', 'smtps']));
+    smtp = await startSMTP(smtpDeps(app, { resolver, kickOutbound: () => outbound.kick() }), tls, enabledListeners(app, ['smtp', 'submission', 'smtps']));
     for (const listener of smtp.listeners) {
       listeners[listener.name] = { host: listener.host, port: listener.port };
       logger.info({ listener: listener.name, host: listener.host, port: listener.port }, 'listening');
@@ -90,14 +94,36 @@ function enabledListeners<N extends ListenerName>(app: App, names: N[]): Array<{
   return names.filter((name) => app.config.listeners[name].enabled).map((name) => ({ name, host: app.config.listeners[name].host, port: app.config.listeners[name].port }));
 }
 
-function smtpDeps(app: App): Parameters<typeof startSMTP>[0] {
+function smtpDeps(app: App, options: { resolver: DNSResolver; kickOutbound: () => void }): Parameters<typeof startSMTP>[0] {
   const hostname = app.config.hostname;
+  const { resolver, kickOutbound } = options;
+  const signer = createDKIMSigner({ store: app.store, key: app.key, now: app.now });
   return {
     hostname,
     security: app.security,
     recipients: app.recipients,
-    inbound: new InboundDelivery({ mail: app.mail, hostname, now: app.now }),
-    submission: new Submission({ mail: app.mail, recipients: app.recipients, volume: app.security.volume, hostname, now: app.now }),
+    inbound: new InboundDelivery({
+      mail: app.mail,
+      hostname,
+      now: app.now,
+      ...(app.config.smtp.verify_senders
+        ? {
+            sender: new SenderAuthenticator({
+              resolver,
+              dmarcEnforce: async (domains) =>
+                (await Promise.all(domains.map((domain) => app.policies.get('smtp.dmarc_enforce', { domain })))).some(Boolean),
+            }),
+          }
+        : {}),
+      forwarding: {
+        lists: app.forwarding,
+        recipients: app.recipients,
+        rewriteSender: (mailFrom, domain) => new SRS({ key: app.key, domain }).forward(mailFrom, app.now()),
+        signer,
+        kickOutbound,
+      },
+    }),
+    submission: new Submission({ mail: app.mail, recipients: app.recipients, volume: app.security.volume, hostname, now: app.now, signer, kickOutbound }),
     logger: app.logger.child({ component: 'smtp' }),
     maxMessageBytes: app.config.smtp.max_message_bytes,
     maxRecipients: app.config.smtp.max_recipients,
@@ -143,12 +169,12 @@ export function outboundSettings(config: App['config']): OutboundSettings {
   };
 }
 
-function createOutboundWorker(app: App): OutboundWorker {
+function createOutboundWorker(app: App, resolver: DNSResolver): OutboundWorker {
   return new OutboundWorker({
     store: app.store,
     mail: app.mail,
     accounts: app.accounts,
-    resolver: createSystemResolver(),
+    resolver,
     settings: outboundSettings(app.config),
     logger: app.logger,
     now: app.now,

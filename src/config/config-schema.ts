@@ -172,6 +172,11 @@ export const CONFIG_SCHEMA = z
         // Default false: AUTH is neither offered nor accepted before STARTTLS, so a password never
         // crosses the network in clear text. Turn on only for a loopback-only test setup.
         allow_plaintext_auth: leaf(z.boolean().default(false), 'true or false'),
+        // Default true: inbound mail on the MX is checked with SPF, DKIM, DMARC and ARC, an
+        // Authentication-Results header is added, and DMARC p=reject is honoured (policy
+        // smtp.dmarc_enforce). Turning it off drops all of that; only for closed test setups
+        // without DNS.
+        verify_senders: leaf(z.boolean().default(true), 'true or false'),
       })
       .strict()
       .prefault({}),

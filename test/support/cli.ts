@@ -162,9 +162,16 @@ export function lines(text: string): string[] {
   return text === '' ? [] : text.replace(/\n$/, '').split('\n');
 }
 
-/** Environment that puts every listener on port 0, so parallel runs never collide and the OS picks free ports. */
+/**
+ * Environment that puts every listener on port 0, so parallel runs never collide and the OS picks
+ * free ports, and turns off the MX's DNS-based sender checks: tests never query DNS (the sender
+ * checks have their own tests with a stub resolver).
+ */
 export function ephemeralPortsEnv(): Record<string, string> {
-  return Object.fromEntries(LISTENER_NAMES.map((name) => [`MAILWARD_LISTENERS_${name.toUpperCase()}_PORT`, '0']));
+  return {
+    ...Object.fromEntries(LISTENER_NAMES.map((name) => [`MAILWARD_LISTENERS_${name.toUpperCase()}_PORT`, '0'])),
+    MAILWARD_SMTP_VERIFY_SENDERS: 'false',
+  };
 }
 
 /** One pino line of `serve` (the fields tests look at; the rest stays available). */
