@@ -129,6 +129,11 @@ function smtpDeps(app: App, options: { resolver: DNSResolver; kickOutbound: () =
     maxRecipients: app.config.smtp.max_recipients,
     maxClients: app.config.smtp.max_clients,
     allowPlaintextAuth: app.config.smtp.allow_plaintext_auth,
+    reverseSRS: (address) => {
+      const domain = address.split('@')[1] ?? '';
+      const result = new SRS({ key: app.key, domain }).reverse(address, app.now());
+      return result.ok ? result.address : null;
+    },
   };
 }
 

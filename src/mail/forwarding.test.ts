@@ -132,6 +132,12 @@ for (const dialect of DIALECTS) {
       expect(await inboxOf(bob)).toHaveLength(0);
     });
 
+    it('returns a bounce addressed to one of our SRS addresses to the original sender, with a null sender', async () => {
+      await inbound.receive({ raw: RAW, mailFrom: '', recipients: [], returnTo: ['sender@remote.example'], remoteIp: '192.0.2.1', helo: 'h' });
+      expect(await f.store.outbound.list()).toEqual([expect.objectContaining({ recipient: 'sender@remote.example', mail_from: '', account_id: null })]);
+      expect(kicks).toBe(1);
+    });
+
     it('keeps mail locally once the daily forwarding cap is reached', async () => {
       await f.policies.set('limits.forwarding.messages_per_day', 2);
       await forwarding.set({ account: alice, addresses: ['bob@example.test'], keepCopy: false, by: { actor: 'u' } });

@@ -50,6 +50,8 @@ export interface InboundMessage {
   remoteIp: string;
   helo: string;
   tls?: { protocol?: string; cipher?: string };
+  /** Original senders a bounce to our SRS addresses goes back to (queued with a null sender). */
+  returnTo?: string[];
 }
 
 export class InboundDelivery {
@@ -88,6 +90,10 @@ export class InboundDelivery {
     });
     raw = Buffer.concat([Buffer.from(received), raw]);
     const plan = await this.#plan(raw, message.mailFrom, message.recipients);
+    if (message.returnTo?.length) {
+      const returns = message.returnTo.map((address) => ({ address, domain: address.split('@')[1] ?? '' }));
+      plan.queue.push({ item: 0, accountId: null, mailFrom: '', recipients: returns });
+    }
     return deps.mail.deliverBatch({
       items: [{ raw, targets: plan.own, ...(authResults !== undefined ? { authResults } : {}) }, ...plan.forwardedItems],
       internalDate: now,
@@ -109,11 +115,11 @@ export class InboundDelivery {
   async #plan(raw: Buffer, mailFrom: string, recipients: InboundMessage['recipients']): Promise<{
     own: DeliveryItem['targets'];
     forwardedItems: DeliveryItem[];
-    queue: Array<{ item: number; accountId: number; mailFrom: string; recipients: QueuedRecipient[] }>;
+    queue: Array<{ item: number; accountId: number | null; mailFrom: string; recipients: QueuedRecipient[] }>;
   }> {
     const own: DeliveryItem['targets'] = [];
     const forwardedItems: DeliveryItem[] = [];
-    const queue: Array<{ item: number; accountId: number; mailFrom: string; recipients: QueuedRecipient[] }> = [];
+    const queue: Array<{ item: number; accountId: number | null; mailFrom: string; recipients: QueuedRecipient[] }> = [];
     const forwarding = this.deps.forwarding;
     if (!forwarding) return { own: recipients.map((r) => ({ accountId: r.accountId })), forwardedItems, queue };
     const header = readHeaderBlock(raw, 0);

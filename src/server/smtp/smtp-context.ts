@@ -18,6 +18,8 @@ export interface SMTPDeps {
   maxRecipients: number;
   maxClients: number;
   allowPlaintextAuth: boolean;
+  /** Reverses an SRS address we issued (bounces to forwarded mail); null when it is not one of ours or has expired. */
+  reverseSRS?: (address: string) => string | null;
 }
 
 export interface SessionState {
@@ -25,6 +27,8 @@ export interface SessionState {
   unregister?: () => void;
   /** Local recipients accepted by RCPT TO on the MX, by address. */
   localRecipients: Map<string, number>;
+  /** Bounces to SRS addresses on the MX: recipient as given → the original sender to return it to. */
+  srsReturns: Map<string, string>;
 }
 
 const states = new WeakMap<SMTPServerSession, SessionState>();
@@ -32,7 +36,7 @@ const states = new WeakMap<SMTPServerSession, SessionState>();
 export function stateOf(session: SMTPServerSession): SessionState {
   let state = states.get(session);
   if (!state) {
-    state = { localRecipients: new Map() };
+    state = { localRecipients: new Map(), srsReturns: new Map() };
     states.set(session, state);
   }
   return state;

@@ -18,6 +18,19 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+const STALE_TEMP_MS = 3600_000;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class FsBlobStore implements BlobStore {
   readonly #root: string;
   readonly #tmp: string;
@@ -35,9 +48,27 @@ export class FsBlobStore implements BlobStore {
       throw new MailwardError('STORAGE_UNAVAILABLE', { message: `blobs: cannot use ${root}: ${(error as Error).message}`, cause: error });
     }
     const store = new FsBlobStore(root);
-    // Temp files left by a crash mid-write were never acknowledged: clear them.
-    for (const name of await fsp.readdir(store.#tmp)) await fsp.rm(path.join(store.#tmp, name), { force: true });
+    await store.#removeStaleTemps();
     return store;
+  }
+
+  /**
+   * Temp files left by a crash mid-write were never acknowledged: remove them. Only those of dead
+   * processes (or older than an hour): the CLI opens the store beside a running server, whose
+   * writes in flight must not lose their temp files.
+   */
+  async #removeStaleTemps(): Promise<void> {
+    const now = Date.now();
+    for (const name of await fsp.readdir(this.#tmp)) {
+      const file = path.join(this.#tmp, name);
+      const pid = Number(name.split('-')[0]);
+      let stale = !Number.isInteger(pid) || pid <= 0 || !processAlive(pid);
+      if (!stale) {
+        const stat = await fsp.stat(file).catch(() => undefined);
+        stale = stat !== undefined && now - stat.mtimeMs > STALE_TEMP_MS;
+      }
+      if (stale) await fsp.rm(file, { force: true });
+    }
   }
 
   #pathOf(id: string): string {

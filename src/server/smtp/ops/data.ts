@@ -66,7 +66,8 @@ export function onData(deps: SMTPDeps, kind: SMTPListenerKind) {
             if (accountId !== undefined && !byAccount.has(accountId)) byAccount.set(accountId, { address: normalizeAddress(r.address).address, accountId });
           }
           const recipients = [...byAccount.values()];
-          await deps.inbound.receive({ raw, mailFrom, recipients, remoteIp, helo, ...(tls ? { tls } : {}) });
+          const returns = [...state.srsReturns.values()];
+          await deps.inbound.receive({ raw, mailFrom, recipients, remoteIp, helo, ...(tls ? { tls } : {}), ...(returns.length ? { returnTo: returns } : {}) });
           return callback(null, 'Message accepted for delivery');
         }
         const account = state.account;

@@ -10,6 +10,7 @@ export function onMailFrom(deps: SMTPDeps, kind: SMTPListenerKind) {
     void (async () => {
       const state = stateOf(session);
       state.localRecipients.clear();
+      state.srsReturns.clear();
       if (kind === 'mx') return callback();
       const account = state.account;
       if (!account) return callback(smtpError({ code: 530, enhanced: '5.7.0', text: 'Authentication required' }));

@@ -17,7 +17,16 @@ export function onRcptTo(deps: SMTPDeps, kind: SMTPListenerKind) {
         stateOf(session).localRecipients.set(address.address, recipient.account.id);
         return callback();
       }
-      if (recipient.kind === 'unknown') return callback(smtpError({ code: 550, enhanced: '5.1.1', text: 'No such user here' }));
+      if (recipient.kind === 'unknown') {
+        // A bounce (null sender) to an SRS address we issued when forwarding goes back to the
+        // original sender; anything else to such an address would make it a relay.
+        const original = session.envelope.mailFrom && session.envelope.mailFrom.address === '' ? deps.reverseSRS?.(address.address) : null;
+        if (original) {
+          stateOf(session).srsReturns.set(address.address, original);
+          return callback();
+        }
+        return callback(smtpError({ code: 550, enhanced: '5.1.1', text: 'No such user here' }));
+      }
       // Not ours and not authenticated: relaying would make us an open relay.
       return callback(smtpError({ code: 550, enhanced: '5.7.1', text: 'Relaying denied' }));
     })().catch((error: unknown) => {
