@@ -50,10 +50,26 @@ function buildProgram(): Command {
   return program;
 }
 
+const APP_PASSWORD_ACTIONS = new Set(['list', 'add', 'revoke']);
+
+/**
+ * `user app-passwords` also accepts the address before the action
+ * (`user app-passwords ADDRESS list|add NAME|revoke ID`), the form the admin guide uses.
+ */
+export function normalizeArgv(argv: string[]): string[] {
+  const at = argv.indexOf('app-passwords');
+  const address = argv[at + 1];
+  const action = argv[at + 2];
+  if (at > 0 && argv[at - 1] === 'user' && address?.includes('@') && action !== undefined && APP_PASSWORD_ACTIONS.has(action)) {
+    return [...argv.slice(0, at + 1), action, address, ...argv.slice(at + 3)];
+  }
+  return argv;
+}
+
 export async function run(argv: string[]): Promise<number> {
   try {
     refusePasswordArgument(argv.slice(2));
-    await buildProgram().parseAsync(argv);
+    await buildProgram().parseAsync(normalizeArgv(argv));
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -109,6 +109,16 @@ describe('mailward security commands', () => {
       appPasswordId = created.id;
       appPasswordSecret = created.secret;
     });
+
+    it('also takes the address before the action: user app-passwords ADDRESS add|list|revoke', async () => {
+      // On bob's account: alice's audit trail is checked in order further down.
+      const out = expectSuccess(await cli('user', 'app-passwords', BOB, 'add', 'Tablet', '--protocols', 'smtp', '--json'));
+      const created = JSON.parse(out) as { id: number; name: string; protocols: string[] };
+      expect(created).toMatchObject({ name: 'Tablet', protocols: ['smtp'] });
+      const listed = JSON.parse(expectSuccess(await cli('user', 'app-passwords', BOB, 'list', '--json'))) as Array<{ id: number }>;
+      expect(listed.map((a) => a.id)).toContain(created.id);
+      expectSuccess(await cli('user', 'app-passwords', BOB, 'revoke', String(created.id)));
+    });
   });
 
   describe('user logins and app-passwords list', () => {
