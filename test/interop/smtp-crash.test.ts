@@ -135,6 +135,8 @@ describe('SMTP crash safety', () => {
       // The reply names no path and no OS error: those are for the log.
       expect(final.text).not.toContain(server.data);
       expect(final.text).not.toMatch(/ENOTDIR|EEXIST|blobs|tmp/);
+      // Only a reference the admin can find in the log.
+      expect(final.text).toMatch(/\(ref [0-9a-f]{12}\)$/);
       // The detail is in the log (which may arrive a moment after the reply).
       await server.serve.waitForLog((line) => line.msg === 'smtp message refused' && JSON.stringify(line).includes('blobs: write failed'), { timeoutMs: 5000 });
     } finally {

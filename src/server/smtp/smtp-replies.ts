@@ -55,16 +55,18 @@ export function smtpError(reply: SMTPReply): Error & { responseCode: number } {
 const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INTERNAL', 'STORAGE_UNAVAILABLE', 'CONFIG_INVALID']);
 
 /** The reply for any error a handler met: our codes by the table, anything else a temporary local error. */
-export function replyFor(error: unknown): Error & { responseCode: number } {
+export function replyFor(error: unknown, options: { correlationId?: string } = {}): Error & { responseCode: number } {
+  // Server-side failures show only a reference the admin finds in the log (DESIGN.md "Errors").
+  const ref = (reply: SMTPReply): SMTPReply => (options.correlationId ? { ...reply, text: `${reply.text} (ref ${options.correlationId})` } : reply);
   if (isMailwardError(error)) {
     const smtp = (error.details as { smtp?: SMTPReply } | undefined)?.smtp;
     if (smtp) return smtpError(smtp);
     const base = SMTP_REPLIES[error.code];
-    if (SERVER_SIDE.has(error.code)) return smtpError(base);
+    if (SERVER_SIDE.has(error.code)) return smtpError(ref(base));
     // Our other messages are written for people and safe to show; the table's text is the fallback.
     return smtpError({ ...base, text: error.message || base.text });
   }
-  return smtpError(SMTP_REPLIES.INTERNAL);
+  return smtpError(ref(SMTP_REPLIES.INTERNAL));
 }
 
 const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3} /;

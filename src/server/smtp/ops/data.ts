@@ -1,4 +1,5 @@
 // DATA: the message is read whole (within the size limit), then stored for every recipient before the 250 goes out.
+import { randomBytes } from 'node:crypto';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { normalizeAddress } from '../../../accounts/index.js';
 import { parseAddressList, readHeaderBlock } from '../../../mail/mime/index.js';
@@ -86,8 +87,9 @@ export function onData(deps: SMTPDeps, kind: SMTPListenerKind) {
         await deps.submission.submit({ account, raw, mailFrom, recipients, remoteIp, helo, ...(tls ? { tls } : {}) });
         callback(null, 'Message accepted');
       })().catch((error: unknown) => {
-        deps.logger.warn({ err: error, session: session.id }, 'smtp message refused');
-        callback(replyFor(error));
+        const correlationId = randomBytes(6).toString('hex');
+        deps.logger.warn({ err: error, session: session.id, correlationId }, 'smtp message refused');
+        callback(replyFor(error, { correlationId }));
       });
     });
   };
