@@ -21,9 +21,10 @@ function decodeQuotedPrintable(bytes: Buffer): Buffer {
   return out.subarray(0, n);
 }
 
-/** The body of a text part, transfer-decoded and charset-decoded. */
-export function decodeTextPart(raw: Buffer, part: MIMEPart): string {
-  const body = raw.subarray(part.bodyStart, part.bodyEnd);
+/** The body of a text part, transfer-decoded and charset-decoded (at most `maxBytes` of its encoded body). */
+export function decodeTextPart(raw: Buffer, part: MIMEPart, options: { maxBytes?: number } = {}): string {
+  const end = options.maxBytes === undefined ? part.bodyEnd : Math.min(part.bodyEnd, part.bodyStart + options.maxBytes);
+  const body = raw.subarray(part.bodyStart, end);
   let bytes: Buffer = body;
   if (part.encoding === 'BASE64') bytes = Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   else if (part.encoding === 'QUOTED-PRINTABLE') bytes = decodeQuotedPrintable(body);
@@ -66,7 +67,9 @@ export function buildSearchText(raw: Buffer, structure: MessageStructure): strin
   const parts: MIMEPart[] = [];
   textParts(structure.root, parts);
   for (const part of parts) {
-    const text = decodeTextPart(raw, part);
+    // Only what can still fit is decoded: base64 and quoted-printable are at most 4/3 and 3× the
+    // text, HTML needs room for its tags; the rest of a long part would be thrown away anyway.
+    const text = decodeTextPart(raw, part, { maxBytes: 4 * (MAX_SEARCH_TEXT - length) + 1024 });
     if (!push(part.subtype === 'html' ? htmlToSearchText(text) : text)) break;
   }
   return pieces.join('\n').toLowerCase().slice(0, MAX_SEARCH_TEXT);
