@@ -1,0 +1,13 @@
+// Preloaded into the bench's Mailward (node --expose-gc --import this file): on SIGUSR2 it runs a full garbage collection and writes process.memoryUsage() to $BENCH_GC_STATS_FILE, so the memory test can read live memory rather than a heap's free room.
+import fs from 'node:fs';
+
+process.on('SIGUSR2', () => {
+  if (typeof globalThis.gc === 'function') {
+    globalThis.gc();
+    globalThis.gc();
+  }
+  const file = process.env.BENCH_GC_STATS_FILE;
+  if (!file) return;
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(process.memoryUsage()));
+  fs.renameSync(`${file}.tmp`, file);
+});
