@@ -36,6 +36,11 @@ export class AccountService {
     return this.deps.store.domains.list();
   }
 
+  /** Whether mail for this (normalised) domain is ours: one indexed lookup, not the whole list. */
+  async servesDomain(domain: string): Promise<boolean> {
+    return (await this.deps.store.domains.findByName(domain)) !== undefined;
+  }
+
   async removeDomain(name: string): Promise<void> {
     const domain = normalizeDomain(name);
     await this.deps.store.transaction((tx) => tx.domains.remove(domain));

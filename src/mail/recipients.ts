@@ -20,9 +20,9 @@ export class RecipientResolver {
     }
     // Both lookups run for every address, served domain or not, so timing does not tell which
     // local names exist.
-    const [account, domains] = await Promise.all([this.accounts.resolve(normalized.address), this.accounts.listDomains()]);
+    const [account, served] = await Promise.all([this.accounts.resolve(normalized.address), this.accounts.servesDomain(normalized.domain)]);
     if (account) return { kind: 'local', address: normalized.address, account };
-    if (domains.some((d) => d.name === normalized.domain)) return { kind: 'unknown', address: normalized.address };
+    if (served) return { kind: 'unknown', address: normalized.address };
     return { kind: 'remote', address: normalized.address, domain: normalized.domain };
   }
 
