@@ -4,6 +4,7 @@ import { normalizeAddress } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { AccountSecurity, Actor, AuditLog } from '../security/index.js';
 import type { StateStore } from '../shared-state/index.js';
+import { addToWindow } from '../shared-state/index.js';
 import type { Store } from '../store/index.js';
 import type { RecipientResolver } from './recipients.js';
 
@@ -76,11 +77,7 @@ export class Forwarding {
     const domain = normalizeAddress(account.address).domain;
     const max = await this.deps.policies.get('limits.forwarding.messages_per_day', { domain });
     if (max === 0) return true;
-    const now = this.deps.now();
-    const day = Math.floor(now / 86_400_000);
-    const key = `volume:forward:day:${account.id}:${day}`;
-    const ttlMs = (day + 1) * 86_400_000 - now + 60_000;
-    const total = (await this.deps.state.update<number>(key, now, (current) => ({ value: (current ?? 0) + 1, ttlMs }))) ?? 1;
+    const total = await addToWindow(this.deps.state, { key: `volume:forward:day:${account.id}`, spanMs: 86_400_000, now: this.deps.now() });
     return total <= max;
   }
 }

@@ -8,14 +8,15 @@ import type { Store } from '../store/index.js';
 import type { AppPasswords } from './app-passwords.js';
 import { looksLikeAppPassword } from './app-passwords.js';
 import type { LoginReason, LoginRecords } from './login-records.js';
+import { serviceOpen } from './account-security.js';
 import { canonicalIp } from './network.js';
 import type { ServerKey } from './server-key.js';
-import type { Throttle, ThrottleLimits } from './throttle.js';
+import type { Throttle } from './throttle.js';
+import { throttleLimits } from './throttle.js';
 
 /** A sign-in from an IP (or client) not seen in this window counts as new (alerts; account-wide throttle waiver). */
 export const KNOWN_WINDOW_MS = 30 * 24 * 3600_000;
-/** Account-wide failures from unknown IPs, as a multiple of auth.max_failures, before unknown IPs are blocked. */
-export const ACCOUNT_LIMIT_FACTOR = 10;
+export { ACCOUNT_LIMIT_FACTOR } from './throttle.js';
 
 export interface AuthenticateInput {
   protocol: Protocol;
@@ -70,13 +71,6 @@ export interface AuthenticatorDeps {
 }
 
 const MAIL_PROTOCOLS = new Set<Protocol>(['smtp', 'imap', 'pop3']);
-
-function serviceOpen(account: AccountRow, protocol: Protocol): boolean {
-  if (protocol === 'smtp') return account.smtp_enabled === 1;
-  if (protocol === 'imap') return account.imap_enabled === 1;
-  if (protocol === 'pop3') return account.pop3_enabled === 1;
-  return true; // The webmail cannot be closed.
-}
 
 /** A throttle key for any name: the normalised address, or the raw text cut short (unknown names are throttled too). */
 function nameKey(username: string): { key: string; valid: boolean; domain?: string } {
@@ -158,12 +152,7 @@ export class Authenticator {
     const unknownReason: LoginReason = account ? 'bad_credentials' : 'unknown_user';
     if (await deps.throttle.seenFailedSecret(failedSecretMac, now)) return fail(unknownReason, 'AUTH_FAILED');
     // Policies are read only past the throttle, which keeps a flood of blocked attempts cheap.
-    const maxFailures = await deps.policies.get('auth.max_failures', scope);
-    const limits: ThrottleLimits = {
-      perPair: maxFailures,
-      perNetwork: await deps.policies.get('auth.max_failures_per_network', scope),
-      perAccount: maxFailures * ACCOUNT_LIMIT_FACTOR,
-    };
+    const limits = await throttleLimits(deps.policies, scope);
 
     // 3. Verify. Unknown names cost one dummy verification, so they look and time like wrong passwords.
     let credential: 'password' | 'app_password' | undefined;

@@ -1,6 +1,7 @@
 // Every live session (web session, SMTP/IMAP/POP3 connection) and the revocation check that ends it within a second.
 import { randomUUID } from 'node:crypto';
 import type { EventBus, MailwardEvent, Protocol } from '../shared-state/index.js';
+import { serviceOpen } from './account-security.js';
 import type { AccountRow, Store } from '../store/index.js';
 
 export type EndReason = 'revoked' | 'account_disabled' | 'account_deleted' | 'password_changed' | 'service_closed' | 'app_password_revoked';
@@ -45,9 +46,7 @@ export function endReasonFor(session: Pick<LiveSession, 'protocol' | 'credential
   if (session.credential === 'password' && session.authenticatedAt < account.password_sessions_valid_after) {
     return 'password_changed';
   }
-  if (session.protocol === 'smtp' && account.smtp_enabled !== 1) return 'service_closed';
-  if (session.protocol === 'imap' && account.imap_enabled !== 1) return 'service_closed';
-  if (session.protocol === 'pop3' && account.pop3_enabled !== 1) return 'service_closed';
+  if (!serviceOpen(account, session.protocol)) return 'service_closed';
   if (session.credential === 'app_password' && !appPasswordExists) return 'app_password_revoked';
   return undefined;
 }

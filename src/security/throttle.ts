@@ -1,4 +1,5 @@
 // Brute-force defence: expiring, doubling blocks per (name, IP), per network and per account, checked before any hash.
+import type { PolicyService } from '../accounts/index.js';
 import type { StateStore } from '../shared-state/index.js';
 import { canonicalIp, networkOf } from './network.js';
 
@@ -27,6 +28,16 @@ export interface ThrottleLimits {
   perNetwork: number;
   /** Per account across unknown IPs (distributed guessing). */
   perAccount: number;
+}
+
+/** Account-wide failures from unknown IPs, as a multiple of auth.max_failures, before unknown IPs are blocked. */
+export const ACCOUNT_LIMIT_FACTOR = 10;
+
+/** The limits in force for a name of this domain (global policy when the name has no valid domain). */
+export async function throttleLimits(policies: PolicyService, options: { domain?: string } = {}): Promise<ThrottleLimits> {
+  const scope = options.domain ? { domain: options.domain } : {};
+  const perPair = await policies.get('auth.max_failures', scope);
+  return { perPair, perNetwork: await policies.get('auth.max_failures_per_network', scope), perAccount: perPair * ACCOUNT_LIMIT_FACTOR };
 }
 
 export type ThrottleScope = 'pair' | 'network' | 'account';

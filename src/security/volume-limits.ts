@@ -2,6 +2,7 @@
 import type { AccountRow, PolicyKey, PolicyService } from '../accounts/index.js';
 import { normalizeAddress } from '../accounts/index.js';
 import type { StateStore } from '../shared-state/index.js';
+import { addToWindow } from '../shared-state/index.js';
 import type { AccountSecurity } from './account-security.js';
 
 const HOUR_MS = 3600_000;
@@ -39,10 +40,8 @@ export class VolumeLimits {
     for (const window of WINDOWS[options.kind]) {
       const max = (await this.deps.policies.get(window.key, { domain })) as number;
       if (max === 0) continue;
-      const bucket = Math.floor(now / window.span);
-      const key = `volume:${options.kind}:${window.name}:${options.account.id}:${bucket}`;
-      const ttlMs = (bucket + 1) * window.span - now + 60_000;
-      const total = (await this.deps.state.update<number>(key, now, (current) => ({ value: (current ?? 0) + n, ttlMs }))) ?? n;
+      const key = `volume:${options.kind}:${window.name}:${options.account.id}`;
+      const total = await addToWindow(this.deps.state, { key, spanMs: window.span, now, amount: n });
       if (total > max) {
         await this.deps.security.disable({
           address: options.account.address,

@@ -22,3 +22,16 @@ export interface StateStore {
   scan<T>(prefix: string, now: number): Promise<Array<StateEntry<T>>>;
   close(): Promise<void>;
 }
+
+/**
+ * Adds `amount` to the counter of the current fixed window (`spanMs` long, aligned to the epoch,
+ * so hours and days are UTC calendar ones) and returns the window's new total. The entry lives
+ * a minute past its window.
+ */
+export async function addToWindow(state: StateStore, options: { key: string; spanMs: number; now: number; amount?: number }): Promise<number> {
+  const { spanMs, now } = options;
+  const amount = options.amount ?? 1;
+  const bucket = Math.floor(now / spanMs);
+  const ttlMs = (bucket + 1) * spanMs - now + 60_000;
+  return (await state.update<number>(`${options.key}:${bucket}`, now, (current) => ({ value: (current ?? 0) + amount, ttlMs }))) ?? amount;
+}
