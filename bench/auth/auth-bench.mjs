@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeResultsBlock } from '../results-file.mjs';
 import { effectiveCores } from './calibrate.mjs';
 import { fmt, markdownTable, printTable } from './format.mjs';
 
@@ -32,8 +33,6 @@ const TARGETS = {
 
 const RESULTS_FILE = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
 const SECTION = '## Authentication (bench/auth)';
-const BEGIN = '<!-- bench:auth results begin (written by bench/auth/auth-bench.mjs; edit outside the markers) -->';
-const END = '<!-- bench:auth results end -->';
 
 function parseOptions(argv) {
   const { values } = parseArgs({
@@ -238,22 +237,6 @@ function render(results, info, options, notes) {
   ].join('\n');
 }
 
-/** Replaces the generated block under the section heading, keeping anything written by hand around it. */
-function writeResults(block) {
-  const generated = `${BEGIN}\n${block.trimEnd()}\n${END}`;
-  let text = fs.existsSync(RESULTS_FILE)
-    ? fs.readFileSync(RESULTS_FILE, 'utf8')
-    : '# Bench results\n\nMeasured on this machine by the benches in this folder; see README.md for how to run each.\n';
-  if (text.includes(BEGIN) && text.includes(END)) {
-    text = text.slice(0, text.indexOf(BEGIN)) + generated + text.slice(text.indexOf(END) + END.length);
-  } else if (text.includes(SECTION)) {
-    const at = text.indexOf(SECTION) + SECTION.length;
-    text = `${text.slice(0, at)}\n\n${generated}\n${text.slice(at)}`;
-  } else {
-    text = `${text.trimEnd()}\n\n${SECTION}\n\n${generated}\n`;
-  }
-  fs.writeFileSync(RESULTS_FILE, text);
-}
 
 async function main() {
   let options;
@@ -329,7 +312,7 @@ async function main() {
   console.log('\nResults');
   printTable(['measure', 'result', 'target', 'met'], summaryRows(results).map((row) => row.map((cell) => String(cell).replace(/\*\*/g, ''))));
   if (options.write) {
-    writeResults(render(results, info, options, notes));
+    writeResultsBlock({ name: 'auth', section: SECTION, block: render(results, info, options, notes) });
     console.log(`\nWritten to ${RESULTS_FILE}`);
   }
   return 0;
