@@ -8,7 +8,7 @@ import type { MailwardConfig } from './config/index.js';
 import { MailwardError } from './errors/index.js';
 import { Security, loadServerKey } from './security/index.js';
 import type { ServerKey } from './security/index.js';
-import { Forwarding, MailStore, RecipientResolver } from './mail/index.js';
+import { Forwarding, MailStore, Mailboxes, RecipientResolver } from './mail/index.js';
 import type { EventBus } from './shared-state/index.js';
 import { MemoryEventBus } from './shared-state/index.js';
 import type { Store, StoreOptions } from './store/index.js';
@@ -25,6 +25,8 @@ export interface App {
   readonly events: EventBus;
   readonly security: Security;
   readonly mail: MailStore;
+  /** Mailbox management for the doors that read and change mail (IMAP, POP3, webmail). */
+  readonly mailboxes: Mailboxes;
   /** The server key (MAILWARD_SECRET_KEY or <data>/keys/server.key) for DKIM keys, SRS and tokens. */
   readonly key: ServerKey;
   readonly recipients: RecipientResolver;
@@ -87,6 +89,7 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     throw error;
   }
   const recipients = new RecipientResolver(accounts);
+  const mail = new MailStore({ store, events, now });
   return {
     config: options.config,
     dataDir,
@@ -97,7 +100,8 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     accounts,
     events,
     security,
-    mail: new MailStore({ store, events, now }),
+    mail,
+    mailboxes: new Mailboxes({ store, events, mail, now }),
     key,
     recipients,
     forwarding: new Forwarding({

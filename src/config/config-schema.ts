@@ -181,6 +181,42 @@ export const CONFIG_SCHEMA = z
       .strict()
       .prefault({}),
 
+    imap: z
+      .object({
+        // Default false: LOGIN and AUTHENTICATE are refused (LOGINDISABLED) before STARTTLS on
+        // port 143, so a password never crosses the network in clear text. Loopback tests only.
+        allow_plaintext_auth: leaf(z.boolean().default(false), 'true or false'),
+        // Default 20. Live IMAP connections one account may hold on this node (a phone, a laptop
+        // and a desktop client each open several); more get NO [LIMIT] at login.
+        max_connections_per_account: leaf(z.int().min(1).max(10_000).default(20), 'an integer from 1 to 10000'),
+        // Default 100. Connections from one IP address (IPv6: one /64) before login or after;
+        // bounds what one host can make us hold.
+        max_connections_per_ip: leaf(z.int().min(1).max(100_000).default(100), 'an integer from 1 to 100000'),
+        // Default 60. Seconds a connection may stay unauthenticated, so idle sockets of scanners
+        // do not pile up.
+        login_timeout_seconds: leaf(z.int().min(5).max(3600).default(60), 'an integer from 5 to 3600'),
+        // Default 30 (RFC 9051 §5.4 minimum). Minutes of silence before an authenticated
+        // connection is logged out; IDLE counts as silence too and clients re-issue it earlier.
+        autologout_minutes: leaf(z.int().min(30).max(1440).default(30), 'an integer from 30 to 1440'),
+      })
+      .strict()
+      .prefault({}),
+
+    pop3: z
+      .object({
+        // Default false: USER/PASS and AUTH are refused before STLS on port 110.
+        allow_plaintext_auth: leaf(z.boolean().default(false), 'true or false'),
+        // Default 60. Seconds a connection may stay unauthenticated.
+        login_timeout_seconds: leaf(z.int().min(5).max(3600).default(60), 'an integer from 5 to 3600'),
+        // Default 10 (RFC 1939 §3 minimum). Minutes of silence before a session is closed
+        // (without deleting anything: deletions happen only at QUIT).
+        autologout_minutes: leaf(z.int().min(10).max(1440).default(10), 'an integer from 10 to 1440'),
+        // Default 100. Connections from one IP address (IPv6: one /64).
+        max_connections_per_ip: leaf(z.int().min(1).max(100_000).default(100), 'an integer from 1 to 100000'),
+      })
+      .strict()
+      .prefault({}),
+
     outbound: z
       .object({
         // Default "": the `hostname` key. The name sent with EHLO to other servers, which many

@@ -11,3 +11,5 @@ export * from './dns/dns-resolver.js';
 export * from './inbound-delivery.js';
 export * from './submission.js';
 export * from './forwarding.js';
+export * from './mailboxes.js';
+export * from './mailbox-name.js';

@@ -112,6 +112,7 @@ export interface MailboxesTable {
   uid_next: Generated<number>;
   highest_modseq: Generated<number>;
   subscribed: Generated<number>;
+  first_recent_uid: Generated<number>;
   created_at: number;
 }
 

@@ -9,6 +9,7 @@ import * as m0003 from './0003-mail.js';
 import * as m0004 from './0004-outbound-queue.js';
 import * as m0005 from './0005-dkim.js';
 import * as m0006 from './0006-forwarding.js';
+import * as m0007 from './0007-imap-state.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0004-outbound-queue': m0004,
   '0005-dkim': m0005,
   '0006-forwarding': m0006,
+  '0007-imap-state': m0007,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

@@ -24,6 +24,55 @@ export interface MailRepository {
   changesSince(mailboxId: number, modseq: number, limit: number): Promise<MailboxChangeRow[]>;
   /** How many messages (in any mailbox) still use a blob, so it is deleted only when unused. */
   blobReferences(blobId: string): Promise<number>;
+
+  // ---- Mailbox management and message changes (IMAP, POP3, webmail). Writers: call inside a transaction.
+
+  /** The flag columns of every message, by UID: what a session needs to SELECT (no bodies, no structure). */
+  listMessageFlags(mailboxId: number): Promise<MessageFlagsRow[]>;
+  /** Full rows for these UIDs, in UID order; UIDs that do not exist (any more) are left out. */
+  findMessagesByUids(mailboxId: number, uids: readonly number[]): Promise<MessageRow[]>;
+  /** Allocates one MODSEQ for a change (flags, expunge): `highest_modseq + 1`, row-locked. */
+  nextModseq(mailboxId: number): Promise<number>;
+  /** Writes new flag columns for one message at `modseq` and journals it. */
+  setMessageFlags(mailboxId: number, uid: number, flags: FlagColumns, modseq: number, now: number): Promise<void>;
+  /** Deletes these messages and journals an expunge each at `modseq`; returns the blobs they used. */
+  deleteMessages(mailboxId: number, uids: readonly number[], modseq: number, now: number): Promise<string[]>;
+  /**
+   * Copies messages (same blob, same flags) into another mailbox with new consecutive UIDs from one
+   * `uid_next` bump; returns [source uid, new uid] pairs in source UID order.
+   */
+  copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number, now: number): Promise<Array<[number, number]>>;
+  renameMailbox(mailboxId: number, name: string): Promise<void>;
+  deleteMailbox(mailboxId: number): Promise<void>;
+  setSubscribed(mailboxId: number, subscribed: boolean): Promise<void>;
+  /** Marks every message up to uid_next as no longer \Recent; returns the first UID that was still recent. */
+  takeRecent(mailboxId: number): Promise<number>;
+  /** Counts for STATUS: messages, unseen, deleted, total size. */
+  mailboxCounts(mailboxId: number): Promise<{ messages: number; unseen: number; deleted: number; size: number; recent: number }>;
+  /** Bytes and messages an account stores (QUOTA). */
+  accountUsage(accountId: number): Promise<{ messages: number; size: number }>;
+  /** UIDs expunged after `modseq` (QRESYNC VANISHED (EARLIER)). */
+  expungedSince(mailboxId: number, modseq: number): Promise<number[]>;
+}
+
+export interface FlagColumns {
+  seen: number;
+  answered: number;
+  flagged: number;
+  deleted: number;
+  draft: number;
+  keywords: string;
+}
+
+export type MessageFlagsRow = FlagColumns & { uid: number; modseq: number };
+
+/** SQLite limits host parameters per statement; long UID lists go in slices. */
+const IN_CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
+  return out;
 }
 
 export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits): MailRepository {
@@ -117,6 +166,147 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits):
         .where('blob_id', '=', blobId)
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+    listMessageFlags: (mailboxId) =>
+      db
+        .selectFrom('messages')
+        .select(['uid', 'modseq', 'seen', 'answered', 'flagged', 'deleted', 'draft', 'keywords'])
+        .where('mailbox_id', '=', mailboxId)
+        .orderBy('uid')
+        .execute(),
+    async findMessagesByUids(mailboxId, uids) {
+      const out: MessageRow[] = [];
+      for (const slice of chunks([...uids].sort((a, b) => a - b))) {
+        out.push(...(await db.selectFrom('messages').selectAll().where('mailbox_id', '=', mailboxId).where('uid', 'in', slice).orderBy('uid').execute()));
+      }
+      return out;
+    },
+    async nextModseq(mailboxId) {
+      const row = await db
+        .updateTable('mailboxes')
+        .set((eb) => ({ highest_modseq: eb('highest_modseq', '+', 1) }))
+        .where('id', '=', mailboxId)
+        .returning('highest_modseq')
+        .executeTakeFirst();
+      if (!row) throw new MailwardError('NOT_FOUND', { message: `mailbox ${mailboxId} does not exist` });
+      return Number(row.highest_modseq);
+    },
+    async setMessageFlags(mailboxId, uid, flags, modseq, now) {
+      await db.updateTable('messages').set({ ...flags, modseq }).where('mailbox_id', '=', mailboxId).where('uid', '=', uid).execute();
+      await db.insertInto('mailbox_changes').values({ mailbox_id: mailboxId, modseq, uid, kind: 'flags', at: now }).execute();
+    },
+    async deleteMessages(mailboxId, uids, modseq, now) {
+      const blobs: string[] = [];
+      for (const slice of chunks(uids)) {
+        const rows = await db.deleteFrom('messages').where('mailbox_id', '=', mailboxId).where('uid', 'in', slice).returning(['uid', 'blob_id']).execute();
+        if (rows.length === 0) continue;
+        blobs.push(...rows.map((r) => r.blob_id));
+        await db
+          .insertInto('mailbox_changes')
+          .values(rows.map((r) => ({ mailbox_id: mailboxId, modseq, uid: r.uid, kind: 'expunge', at: now })))
+          .execute();
+      }
+      return [...new Set(blobs)];
+    },
+    async copyMessages(fromMailboxId, uids, toMailboxId, now) {
+      const sources = await repo.findMessagesByUids(fromMailboxId, uids);
+      if (sources.length === 0) return [];
+      const target = await db
+        .updateTable('mailboxes')
+        .set((eb) => ({ uid_next: eb('uid_next', '+', sources.length), highest_modseq: eb('highest_modseq', '+', 1) }))
+        .where('id', '=', toMailboxId)
+        .returning(['uid_next', 'highest_modseq', 'account_id'])
+        .executeTakeFirst();
+      if (!target) throw new MailwardError('NOT_FOUND', { message: `mailbox ${toMailboxId} does not exist` });
+      const first = Number(target.uid_next) - sources.length;
+      const modseq = Number(target.highest_modseq);
+      const pairs: Array<[number, number]> = [];
+      for (const [i, source] of sources.entries()) {
+        const { id: _id, mailbox_id: _m, uid, modseq: _s, account_id: _a, created_at: _c, ...rest } = source;
+        const newUid = first + i;
+        pairs.push([uid, newUid]);
+        await db
+          .insertInto('messages')
+          .values({ ...rest, mailbox_id: toMailboxId, account_id: target.account_id, uid: newUid, modseq, created_at: now })
+          .execute();
+      }
+      for (const slice of chunks(pairs)) {
+        await db
+          .insertInto('mailbox_changes')
+          .values(slice.map(([, uid]) => ({ mailbox_id: toMailboxId, modseq, uid, kind: 'append', at: now })))
+          .execute();
+      }
+      return pairs;
+    },
+    async renameMailbox(mailboxId, name) {
+      try {
+        await db.updateTable('mailboxes').set({ name }).where('id', '=', mailboxId).execute();
+      } catch (error) {
+        if (traits.isUniqueViolation(error)) throw new MailwardError('EXISTS', { message: `mailbox ${name} already exists` });
+        throw error;
+      }
+    },
+    async deleteMailbox(mailboxId) {
+      // Children rows first: SQLite enforces the cascade only with foreign keys on, so say it plainly.
+      await db.deleteFrom('mailbox_changes').where('mailbox_id', '=', mailboxId).execute();
+      await db.deleteFrom('messages').where('mailbox_id', '=', mailboxId).execute();
+      await db.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
+    },
+    async setSubscribed(mailboxId, subscribed) {
+      await db.updateTable('mailboxes').set({ subscribed: subscribed ? 1 : 0 }).where('id', '=', mailboxId).execute();
+    },
+    async takeRecent(mailboxId) {
+      const before = await db.selectFrom('mailboxes').select(['first_recent_uid', 'uid_next']).where('id', '=', mailboxId).executeTakeFirst();
+      if (!before) throw new MailwardError('NOT_FOUND', { message: `mailbox ${mailboxId} does not exist` });
+      if (Number(before.first_recent_uid) < Number(before.uid_next)) {
+        await db.updateTable('mailboxes').set({ first_recent_uid: before.uid_next }).where('id', '=', mailboxId).execute();
+      }
+      return Number(before.first_recent_uid);
+    },
+    async mailboxCounts(mailboxId) {
+      const row = await db
+        .selectFrom('messages')
+        .select((eb) => [
+          eb.fn.countAll<number>().as('messages'),
+          eb.fn.sum<number>(eb.case().when('seen', '=', 0).then(1).else(0).end()).as('unseen'),
+          eb.fn.sum<number>('deleted').as('deleted'),
+          eb.fn.sum<number>('size').as('size'),
+        ])
+        .where('mailbox_id', '=', mailboxId)
+        .executeTakeFirstOrThrow();
+      const mailbox = await db.selectFrom('mailboxes').select('first_recent_uid').where('id', '=', mailboxId).executeTakeFirst();
+      const recent = await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('mailbox_id', '=', mailboxId)
+        .where('uid', '>=', Number(mailbox?.first_recent_uid ?? Number.MAX_SAFE_INTEGER))
+        .executeTakeFirstOrThrow();
+      return {
+        messages: Number(row.messages),
+        unseen: Number(row.unseen ?? 0),
+        deleted: Number(row.deleted ?? 0),
+        size: Number(row.size ?? 0),
+        recent: Number(recent.n),
+      };
+    },
+    async accountUsage(accountId) {
+      const row = await db
+        .selectFrom('messages')
+        .select((eb) => [eb.fn.countAll<number>().as('messages'), eb.fn.sum<number>('size').as('size')])
+        .where('account_id', '=', accountId)
+        .executeTakeFirstOrThrow();
+      return { messages: Number(row.messages), size: Number(row.size ?? 0) };
+    },
+    async expungedSince(mailboxId, modseq) {
+      const rows = await db
+        .selectFrom('mailbox_changes')
+        .select('uid')
+        .where('mailbox_id', '=', mailboxId)
+        .where('kind', '=', 'expunge')
+        .where('modseq', '>', modseq)
+        .orderBy('uid')
+        .execute();
+      return [...new Set(rows.map((r) => Number(r.uid)))];
     },
   };
   return repo;
