@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   FORBIDDEN: 'Not allowed.',
   /** A limit (volume, size, count) was reached. */
   LIMIT: 'A limit was reached.',
+  /** The account's storage quota would be exceeded. */
+  QUOTA_EXCEEDED: 'The mailbox is full.',
   /** The input is larger than allowed. */
   TOO_BIG: 'Too big.',
   /** The configuration file or environment is invalid. */

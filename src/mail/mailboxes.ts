@@ -331,7 +331,7 @@ export class Mailboxes {
     const account = await this.deps.store.accounts.findById(accountId);
     if (account && account.quota_bytes > 0) {
       const usage = await this.usage(accountId);
-      if (usage.size + raw.length > account.quota_bytes) throw new MailwardError('LIMIT', { message: 'The mailbox quota would be exceeded' });
+      if (usage.size + raw.length > account.quota_bytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
     }
     const [stored] = await this.deps.mail.deliver({
       raw,
@@ -348,7 +348,7 @@ export class Mailboxes {
     const rows = await this.messages(fromMailboxId, uids);
     const adding = rows.reduce((sum, r) => sum + r.size, 0);
     const usage = await this.usage(accountId);
-    if (usage.size + adding > account.quota_bytes) throw new MailwardError('LIMIT', { message: 'The mailbox quota would be exceeded' });
+    if (usage.size + adding > account.quota_bytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
   }
 
   async #releaseBlobs(blobIds: readonly string[]): Promise<void> {

@@ -35,6 +35,7 @@ export const SMTP_REPLIES = {
   IN_USE: { code: 450, enhanced: '4.2.1', text: 'Mailbox busy' },
   FORBIDDEN: { code: 550, enhanced: '5.7.1', text: 'Delivery not authorized' },
   LIMIT: { code: 550, enhanced: '5.7.1', text: 'Sending limit exceeded' },
+  QUOTA_EXCEEDED: { code: 552, enhanced: '5.2.2', text: 'Mailbox full' },
   TOO_BIG: { code: 552, enhanced: '5.3.4', text: 'Message too big for system' },
   CONFIG_INVALID: { code: 451, enhanced: '4.3.5', text: 'Server configuration error' },
   STORAGE_UNAVAILABLE: { code: 451, enhanced: '4.3.0', text: 'Local storage error, try again later' },
