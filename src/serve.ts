@@ -14,7 +14,11 @@ import { OutboundWorker } from './mail/outbound/index.js';
 import { InboundDelivery, Submission } from './mail/index.js';
 import { startSMTP } from './server/smtp/smtp-listeners.js';
 import type { RunningSMTP } from './server/smtp/smtp-listeners.js';
+import { startIMAP } from './server/imap/imap-listeners.js';
+import type { RunningIMAP } from './server/imap/imap-listeners.js';
 import { TLSManager } from './server/tls/index.js';
+import { startPOP3 } from './server/pop3/pop3-listeners.js';
+import type { RunningPOP3 } from './server/pop3/pop3-listeners.js';
 import { buildHTTPApp } from './web/api/http-app.js';
 
 export interface RunningServer {
@@ -42,10 +46,22 @@ export async function startServer(app: App): Promise<RunningServer> {
   const listeners: RunningServer['listeners'] = {};
   const apps: FastifyInstance[] = [];
   let smtp: RunningSMTP | undefined;
+  let pop3: RunningPOP3 | undefined;
+  let imap: RunningIMAP | undefined;
   const deps = { logger, checkStorage: () => app.store.ping() };
   try {
     smtp = await startSMTP(smtpDeps(app, { resolver, kickOutbound: () => outbound.kick() }), tls, enabledListeners(app, ['smtp', 'submission', 'smtps']));
     for (const listener of smtp.listeners) {
+      listeners[listener.name] = { host: listener.host, port: listener.port };
+      logger.info({ listener: listener.name, host: listener.host, port: listener.port }, 'listening');
+    }
+    imap = await startIMAP(imapDeps(app), tls, enabledListeners(app, ['imap', 'imaps']));
+    for (const listener of imap.listeners) {
+      listeners[listener.name] = { host: listener.host, port: listener.port };
+      logger.info({ listener: listener.name, host: listener.host, port: listener.port }, 'listening');
+    }
+    pop3 = await startPOP3(pop3Deps(app), tls, enabledListeners(app, ['pop3', 'pop3s']));
+    for (const listener of pop3.listeners) {
       listeners[listener.name] = { host: listener.host, port: listener.port };
       logger.info({ listener: listener.name, host: listener.host, port: listener.port }, 'listening');
     }
@@ -62,6 +78,8 @@ export async function startServer(app: App): Promise<RunningServer> {
     }
   } catch (error) {
     await smtp?.close();
+    await pop3?.close();
+    await imap?.close();
     await Promise.all(apps.map((a) => a.close()));
     tls.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -84,7 +102,7 @@ export async function startServer(app: App): Promise<RunningServer> {
       // Half the shutdown grace for deliveries in flight; unfinished ones are released for the next start.
       await outbound.stop({ graceMs: config.shutdown.grace_seconds * 500 });
       await app.security.sessions.stop();
-      await Promise.all([smtp?.close(), ...apps.map((a) => a.close())]);
+      await Promise.all([smtp?.close(), pop3?.close(), imap?.close(), ...apps.map((a) => a.close())]);
       tls.close();
     },
   };
@@ -92,6 +110,40 @@ export async function startServer(app: App): Promise<RunningServer> {
 
 function enabledListeners<N extends ListenerName>(app: App, names: N[]): Array<{ name: N; host: string; port: number }> {
   return names.filter((name) => app.config.listeners[name].enabled).map((name) => ({ name, host: app.config.listeners[name].host, port: app.config.listeners[name].port }));
+}
+
+function imapDeps(app: App): Parameters<typeof startIMAP>[0] {
+  const { imap } = app.config;
+  return {
+    hostname: app.config.hostname,
+    security: app.security,
+    mailboxes: app.mailboxes,
+    events: app.events,
+    logger: app.logger.child({ component: 'imap' }),
+    now: app.now,
+    allowPlaintextAuth: imap.allow_plaintext_auth,
+    maxConnectionsPerAccount: imap.max_connections_per_account,
+    maxConnectionsPerIp: imap.max_connections_per_ip,
+    loginTimeoutMs: imap.login_timeout_seconds * 1000,
+    autologoutMs: imap.autologout_minutes * 60_000,
+    maxMessageBytes: app.config.smtp.max_message_bytes,
+  };
+}
+
+function pop3Deps(app: App): Parameters<typeof startPOP3>[0] {
+  const { pop3 } = app.config;
+  return {
+    hostname: app.config.hostname,
+    security: app.security,
+    mailboxes: app.mailboxes,
+    state: app.store.state,
+    logger: app.logger.child({ component: 'pop3' }),
+    now: app.now,
+    allowPlaintextAuth: pop3.allow_plaintext_auth,
+    loginTimeoutMs: pop3.login_timeout_seconds * 1000,
+    autologoutMs: pop3.autologout_minutes * 60_000,
+    maxConnectionsPerIp: pop3.max_connections_per_ip,
+  };
 }
 
 function smtpDeps(app: App, options: { resolver: DNSResolver; kickOutbound: () => void }): Parameters<typeof startSMTP>[0] {

@@ -187,6 +187,12 @@ export class Mailboxes {
     return this.deps.store.mail.listMessageFlags(mailboxId);
   }
 
+  /** UID, MODSEQ and flags of these messages (those that still exist). */
+  async listFlagsOf(mailboxId: number, uids: readonly number[]): Promise<MessageFlagsRow[]> {
+    const rows = await this.deps.store.mail.findMessagesByUids(mailboxId, uids);
+    return rows.map((r) => ({ uid: r.uid, modseq: r.modseq, seen: r.seen, answered: r.answered, flagged: r.flagged, deleted: r.deleted, draft: r.draft, keywords: r.keywords }));
+  }
+
   messages(mailboxId: number, uids: readonly number[]): Promise<MessageRow[]> {
     return this.deps.store.mail.findMessagesByUids(mailboxId, uids);
   }
@@ -363,3 +369,6 @@ export class Mailboxes {
 /** The special-use attribute names a mailbox may carry (RFC 6154). */
 export const SPECIAL_USES: readonly string[] = DEFAULT_MAILBOXES.flatMap((m) => (m.specialUse ? [m.specialUse] : []));
 
+
+/** The store's rows as the doors see them (the doors may not import the store). */
+export type { MailboxChangeRow, MailboxRow, MessageFlagsRow, MessageRow } from '../store/index.js';

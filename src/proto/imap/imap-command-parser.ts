@@ -97,6 +97,11 @@ export class IMAPCommandParser {
     this.maxCommandBytes = options.maxCommandBytes ?? this.maxLiteralBytes + 1024 * 1024;
   }
 
+  /** Literal bytes the parser is waiting for (0 outside a literal): a server may feed that much in one piece. */
+  get literalBytesExpected(): number {
+    return this.literalRemaining;
+  }
+
   /** Feeds the next bytes; returns what they completed, in order. The chunk is copied, not kept. */
   push(chunk: Buffer): ParseEvent[] {
     const events: ParseEvent[] = [];

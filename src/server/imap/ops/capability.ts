@@ -1,0 +1,13 @@
+// CAPABILITY (RFC 3501 §6.1.1): what this connection may use now.
+import { untaggedData } from '../../../proto/imap/imap-response.js';
+import { expectArgCount } from '../command-args.js';
+import type { IMAPOp } from '../imap-context.js';
+import { ANY_STATE } from '../imap-context.js';
+
+export const CAPABILITY: IMAPOp = {
+  states: ANY_STATE,
+  async run(context, command) {
+    expectArgCount(command, 0);
+    await context.write(untaggedData([{ atom: 'CAPABILITY' }, ...context.capabilities().map((atom) => ({ atom }))]));
+  },
+};

@@ -1,0 +1,22 @@
+// IDLE (RFC 2177): reports changes as they happen until the client says DONE; the doorbell is the event bus, the truth the journal.
+import { continuation } from '../../../proto/imap/imap-response.js';
+import { expectArgCount } from '../command-args.js';
+import { IDLE_POLL_MS } from '../imap-connection.js';
+import type { IMAPOp } from '../imap-context.js';
+import { AUTHENTICATED } from '../imap-context.js';
+
+export const IDLE: IMAPOp = {
+  states: AUTHENTICATED,
+  async run(context, command) {
+    expectArgCount(command, 0);
+    await context.write(continuation('idling'));
+    for (;;) {
+      await context.flushUpdates({ allowExpunge: true });
+      const next = await context.waitForLineOrChange(IDLE_POLL_MS);
+      if (next.kind === 'change') continue;
+      if (next.line === undefined) return { text: 'IDLE terminated' };
+      if (next.line.trim().toUpperCase() === 'DONE') return { text: 'IDLE terminated' };
+      return { status: 'BAD', text: 'Expected DONE' };
+    }
+  },
+};

@@ -1,0 +1,203 @@
+// One session's view of its selected mailbox: message sequence numbers, \Recent, and the journal position it has reported up to.
+import type { Mailboxes } from '../../mail/index.js';
+import type { SequenceSet } from '../../proto/imap/sequence-set.js';
+import type { MailboxRow, MessageFlagsRow } from '../../mail/index.js';
+
+/** What a sync found for the client: sent as untagged responses by the connection. */
+export interface MailboxUpdates {
+  /** Message sequence numbers to report as EXPUNGE, in the order to send them (each already applied). */
+  expunged: Array<{ seq: number; uid: number }>;
+  /** New EXISTS count when messages arrived. */
+  exists?: number;
+  recent?: number;
+  /** Messages whose flags another session (or an earlier command of ours) changed. */
+  flagChanges: Array<{ seq: number; row: MessageFlagsRow }>;
+}
+
+export class SelectedMailbox {
+  /** UIDs in sequence order: index + 1 is the message sequence number. */
+  #uids: number[];
+  readonly #recent: Set<number>;
+  /** The journal is reported up to here. */
+  #modseq: number;
+  /** UIDs expunged elsewhere but not yet reported (RFC 3501 §7.4.1 forbids EXPUNGE during FETCH, STORE, SEARCH). */
+  readonly #pendingExpunge = new Set<number>();
+  /** MODSEQs of this session's own changes, already reported by the command that made them. */
+  readonly #ownModseqs = new Set<number>();
+
+  private constructor(
+    readonly mailbox: MailboxRow,
+    readonly readOnly: boolean,
+    uids: number[],
+    recent: Set<number>,
+    modseq: number,
+    private readonly mailboxes: Mailboxes,
+  ) {
+    this.#uids = uids;
+    this.#recent = recent;
+    this.#modseq = modseq;
+  }
+
+  /**
+   * Opens a view: the journal position is read BEFORE the message list, so a change that commits
+   * in between is seen again by the first sync (reported twice is harmless, missed is not).
+   */
+  static async open(mailboxes: Mailboxes, mailbox: MailboxRow, options: { readOnly: boolean }): Promise<{ view: SelectedMailbox; flags: MessageFlagsRow[] }> {
+    const fresh = (await mailboxes.byId(mailbox.id)) ?? mailbox;
+    const firstRecent = options.readOnly ? Number.MAX_SAFE_INTEGER : await mailboxes.takeRecent(mailbox.id);
+    const flags = await mailboxes.listFlags(mailbox.id);
+    const uids = flags.map((f) => f.uid);
+    const recent = new Set(uids.filter((uid) => uid >= firstRecent));
+    return { view: new SelectedMailbox(fresh, options.readOnly, uids, recent, fresh.highest_modseq, mailboxes), flags };
+  }
+
+  get exists(): number {
+    return this.#uids.length;
+  }
+
+  get recentCount(): number {
+    return this.#recent.size;
+  }
+
+  get highestModseq(): number {
+    return this.#modseq;
+  }
+
+  get uidNext(): number {
+    return Math.max(this.mailbox.uid_next, (this.#uids.at(-1) ?? 0) + 1);
+  }
+
+  isRecent(uid: number): boolean {
+    return this.#recent.has(uid);
+  }
+
+  uidAt(seq: number): number | undefined {
+    return this.#uids[seq - 1];
+  }
+
+  /** Sequence number of a UID in this view, or undefined. */
+  seqOf(uid: number): number | undefined {
+    let low = 0;
+    let high = this.#uids.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const value = this.#uids[mid]!;
+      if (value === uid) return mid + 1;
+      if (value < uid) low = mid + 1;
+      else high = mid - 1;
+    }
+    return undefined;
+  }
+
+  allUids(): readonly number[] {
+    return this.#uids;
+  }
+
+  /**
+   * The UIDs a set names, in sequence order. With `uid`, `*` is the highest UID and numbers that
+   * match no message are skipped (RFC 3501 §6.4.8); without, the caller has checked that no
+   * number is above EXISTS.
+   */
+  resolve(set: SequenceSet, options: { uid: boolean }): number[] {
+    if (this.#uids.length === 0) return [];
+    if (!options.uid) {
+      const out = new Set<number>();
+      const max = this.#uids.length;
+      for (const { start, end } of set) {
+        const a = start === '*' ? max : start;
+        const b = end === '*' ? max : end;
+        for (let seq = Math.max(1, Math.min(a, b)); seq <= Math.min(max, Math.max(a, b)); seq++) out.add(seq);
+      }
+      return [...out].sort((x, y) => x - y).map((seq) => this.#uids[seq - 1]!);
+    }
+    const highest = this.#uids.at(-1)!;
+    const out: number[] = [];
+    for (const uid of this.#uids) {
+      for (const { start, end } of set) {
+        // RFC 3501 §6.4.8: `n:*` with n above every UID still names the highest one.
+        const a = start === '*' ? highest : start;
+        const b = end === '*' ? highest : end;
+        if (uid >= Math.min(a, b) && uid <= Math.max(a, b)) {
+          out.push(uid);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Records a change this session made and reported itself, so the journal does not report it again. */
+  markOwn(modseq: number): void {
+    if (modseq > 0) this.#ownModseqs.add(modseq);
+  }
+
+  /** Removes expunged messages from the view; returns the `* n EXPUNGE` numbers to send, in order (each counted after the ones before). */
+  removeOwn(uids: readonly number[]): Array<{ seq: number; uid: number }> {
+    const out: Array<{ seq: number; uid: number }> = [];
+    for (const uid of [...uids].sort((a, b) => a - b)) {
+      const seq = this.seqOf(uid);
+      if (seq === undefined) continue;
+      // Each EXPUNGE renumbers the ones after it, so numbers are computed as they are removed.
+      this.#uids.splice(seq - 1, 1);
+      this.#recent.delete(uid);
+      this.#pendingExpunge.delete(uid);
+      out.push({ seq, uid });
+    }
+    return out;
+  }
+
+  /** Whether a message is still in this view but already expunged by another session. */
+  isExpungedElsewhere(uid: number): boolean {
+    return this.#pendingExpunge.has(uid);
+  }
+
+  /**
+   * Reads the journal since the last sync and applies it. Expunges are applied only when
+   * `allowExpunge` (otherwise they wait, and the messages stay addressable); new messages and
+   * flag changes always are.
+   */
+  async sync(options: { allowExpunge: boolean }): Promise<MailboxUpdates> {
+    const updates: MailboxUpdates = { expunged: [], flagChanges: [] };
+    const flagged = new Set<number>();
+    const appended: number[] = [];
+    for (;;) {
+      const changes = await this.mailboxes.changesSince(this.mailbox.id, this.#modseq, 5000);
+      if (changes.length === 0) break;
+      for (const change of changes) {
+        this.#modseq = Math.max(this.#modseq, change.modseq);
+        if (this.#ownModseqs.has(change.modseq)) continue;
+        if (change.kind === 'append') appended.push(change.uid);
+        else if (change.kind === 'flags') flagged.add(change.uid);
+        else if (change.kind === 'expunge') this.#pendingExpunge.add(change.uid);
+      }
+      if (changes.length < 5000) break;
+    }
+    for (const uid of this.#pendingExpunge) if (this.seqOf(uid) === undefined && !appended.includes(uid)) this.#pendingExpunge.delete(uid);
+    const last = this.#uids.at(-1) ?? 0;
+    const fresh = [...new Set(appended)].filter((uid) => uid > last).sort((a, b) => a - b);
+    // A message appended and expunged between two syncs is never shown.
+    const visible = fresh.filter((uid) => !this.#pendingExpunge.delete(uid));
+    if (options.allowExpunge && this.#pendingExpunge.size > 0) {
+      updates.expunged = this.removeOwn([...this.#pendingExpunge]);
+    }
+    if (visible.length > 0) {
+      // The first session to learn of a message gets it as \Recent (RFC 3501 §2.3.2).
+      if (!this.readOnly) {
+        const firstRecent = await this.mailboxes.takeRecent(this.mailbox.id);
+        for (const uid of visible) if (uid >= firstRecent) this.#recent.add(uid);
+      }
+      this.#uids.push(...visible);
+      updates.exists = this.#uids.length;
+      updates.recent = this.#recent.size;
+    }
+    const changed = [...flagged].filter((uid) => this.seqOf(uid) !== undefined && !this.#pendingExpunge.has(uid));
+    if (changed.length > 0) {
+      const rows = await this.mailboxes.listFlagsOf(this.mailbox.id, changed);
+      for (const row of rows) {
+        const seq = this.seqOf(row.uid);
+        if (seq !== undefined) updates.flagChanges.push({ seq, row });
+      }
+    }
+    return updates;
+  }
+}
