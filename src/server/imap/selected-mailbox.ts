@@ -2,6 +2,7 @@
 import type { Mailboxes } from '../../mail/index.js';
 import type { SequenceSet } from '../../proto/imap/sequence-set.js';
 import type { MailboxRow, MessageFlagsRow } from '../../mail/index.js';
+import { UidList } from './uid-list.js';
 
 /** What a sync found for the client: sent as untagged responses by the connection. */
 export interface MailboxUpdates {
@@ -15,8 +16,8 @@ export interface MailboxUpdates {
 }
 
 export class SelectedMailbox {
-  /** UIDs in sequence order: index + 1 is the message sequence number. */
-  #uids: number[];
+  /** UIDs in sequence order: position + 1 is the message sequence number. */
+  readonly #uids: UidList;
   readonly #recent: Set<number>;
   /** The journal is reported up to here. */
   #modseq: number;
@@ -28,7 +29,7 @@ export class SelectedMailbox {
   private constructor(
     readonly mailbox: MailboxRow,
     readonly readOnly: boolean,
-    uids: number[],
+    uids: UidList,
     recent: Set<number>,
     modseq: number,
     private readonly mailboxes: Mailboxes,
@@ -46,8 +47,8 @@ export class SelectedMailbox {
     const fresh = (await mailboxes.byId(mailbox.id)) ?? mailbox;
     const firstRecent = options.readOnly ? Number.MAX_SAFE_INTEGER : await mailboxes.takeRecent(mailbox.id);
     const flags = await mailboxes.listFlags(mailbox.id);
-    const uids = flags.map((f) => f.uid);
-    const recent = new Set(uids.filter((uid) => uid >= firstRecent));
+    const uids = UidList.from(flags.map((f) => f.uid));
+    const recent = new Set(flags.filter((f) => f.uid >= firstRecent).map((f) => f.uid));
     return { view: new SelectedMailbox(fresh, options.readOnly, uids, recent, fresh.highest_modseq, mailboxes), flags };
   }
 
@@ -64,7 +65,7 @@ export class SelectedMailbox {
   }
 
   get uidNext(): number {
-    return Math.max(this.mailbox.uid_next, (this.#uids.at(-1) ?? 0) + 1);
+    return Math.max(this.mailbox.uid_next, (this.#uids.last ?? 0) + 1);
   }
 
   isRecent(uid: number): boolean {
@@ -72,25 +73,17 @@ export class SelectedMailbox {
   }
 
   uidAt(seq: number): number | undefined {
-    return this.#uids[seq - 1];
+    return this.#uids.at(seq);
   }
 
   /** Sequence number of a UID in this view, or undefined. */
   seqOf(uid: number): number | undefined {
-    let low = 0;
-    let high = this.#uids.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      const value = this.#uids[mid]!;
-      if (value === uid) return mid + 1;
-      if (value < uid) low = mid + 1;
-      else high = mid - 1;
-    }
-    return undefined;
+    return this.#uids.seqOf(uid);
   }
 
+  /** Every UID in sequence order (a fresh array). */
   allUids(): readonly number[] {
-    return this.#uids;
+    return [...this.#uids];
   }
 
   /**
@@ -99,31 +92,35 @@ export class SelectedMailbox {
    * number is above EXISTS.
    */
   resolve(set: SequenceSet, options: { uid: boolean }): number[] {
-    if (this.#uids.length === 0) return [];
+    const max = this.#uids.length;
+    if (max === 0) return [];
     if (!options.uid) {
-      const out = new Set<number>();
-      const max = this.#uids.length;
+      const wanted = new Uint8Array(max + 1);
       for (const { start, end } of set) {
         const a = start === '*' ? max : start;
         const b = end === '*' ? max : end;
-        for (let seq = Math.max(1, Math.min(a, b)); seq <= Math.min(max, Math.max(a, b)); seq++) out.add(seq);
+        for (let seq = Math.max(1, Math.min(a, b)); seq <= Math.min(max, Math.max(a, b)); seq++) wanted[seq] = 1;
       }
-      return [...out].sort((x, y) => x - y).map((seq) => this.#uids[seq - 1]!);
+      const out: number[] = [];
+      let seq = 0;
+      for (const uid of this.#uids) if (wanted[++seq] === 1) out.push(uid);
+      return out;
     }
-    const highest = this.#uids.at(-1)!;
+    const highest = this.#uids.last!;
+    // RFC 3501 §6.4.8: `n:*` with n above every UID still names the highest one.
+    const bounds = set.map(({ start, end }) => {
+      const a = start === '*' ? highest : start;
+      const b = end === '*' ? highest : end;
+      return [Math.min(a, b), Math.max(a, b)] as const;
+    });
     const out: number[] = [];
-    for (const uid of this.#uids) {
-      for (const { start, end } of set) {
-        // RFC 3501 §6.4.8: `n:*` with n above every UID still names the highest one.
-        const a = start === '*' ? highest : start;
-        const b = end === '*' ? highest : end;
-        if (uid >= Math.min(a, b) && uid <= Math.max(a, b)) {
-          out.push(uid);
-          break;
-        }
+    for (const [first, last] of this.#uids.ranges()) {
+      for (const [low, high] of bounds) {
+        if (high < first || low > last) continue;
+        for (let uid = Math.max(first, low); uid <= Math.min(last, high); uid++) out.push(uid);
       }
     }
-    return out;
+    return [...new Set(out)].sort((a, b) => a - b);
   }
 
   /** Records a change this session made and reported itself, so the journal does not report it again. */
@@ -135,10 +132,9 @@ export class SelectedMailbox {
   removeOwn(uids: readonly number[]): Array<{ seq: number; uid: number }> {
     const out: Array<{ seq: number; uid: number }> = [];
     for (const uid of [...uids].sort((a, b) => a - b)) {
-      const seq = this.seqOf(uid);
+      // Each EXPUNGE renumbers the ones after it, so numbers are taken as they are removed.
+      const seq = this.#uids.remove(uid);
       if (seq === undefined) continue;
-      // Each EXPUNGE renumbers the ones after it, so numbers are computed as they are removed.
-      this.#uids.splice(seq - 1, 1);
       this.#recent.delete(uid);
       this.#pendingExpunge.delete(uid);
       out.push({ seq, uid });
@@ -172,8 +168,10 @@ export class SelectedMailbox {
       }
       if (changes.length < 5000) break;
     }
+    // Our own changes at or below the journal position can no longer come back: forget them.
+    for (const modseq of this.#ownModseqs) if (modseq <= this.#modseq) this.#ownModseqs.delete(modseq);
     for (const uid of this.#pendingExpunge) if (this.seqOf(uid) === undefined && !appended.includes(uid)) this.#pendingExpunge.delete(uid);
-    const last = this.#uids.at(-1) ?? 0;
+    const last = this.#uids.last ?? 0;
     const fresh = [...new Set(appended)].filter((uid) => uid > last).sort((a, b) => a - b);
     // A message appended and expunged between two syncs is never shown.
     const visible = fresh.filter((uid) => !this.#pendingExpunge.delete(uid));
@@ -186,7 +184,7 @@ export class SelectedMailbox {
         const firstRecent = await this.mailboxes.takeRecent(this.mailbox.id);
         for (const uid of visible) if (uid >= firstRecent) this.#recent.add(uid);
       }
-      this.#uids.push(...visible);
+      for (const uid of visible) this.#uids.push(uid);
       updates.exists = this.#uids.length;
       updates.recent = this.#recent.size;
     }
