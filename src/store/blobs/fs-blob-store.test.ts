@@ -1,4 +1,5 @@
 // The file blob store's crash clean-up spares writes in flight by other processes on the same data.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +27,49 @@ describe('FsBlobStore.open', () => {
     const ref = await store.put(Buffer.from('hello'));
     expect(fs.readFileSync(path.join(root, ref.id.slice(0, 2), ref.id.slice(2, 4), ref.id), 'utf8')).toBe('hello');
     expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('replaces a torn file left under the final name by a crashed write, and stores the same bytes twice as one file', async () => {
+    const root = tempDir('mailward-blobs-');
+    const store = await FsBlobStore.open(root);
+    const bytes = Buffer.from('the whole message\r\n');
+    const id = createHash('sha256').update(bytes).digest('hex');
+    const file = path.join(root, id.slice(0, 2), id.slice(2, 4), id);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, 'the wh');
+    expect(await store.put(bytes)).toEqual({ id, size: bytes.length });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    const [a, b] = await Promise.all([store.put(bytes), store.put(bytes)]);
+    expect([a, b]).toEqual([{ id, size: bytes.length }, { id, size: bytes.length }]);
+    expect((await store.get(id)).equals(bytes)).toBe(true);
+    expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('stores a stream under the hash of its bytes', async () => {
+    const root = tempDir('mailward-blobs-');
+    const store = await FsBlobStore.open(root);
+    async function* parts(): AsyncIterable<Uint8Array> {
+      yield Buffer.from('part one, ');
+      yield Buffer.from('part two');
+    }
+    const ref = await store.put(parts());
+    expect(ref).toEqual({ id: createHash('sha256').update('part one, part two').digest('hex'), size: 18 });
+    expect((await store.get(ref.id)).toString()).toBe('part one, part two');
+    expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('fails with STORAGE_UNAVAILABLE when the fan-out directory cannot be made, and recovers once it can', async () => {
+    const root = tempDir('mailward-blobs-');
+    const store = await FsBlobStore.open(root);
+    const bytes = Buffer.from('blocked');
+    const id = createHash('sha256').update(bytes).digest('hex');
+    fs.writeFileSync(path.join(root, id.slice(0, 2)), '');
+    await expect(store.put(bytes)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    fs.rmSync(path.join(root, id.slice(0, 2)));
+    expect(await store.put(bytes)).toEqual({ id, size: bytes.length });
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
