@@ -1,4 +1,6 @@
 // MailStore over SQLite and PostgreSQL: durable delivery, UID allocation, journal, structure and search text.
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestStore } from '../../test/support/dialects.js';
 import { DIALECTS, dialectUnavailable, openTestStore } from '../../test/support/dialects.js';
@@ -137,6 +139,31 @@ for (const dialect of DIALECTS) {
       const inbox = await store.mail.findMailbox(alice, 'INBOX');
       expect(await store.mail.messageCount(inbox!.id)).toBe(0);
       expect(inbox!.uid_next).toBe(1);
+    });
+
+    it.runIf(dialect === 'sqlite')('notices a cached mailbox that another process deleted or replaced, and delivers to the right one', async () => {
+      await mail.deliver({ raw: MESSAGE, targets: [{ accountId: alice, specialUse: 'Sent' }] });
+      const sent = await store.mail.findMailbox(alice, 'Sent');
+      // Another process (the CLI, a second node) renames Sent away: the next copy must not follow the cached row.
+      const other = new Database(path.join(t.dir, 'mailward.db'));
+      other.prepare("update mailboxes set name = 'Old Sent', special_use = null where id = ?").run(sent!.id);
+      other.close();
+      const [copy] = await mail.deliver({ raw: MESSAGE, targets: [{ accountId: alice, specialUse: 'Sent' }] });
+      expect(copy!.mailboxId).not.toBe(sent!.id);
+      expect((await store.mail.findMailboxById(copy!.mailboxId))!.special_use).toBe('Sent');
+      expect(await store.mail.messageCount(sent!.id)).toBe(1);
+
+      const inbox = await store.mail.findMailbox(alice, 'INBOX');
+      await mail.deliver({ raw: MESSAGE, targets: [{ accountId: alice }] });
+      const again = new Database(path.join(t.dir, 'mailward.db'));
+      again.prepare("update mailboxes set name = 'Renamed' where id = ?").run(inbox!.id);
+      const now = Math.floor(NOW / 1000) + 100;
+      again.prepare("insert into mailboxes (account_id, name, uid_validity, created_at) values (?, 'INBOX', ?, ?)").run(alice, now, NOW);
+      again.close();
+      const [next] = await mail.deliver({ raw: MESSAGE, targets: [{ accountId: alice }] });
+      const newInbox = await store.mail.findMailbox(alice, 'INBOX');
+      expect(next!.mailboxId).toBe(newInbox!.id);
+      expect(next!.uid).toBe(1);
     });
   });
 }

@@ -1,4 +1,5 @@
-// Stores messages into mailboxes durably: blob fsynced, then one transaction allocates UIDs for every recipient.
+// Stores messages into mailboxes durably: body fsynced (or written in the same transaction), then one transaction allocates UIDs for every recipient.
+import { createHash } from 'node:crypto';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import type { BlobRef, MailboxRow, Repositories, Store } from '../store/index.js';
@@ -9,6 +10,7 @@ import { decodeHeaderValue, parseMessageStructure } from './mime/index.js';
 import type { MessageStructure } from './mime/index.js';
 import { buildSearchText } from './search-text.js';
 import { toCRLF } from './line-endings.js';
+import { GroupCommitter } from './group-committer.js';
 
 export interface DeliveryTarget {
   accountId: number;
@@ -50,8 +52,33 @@ function sentDate(structure: MessageStructure): number | null {
   return Number.isFinite(time) ? time : null;
 }
 
+/** Accounts whose mailbox list is kept; a server with more active recipients re-reads the oldest. */
+const MAILBOX_CACHE_ACCOUNTS = 10_000;
+
+/**
+ * A cached mailbox row no longer matches the database (deleted, renamed, recreated by IMAP or
+ * another process): the delivery drops the account's cache and resolves its targets again.
+ */
+class StaleMailbox extends Error {
+  constructor(readonly accountId: number) {
+    super('cached mailbox is stale');
+  }
+}
+
 export class MailStore {
-  constructor(private readonly deps: MailStoreDeps) {}
+  readonly #committer: GroupCommitter;
+  /**
+   * Each account's mailboxes, so a delivery does not list them (and check the defaults) every
+   * time. Not the truth: every cached row a delivery uses is checked against its row inside the
+   * writing transaction (once per group), and a mismatch re-reads the list and retries.
+   */
+  readonly #mailboxes = new Map<number, Promise<MailboxRow[]>>();
+  /** Mailbox ids already checked in a group's transaction (the same `tx` object serves the whole group). */
+  readonly #checked = new WeakMap<Repositories, Set<number>>();
+
+  constructor(private readonly deps: MailStoreDeps) {
+    this.#committer = new GroupCommitter((work) => deps.store.transaction(work));
+  }
 
   /** Creates INBOX, Drafts, Sent, Trash, Junk and Archive when missing. */
   async ensureDefaultMailboxes(accountId: number): Promise<MailboxRow[]> {
@@ -65,18 +92,51 @@ export class MailStore {
     return this.deps.store.mail.listMailboxes(accountId);
   }
 
+  /** The account's mailboxes from the cache, read (and completed with the defaults) on a miss; concurrent misses share one read. */
+  #mailboxesOf(accountId: number): Promise<MailboxRow[]> {
+    const cached = this.#mailboxes.get(accountId);
+    if (cached) return cached;
+    if (this.#mailboxes.size >= MAILBOX_CACHE_ACCOUNTS) this.#mailboxes.delete(this.#mailboxes.keys().next().value as number);
+    const loading = this.ensureDefaultMailboxes(accountId);
+    this.#mailboxes.set(accountId, loading);
+    loading.catch(() => {
+      if (this.#mailboxes.get(accountId) === loading) this.#mailboxes.delete(accountId);
+    });
+    return loading;
+  }
+
   async #mailboxFor(target: DeliveryTarget): Promise<MailboxRow> {
-    const mailboxes = await this.ensureDefaultMailboxes(target.accountId);
-    const found = target.specialUse
-      ? mailboxes.find((m) => m.special_use === target.specialUse)
-      : mailboxes.find((m) => m.name === (target.mailbox ?? INBOX));
+    const find = (mailboxes: MailboxRow[]): MailboxRow | undefined =>
+      target.specialUse ? mailboxes.find((m) => m.special_use === target.specialUse) : mailboxes.find((m) => m.name === (target.mailbox ?? INBOX));
+    let found = find(await this.#mailboxesOf(target.accountId));
+    if (!found) {
+      // Perhaps created since the list was cached.
+      this.#mailboxes.delete(target.accountId);
+      found = find(await this.#mailboxesOf(target.accountId));
+    }
     if (found) return found;
     if (target.specialUse) {
       // The user deleted the special mailbox: recreate it rather than lose the copy.
+      this.#mailboxes.delete(target.accountId);
       const name = DEFAULT_MAILBOXES.find((m) => m.specialUse === target.specialUse)?.name ?? target.specialUse;
       return this.deps.store.mail.ensureMailbox({ accountId: target.accountId, name, specialUse: target.specialUse, now: this.deps.now() });
     }
     throw new MailwardError('NOT_FOUND', { message: `mailbox ${target.mailbox ?? INBOX} does not exist` });
+  }
+
+  /** Inside the writing transaction: is the cached row still this mailbox? Checked once per mailbox per group. */
+  async #checkMailbox(tx: Repositories, mailbox: MailboxRow): Promise<void> {
+    let checked = this.#checked.get(tx);
+    if (!checked) {
+      checked = new Set();
+      this.#checked.set(tx, checked);
+    }
+    if (checked.has(mailbox.id)) return;
+    const row = await tx.mail.findMailboxById(mailbox.id);
+    if (!row || row.account_id !== mailbox.account_id || row.name !== mailbox.name || row.special_use !== mailbox.special_use) {
+      throw new StaleMailbox(mailbox.account_id);
+    }
+    checked.add(mailbox.id);
   }
 
   /**
@@ -101,7 +161,8 @@ export class MailStore {
 
   /**
    * Several versions of a message (say, the original for the owner and a forwarded copy with an
-   * extra header) stored in ONE transaction: all of them commit, or none.
+   * extra header) stored in ONE transaction: all of them commit, or none. Concurrent deliveries
+   * share that transaction's commit (see GroupCommitter); each resolves only after it.
    */
   async deliverBatch(input: {
     items: DeliveryItem[];
@@ -113,12 +174,16 @@ export class MailStore {
     const prepared = await Promise.all(
       input.items.map(async (item) => {
         const raw = toCRLF(item.raw);
+        // A small body becomes a row of the delivery's own transaction (one fsync for it all);
+        // a larger one is written and fsynced by the thread pool while this thread parses and indexes.
+        const inline = raw.length <= (this.deps.store.blobs.inlineLimit ?? -1);
+        const writing = inline
+          ? Promise.resolve({ id: createHash('sha256').update(raw).digest('hex'), size: raw.length })
+          : this.deps.store.blobs.put(raw);
+        writing.catch(() => undefined);
         const structure = parseMessageStructure(raw);
-        const blob = await this.deps.store.blobs.put(raw);
-        const mailboxes = await Promise.all(item.targets.map((t) => this.#mailboxFor(t)));
         const row = {
-          blob_id: blob.id,
-          size: blob.size,
+          size: raw.length,
           internal_date: input.internalDate ?? now,
           subject: headerText(structure, 'subject'),
           from_text: headerText(structure, 'from'),
@@ -130,21 +195,39 @@ export class MailStore {
           auth_results: item.authResults === undefined ? null : JSON.stringify(item.authResults),
           search_text: buildSearchText(raw, structure),
         };
-        return { item, blob, mailboxes, row };
+        const blob = await writing;
+        return { item, blob, inline: inline ? raw : undefined, row: { ...row, blob_id: blob.id, size: blob.size } };
       }),
     );
-    const stored = await this.deps.store.transaction(async (tx) => {
-      const out: StoredMessage[] = [];
-      for (const { item, blob, mailboxes, row } of prepared) {
-        for (const [i, target] of item.targets.entries()) {
-          const mailbox = mailboxes[i]!;
-          const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, ...flagColumns(target.flags) }, now);
-          out.push({ accountId: target.accountId, mailboxId: mailbox.id, uid, modseq, size: blob.size, blobId: blob.id });
+    let stored: StoredMessage[] | undefined;
+    for (let attempt = 0; !stored; attempt++) {
+      const targets = await Promise.all(prepared.map((p) => Promise.all(p.item.targets.map((t) => this.#mailboxFor(t)))));
+      try {
+        stored = await this.#committer.run(async (tx) => {
+          const out: StoredMessage[] = [];
+          for (const { blob, inline } of prepared) {
+            if (inline) await tx.blobRows.insert({ id: blob.id, data: inline, now });
+          }
+          for (const [n, { item, blob, row }] of prepared.entries()) {
+            for (const [i, target] of item.targets.entries()) {
+              const mailbox = targets[n]![i]!;
+              await this.#checkMailbox(tx, mailbox);
+              const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, ...flagColumns(target.flags) }, now);
+              out.push({ accountId: target.accountId, mailboxId: mailbox.id, uid, modseq, size: blob.size, blobId: blob.id });
+            }
+          }
+          if (input.alsoInTransaction) await input.alsoInTransaction(tx, prepared.map((p) => p.blob));
+          return out;
+        });
+      } catch (error) {
+        // Once: a mailbox that changes again at once is not worth chasing.
+        if (!(error instanceof StaleMailbox) || attempt > 0) {
+          if (error instanceof StaleMailbox) throw new MailwardError('NOT_FOUND', { message: 'mailbox changed during delivery' });
+          throw error;
         }
+        this.#mailboxes.delete(error.accountId);
       }
-      if (input.alsoInTransaction) await input.alsoInTransaction(tx, prepared.map((p) => p.blob));
-      return out;
-    });
+    }
     for (const message of stored) {
       void this.deps.events.publish({ type: 'MailboxChanged', at: now, accountId: message.accountId, mailboxId: message.mailboxId, modseq: message.modseq });
       void this.deps.events.publish({

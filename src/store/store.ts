@@ -15,6 +15,9 @@ import { PostgresStateStore } from './state/postgres-state-store.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { FsBlobStore } from './blobs/fs-blob-store.js';
 import { PostgresBlobStore } from './blobs/postgres-blob-store.js';
+import { TieredBlobStore } from './blobs/tiered-blob-store.js';
+import type { BlobRepository } from './repositories/blob-repository.js';
+import { createBlobRepository } from './repositories/blob-repository.js';
 import type { AccountRepository } from './repositories/account-repository.js';
 import { createAccountRepository } from './repositories/account-repository.js';
 import type { AliasRepository } from './repositories/alias-repository.js';
@@ -50,6 +53,8 @@ export interface Repositories {
   outbound: OutboundRepository;
   dkim: DKIMRepository;
   forwarding: ForwardingRepository;
+  /** Message bodies kept as rows (see BlobStore.inlineLimit); read them through `Store.blobs`. */
+  blobRows: BlobRepository;
 }
 
 export interface Store extends Repositories {
@@ -88,6 +93,7 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     outbound: createOutboundRepository(db),
     dkim: createDKIMRepository(db, traits),
     forwarding: createForwardingRepository(db),
+    blobRows: createBlobRepository(db, traits),
   };
 }
 
@@ -100,7 +106,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       : await openPostgres({ url: options.url, poolSize: options.poolSize, schema: options.schema });
   try {
     await migrateToLatest(db as Kysely<unknown>, traits);
-    const blobs: BlobStore = options.blobs.kind === 'fs' ? await FsBlobStore.open(options.blobs.root) : new PostgresBlobStore(db);
+    // SQLite with files (the embedded default) keeps small bodies as rows: see TieredBlobStore.
+    const blobs: BlobStore =
+      options.blobs.kind === 'postgres'
+        ? new PostgresBlobStore(db)
+        : options.database === 'sqlite'
+          ? new TieredBlobStore(await FsBlobStore.open(options.blobs.root), createBlobRepository(db, traits))
+          : await FsBlobStore.open(options.blobs.root);
     const state: StateStore =
       options.database === 'sqlite'
         ? new SqliteStateStore(options.stateFile ?? stateFileBeside(options.file))

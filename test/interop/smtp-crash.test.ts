@@ -27,10 +27,12 @@ afterAll(async () => {
   removeTempDataDirs();
 });
 
-/** A message with a unique token in its Message-ID and body; sizes vary so some are mid-write at the kill. */
+/** A message with a unique token in its Message-ID and body; sizes vary (2 to 160 kB) so some are mid-write at the kill. */
 function crashMessage(worker: number, n: number): { token: string; raw: Buffer } {
   const token = `crash-${worker}-${n}-${randomBytes(4).toString('hex')}`;
-  const lines = 20 + ((worker * 7 + n * 13) % 5) * 150;
+  // One in five is past the size kept as a database row, so both kinds of body are mid-write at the kill.
+  const step = (worker * 7 + n * 13) % 5;
+  const lines = step === 4 ? 2500 : 20 + step * 150;
   const body = Array.from({ length: lines }, (_, i) => `${token} line ${i} ${randomBytes(16).toString('base64')}\r\n`).join('');
   const raw = Buffer.from(
     `From: load@remote.example\r\nTo: alice@example.test\r\nSubject: ${token}\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n` +
@@ -38,6 +40,9 @@ function crashMessage(worker: number, n: number): { token: string; raw: Buffer }
   );
   return { token, raw };
 }
+
+/** Past the size up to which bodies are database rows (TieredBlobStore), so this one must be a file. */
+const LARGE_BODY = `${'x'.repeat(98)}\r\n`.repeat(2000);
 
 const tokenOf = (raw: Buffer): string | undefined => /^Message-ID: <(crash-[^@>]+|after-[^@>]+)@/m.exec(raw.toString('latin1'))?.[1];
 
@@ -119,8 +124,8 @@ describe('SMTP crash safety', () => {
   });
 
   it('a storage failure mid-delivery: 451 4.3.0 without internal detail, nothing stored, and delivery works again once storage is back', async () => {
-    // Every blobs/<xx> directory becomes a file: the blob is written and fsynced in blobs/tmp, then
-    // cannot be moved into place (as with a broken or full disk), after the point where errors carry paths.
+    // Every blobs/<xx> directory becomes a file: a body too large to be kept as a database row
+    // cannot be written into place (as with a broken or full disk), after the point where errors carry paths.
     const blobs = path.join(server.data, 'blobs');
     const prefixes = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
     for (const prefix of prefixes) {
@@ -129,7 +134,7 @@ describe('SMTP crash safety', () => {
     }
     const t = `storage-${randomBytes(4).toString('hex')}`;
     try {
-      const { final } = await wireDeliver(server.ports.smtp, { from: 'load@remote.example', to: ['alice@example.test'], data: `Subject: ${t}\r\n\r\nbody\r\n` });
+      const { final } = await wireDeliver(server.ports.smtp, { from: 'load@remote.example', to: ['alice@example.test'], data: `Subject: ${t}\r\n\r\n${LARGE_BODY}` });
       expect(final.code).toBe(451);
       expect(final.text).toMatch(/^4\.3\.0 /);
       // The reply names no path and no OS error: those are for the log.
@@ -146,7 +151,7 @@ describe('SMTP crash safety', () => {
       }
     }
     expect(server.messages('alice@example.test').filter((m) => m.raw.includes(t))).toEqual([]);
-    const { final } = await wireDeliver(server.ports.smtp, { from: 'load@remote.example', to: ['alice@example.test'], data: `Subject: ${t} again\r\n\r\nbody\r\n` });
+    const { final } = await wireDeliver(server.ports.smtp, { from: 'load@remote.example', to: ['alice@example.test'], data: `Subject: ${t} again\r\n\r\n${LARGE_BODY}` });
     expect(final.code).toBe(250);
     expect(server.messages('alice@example.test').filter((m) => m.raw.includes(t))).toHaveLength(1);
   });

@@ -36,7 +36,7 @@ export interface StoredMail {
   size: number;
   messageId: string;
   subject: string;
-  /** The stored bytes, read from the blob file. */
+  /** The stored bytes, read from the blob row or file. */
   raw: Buffer;
 }
 
@@ -154,9 +154,12 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
       const rows = readDB(data, (db) => {
         const id = mailboxId(db, address, mailbox);
         if (id === undefined) return [];
+        // A small body is a row of `blobs` (written in the message's transaction), a larger one a file.
         return db
-          .prepare('select id, uid, modseq, seen, blob_id, size, message_id, subject from messages where mailbox_id = ? order by uid')
-          .all(id) as Array<{ id: number; uid: number; modseq: number; seen: number; blob_id: string; size: number; message_id: string; subject: string }>;
+          .prepare(
+            'select m.id, uid, modseq, seen, blob_id, m.size, message_id, subject, b.data as inline from messages m left join blobs b on b.id = m.blob_id where mailbox_id = ? order by uid',
+          )
+          .all(id) as Array<{ id: number; uid: number; modseq: number; seen: number; blob_id: string; size: number; message_id: string; subject: string; inline: Buffer | null }>;
       });
       return rows.map((r) => ({
         id: r.id,
@@ -167,7 +170,7 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
         size: r.size,
         messageId: r.message_id,
         subject: r.subject,
-        raw: fs.readFileSync(blobPath(data, r.blob_id)),
+        raw: r.inline ?? fs.readFileSync(blobPath(data, r.blob_id)),
       }));
     },
     uidNext(address, mailbox = 'INBOX') {

@@ -25,7 +25,7 @@ async function references(repositories: Repositories, blobId: string): Promise<n
  */
 export async function releaseBlob(store: Store, blobId: string): Promise<boolean> {
   if (store.dialect === 'sqlite') {
-    return store.transaction(async (tx) => ((await references(tx, blobId)) > 0 ? false : store.blobs.delete(blobId)));
+    return store.transaction(async (tx) => ((await references(tx, blobId)) > 0 ? false : store.blobs.delete(blobId, { tx })));
   }
   return (await references(store, blobId)) > 0 ? false : store.blobs.delete(blobId);
 }

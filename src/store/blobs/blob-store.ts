@@ -1,5 +1,6 @@
 // Content-addressed storage for message bodies: the id is the SHA-256 of the bytes.
 import type { Readable } from 'node:stream';
+import type { Repositories } from '../store.js';
 
 export interface BlobRef {
   /** Lower-case hex SHA-256 of the content. */
@@ -8,6 +9,11 @@ export interface BlobRef {
 }
 
 export type BlobInput = Uint8Array | AsyncIterable<Uint8Array>;
+
+export interface BlobDeleteOptions {
+  /** The transaction the caller is in (SQLite has one connection: a statement outside it would wait for it forever). */
+  tx?: Repositories;
+}
 
 export interface BlobStore {
   /** Stores durably; when this resolves the bytes survive a crash. Storing the same bytes twice is cheap. */
@@ -18,7 +24,13 @@ export interface BlobStore {
   stream(id: string, range?: { start?: number; end?: number }): Promise<Readable>;
   has(id: string): Promise<boolean>;
   /** Removes a blob; true when it existed. Callers make sure no message still references it. */
-  delete(id: string): Promise<boolean>;
+  delete(id: string, options?: BlobDeleteOptions): Promise<boolean>;
+  /**
+   * Bodies of at most this many bytes may, instead of put(), be written by the caller inside its
+   * own transaction with `tx.blobRows.insert` (id = SHA-256 of the bytes): durable with that
+   * commit, and readable here afterwards. Absent when this store keeps no bodies as rows.
+   */
+  readonly inlineLimit?: number;
 }
 
 const BLOB_ID = /^[0-9a-f]{64}$/;
