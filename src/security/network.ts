@@ -34,3 +34,10 @@ export function networkOf(ip: string): string {
   }
   return canonical;
 }
+
+/** The host an address stands for in per-address connection limits: the IPv4 address itself, or the IPv6 /64 (one host's usual allocation). */
+export function hostOf(ip: string): string {
+  const canonical = canonicalIp(ip);
+  if (net.isIPv6(canonical)) return `${canonical.split(':').slice(0, 4).join(':')}::/64`;
+  return canonical;
+}

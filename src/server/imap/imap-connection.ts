@@ -26,6 +26,8 @@ const PRE_AUTH_MAX_LITERAL = 8 * 1024;
 const MAX_RAW_LINE = 64 * 1024;
 /** Consecutive BAD commands before we give up on a client (a confused client or someone probing). */
 const MAX_CONSECUTIVE_ERRORS = 20;
+/** How long a BYE may take to reach a slow client before the socket is destroyed. */
+const BYE_GRACE_MS = 2000;
 /** How often IDLE re-reads the journal when no doorbell rang (changes made by another process). */
 export const IDLE_POLL_MS = 2000;
 
@@ -83,11 +85,14 @@ export class IMAPConnection {
     return capabilitiesFor({ session: this.session, allowPlaintextAuth: this.#deps.allowPlaintextAuth, maxMessageBytes: this.#deps.maxMessageBytes });
   }
 
-  /** Ends the connection with `* BYE` (server shutdown, revocation). */
+  /** Ends the connection with `* BYE` (server shutdown, revocation, timeouts); the BYE is flushed before the socket closes. */
   bye(text: string, code?: string): void {
     if (this.#closed) return;
-    this.#socket.write(untagged('BYE', text, code ? { code: { name: code } } : {}));
-    this.#destroy();
+    const socket = this.#socket;
+    socket.end(untagged('BYE', text, code ? { code: { name: code } } : {}));
+    // A client that never reads must not keep the socket: it goes after a short grace.
+    setTimeout(() => socket.destroy(), BYE_GRACE_MS).unref();
+    this.#destroy({ keepSocket: true });
   }
 
   #newParser(): IMAPCommandParser {
@@ -227,8 +232,10 @@ export class IMAPConnection {
     await this.write(response);
     if (this.#upgradeAfterResponse) await this.#upgrade();
     if (this.#closeAfterResponse) {
-      this.#socket.end();
-      this.#destroy();
+      const socket = this.#socket;
+      socket.end();
+      setTimeout(() => socket.destroy(), BYE_GRACE_MS).unref();
+      this.#destroy({ keepSocket: true });
       return;
     }
     if (this.#consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
@@ -407,7 +414,7 @@ export class IMAPConnection {
     secure.setTimeout(this.#deps.loginTimeoutMs);
   }
 
-  #destroy(): void {
+  #destroy(options: { keepSocket?: boolean } = {}): void {
     if (this.#closed) return;
     this.#closed = true;
     this.session.state = 'logout';
@@ -417,7 +424,7 @@ export class IMAPConnection {
     const waiter = this.#lineWaiter;
     this.#lineWaiter = undefined;
     waiter?.(undefined);
-    this.#socket.destroy();
+    if (!options.keepSocket) this.#socket.destroy();
     this.options.onClose();
   }
 }

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { networkOf } from '../../security/index.js';
+import { hostOf } from '../../security/index.js';
 import type { TLSManager } from '../tls/index.js';
 import { IMAPConnection } from './imap-connection.js';
 import type { IMAPDeps } from './imap-context.js';
@@ -29,7 +29,7 @@ export async function startIMAP(deps: IMAPDeps, tlsManager: TLSManager, wanted: 
   const listeners: IMAPListener[] = [];
 
   const accept = (socket: net.Socket, implicitTLS: boolean): void => {
-    const network = networkOf(socket.remoteAddress ?? '');
+    const network = hostOf(socket.remoteAddress ?? '');
     const count = perNetwork.get(network) ?? 0;
     if (count >= deps.maxConnectionsPerIp) {
       // Refused before any state is kept (RFC 9051 §7.1.5 allows BYE as the greeting).
