@@ -8,7 +8,7 @@ const ALICE = 'alice@example.test';
 describe('IMAP session', () => {
   let t: IMAPTestServer;
   beforeAll(async () => {
-    t = await startIMAPTestServer();
+    t = await startIMAPTestServer({ users: ['alice@example.test', 'bob@example.test', 'carol@example.test'] });
   });
   afterAll(async () => {
     await t.close();
@@ -106,6 +106,48 @@ describe('IMAP session', () => {
     expect(examine).toMatch(/OK \[READ-ONLY\] EXAMINE completed/);
     expect(await wire.command('SELECT Nowhere')).toMatch(/NO \[NONEXISTENT\]/);
     expect(await wire.command('CLOSE')).toMatch(/BAD/);
+    wire.close();
+  });
+
+  it('ENABLE reports only what it turned on; IMAP4rev2 drops RECENT and UNSEEN from SELECT', async () => {
+    const wire = await IMAPWire.connect(t.imapPort);
+    await wire.login(ALICE, passwordOf(ALICE));
+    expect(await wire.command('ENABLE CONDSTORE X-UNKNOWN')).toMatch(/^\* ENABLED CONDSTORE\r\nt\d OK/);
+    expect(await wire.command('ENABLE CONDSTORE IMAP4rev2')).toMatch(/^\* ENABLED IMAP4rev2\r\n/);
+    const select = await wire.command('SELECT INBOX');
+    expect(select).not.toMatch(/RECENT|\[UNSEEN/);
+    expect(select).toMatch(/\* OK \[HIGHESTMODSEQ \d+\]/);
+    expect(await wire.command('ENABLE QRESYNC')).toMatch(/^\* ENABLED QRESYNC/);
+    wire.close();
+  });
+
+  it('SELECT (CONDSTORE), UNSELECT and CHECK', async () => {
+    const wire = await IMAPWire.connect(t.imapPort);
+    await wire.login(ALICE, passwordOf(ALICE));
+    expect(await wire.command('SELECT INBOX (CONDSTORE)')).toMatch(/HIGHESTMODSEQ/);
+    expect(await wire.command('CHECK')).toMatch(/^t\d OK CHECK completed/);
+    expect(await wire.command('UNSELECT')).toMatch(/^t\d OK/);
+    expect(await wire.command('CHECK')).toMatch(/BAD/);
+    expect(await wire.command('SELECT INBOX (BOGUS)')).toMatch(/BAD/);
+    expect(await wire.command('SELECT INBOX (QRESYNC (1 1))')).toMatch(/BAD ENABLE QRESYNC first/);
+    wire.close();
+  });
+
+  it('SELECT with QRESYNC reports what vanished and changed since the client last knew', async () => {
+    const accountId = t.accounts.get('carol@example.test') ?? (await t.app.accounts.addUser({ address: 'carol@example.test', password: passwordOf('carol@example.test') })).id;
+    const raw = (n: number) => Buffer.from(`From: x@example.net\r\nSubject: q${n}\r\n\r\nbody ${n}\r\n`);
+    for (let n = 1; n <= 4; n++) await t.app.mail.deliver({ raw: raw(n), targets: [{ accountId }] });
+    const inbox = await t.app.mailboxes.get(accountId, 'INBOX');
+    const known = (await t.app.mailboxes.byId(inbox.id))!.highest_modseq;
+    await t.app.mailboxes.storeFlags(inbox.id, [2], { mode: 'add', flags: { flagged: true } });
+    await t.app.mailboxes.remove(inbox.id, [3]);
+    const wire = await IMAPWire.connect(t.imapPort);
+    await wire.login('carol@example.test', passwordOf('carol@example.test'));
+    await wire.command('ENABLE QRESYNC');
+    const select = await wire.command(`SELECT INBOX (QRESYNC (${inbox.uid_validity} ${known} 1:4))`);
+    expect(select).toMatch(/\* VANISHED \(EARLIER\) 3\r\n/);
+    expect(select).toMatch(/\* 2 FETCH \(UID 2 FLAGS \(\\Flagged(?: \\Recent)?\) MODSEQ \(\d+\)\)/);
+    expect(select).not.toMatch(/UID 1 FLAGS/);
     wire.close();
   });
 
