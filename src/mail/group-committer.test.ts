@@ -88,4 +88,22 @@ describe('GroupCommitter', () => {
     expect(await Promise.all(late)).toEqual(['x', 'y', 'z']);
     expect(f.transactions).toEqual([['first'], ['x', 'y'], ['z']]);
   });
+  it('under concurrent load waits gatherMs for units from later event-loop turns; a lone unit does not wait', async () => {
+    const f = fakeStore();
+    const committer = new GroupCommitter(f.transaction, { gatherMs: 50 });
+    const unit = (name: string) => committer.run(async (tx) => (f.write(tx, name), name));
+    const started = performance.now();
+    expect(await unit('alone')).toBe('alone');
+    expect(performance.now() - started).toBeLessThan(40);
+    // Three sessions' messages, each from its own macrotask, a few milliseconds apart.
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
+    await tick();
+    const pending = [unit('a')];
+    await tick();
+    pending.push(unit('b'));
+    await tick();
+    pending.push(unit('c'));
+    expect(await Promise.all(pending)).toEqual(['a', 'b', 'c']);
+    expect(f.transactions).toEqual([['alone'], ['a', 'b', 'c']]);
+  });
 });
