@@ -182,6 +182,13 @@ export class Mailboxes {
     return this.deps.store.mail.accountUsage(accountId);
   }
 
+  /** The account's storage limit (0 = none) and what it uses, read fresh: the administrator may change the limit at any time (IMAP QUOTA). */
+  async quota(accountId: number): Promise<{ limitBytes: number; messages: number; size: number }> {
+    const account = await this.deps.store.accounts.findById(accountId);
+    const usage = await this.usage(accountId);
+    return { limitBytes: account?.quota_bytes ?? 0, ...usage };
+  }
+
   /** UID, MODSEQ and flags of every message: the starting view of a session. */
   listFlags(mailboxId: number): Promise<MessageFlagsRow[]> {
     return this.deps.store.mail.listMessageFlags(mailboxId);

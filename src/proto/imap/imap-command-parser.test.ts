@@ -179,6 +179,14 @@ describe('IMAPCommandParser on bad input', () => {
       command({ tag: 'A3', name: 'NOOP', args: [] }),
     ]);
   });
+
+  it('takes a literal8 as RFC 6855 APPEND data: UTF8 (~{n})', () => {
+    expect(expectSameAtEverySplit('A1 APPEND INBOX UTF8 (~{3}\r\nabc)\r\nA2 APPEND INBOX utf8 (~{2+}\r\nxy)\r\n')).toEqual([
+      continuation('A1', 3),
+      command({ tag: 'A1', name: 'APPEND', args: [atom('INBOX'), atom('UTF8'), list(str('abc'))] }),
+      command({ tag: 'A2', name: 'APPEND', args: [atom('INBOX'), atom('utf8'), list(str('xy'))] }),
+    ]);
+  });
 });
 
 describe('IMAPCommandParser limits', () => {

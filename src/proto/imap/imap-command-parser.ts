@@ -52,6 +52,12 @@ interface LiteralHeader {
 
 /** `{n}`, `{n+}`, `~{n}` at the very end of a line (RFC 3501 §9 literal, RFC 7888, RFC 3516 literal8). */
 const LITERAL_HEADER = /(~?)\{([0-9]{1,20})(\+?)\}$/;
+/**
+ * What must come right before a `~{n}` for it to be taken: RFC 6855 §4 `append-data = "UTF8" SP "("
+ * literal8 ")"`. Without the BINARY extension that is the one place a literal8 is allowed, so a
+ * `~{n}` anywhere else is still refused (the op then checks that UTF8=ACCEPT was enabled).
+ */
+const UTF8_APPEND_DATA = / UTF8 \($/i;
 /** Enough of a line's end to recognise a literal header while a too-long line is being skipped. */
 const TAIL_BYTES = 32;
 
@@ -172,7 +178,7 @@ export class IMAPCommandParser {
       this.tag = tag;
     }
     const limit = header.nonSynchronizing ? this.maxNonSynchronizingLiteralBytes : this.maxLiteralBytes;
-    if (header.binary) {
+    if (header.binary && !UTF8_APPEND_DATA.test(text.toString('latin1'))) {
       events.push({ kind: 'error', tag: this.tag, message: 'Binary literals are not supported' });
       this.discarding = true;
     } else if (header.size > limit) {

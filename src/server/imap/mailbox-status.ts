@@ -1,0 +1,73 @@
+// STATUS data items (RFC 3501 §6.3.10, RFC 9051 §6.3.11, CONDSTORE RFC 7162, SIZE RFC 8438, APPENDLIMIT RFC 7889), shared by STATUS and LIST-STATUS (RFC 5819).
+import type { MailboxRow } from '../../mail/index.js';
+import type { ResponseValue } from '../../proto/imap/imap-response.js';
+import { untaggedData } from '../../proto/imap/imap-response.js';
+import type { IMAPValue } from '../../proto/imap/imap-value.js';
+import { keyword, list } from './command-args.js';
+import type { IMAPCommandContext } from './imap-context.js';
+import { IMAPSyntaxError } from './imap-context.js';
+import { wireMailboxName } from './mailbox-wire-name.js';
+
+export const STATUS_ITEMS = ['MESSAGES', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'RECENT', 'DELETED', 'SIZE', 'HIGHESTMODSEQ', 'APPENDLIMIT'] as const;
+export type StatusItem = (typeof STATUS_ITEMS)[number];
+
+/** `(MESSAGES UNSEEN)`: at least one item, each known (an unknown one is a BAD, RFC 3501 §9 status-att). */
+export function parseStatusItems(value: IMAPValue): StatusItem[] {
+  const items = list(value).map(keyword);
+  if (items.length === 0) throw new IMAPSyntaxError('STATUS needs at least one data item');
+  const out: StatusItem[] = [];
+  for (const item of items) {
+    if (!(STATUS_ITEMS as readonly string[]).includes(item)) throw new IMAPSyntaxError(`Unknown STATUS item ${item.slice(0, 40)}`);
+    if (!out.includes(item as StatusItem)) out.push(item as StatusItem);
+  }
+  return out;
+}
+
+/**
+ * `* STATUS name (MESSAGES 2 UNSEEN 1)`, counted from the store: for the selected mailbox too,
+ * where the numbers may run ahead of the EXISTS the session has reported (RFC 9051 §6.3.11
+ * allows it; the connection's sync at the end of the command catches the session up).
+ */
+export async function statusResponse(context: IMAPCommandContext, mailbox: MailboxRow, items: readonly StatusItem[]): Promise<Buffer> {
+  const { deps, session } = context;
+  // HIGHESTMODSEQ is a CONDSTORE-enabling item (RFC 7162 §3.1): later FETCH responses carry MODSEQ.
+  if (items.includes('HIGHESTMODSEQ')) session.condstore = true;
+  const needsCounts = items.some((i) => i === 'MESSAGES' || i === 'UNSEEN' || i === 'RECENT' || i === 'DELETED' || i === 'SIZE');
+  const counts = needsCounts ? await deps.mailboxes.counts(mailbox.id) : undefined;
+  // The row may be older than the counts (read before a delivery); take uid_next and modseq fresh.
+  const fresh = (await deps.mailboxes.byId(mailbox.id)) ?? mailbox;
+  const values: ResponseValue[] = [];
+  for (const item of items) {
+    values.push({ atom: item });
+    switch (item) {
+      case 'MESSAGES':
+        values.push(counts!.messages);
+        break;
+      case 'UIDNEXT':
+        values.push(fresh.uid_next);
+        break;
+      case 'UIDVALIDITY':
+        values.push(fresh.uid_validity);
+        break;
+      case 'UNSEEN':
+        values.push(counts!.unseen);
+        break;
+      case 'RECENT':
+        values.push(counts!.recent);
+        break;
+      case 'DELETED':
+        values.push(counts!.deleted);
+        break;
+      case 'SIZE':
+        values.push(counts!.size);
+        break;
+      case 'HIGHESTMODSEQ':
+        values.push(fresh.highest_modseq);
+        break;
+      case 'APPENDLIMIT':
+        values.push(deps.maxMessageBytes);
+        break;
+    }
+  }
+  return untaggedData([{ atom: 'STATUS' }, wireMailboxName(mailbox.name, { utf8: context.utf8 }), { list: values }], { utf8Accept: context.utf8 });
+}

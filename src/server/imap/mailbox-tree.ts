@@ -1,0 +1,47 @@
+// The account's mailboxes as LIST and LSUB see them: each name, the levels above it that are no mailbox, and what lies below each.
+import type { MailboxRow } from '../../mail/index.js';
+import { HIERARCHY_DELIMITER, INBOX, parentNames } from '../../mail/index.js';
+
+export interface MailboxNode {
+  name: string;
+  /** The mailbox; undefined for a level that is there only because a mailbox below it is (`a` of `a/b` after `DELETE a`). */
+  row?: MailboxRow;
+  hasChildren: boolean;
+  /** Subscribed mailboxes below this one (RFC 5258 RECURSIVEMATCH reports them as CHILDINFO). */
+  subscribedDescendants: string[];
+}
+
+/** INBOX first (clients expect it on top), then level by level, so a parent comes right before its children. */
+function compareNames(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === INBOX) return -1;
+  if (b === INBOX) return 1;
+  const left = a.split(HIERARCHY_DELIMITER);
+  const right = b.split(HIERARCHY_DELIMITER);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    if (left[i] !== right[i]) return left[i]! < right[i]! ? -1 : 1;
+  }
+  return left.length - right.length;
+}
+
+/** Every mailbox and every level above one, in listing order. */
+export function buildMailboxTree(rows: readonly MailboxRow[]): MailboxNode[] {
+  const nodes = new Map<string, MailboxNode>();
+  const nodeOf = (name: string): MailboxNode => {
+    let node = nodes.get(name);
+    if (!node) {
+      node = { name, hasChildren: false, subscribedDescendants: [] };
+      nodes.set(name, node);
+    }
+    return node;
+  };
+  for (const row of rows) nodeOf(row.name).row = row;
+  for (const row of rows) {
+    for (const parent of parentNames(row.name)) {
+      const node = nodeOf(parent);
+      node.hasChildren = true;
+      if (row.subscribed) node.subscribedDescendants.push(row.name);
+    }
+  }
+  return [...nodes.values()].sort((a, b) => compareNames(a.name, b.name));
+}

@@ -1,0 +1,31 @@
+// LSUB (RFC 3501 §6.3.9; gone from IMAP4rev2, kept for IMAP4rev1 clients): the subscribed mailboxes that match a pattern.
+import { HIERARCHY_DELIMITER, parentNames } from '../../../mail/index.js';
+import { untaggedData } from '../../../proto/imap/imap-response.js';
+import { arg, expectArgCount, mailboxName } from '../command-args.js';
+import type { IMAPOp } from '../imap-context.js';
+import { AUTHENTICATED } from '../imap-context.js';
+import { compileListPattern } from '../list-pattern.js';
+import { buildMailboxTree } from '../mailbox-tree.js';
+import { wireMailboxName } from '../mailbox-wire-name.js';
+
+export const LSUB: IMAPOp = {
+  states: AUTHENTICATED,
+  async run(context, command) {
+    expectArgCount(command, 2);
+    const utf8 = { utf8: context.utf8 };
+    const reference = mailboxName(arg(command, 0), utf8);
+    const pattern = compileListPattern(reference, mailboxName(arg(command, 1), utf8));
+    const rows = await context.deps.mailboxes.list(context.session.account!.id);
+    const subscribed = new Set(rows.filter((r) => r.subscribed === 1).map((r) => r.name));
+    // Levels above a subscribed mailbox that are not subscribed themselves: listed \Noselect for a trailing `%` (RFC 3501 §6.3.9).
+    const levels = new Set([...subscribed].flatMap((name) => parentNames(name)).filter((name) => !subscribed.has(name)));
+    const out: Buffer[] = [];
+    for (const node of buildMailboxTree(rows)) {
+      const isSubscribed = subscribed.has(node.name);
+      if (!isSubscribed && !(levels.has(node.name) && pattern.listsLevels)) continue;
+      if (!pattern.matches(node.name)) continue;
+      out.push(untaggedData([{ atom: 'LSUB' }, { list: isSubscribed ? [] : [{ atom: '\\Noselect' }] }, { string: HIERARCHY_DELIMITER }, wireMailboxName(node.name, utf8)], { utf8Accept: context.utf8 }));
+    }
+    await context.write(out);
+  },
+};

@@ -1,0 +1,14 @@
+// NAMESPACE (RFC 2342, RFC 9051 §6.3.10): one personal namespace with no prefix; no other users' or shared mailboxes are reachable.
+import { untaggedData } from '../../../proto/imap/imap-response.js';
+import { HIERARCHY_DELIMITER } from '../../../mail/index.js';
+import { expectArgCount } from '../command-args.js';
+import type { IMAPOp } from '../imap-context.js';
+import { AUTHENTICATED } from '../imap-context.js';
+
+export const NAMESPACE: IMAPOp = {
+  states: AUTHENTICATED,
+  async run(context, command) {
+    expectArgCount(command, 0);
+    await context.write(untaggedData([{ atom: 'NAMESPACE' }, { list: [{ list: [{ string: '' }, { string: HIERARCHY_DELIMITER }] }] }, null, null]));
+  },
+};
