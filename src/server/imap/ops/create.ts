@@ -37,11 +37,12 @@ export const CREATE: IMAPOp = {
     if (uses.length > 0) {
       const known = uses.map((use) => SPECIAL_USES.find((s) => s.toLowerCase() === use.toLowerCase()));
       if (known.some((k) => k === undefined)) return { status: 'NO', code: { name: 'USEATTR' }, text: 'Unsupported special-use attribute' };
-      // One special use per mailbox: deliveries look a mailbox up by its use, and two would make that ambiguous.
+      // One use per mailbox: the store keeps one, and RFC 6154 §3 lets a server refuse combinations.
       if (new Set(known).size > 1) return { status: 'NO', code: { name: 'USEATTR' }, text: 'Only one special-use attribute per mailbox' };
+      // Another mailbox may have the same use (RFC 6154 §3 allows it; the defaults are recreated on
+      // first use, so refusing would make the parameter useless); the server's own deliveries keep
+      // going to the first such mailbox by name.
       specialUse = known[0]!;
-      const holder = (await context.deps.mailboxes.list(accountId)).find((m) => m.special_use === specialUse);
-      if (holder) return { status: 'NO', code: { name: 'USEATTR' }, text: `Another mailbox is already \\${specialUse}` };
     }
     await context.deps.mailboxes.create(accountId, name, specialUse ? { specialUse } : {});
     return { text: 'CREATE completed' };
