@@ -1,4 +1,5 @@
 // The search text: decoded, lower-cased, bounded however large the message.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMessageStructure } from './mime/index.js';
 import { MAX_SEARCH_TEXT, buildSearchText, decodeTextPart } from './search-text.js';
@@ -28,5 +29,16 @@ describe('buildSearchText', () => {
     const decoded = decodeTextPart(raw, structure.root, { maxBytes: 4000 });
     expect(decoded.length).toBeGreaterThan(2800);
     expect(decoded.length).toBeLessThan(3100);
+  });
+  it('cuts a long text part to what fits with the same result as collapsing it whole', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('word', ' ', '  \t ', '\r\n', 'Σ', 'ΑΣ ', 'x'), { minLength: 1, maxLength: 200 }), fc.nat(40_000), (parts, pad) => {
+        const text = 'a'.repeat(pad) + parts.join('').repeat(400);
+        const raw = Buffer.from(`Subject: s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}`);
+        const whole = ['s', text.replace(/\s+/g, ' ').trim()].filter(Boolean).join('\n').toLowerCase().slice(0, MAX_SEARCH_TEXT);
+        expect(buildSearchText(raw, parseMessageStructure(raw))).toBe(whole);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -51,11 +51,29 @@ function htmlToSearchText(html: string): string {
     .replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Math.min(Number(code), 0x10ffff)));
 }
 
+/** Room past the budget kept when a piece is cut, so lower-casing sees the context of the last characters it keeps (final sigma). */
+const CUT_SLACK = 64;
+
+/**
+ * Whitespace runs as one space, trimmed: the same text as `text.replace(/\s+/g, ' ').trim()` for
+ * its first `budget` characters, but without running over (and copying) the rest of a long part,
+ * which is thrown away. The prefix grows until it gives enough characters, as runs of whitespace
+ * shrink it.
+ */
+function collapseWhitespace(text: string, budget: number): string {
+  const want = Math.max(0, budget) + CUT_SLACK;
+  for (let take = want; ; take *= 2) {
+    if (take >= text.length) return text.replace(/\s+/g, ' ').trim();
+    const piece = text.slice(0, take).replace(/\s+/g, ' ').trim();
+    if (piece.length > want) return piece;
+  }
+}
+
 export function buildSearchText(raw: Buffer, structure: MessageStructure): string {
   const pieces: string[] = [];
   let length = 0;
   const push = (text: string): boolean => {
-    const piece = text.replace(/\s+/g, ' ').trim();
+    const piece = collapseWhitespace(text, MAX_SEARCH_TEXT - length);
     if (!piece) return length < MAX_SEARCH_TEXT;
     pieces.push(piece);
     length += piece.length + 1;
