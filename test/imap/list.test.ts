@@ -137,6 +137,20 @@ describe('IMAP LIST', () => {
     other.close();
   });
 
+  it('IMAP4rev2: levels that are no mailbox are \\NonExistent, names are UTF-8', async () => {
+    const rev2 = await IMAPWire.connect(t.imapPort);
+    await rev2.login(ALICE, passwordOf(ALICE));
+    expect(await rev2.command('ENABLE IMAP4rev2')).toMatch(/ENABLED IMAP4REV2/i);
+    expect(untaggedLines(await rev2.command('LIST Work/ %'))).toEqual([
+      '* LIST (\\HasNoChildren) "/" Work/Meetings',
+      '* LIST (\\NonExistent \\HasChildren) "/" Work/Old',
+    ]);
+    expect(await rev2.command('CREATE "Büro"')).toMatch(/^t\d+ OK /);
+    expect(untaggedLines(await rev2.command('LIST "" "B*"'))).toEqual(['* LIST (\\HasNoChildren) "/" "Büro"']);
+    expect(untaggedLines(await rev2.command('LIST "" ""'))).toEqual(['* LIST (\\Noselect) "/" ""']);
+    rev2.close();
+  });
+
   it('hostile patterns are answered, never hang or crash the connection', async () => {
     const started = Date.now();
     expect(await wire.command(`LIST "" "${'*%'.repeat(2000)}q"`)).toMatch(/^t\d+ OK /);
