@@ -28,6 +28,9 @@ export interface StoreFlagsResult {
   modified: number[];
 }
 
+/** A message without its search text: what FETCH and most SEARCH keys read. */
+export type MessageMetaRow = Awaited<ReturnType<Store['mail']['findMessageMetaByUids']>>[number];
+
 export interface CopyResult {
   uidValidity: number;
   /** [source UID, new UID], in source UID order. */
@@ -202,6 +205,11 @@ export class Mailboxes {
 
   messages(mailboxId: number, uids: readonly number[]): Promise<MessageRow[]> {
     return this.deps.store.mail.findMessagesByUids(mailboxId, uids);
+  }
+
+  /** The messages of these UIDs without their search text, in UID order. */
+  messageMeta(mailboxId: number, uids: readonly number[]): Promise<MessageMetaRow[]> {
+    return this.deps.store.mail.findMessageMetaByUids(mailboxId, uids);
   }
 
   /** Takes the \Recent messages for the one session that is first to see them; returns the first recent UID. */

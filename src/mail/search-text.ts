@@ -92,3 +92,19 @@ export function buildSearchText(raw: Buffer, structure: MessageStructure): strin
   }
   return pieces.join('\n').toLowerCase().slice(0, MAX_SEARCH_TEXT);
 }
+
+/**
+ * Every text part of a message decoded, HTML reduced to its text, lower-cased, without the index's
+ * size cap: what SEARCH BODY confirms a match against when the index cannot decide alone.
+ */
+export function fullBodyText(raw: Buffer, root: MIMEPart): string {
+  const parts: MIMEPart[] = [];
+  textParts(root, parts);
+  return parts
+    .map((part) => {
+      const text = decodeTextPart(raw, part);
+      return (part.subtype === 'html' ? htmlToSearchText(text) : text).replace(/\s+/g, ' ');
+    })
+    .join('\n')
+    .toLowerCase();
+}

@@ -121,6 +121,14 @@ export type ResponseValue =
   | { string: string | Buffer }
   /** Always a literal, e.g. a message body. */
   | { literal: Buffer }
+  /** `~{n}` literal8 (RFC 3516 §4.2): BINARY content that holds NUL. */
+  | { literal8: Buffer }
+  /**
+   * Already serialized IMAP syntax (ENVELOPE, BODYSTRUCTURE rendered once from the cached
+   * structure), written as UTF-8 without a check: only our own serializers may produce it, never
+   * client text.
+   */
+  | { serialized: string }
   | { list: ResponseValue[] };
 
 /** ATOM-CHAR (RFC 3501 §9): printable ASCII except atom-specials `( ) { SP % * " \ ]`, and an optional leading `\` for flags. */
@@ -149,6 +157,10 @@ function serializeValue(value: ResponseValue, options: IMAPStringOptions, out: (
     out.push(imapString(value.string, options));
   } else if ('literal' in value) {
     out.push(`{${value.literal.length}}\r\n`, value.literal);
+  } else if ('literal8' in value) {
+    out.push(`~{${value.literal8.length}}\r\n`, value.literal8);
+  } else if ('serialized' in value) {
+    out.push(value.serialized);
   } else {
     out.push('(');
     value.list.forEach((item, i) => {
@@ -243,8 +255,14 @@ const FETCH_ITEM_NAME = /^[A-Za-z][A-Za-z0-9.]*(\[[\x20-\x5c\x5e-\x7e]*\](<[0-9]
  * One `* n FETCH (…)` response, item by item. `toChunks()` keeps message bodies as the Buffers
  * given (no copy, so a large body is written straight to the socket); `toBuffer()` joins them.
  */
+/** Where a streamed literal's bytes go in a FETCH response (see FetchResponseBuilder.literalSlot). */
+export interface FetchLiteralSlot {
+  slot: number;
+  length: number;
+}
+
 export class FetchResponseBuilder {
-  private readonly items: (string | Buffer)[] = [];
+  private readonly items: (string | Buffer | FetchLiteralSlot)[] = [];
 
   constructor(
     private readonly sequenceNumber: number,
@@ -257,8 +275,9 @@ export class FetchResponseBuilder {
   item(name: string, value: ResponseValue): this {
     if (!FETCH_ITEM_NAME.test(name)) throw new RangeError(`not a FETCH item name: ${JSON.stringify(name)}`);
     if (this.items.length > 0) this.items.push(' ');
-    this.items.push(name, ' ');
-    serializeValue(value, this.options, this.items);
+    const parts: (string | Buffer)[] = [name, ' '];
+    serializeValue(value, this.options, parts);
+    this.items.push(...parts);
     return this;
   }
 
@@ -287,20 +306,40 @@ export class FetchResponseBuilder {
     return this.item(name, content === null ? null : { literal: content });
   }
 
-  toChunks(): Buffer[] {
-    const head = `* ${this.sequenceNumber} FETCH (`;
-    const chunks: Buffer[] = [];
-    let text = head;
+  /**
+   * `BODY[] {5242880}\r\n` with the literal's bytes left out: the caller streams exactly `length`
+   * bytes where toSegments() puts the slot, so a large body is never held in memory whole.
+   */
+  literalSlot(name: string, length: number, options: { literal8?: boolean } = {}): this {
+    if (!FETCH_ITEM_NAME.test(name)) throw new RangeError(`not a FETCH item name: ${JSON.stringify(name)}`);
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError('invalid literal length');
+    if (this.items.length > 0) this.items.push(' ');
+    this.items.push(name, ' ', `${options.literal8 ? '~' : ''}{${length}}\r\n`);
+    this.items.push({ slot: this.items.filter((part) => typeof part === 'object' && !Buffer.isBuffer(part)).length, length });
+    return this;
+  }
+
+  /** The response as buffers and the slots of literalSlot(), in order. */
+  toSegments(): (Buffer | FetchLiteralSlot)[] {
+    const segments: (Buffer | FetchLiteralSlot)[] = [];
+    let text = `* ${this.sequenceNumber} FETCH (`;
     for (const part of this.items) {
       if (typeof part === 'string') {
         text += part;
       } else {
-        chunks.push(Buffer.from(text, 'utf8'), part);
+        segments.push(Buffer.from(text, 'utf8'), part);
         text = '';
       }
     }
-    chunks.push(Buffer.from(`${text})\r\n`, 'utf8'));
-    return chunks;
+    segments.push(Buffer.from(`${text})\r\n`, 'utf8'));
+    return segments;
+  }
+
+  toChunks(): Buffer[] {
+    return this.toSegments().map((part) => {
+      if (!Buffer.isBuffer(part)) throw new RangeError('toChunks: the response has streamed literal slots; use toSegments()');
+      return part;
+    });
   }
 
   toBuffer(): Buffer {

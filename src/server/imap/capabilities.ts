@@ -22,6 +22,8 @@ const AUTHENTICATED_CAPABILITIES = [
   // STORAGE only: accounts have a byte limit and no message-count limit, so RES-MESSAGE would promise a limit that does not exist.
   'QUOTA=RES-STORAGE',
   'ESEARCH',
+  // RFC 3516, part of IMAP4rev2: FETCH BINARY[], BINARY.SIZE[].
+  'BINARY',
   'UTF8=ACCEPT',
   'STATUS=SIZE',
 ];

@@ -31,6 +31,8 @@ export interface MailRepository {
   listMessageFlags(mailboxId: number): Promise<MessageFlagsRow[]>;
   /** Full rows for these UIDs, in UID order; UIDs that do not exist (any more) are left out. */
   findMessagesByUids(mailboxId: number, uids: readonly number[]): Promise<MessageRow[]>;
+  /** Like findMessagesByUids without the search text (FETCH, SEARCH on indexed fields): a 10,000-message FETCH reads no index text. */
+  findMessageMetaByUids(mailboxId: number, uids: readonly number[]): Promise<MessageMetaRow[]>;
   /** Allocates one MODSEQ for a change (flags, expunge): `highest_modseq + 1`, row-locked. */
   nextModseq(mailboxId: number): Promise<number>;
   /** Writes new flag columns for one message at `modseq` and journals it. */
@@ -65,6 +67,34 @@ export interface FlagColumns {
 }
 
 export type MessageFlagsRow = FlagColumns & { uid: number; modseq: number };
+
+/** Every message column except the search text and the authentication verdicts. */
+export type MessageMetaRow = Omit<MessageRow, 'search_text' | 'auth_results'>;
+
+const META_COLUMNS = [
+  'id',
+  'mailbox_id',
+  'account_id',
+  'uid',
+  'modseq',
+  'blob_id',
+  'size',
+  'internal_date',
+  'seen',
+  'answered',
+  'flagged',
+  'deleted',
+  'draft',
+  'keywords',
+  'subject',
+  'from_text',
+  'to_text',
+  'cc_text',
+  'message_id',
+  'sent_date',
+  'structure',
+  'created_at',
+] as const satisfies ReadonlyArray<keyof MessageMetaRow>;
 
 /** SQLite limits host parameters per statement; long UID lists go in slices. */
 const IN_CHUNK = 500;
@@ -178,6 +208,18 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits):
       const out: MessageRow[] = [];
       for (const slice of chunks([...uids].sort((a, b) => a - b))) {
         out.push(...(await db.selectFrom('messages').selectAll().where('mailbox_id', '=', mailboxId).where('uid', 'in', slice).orderBy('uid').execute()));
+      }
+      return out;
+    },
+    async findMessageMetaByUids(mailboxId, uids) {
+      const out: MessageMetaRow[] = [];
+      for (const slice of chunks([...uids].sort((a, b) => a - b))) {
+        // A run of consecutive UIDs (FETCH 1:*) is one range scan instead of a long IN list.
+        const first = slice[0]!;
+        const last = slice[slice.length - 1]!;
+        const query = db.selectFrom('messages').select(META_COLUMNS).where('mailbox_id', '=', mailboxId);
+        const ranged = last - first + 1 === slice.length ? query.where('uid', '>=', first).where('uid', '<=', last) : query.where('uid', 'in', slice);
+        out.push(...(await ranged.orderBy('uid').execute()));
       }
       return out;
     },

@@ -9,6 +9,7 @@ import { formatUids } from '../imap-connection.js';
 import type { IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED, IMAPSyntaxError } from '../imap-context.js';
 import { SelectedMailbox } from '../selected-mailbox.js';
+import { uidInSet } from '../message-set.js';
 
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
@@ -83,11 +84,7 @@ async function resync(context: IMAPCommandContext, view: SelectedMailbox, flags:
   let vanished = await context.deps.mailboxes.expungedSince(view.mailbox.id, params.modseq);
   if (params.knownUids) {
     const known = params.knownUids;
-    vanished = vanished.filter((uid) => known.some(({ start, end }) => {
-      const a = start === '*' ? Number.MAX_SAFE_INTEGER : start;
-      const b = end === '*' ? Number.MAX_SAFE_INTEGER : end;
-      return uid >= Math.min(a, b) && uid <= Math.max(a, b);
-    }));
+    vanished = vanished.filter((uid) => uidInSet(uid, known));
   }
   if (vanished.length > 0) out.push(untaggedData([{ atom: 'VANISHED' }, { list: [{ atom: 'EARLIER' }] }, { atom: formatUids(vanished) }]));
   for (const row of flags) {

@@ -1,0 +1,156 @@
+// Maps a FETCH body section to byte ranges of the stored message through its cached MIME structure, filters header fields and undoes transfer encodings for BINARY.
+import { MailwardError } from '../../errors/index.js';
+import type { MIMEPart } from '../../mail/mime/index.js';
+import { findMIMEPart } from '../../mail/mime/index.js';
+import type { IMAPPartial } from '../../proto/imap/imap-value.js';
+import type { FetchSection } from './fetch-items.js';
+
+/** [start, end) of the blob. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+function isEmbeddedMessage(part: MIMEPart): boolean {
+  return part.type === 'message' && (part.subtype === 'rfc822' || part.subtype === 'global') && part.children.length === 1;
+}
+
+/**
+ * The message whose HEADER/TEXT a section means: the top-level one for part '', else the message
+ * embedded in a message/rfc822 part (RFC 3501 §6.4.5); null when the part is not such a message.
+ */
+function messageAt(root: MIMEPart, part: string): MIMEPart | null {
+  if (part === '') return root;
+  const target = findMIMEPart(root, part);
+  return target && isEmbeddedMessage(target) ? (target.children[0] ?? null) : null;
+}
+
+/**
+ * The bytes a section names (for HEADER.FIELDS, the header block to filter), or null when the part
+ * does not exist, which FETCH answers with NIL.
+ */
+export function sectionRange(root: MIMEPart, section: FetchSection, size: number): ByteRange | null {
+  switch (section.kind) {
+    case 'full':
+      return { start: 0, end: size };
+    case 'part': {
+      const target = findMIMEPart(root, section.part);
+      return target ? { start: target.bodyStart, end: target.bodyEnd } : null;
+    }
+    case 'mime': {
+      const target = findMIMEPart(root, section.part);
+      return target ? { start: target.headerStart, end: target.headerEnd } : null;
+    }
+    case 'header':
+    case 'fields': {
+      const message = messageAt(root, section.part);
+      return message ? { start: message.headerStart, end: message.headerEnd } : null;
+    }
+    case 'text': {
+      const message = messageAt(root, section.part);
+      return message ? { start: message.bodyStart, end: message.bodyEnd } : null;
+    }
+  }
+}
+
+/** `<start.length>` applied to content of `length` bytes (RFC 3501 §6.4.5: past the end is empty). */
+export function applyPartial(range: ByteRange, partial: IMAPPartial | undefined): ByteRange {
+  if (!partial) return range;
+  const start = Math.min(range.start + partial.start, range.end);
+  return { start, end: Math.min(start + partial.length, range.end) };
+}
+
+/**
+ * HEADER.FIELDS / HEADER.FIELDS.NOT: the matching fields exactly as stored (folding kept), then the
+ * blank line that ends a header (RFC 3501 §6.4.5: the delimiting blank line is included).
+ */
+export function filterHeaderFields(header: Buffer, names: readonly string[], options: { not: boolean }): Buffer {
+  const wanted = new Set(names);
+  const out: Buffer[] = [];
+  let keep = false;
+  let pos = 0;
+  while (pos < header.length) {
+    const lf = header.indexOf(0x0a, pos);
+    const next = lf === -1 ? header.length : lf + 1;
+    const first = header[pos];
+    if (first === 0x0d || first === 0x0a) break;
+    if (first !== 0x20 && first !== 0x09) {
+      const colon = header.indexOf(0x3a, pos);
+      const name = colon !== -1 && colon < next ? header.toString('latin1', pos, colon).trim().toLowerCase() : '';
+      keep = name !== '' && wanted.has(name) !== options.not;
+    }
+    if (keep) out.push(header.subarray(pos, next));
+    pos = next;
+  }
+  out.push(Buffer.from('\r\n'));
+  return Buffer.concat(out);
+}
+
+/** The part BINARY[part] names and the transfer encoding to undo; null when it does not exist. */
+export function binaryPart(root: MIMEPart, part: string, size: number): { range: ByteRange; encoding: string } | null {
+  if (part === '') return { range: { start: 0, end: size }, encoding: '7BIT' };
+  const target = findMIMEPart(root, part);
+  if (!target) return null;
+  // Only leaf parts carry a transfer encoding of their own; a multipart or message body is sent as stored.
+  const leaf = target.type !== 'multipart' && !isEmbeddedMessage(target);
+  return { range: { start: target.bodyStart, end: target.bodyEnd }, encoding: leaf ? target.encoding : '7BIT' };
+}
+
+function decodeQuotedPrintable(body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(body.length);
+  let n = 0;
+  let lineStart = 0;
+  while (lineStart < body.length) {
+    const lf = body.indexOf(0x0a, lineStart);
+    const lineEnd = lf === -1 ? body.length : lf;
+    let contentEnd = lineEnd > lineStart && body[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
+    // RFC 2045 §6.7 (3): trailing whitespace was added in transport and is removed.
+    while (contentEnd > lineStart && (body[contentEnd - 1] === 0x20 || body[contentEnd - 1] === 0x09)) contentEnd--;
+    let soft = false;
+    for (let i = lineStart; i < contentEnd; i++) {
+      const byte = body[i]!;
+      if (byte !== 0x3d) {
+        out[n++] = byte;
+        continue;
+      }
+      if (i === contentEnd - 1) {
+        soft = true;
+        break;
+      }
+      const hex = body.toString('latin1', i + 1, i + 3);
+      if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+        out[n++] = parseInt(hex, 16);
+        i += 2;
+      } else out[n++] = byte;
+    }
+    if (lf !== -1 && !soft) {
+      out[n++] = 0x0d;
+      out[n++] = 0x0a;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return out.subarray(0, n);
+}
+
+/** Undoes a Content-Transfer-Encoding (RFC 2045 §6); an unknown one is a NO [UNKNOWN-CTE] (RFC 3516 §4.3). */
+export function decodeTransferEncoding(body: Buffer, encoding: string): Buffer {
+  switch (encoding.toUpperCase()) {
+    case '7BIT':
+    case '8BIT':
+    case 'BINARY':
+      return body;
+    case 'BASE64':
+      return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
+    case 'QUOTED-PRINTABLE':
+      return decodeQuotedPrintable(body);
+    default:
+      throw new UnknownTransferEncodingError(encoding);
+  }
+}
+
+/** A part whose transfer encoding we cannot undo: BINARY answers NO [UNKNOWN-CTE]. */
+export class UnknownTransferEncodingError extends MailwardError {
+  constructor(encoding: string) {
+    super('INVALID_INPUT', { message: `Unknown Content-Transfer-Encoding ${encoding.slice(0, 40)}` });
+  }
+}

@@ -1,0 +1,40 @@
+// EXPUNGE and UID EXPUNGE (RFC 3501 §6.4.3, RFC 4315 §2.1): remove \Deleted messages of this view and report them.
+import { untaggedData } from '../../../proto/imap/imap-response.js';
+import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
+import { arg, expectArgCount } from '../command-args.js';
+import { formatUids } from '../imap-connection.js';
+import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
+import { SELECTED } from '../imap-context.js';
+import { resolveMessageSet } from '../message-set.js';
+import type { SelectedMailbox } from '../selected-mailbox.js';
+
+/** Sends `* n EXPUNGE` for each removed message (or one VANISHED under QRESYNC, RFC 7162 §3.2.10). */
+export async function reportExpunged(context: IMAPCommandContext, view: SelectedMailbox, uids: readonly number[], modseq: number): Promise<void> {
+  view.markOwn(modseq);
+  const removed = view.removeOwn(uids);
+  if (removed.length === 0) return;
+  if (context.session.enabled.has('QRESYNC')) await context.write(untaggedData([{ atom: 'VANISHED' }, { atom: formatUids(removed.map((r) => r.uid)) }]));
+  else await context.write(removed.map(({ seq }) => untaggedData([seq, { atom: 'EXPUNGE' }])));
+}
+
+async function expunge(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): Promise<CommandResult> {
+  const view = context.session.selected!;
+  expectArgCount(command, uidCommand ? 1 : 0);
+  // Only messages this session knows: one another session added a moment ago stays until we have seen it.
+  const uids = uidCommand ? resolveMessageSet(view, arg(command, 0), { uid: true }) : [...view.allUids()];
+  if (view.readOnly) return { status: 'NO', code: { name: 'READ-ONLY' }, text: 'The mailbox is read-only (EXAMINE)' };
+  if (uids.length === 0) return { text: `${command.name} completed` };
+  const result = await context.deps.mailboxes.expunge(view.mailbox.id, { uids });
+  await reportExpunged(context, view, result.uids, result.modseq);
+  return context.session.condstore && result.modseq > 0 ? { code: { name: 'HIGHESTMODSEQ', args: [result.modseq] }, text: `${command.name} completed` } : { text: `${command.name} completed` };
+}
+
+export const EXPUNGE: IMAPOp = {
+  states: SELECTED,
+  run: (context, command) => expunge(context, command, false),
+};
+
+export const UID_EXPUNGE: IMAPOp = {
+  states: SELECTED,
+  run: (context, command) => expunge(context, command, true),
+};

@@ -1,0 +1,287 @@
+// FETCH and UID FETCH (RFC 3501 §6.4.5, RFC 9051 §6.4.5, BINARY of RFC 3516, CHANGEDSINCE/VANISHED of RFC 7162): message data, bodies streamed from the blob store.
+import type { Readable } from 'node:stream';
+import type { MessageMetaRow } from '../../../mail/index.js';
+import type { MIMEPart } from '../../../mail/mime/index.js';
+import { bodyStructureToIMAP, envelopeToIMAP } from '../../../mail/mime/index.js';
+import type { Envelope } from '../../../mail/mime/index.js';
+import { FetchResponseBuilder, untaggedData } from '../../../proto/imap/imap-response.js';
+import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
+import { arg, expectArgCount, flagNames, sequenceSet } from '../command-args.js';
+import { applyPartial, binaryPart, decodeTransferEncoding, filterHeaderFields, sectionRange, UnknownTransferEncodingError } from '../fetch-body.js';
+import type { ByteRange } from '../fetch-body.js';
+import type { FetchItem, FetchRequest } from '../fetch-items.js';
+import { parseFetchRequest } from '../fetch-items.js';
+import { formatUids } from '../imap-connection.js';
+import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
+import { IMAPSyntaxError, SELECTED } from '../imap-context.js';
+import { resolveMessageSet, uidInSet } from '../message-set.js';
+import type { SelectedMailbox } from '../selected-mailbox.js';
+
+/** Messages read from the store per round trip; responses of one batch go out in one write. */
+const BATCH = 200;
+/** A whole message up to this size is read once and sliced for every section asked of it. */
+const WHOLE_BODY_LIMIT = 1024 * 1024;
+/** A section larger than this is streamed from the blob store straight to the socket, never held whole. */
+const STREAM_THRESHOLD = 256 * 1024;
+
+interface StoredStructure {
+  root: MIMEPart;
+  envelope: Envelope;
+}
+
+/** One message's bytes, read lazily: whole when small, by range when large. */
+class MessageBytes {
+  #whole: Promise<Buffer> | undefined;
+  #structure: StoredStructure | undefined;
+
+  constructor(
+    private readonly context: IMAPCommandContext,
+    readonly row: MessageMetaRow,
+  ) {}
+
+  get structure(): StoredStructure {
+    this.#structure ??= JSON.parse(this.row.structure) as StoredStructure;
+    return this.#structure;
+  }
+
+  get small(): boolean {
+    return this.row.size <= WHOLE_BODY_LIMIT;
+  }
+
+  async read(range: ByteRange): Promise<Buffer> {
+    if (range.end <= range.start) return Buffer.alloc(0);
+    if (this.small) {
+      this.#whole ??= this.context.deps.mailboxes.body(this.row.blob_id);
+      return (await this.#whole).subarray(range.start, range.end);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.stream(range)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  stream(range: ByteRange): Promise<Readable> {
+    return this.context.deps.mailboxes.bodyStream(this.row.blob_id, range);
+  }
+}
+
+/** What a response is made of: written buffers, and ranges streamed in place of a literal's bytes. */
+type Segment = Buffer | { stream: () => Promise<Readable>; length: number };
+
+interface FetchPlan {
+  request: FetchRequest;
+  /** Non-PEEK body items set \Seen (RFC 3501 §6.4.5) unless the mailbox is read-only. */
+  setsSeen: boolean;
+  wantsFlags: boolean;
+  wantsModseq: boolean;
+}
+
+function plan(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): FetchPlan {
+  expectArgCount(command, 2, 3);
+  const request = parseFetchRequest(arg(command, 1), command.args[2]);
+  const { session } = context;
+  if (request.vanished) {
+    // RFC 7162 §3.2.6: VANISHED only with UID FETCH, QRESYNC enabled and CHANGEDSINCE.
+    if (!uidCommand || !session.enabled.has('QRESYNC') || request.changedSince === undefined) throw new IMAPSyntaxError('VANISHED needs UID FETCH, ENABLE QRESYNC and CHANGEDSINCE');
+  }
+  const items = [...request.items];
+  if (request.changedSince !== undefined || items.some((i) => i.kind === 'modseq')) session.condstore = true;
+  // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; RFC 3501 §6.4.8: UID FETCH always returns UID.
+  if (request.changedSince !== undefined && !items.some((i) => i.kind === 'modseq')) items.push({ kind: 'modseq' });
+  if (uidCommand && !items.some((i) => i.kind === 'uid')) items.unshift({ kind: 'uid' });
+  const setsSeen = !session.selected!.readOnly && items.some((i) => (i.kind === 'body' || i.kind === 'binary') && !i.peek);
+  return {
+    request: { ...request, items },
+    setsSeen,
+    wantsFlags: items.some((i) => i.kind === 'flags'),
+    wantsModseq: items.some((i) => i.kind === 'modseq'),
+  };
+}
+
+/** A section's bytes: a buffer, or a stream slot when it is large and can be sent as stored. */
+async function sectionSegment(message: MessageBytes, range: ByteRange): Promise<Buffer | { stream: () => Promise<Readable>; length: number }> {
+  const length = range.end - range.start;
+  if (length > STREAM_THRESHOLD && !message.small) return { stream: () => message.stream(range), length };
+  return message.read(range);
+}
+
+async function addBody(builder: FetchResponseBuilder, slots: Segment[], message: MessageBytes, item: Extract<FetchItem, { kind: 'body' }>): Promise<void> {
+  const { root } = message.structure;
+  const range = sectionRange(root, item.section, message.row.size);
+  if (!range) {
+    builder.body(item.name, null);
+    return;
+  }
+  if (item.section.kind === 'fields') {
+    const header = filterHeaderFields(await message.read(range), item.section.names, { not: item.section.not });
+    builder.body(item.name, item.partial ? header.subarray(Math.min(item.partial.start, header.length), Math.min(item.partial.start + item.partial.length, header.length)) : header);
+    return;
+  }
+  const segment = await sectionSegment(message, applyPartial(range, item.partial));
+  if (Buffer.isBuffer(segment)) builder.body(item.name, segment);
+  else {
+    builder.literalSlot(item.name, segment.length);
+    slots.push(segment);
+  }
+}
+
+/** BINARY[part] / BINARY.SIZE[part]: the part with its transfer encoding undone. */
+async function binaryContent(message: MessageBytes, part: string): Promise<Buffer | null> {
+  const target = binaryPart(message.structure.root, part, message.row.size);
+  if (!target) return null;
+  return decodeTransferEncoding(await message.read(target.range), target.encoding);
+}
+
+async function addItem(context: IMAPCommandContext, view: SelectedMailbox, builder: FetchResponseBuilder, slots: Segment[], message: MessageBytes, item: FetchItem): Promise<void> {
+  const { row } = message;
+  switch (item.kind) {
+    case 'uid':
+      builder.uid(row.uid);
+      return;
+    case 'flags':
+      builder.flags(flagNames(row, { recent: view.isRecent(row.uid) && !context.session.enabled.has('IMAP4REV2') }));
+      return;
+    case 'internaldate':
+      builder.internalDate(row.internal_date);
+      return;
+    case 'size':
+      builder.rfc822Size(row.size);
+      return;
+    case 'modseq':
+      builder.modseq(row.modseq);
+      return;
+    case 'envelope':
+      builder.item('ENVELOPE', { serialized: envelopeToIMAP(message.structure.envelope) });
+      return;
+    case 'bodystructure':
+      builder.item('BODYSTRUCTURE', { serialized: bodyStructureToIMAP(message.structure.root, { extensible: true }) });
+      return;
+    case 'body-plain':
+      builder.item('BODY', { serialized: bodyStructureToIMAP(message.structure.root, { extensible: false }) });
+      return;
+    case 'body':
+      await addBody(builder, slots, message, item);
+      return;
+    case 'binary': {
+      const content = await binaryContent(message, item.part);
+      if (content === null) {
+        builder.item(item.name, null);
+        return;
+      }
+      const bytes = item.partial ? content.subarray(Math.min(item.partial.start, content.length), Math.min(item.partial.start + item.partial.length, content.length)) : content;
+      // RFC 3516 §4.2: content that holds NUL can only go as a literal8.
+      builder.item(item.name, bytes.includes(0) ? { literal8: bytes } : { literal: bytes });
+      return;
+    }
+    case 'binary-size': {
+      const content = await binaryContent(message, item.part);
+      builder.item(item.name, content === null ? 0 : content.length);
+      return;
+    }
+  }
+}
+
+/** Writes a batch: buffers as they are, stream slots piped with back-pressure and checked for length. */
+async function writeSegments(context: IMAPCommandContext, segments: Segment[]): Promise<void> {
+  let pending: Buffer[] = [];
+  for (const segment of segments) {
+    if (Buffer.isBuffer(segment)) {
+      pending.push(segment);
+      continue;
+    }
+    if (pending.length > 0) await context.write(pending);
+    pending = [];
+    let sent = 0;
+    for await (const chunk of await segment.stream()) {
+      const bytes = (chunk as Buffer).subarray(0, segment.length - sent);
+      if (bytes.length === 0) break;
+      sent += bytes.length;
+      await context.write(bytes);
+    }
+    if (sent < segment.length) {
+      // The literal's length is already on the wire: a short blob must still fill it, or every
+      // later byte would be read as protocol. Logged as the storage fault it is.
+      context.deps.logger.error({ connection: context.session.id, missing: segment.length - sent }, 'imap fetch: stored message shorter than its size');
+      await context.write(Buffer.alloc(segment.length - sent, 0x20));
+    }
+  }
+  if (pending.length > 0) await context.write(pending);
+}
+
+async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): Promise<CommandResult> {
+  const view = context.session.selected!;
+  const fetchPlan = plan(context, command, uidCommand);
+  const { request } = fetchPlan;
+  const uids = resolveMessageSet(view, arg(command, 0), { uid: uidCommand });
+  if (request.vanished && request.changedSince !== undefined) {
+    const set = sequenceSet(arg(command, 0));
+    const expunged = await context.deps.mailboxes.expungedSince(view.mailbox.id, request.changedSince);
+    const vanished = expunged.filter((uid) => uidInSet(uid, set) && view.seqOf(uid) === undefined);
+    if (vanished.length > 0) await context.write(untaggedData([{ atom: 'VANISHED' }, { list: [{ atom: 'EARLIER' }] }, { atom: formatUids(vanished) }]));
+  }
+  let missing = 0;
+  for (let i = 0; i < uids.length; i += BATCH) {
+    const batch = uids.slice(i, i + BATCH);
+    const rows = await context.deps.mailboxes.messageMeta(view.mailbox.id, batch);
+    missing += batch.length - rows.length;
+    const seenNow = new Set<number>();
+    if (fetchPlan.setsSeen) {
+      const unseen = rows.filter((r) => r.seen === 0 && !view.isExpungedElsewhere(r.uid)).map((r) => r.uid);
+      if (unseen.length > 0) {
+        const result = await context.deps.mailboxes.storeFlags(view.mailbox.id, unseen, { mode: 'add', flags: { seen: true } });
+        view.markOwn(result.modseq);
+        const changed = new Map(result.messages.map((m) => [m.uid, m]));
+        for (const row of rows) {
+          const next = changed.get(row.uid);
+          if (next && next.seen === 1 && row.seen === 0) {
+            row.seen = 1;
+            row.modseq = next.modseq;
+            seenNow.add(row.uid);
+          }
+        }
+      }
+    }
+    const segments: Segment[] = [];
+    for (const row of rows) {
+      if (request.changedSince !== undefined && row.modseq <= request.changedSince) continue;
+      const seq = view.seqOf(row.uid);
+      if (seq === undefined) continue;
+      const message = new MessageBytes(context, row);
+      const builder = new FetchResponseBuilder(seq, { utf8Accept: context.utf8 });
+      const slots: Segment[] = [];
+      for (const item of request.items) await addItem(context, view, builder, slots, message, item);
+      // RFC 3501 §6.4.5: a \Seen set by this FETCH is reported with the data.
+      if (seenNow.has(row.uid) && !fetchPlan.wantsFlags) {
+        await addItem(context, view, builder, slots, message, { kind: 'flags' });
+        if (context.session.condstore && !fetchPlan.wantsModseq) builder.modseq(row.modseq);
+      }
+      let slot = 0;
+      for (const part of builder.toSegments()) segments.push(Buffer.isBuffer(part) ? part : slots[slot++]!);
+    }
+    await writeSegments(context, segments);
+  }
+  // A message expunged by another session keeps its number until we may say EXPUNGE; its data is gone (RFC 5530).
+  if (missing > 0) return { status: 'NO', code: { name: 'EXPUNGEISSUED' }, text: 'Some of the requested messages no longer exist' };
+  return { text: `${command.name} completed` };
+}
+
+async function runFetch(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): Promise<CommandResult> {
+  try {
+    return await fetch(context, command, uidCommand);
+  } catch (error) {
+    if (error instanceof UnknownTransferEncodingError) return { status: 'NO', code: { name: 'UNKNOWN-CTE' }, text: error.message };
+    throw error;
+  }
+}
+
+export const FETCH: IMAPOp = {
+  states: SELECTED,
+  allowExpungeUpdates: false,
+  run: (context, command) => runFetch(context, command, false),
+};
+
+export const UID_FETCH: IMAPOp = {
+  states: SELECTED,
+  // RFC 3501 §7.4.1: EXPUNGE may follow a UID command (the client does not rely on numbers there).
+  allowExpungeUpdates: true,
+  run: (context, command) => runFetch(context, command, true),
+};
