@@ -50,6 +50,23 @@ export const POLICIES = {
     default: false,
     description: 'Mail clients (SMTP, IMAP, POP3) must sign in with app passwords, never the account password.',
   }),
+  'auth.require_2fa': define({
+    schema: z.boolean(),
+    default: false,
+    description:
+      'Every account must turn on two-factor sign-in; after auth.require_2fa_grace_days, web sign-in leads straight to enrolment. Off by default: the admin decides when users are ready.',
+  }),
+  'auth.require_2fa_grace_days': define({
+    schema: z.number().int().min(0).max(365),
+    default: 14,
+    description:
+      'Days an account may still sign in without two-factor once auth.require_2fa applies to it (counted from when the policy was set, or from account creation if later); 0 = enrol at the next sign-in.',
+  }),
+  'backup_codes.rotate_days': define({
+    schema: z.number().int().min(0).max(3650),
+    default: 180,
+    description: 'Remind users to make new backup codes when their set is older than this many days (0 = only when 3 or fewer are left).',
+  }),
   'limits.smtp.messages_per_hour': define({
     schema: count,
     default: 0,

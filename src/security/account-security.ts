@@ -96,6 +96,18 @@ export class AccountSecurity {
     await this.#verifyThrottled({ account, kind: 'security_code', secret: code, hash: account.security_code_hash, ip, wrong: 'SECURITY_CODE_WRONG' });
   }
 
+  /** Re-checks the account password for a sensitive change (turning two-factor off), under the sign-in throttle. */
+  async verifyCurrentPassword(options: { account: AccountRow; password: string; ip?: string }): Promise<void> {
+    await this.#verifyThrottled({
+      account: options.account,
+      kind: 'password',
+      secret: options.password,
+      hash: options.account.password_hash,
+      ip: options.ip ?? '',
+      wrong: 'PASSWORD_WRONG',
+    });
+  }
+
   /** Whether changing the password or forwarding needs the personal security code now. */
   async securityCodeRequired(account: AccountRow): Promise<boolean> {
     const domain = normalizeAddress(account.address).domain;

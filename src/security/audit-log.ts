@@ -26,7 +26,12 @@ export type AuditAction =
   | 'account.enabled'
   | 'sessions.revoked'
   | 'blocks.cleared'
-  | 'forwarding.changed';
+  | 'forwarding.changed'
+  | 'two_factor.enabled'
+  | 'two_factor.disabled'
+  | 'two_factor.reset'
+  | 'backup_codes.regenerated'
+  | 'backup_code.used';
 
 export interface AuditView {
   id: number;

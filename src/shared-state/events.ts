@@ -21,6 +21,8 @@ export type MailwardEvent = EventBase &
         newIp: boolean;
         /** First success with this client name on this protocol in the look-back window. */
         newClient: boolean;
+        /** The second factor that completed a web sign-in, when the account has two-factor sign-in. */
+        secondFactor?: 'totp' | 'backup_code';
       }
     | {
         type: 'LoginFailed';
@@ -37,6 +39,17 @@ export type MailwardEvent = EventBase &
     | { type: 'ServicesChanged'; accountId: number; address: string; services: Record<'smtp' | 'imap' | 'pop3', boolean> }
     | { type: 'AppPasswordCreated'; accountId: number; address: string; appPasswordId: number; name: string }
     | { type: 'AppPasswordRevoked'; accountId: number; address: string; appPasswordId: number }
+    | { type: 'TwoFactorEnabled'; accountId: number; address: string; actor: string }
+    | {
+        type: 'TwoFactorDisabled';
+        accountId: number;
+        address: string;
+        actor: string;
+        /** 'user': turned off with password and second factor; 'admin_reset': `mailward user 2fa ADDRESS reset`. */
+        how: 'user' | 'admin_reset';
+      }
+    | { type: 'BackupCodesRegenerated'; accountId: number; address: string; actor: string; count: number }
+    | { type: 'BackupCodeUsed'; accountId: number; address: string; ip: string; remaining: number }
     | { type: 'AccountDisabled'; accountId: number; address: string; reason: string }
     | { type: 'AccountEnabled'; accountId: number; address: string }
     | {

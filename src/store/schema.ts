@@ -75,6 +75,31 @@ export interface LoginRecordsTable {
   reason: string;
   /** 'password' | 'app_password' | null when no secret was verified. */
   credential: string | null;
+  /** "City, Region, Country" from the offline GeoIP database, "Local network", "Unknown" ('' before it was recorded). */
+  location: Generated<string>;
+}
+
+export interface TotpSecretsTable {
+  account_id: number;
+  /** The active secret, sealed (AES-256-GCM, server key purpose 'totp-encryption'); null while only an enrolment is pending. */
+  secret_sealed: string | null;
+  /** The secret of an enrolment not yet confirmed with a code, sealed the same way. */
+  pending_sealed: string | null;
+  pending_created_at: number | null;
+  /** The last RFC 6238 time step a code was accepted for; codes of this step or earlier are refused (no replay). */
+  last_step: Generated<number>;
+  enabled_at: number | null;
+  updated_at: number;
+}
+
+export interface BackupCodesTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Keyed hash (HMAC-SHA-256, server key purpose 'backup-code') of the normalised code. */
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+  used_ip: string | null;
 }
 
 export interface AppPasswordsTable {
@@ -209,6 +234,8 @@ export interface Tables {
   outbound_queue: OutboundQueueTable;
   forwarding: ForwardingTable;
   dkim_keys: DKIMKeysTable;
+  totp_secrets: TotpSecretsTable;
+  backup_codes: BackupCodesTable;
 }
 
 export type DomainRow = Selectable<DomainsTable>;
@@ -231,3 +258,5 @@ export type NewOutboundRow = Insertable<OutboundQueueTable>;
 export type DKIMKeyRow = Selectable<DKIMKeysTable>;
 export type NewDKIMKeyRow = Insertable<DKIMKeysTable>;
 export type ForwardingRow = Selectable<ForwardingTable>;
+export type TotpSecretRow = Selectable<TotpSecretsTable>;
+export type BackupCodeRow = Selectable<BackupCodesTable>;

@@ -40,6 +40,8 @@ import { createDKIMRepository } from './repositories/dkim-repository.js';
 import type { ForwardingRepository } from './repositories/forwarding-repository.js';
 import { createForwardingRepository } from './repositories/forwarding-repository.js';
 import { createPolicyRepository } from './repositories/policy-repository.js';
+import type { TwoFactorRepository } from './repositories/two-factor-repository.js';
+import { createTwoFactorRepository } from './repositories/two-factor-repository.js';
 
 export interface Repositories {
   domains: DomainRepository;
@@ -53,6 +55,7 @@ export interface Repositories {
   outbound: OutboundRepository;
   dkim: DKIMRepository;
   forwarding: ForwardingRepository;
+  twoFactor: TwoFactorRepository;
   /** Message bodies kept as rows (see BlobStore.inlineLimit); read them through `Store.blobs`. */
   blobRows: BlobRepository;
 }
@@ -93,6 +96,7 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     outbound: createOutboundRepository(db),
     dkim: createDKIMRepository(db, traits),
     forwarding: createForwardingRepository(db),
+    twoFactor: createTwoFactorRepository(db),
     blobRows: createBlobRepository(db, traits),
   };
 }

@@ -10,6 +10,7 @@ import * as m0004 from './0004-outbound-queue.js';
 import * as m0005 from './0005-dkim.js';
 import * as m0006 from './0006-forwarding.js';
 import * as m0007 from './0007-imap-state.js';
+import * as m0008 from './0008-two-factor.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0005-dkim': m0005,
   '0006-forwarding': m0006,
   '0007-imap-state': m0007,
+  '0008-two-factor': m0008,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

@@ -14,6 +14,15 @@ export interface LoginRecordQuery {
   after?: { time: number; id: number };
 }
 
+export interface MailClientRow {
+  protocol: string;
+  client: string;
+  ip: string;
+  location: string;
+  lastSeenAt: number;
+  logins: number;
+}
+
 export interface LoginRecordRepository {
   insertMany(rows: NewLoginRecord[]): Promise<void>;
   page(query: LoginRecordQuery): Promise<LoginRecordRow[]>;
@@ -21,6 +30,12 @@ export interface LoginRecordRepository {
   hasFromIp(options: { accountId: number; ip: string; result: 'success' | 'failure'; since: number }): Promise<boolean>;
   /** True when the account has a successful sign-in with this client name since `since`. */
   hasClient(options: { accountId: number; protocol: string; client: string; since: number }): Promise<boolean>;
+  /**
+   * The mail clients that signed in successfully with the account password since `since` and have
+   * not used an app password since: one row per (protocol, client), newest first, with the IP and
+   * location of the latest sign-in.
+   */
+  passwordClients(options: { accountId: number; protocols: string[]; since: number }): Promise<MailClientRow[]>;
   /** Deletes up to `batch` records older than `before`; returns how many went. */
   pruneBatch(before: number, batch: number): Promise<number>;
 }
@@ -66,6 +81,41 @@ export function createLoginRecordRepository(db: Kysely<Tables>): LoginRecordRepo
         .limit(1)
         .executeTakeFirst();
       return row !== undefined;
+    },
+    async passwordClients({ accountId, protocols, since }) {
+      if (protocols.length === 0) return [];
+      const groups = await db
+        .selectFrom('login_records')
+        .select((eb) => ['protocol', 'client', eb.fn.max<number | string>('time').as('last'), eb.fn.countAll<number | string>().as('n')])
+        .where('account_id', '=', accountId)
+        .where('result', '=', 'success')
+        .where('credential', '=', 'password')
+        .where('protocol', 'in', protocols)
+        .where('time', '>=', since)
+        .groupBy(['protocol', 'client'])
+        .orderBy('last', 'desc')
+        .limit(100)
+        .execute();
+      const out: MailClientRow[] = [];
+      // A handful of groups: one indexed lookup each for the latest successful sign-in of that client.
+      for (const group of groups) {
+        const latest = await db
+          .selectFrom('login_records')
+          .select(['ip', 'location', 'credential'])
+          .where('account_id', '=', accountId)
+          .where('protocol', '=', group.protocol)
+          .where('client', '=', group.client)
+          .where('result', '=', 'success')
+          .where('time', '>=', since)
+          .orderBy('time', 'desc')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        // A client that has moved to an app password since needs nothing more.
+        if (!latest || latest.credential !== 'password') continue;
+        out.push({ protocol: group.protocol, client: group.client, ip: latest.ip, location: latest.location, lastSeenAt: Number(group.last), logins: Number(group.n) });
+      }
+      return out;
     },
     async pruneBatch(before, batch) {
       const ids = db.selectFrom('login_records').select('id').where('time', '<', before).limit(batch);
