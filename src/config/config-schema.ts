@@ -258,6 +258,17 @@ export const CONFIG_SCHEMA = z
       .strict()
       .prefault({}),
 
+    geoip: z
+      .object({
+        // Default "": no database; login records show "Unknown" for public addresses (and "Local
+        // network" for private and loopback ones). Otherwise the path of a MaxMind DB file
+        // (GeoLite2-City.mmdb, GeoIP2-City.mmdb or -Country), read once at start; lookups are
+        // offline, no address ever leaves the server. The file is not updated by Mailward.
+        database: leaf(z.string().default(''), 'a path to a MaxMind DB (.mmdb) file, or "" for none'),
+      })
+      .strict()
+      .prefault({}),
+
     shutdown: z
       .object({
         // Default 10. On SIGTERM, `serve` stops accepting connections and waits this long for

@@ -57,6 +57,7 @@ describe('loadConfig defaults', () => {
     expect(config.tls).toEqual({ cert_file: '', key_file: '' });
     expect(config.log).toEqual({ level: 'info' });
     expect(config.shutdown).toEqual({ grace_seconds: 10 });
+    expect(config.geoip).toEqual({ database: '' });
     expect(Object.keys(config.listeners).sort()).toEqual(Object.keys(DEFAULT_PORTS).sort());
     for (const [name, port] of Object.entries(DEFAULT_PORTS)) {
       expect(config.listeners[name as keyof typeof DEFAULT_PORTS]).toEqual({ host: '127.0.0.1', port, enabled: true });
@@ -148,6 +149,7 @@ describe('loadConfig environment', () => {
     expect(CONFIG_ENV_VARS.get('MAILWARD_DATABASE_POOL_SIZE')).toBe('database.pool_size');
     expect(CONFIG_ENV_VARS.get('MAILWARD_SHUTDOWN_GRACE_SECONDS')).toBe('shutdown.grace_seconds');
     expect(CONFIG_ENV_VARS.get('MAILWARD_TLS_CERT_FILE')).toBe('tls.cert_file');
+    expect(CONFIG_ENV_VARS.get('MAILWARD_GEOIP_DATABASE')).toBe('geoip.database');
     for (const name of LISTENER_NAMES) {
       for (const field of ['host', 'port', 'enabled']) {
         expect(CONFIG_ENV_VARS.get(`MAILWARD_LISTENERS_${name.toUpperCase()}_${field.toUpperCase()}`)).toBe(

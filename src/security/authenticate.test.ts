@@ -440,10 +440,13 @@ for (const dialect of DIALECTS) {
           for (const protocol of MAIL) {
             expect(failure(await f.login({ protocol, username: ALICE, secret: FIXTURE_PASSWORD })).code).toBe('APP_PASSWORD_REQUIRED');
           }
+          // The web takes the password, and must then ask for the second factor.
+          expect(await f.login({ protocol: 'web', username: ALICE, secret: FIXTURE_PASSWORD })).toMatchObject({ ok: true, secondFactorRequired: true });
           const { secret } = await f.security.appPasswords.create({ account: alice, name: 'Phone', protocols: ['imap'], actor: `user:${ALICE}` });
           expect(await f.login({ protocol: 'imap', username: ALICE, secret })).toMatchObject({ ok: true, credential: 'app_password' });
           await f.store.accounts.update(alice.id, { two_factor_enabled: 0 });
           expect((await f.login({ protocol: 'imap', username: ALICE, secret: FIXTURE_PASSWORD })).ok).toBe(true);
+          expect(await f.login({ protocol: 'web', username: ALICE, secret: FIXTURE_PASSWORD })).toMatchObject({ ok: true, secondFactorRequired: false });
         });
       });
 

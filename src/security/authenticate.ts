@@ -45,6 +45,11 @@ export type AuthenticateResult =
       mustChangePassword: boolean;
       /** When this sign-in happened; sessions compare it with the account's revocation epochs. */
       authenticatedAt: number;
+      /**
+       * A web sign-in of an account with two-factor sign-in on: no session until TwoFactor.verify
+       * accepts a code. Never true on mail protocols, which take app passwords instead.
+       */
+      secondFactorRequired: boolean;
     }
   | {
       ok: false;
@@ -232,6 +237,7 @@ export class Authenticator {
       appPasswordId: appPassword?.id ?? null,
       mustChangePassword: account.must_change_password === 1,
       authenticatedAt: now,
+      secondFactorRequired: input.protocol === 'web' && account.two_factor_enabled === 1,
     };
   }
 }

@@ -2,6 +2,8 @@
 import { MailwardError } from '../errors/index.js';
 import type { LoginRecordRow, NewLoginRecord, Store } from '../store/index.js';
 import type { Protocol } from '../shared-state/index.js';
+import type { GeoIP } from './geoip.js';
+import { NoGeoIP } from './geoip.js';
 
 export type LoginResult = 'success' | 'failure';
 
@@ -40,6 +42,8 @@ export interface LoginRecordView {
   result: string;
   reason: string;
   credential: string | null;
+  /** Where the sign-in came from ("City, Region, Country", "Local network", "Unknown"), resolved when it was written. */
+  location: string;
 }
 
 export interface LoginRecordPage {
@@ -78,6 +82,7 @@ function present(row: LoginRecordRow): LoginRecordView {
     result: row.result,
     reason: row.reason,
     credential: row.credential,
+    location: row.location === '' ? 'Unknown' : row.location,
   };
 }
 
@@ -86,12 +91,14 @@ export class LoginRecords {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #onError: (error: unknown) => void;
+  #geoip: GeoIP;
 
   constructor(
     private readonly store: Pick<Store, 'loginRecords'>,
-    options: { onError?: (error: unknown) => void } = {},
+    options: { onError?: (error: unknown) => void; geoip?: GeoIP } = {},
   ) {
     this.#onError = options.onError ?? (() => undefined);
+    this.#geoip = options.geoip ?? new NoGeoIP();
   }
 
   /** Queues a record; it is written within FLUSH_DELAY_MS (or at once when the batch is full). */
@@ -106,6 +113,8 @@ export class LoginRecords {
       result: input.result,
       reason: input.reason,
       credential: input.credential,
+      // Resolved now, from the database in force now: a later database must not rewrite history.
+      location: this.#geoip.locate(input.ip),
     });
     if (this.#buffer.length >= FLUSH_ROWS) void this.flush();
     else if (!this.#timer) {

@@ -7,10 +7,13 @@ import { AppPasswords } from './app-passwords.js';
 import { AuditLog } from './audit-log.js';
 import { Authenticator } from './authenticate.js';
 import type { AuthenticateInput, AuthenticateResult } from './authenticate.js';
+import type { GeoIP } from './geoip.js';
+import { NoGeoIP } from './geoip.js';
 import { LoginRecords } from './login-records.js';
 import type { ServerKey } from './server-key.js';
 import { SessionRegistry } from './session-registry.js';
 import { Throttle } from './throttle.js';
+import { TwoFactor } from './two-factor.js';
 import { VolumeLimits } from './volume-limits.js';
 
 export interface SecurityDeps {
@@ -22,6 +25,10 @@ export interface SecurityDeps {
   key: ServerKey;
   now: () => number;
   onError?: (error: unknown) => void;
+  /** Places login records (openGeoIP with the `geoip.database` setting); default: none, every public address "Unknown". */
+  geoip?: GeoIP;
+  /** The name authenticator apps show beside the account (default "Mailward"). */
+  issuer?: string;
 }
 
 export class Security {
@@ -33,12 +40,15 @@ export class Security {
   readonly accountSecurity: AccountSecurity;
   readonly volume: VolumeLimits;
   readonly sessions: SessionRegistry;
+  readonly twoFactor: TwoFactor;
+  readonly geoip: GeoIP;
 
   constructor(deps: SecurityDeps) {
     const { store, accounts, hasher, policies, events, key, now } = deps;
     this.audit = new AuditLog(store, now);
     this.throttle = new Throttle(store.state);
-    this.loginRecords = new LoginRecords(store, deps.onError ? { onError: deps.onError } : {});
+    this.geoip = deps.geoip ?? new NoGeoIP();
+    this.loginRecords = new LoginRecords(store, { geoip: this.geoip, ...(deps.onError ? { onError: deps.onError } : {}) });
     this.appPasswords = new AppPasswords({ store, key, audit: this.audit, events, now });
     this.authenticator = new Authenticator({
       store,
@@ -63,6 +73,19 @@ export class Security {
       events,
       now,
       sessions: this.sessions,
+    });
+    this.twoFactor = new TwoFactor({
+      store,
+      policies,
+      throttle: this.throttle,
+      loginRecords: this.loginRecords,
+      appPasswords: this.appPasswords,
+      accountSecurity: this.accountSecurity,
+      audit: this.audit,
+      events,
+      key,
+      now,
+      ...(deps.issuer !== undefined ? { issuer: deps.issuer } : {}),
     });
     this.volume = new VolumeLimits({ state: store.state, policies, security: this.accountSecurity, now });
   }

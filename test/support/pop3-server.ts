@@ -10,6 +10,10 @@ export interface POP3Server {
   readonly ports: { pop3: number; pop3s: number };
   /** Stops the server, stores these messages in the account's INBOX in order, starts it again. */
   seed(address: string, messages: Array<string | Buffer>): Promise<void>;
+  /** seed() for several accounts with one restart: address → messages. */
+  seedMany(batches: Record<string, Array<string | Buffer>>): Promise<void>;
+  /** The IMAP port (when the options enabled MAILWARD_LISTENERS_IMAP_ENABLED). */
+  readonly imapPort: number;
   stop(): Promise<void>;
 }
 
@@ -39,22 +43,31 @@ export async function startPOP3Server(options: MailServerOptions = {}): Promise<
     return { pop3, pop3s };
   };
   let bound = ports();
+  const seedMany = async (batches: Record<string, Array<string | Buffer>>): Promise<void> => {
+    await server.stop();
+    await withDataDir(server.data, async (app) => {
+      for (const [address, messages] of Object.entries(batches)) {
+        const account = await app.store.accounts.findByAddress(address);
+        if (!account) throw new Error(`no account ${address}`);
+        const items = messages.map((m) => ({ raw: Buffer.isBuffer(m) ? m : Buffer.from(m, 'utf8'), targets: [{ accountId: account.id }] }));
+        for (let i = 0; i < items.length; i += 100) await app.mail.deliverBatch({ items: items.slice(i, i + 100) });
+      }
+    });
+    await server.restart();
+    bound = ports();
+  };
   return {
     mail: server,
     get ports() {
       return bound;
     },
-    async seed(address, messages) {
-      await server.stop();
-      await withDataDir(server.data, async (app) => {
-        const account = await app.store.accounts.findByAddress(address);
-        if (!account) throw new Error(`no account ${address}`);
-        const items = messages.map((m) => ({ raw: Buffer.isBuffer(m) ? m : Buffer.from(m, 'utf8'), targets: [{ accountId: account.id }] }));
-        for (let i = 0; i < items.length; i += 100) await app.mail.deliverBatch({ items: items.slice(i, i + 100) });
-      });
-      await server.restart();
-      bound = ports();
+    get imapPort() {
+      const imap = server.serve.listeners.imap?.port;
+      if (imap === undefined) throw new Error('serve did not log a "listening" line for imap (enable it with MAILWARD_LISTENERS_IMAP_ENABLED)');
+      return imap;
     },
+    seed: (address, messages) => seedMany({ [address]: messages }),
+    seedMany,
     stop: () => server.stop(),
   };
 }

@@ -134,6 +134,12 @@ export class POP3Wire {
   async startTLS(): Promise<POP3Reply> {
     const ready = await this.command('STLS');
     if (!ready.ok) return ready;
+    await this.handshake();
+    return ready;
+  }
+
+  /** The TLS handshake on this socket, once the server answered +OK to an STLS written by hand. */
+  async handshake(): Promise<void> {
     const plain = this.#socket as net.Socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
@@ -144,7 +150,6 @@ export class POP3Wire {
     });
     this.#socket = secure;
     this.#attach(secure);
-    return ready;
   }
 
   async quit(): Promise<void> {
