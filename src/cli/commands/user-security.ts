@@ -1,4 +1,4 @@
-// `mailward user services|logins|app-passwords|audit`: the admin's view of an account's security.
+// `mailward user services|logins|app-passwords|2fa|audit`: the admin's view of an account's security.
 import type { Command } from 'commander';
 import { MailwardError } from '../../errors/index.js';
 import type { AuditView, MailServices } from '../../security/index.js';
@@ -65,8 +65,8 @@ export function registerUserSecurityCommands(user: Command, globals: () => Globa
         if (options.json) printJSON(records);
         else
           printTable(
-            ['TIME', 'PROTOCOL', 'IP', 'RESULT', 'REASON', 'CLIENT'],
-            records.map((r) => [r.time ?? '', r.protocol, r.ip, r.result, r.reason, r.client]),
+            ['TIME', 'PROTOCOL', 'IP', 'LOCATION', 'RESULT', 'REASON', 'CLIENT'],
+            records.map((r) => [r.time ?? '', r.protocol, r.ip, r.location, r.result, r.reason, r.client]),
           );
       }),
     );
@@ -117,6 +117,55 @@ export function registerUserSecurityCommands(user: Command, globals: () => Globa
         const account = await app.accounts.getUser(address);
         await app.security.appPasswords.revoke({ account, id: positiveInt(id, 'id'), actor: CLI_ACTOR.actor });
         process.stdout.write(`app password ${id} revoked\n`);
+      }),
+    );
+
+  user
+    .command('2fa')
+    .argument('<address>')
+    .argument('[action]', '"reset": turn two-factor sign-in off for a user who lost every factor')
+    .option('--json', 'print JSON')
+    .description(
+      "show an account's two-factor sign-in; `reset` turns it off, deletes the secret and backup codes and signs every session out (the user enrols again)",
+    )
+    .action((address: string, action: string | undefined, options: { json?: boolean }) =>
+      withApp(globals(), async (app) => {
+        if (action !== undefined && action !== 'reset') {
+          throw new MailwardError('INVALID_INPUT', { message: `user 2fa: unknown action "${action.slice(0, 20)}" (expected reset)` });
+        }
+        const account = await app.accounts.getUser(address);
+        if (action === 'reset') {
+          const result = await app.security.twoFactor.reset({ account, by: CLI_ACTOR });
+          if (options.json) printJSON({ address: account.address, ...result });
+          else
+            process.stdout.write(
+              `two-factor sign-in reset for ${account.address} (was ${result.wasEnabled ? 'on' : 'off'}; ${result.backupCodesDeleted} backup codes deleted; every session signed out)\n`,
+            );
+          return;
+        }
+        const status = await app.security.twoFactor.status(account);
+        const view = {
+          enabled: status.enabled,
+          enabledAt: isoTime(status.enabledAt),
+          pending: status.pending,
+          backupCodes: { ...status.backupCodes, createdAt: isoTime(status.backupCodes.createdAt) },
+          requirement: { ...status.requirement, graceEndsAt: isoTime(status.requirement.graceEndsAt) },
+        };
+        if (options.json) printJSON(view);
+        else
+          printTable(
+            ['ENABLED', 'SINCE', 'BACKUP CODES LEFT', 'REMIND', 'REQUIRED', 'GRACE ENDS'],
+            [
+              [
+                view.enabled ? 'yes' : 'no',
+                view.enabledAt ?? '',
+                view.enabled ? `${view.backupCodes.remaining}/${view.backupCodes.total}` : '',
+                view.backupCodes.remind ? 'yes' : 'no',
+                view.requirement.required ? 'yes' : 'no',
+                view.requirement.graceEndsAt ?? '',
+              ],
+            ],
+          );
       }),
     );
 
