@@ -152,6 +152,24 @@ for (const dialect of DIALECTS) {
       await expectCode(store.blobs.get('../../etc/passwd'), 'INVALID_INPUT');
     });
 
+    it('reads message metadata by UID runs and scattered UIDs, without the search text', async () => {
+      const domain = await store.domains.create({ name: 'example.test', now: NOW });
+      const accountId = await addAccount(store, 'meta@example.test', domain.id);
+      const mailbox = await store.mail.createMailbox({ accountId, name: 'INBOX', specialUse: null, now: NOW });
+      for (let i = 1; i <= 1200; i++) {
+        await store.transaction((tx) =>
+          tx.mail.appendMessage(mailbox.id, { blob_id: `b${i}`, size: i, internal_date: NOW + i, sent_date: null, subject: `s${i}`, search_text: 'x'.repeat(100) }, NOW),
+        );
+      }
+      const run = await store.mail.findMessageMetaByUids(mailbox.id, Array.from({ length: 1200 }, (_, i) => 1200 - i));
+      expect(run.map((r) => r.uid)).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1));
+      expect(run[99]).toMatchObject({ uid: 100, size: 100, subject: 's100', blob_id: 'b100' });
+      expect(run[0]).not.toHaveProperty('search_text');
+      const scattered = await store.mail.findMessageMetaByUids(mailbox.id, [7, 3, 1199, 5000, 600]);
+      expect(scattered.map((r) => r.uid)).toEqual([3, 7, 600, 1199]);
+      expect(await store.mail.findMessageMetaByUids(mailbox.id, [])).toEqual([]);
+    });
+
     it('stores an empty blob', async () => {
       const ref = await store.blobs.put(Buffer.alloc(0));
       expect(ref.size).toBe(0);
