@@ -260,7 +260,9 @@ async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidComma
     await writeSegments(context, segments);
   }
   // A message expunged by another session keeps its number until we may say EXPUNGE; its data is gone (RFC 5530).
-  if (missing > 0) return { status: 'NO', code: { name: 'EXPUNGEISSUED' }, text: 'Some of the requested messages no longer exist' };
+  // UID FETCH ignores a UID that no longer exists (RFC 3501 §6.4.8) and its EXPUNGE follows: a NO there
+  // would fail a client's `UID FETCH 1:*` whenever another session expunged.
+  if (missing > 0 && !uidCommand) return { status: 'NO', code: { name: 'EXPUNGEISSUED' }, text: 'Some of the requested messages no longer exist' };
   return { text: `${command.name} completed` };
 }
 
