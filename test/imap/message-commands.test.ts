@@ -259,8 +259,8 @@ describe('IMAP message commands', () => {
     expect(lines.slice(1, 4)).toEqual(['* 2 EXPUNGE', '* 2 EXPUNGE', '* 2 EXPUNGE']);
     expect(tagged(move)).toMatch(/^t\d+ OK /);
     await wire.command('ENABLE QRESYNC');
-    const uidMove = await wire.command(`UID MOVE ${uids[2] + 1} Trash`);
-    expect(untaggedLines(uidMove)).toEqual([expect.stringMatching(/^\* OK \[COPYUID /), `* VANISHED ${uids[2] + 1}`]);
+    const uidMove = await wire.command(`UID MOVE ${uids[2]! + 1} Trash`);
+    expect(untaggedLines(uidMove)).toEqual([expect.stringMatching(/^\* OK \[COPYUID /), `* VANISHED ${uids[2]! + 1}`]);
     expect(tagged(await wire.command('MOVE 1 "No such"'))).toMatch(/^t\d+ NO \[TRYCREATE\] /);
   });
 
