@@ -211,6 +211,30 @@ describe('IMAP mailbox synchronisation between sessions', () => {
     expect(untaggedLines(await a.command('NOOP'))).toEqual(['* VANISHED 4']);
   });
 
+  it('an IMAP4rev2 session never sees \\Recent: not in updates, not in a QRESYNC SELECT', async () => {
+    await mailboxWith('Rev2', 2);
+    const a = await session();
+    const b = await session();
+    expect(tagged(await a.command('ENABLE IMAP4rev2 QRESYNC'))).toMatch(/^t\d+ OK/);
+    // The first SELECT takes \Recent for both messages, though a rev2 client is never told.
+    const first = await a.command('SELECT Rev2');
+    expect(first).not.toMatch(/RECENT/);
+    const uidValidity = Number(/UIDVALIDITY (\d+)/.exec(first)![1]);
+    const modseq = Number(/HIGHESTMODSEQ (\d+)/.exec(first)![1]);
+    await b.command('SELECT Rev2');
+    await b.command('STORE 1 +FLAGS.SILENT (\\Flagged)');
+    expect(untaggedLines(await a.command('NOOP'))).toEqual([expect.stringMatching(/^\* 1 FETCH \(FLAGS \(\\Flagged\) UID 1 MODSEQ \(\d+\)\)$/)]);
+
+    await a.command('UNSELECT');
+    await t.app.mailboxes.append(aliceId, 'Rev2', message(3));
+    const resync = await a.command(`SELECT Rev2 (QRESYNC (${uidValidity} ${modseq}))`);
+    expect(untaggedLines(resync).filter((l) => / FETCH /.test(l))).toEqual([
+      expect.stringMatching(/^\* 1 FETCH \(UID 1 FLAGS \(\\Flagged\) MODSEQ \(\d+\)\)$/),
+      expect.stringMatching(/^\* 3 FETCH \(UID 3 FLAGS \(\) MODSEQ \(\d+\)\)$/),
+    ]);
+    expect(resync).not.toMatch(/\\Recent/);
+  });
+
   it('STORE (UNCHANGEDSINCE) answers [MODIFIED] with the messages changed since', async () => {
     await mailboxWith('Conditional', 3);
     const a = await session();

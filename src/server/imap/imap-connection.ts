@@ -385,7 +385,9 @@ export class IMAPConnection {
       if (!this.session.enabled.has('IMAP4REV2')) out.push(untaggedData([updates.recent ?? 0, { atom: 'RECENT' }]));
     }
     for (const { seq, row } of updates.flagChanges) {
-      const items: ResponseValue[] = [{ atom: 'FLAGS' }, { list: flagNames(row, { recent: selected.isRecent(row.uid) }).map((atom) => ({ atom })) }, { atom: 'UID' }, row.uid];
+      // \Recent does not exist in IMAP4rev2 (RFC 9051 §2.3.2): a rev2 session is never shown it.
+      const recent = selected.isRecent(row.uid) && !this.session.enabled.has('IMAP4REV2');
+      const items: ResponseValue[] = [{ atom: 'FLAGS' }, { list: flagNames(row, { recent }).map((atom) => ({ atom })) }, { atom: 'UID' }, row.uid];
       if (this.session.condstore) items.push({ atom: 'MODSEQ' }, { list: [row.modseq] });
       out.push(untaggedData([seq, { atom: 'FETCH' }, { list: items }]));
     }

@@ -95,7 +95,7 @@ async function resync(context: IMAPCommandContext, view: SelectedMailbox, flags:
       { atom: 'UID' },
       row.uid,
       { atom: 'FLAGS' },
-      { list: flagNames(row, { recent: view.isRecent(row.uid) }).map((atom) => ({ atom })) },
+      { list: flagNames(row, { recent: view.isRecent(row.uid) && !context.session.enabled.has('IMAP4REV2') }).map((atom) => ({ atom })) },
       { atom: 'MODSEQ' },
       { list: [row.modseq] },
     ];
