@@ -229,6 +229,15 @@ export class Mailboxes {
     return this.deps.store.blobs.get(blobId);
   }
 
+  /** Several bodies at once (FETCH of many small messages): one query instead of one per message where the store allows. */
+  async bodies(blobIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const blobs = this.deps.store.blobs;
+    if (blobs.getMany) return blobs.getMany(blobIds);
+    const out = new Map<string, Buffer>();
+    for (const id of new Set(blobIds)) out.set(id, await blobs.get(id));
+    return out;
+  }
+
   bodyStream(blobId: string, range?: { start?: number; end?: number }): Promise<Readable> {
     return this.deps.store.blobs.stream(blobId, range);
   }

@@ -23,6 +23,8 @@ export interface BlobStore {
   /** Streams bytes [start, end) (end exclusive; whole blob by default); NOT_FOUND when absent. */
   stream(id: string, range?: { start?: number; end?: number }): Promise<Readable>;
   has(id: string): Promise<boolean>;
+  /** Several whole contents at once (absent ids are left out); stores without a faster path leave it to get(). */
+  getMany?(ids: readonly string[]): Promise<Map<string, Buffer>>;
   /** Removes a blob; true when it existed. Callers make sure no message still references it. */
   delete(id: string, options?: BlobDeleteOptions): Promise<boolean>;
   /**

@@ -39,6 +39,12 @@ describe('TieredBlobStore (SQLite with files)', () => {
     expect(await read(await blobs.stream(b.id, { start: 10, end: 13 }))).toBe('xxx');
     expect(await blobs.has(a.id)).toBe(true);
     expect(await blobs.has(b.id)).toBe(true);
+    // Many at once: rows and files alike, absent ids left out.
+    const missing = 'f'.repeat(64);
+    const many = await blobs.getMany!([a.id, b.id, missing, a.id]);
+    expect([...many.keys()].sort()).toEqual([a.id, b.id].sort());
+    expect(many.get(a.id)!.equals(small)).toBe(true);
+    expect(many.get(b.id)!.equals(large)).toBe(true);
   });
 
   it('deletes a row inside the caller\'s transaction (one SQLite connection: no waiting on itself)', async () => {

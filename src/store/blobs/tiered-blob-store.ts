@@ -44,6 +44,16 @@ export class TieredBlobStore implements BlobStore {
     return (await this.rows.find(id)) ?? this.files.get(id);
   }
 
+  async getMany(ids: readonly string[]): Promise<Map<string, Buffer>> {
+    for (const id of ids) this.#check(id);
+    const found = await this.rows.findMany(ids);
+    for (const id of new Set(ids)) {
+      if (found.has(id) || !(await this.files.has(id))) continue;
+      found.set(id, await this.files.get(id));
+    }
+    return found;
+  }
+
   async stream(id: string, range: { start?: number; end?: number } = {}): Promise<Readable> {
     this.#check(id);
     const size = await this.rows.size(id);

@@ -9,6 +9,8 @@ export interface BlobRepository {
   insert(input: { id: string; data: Uint8Array; now: number }): Promise<void>;
   /** The whole body, or undefined when there is no such row. */
   find(id: string): Promise<Buffer | undefined>;
+  /** The bodies of these ids that are rows, in one query per few hundred (FETCH of many small messages). */
+  findMany(ids: readonly string[]): Promise<Map<string, Buffer>>;
   /** Bytes [start, start + length) of the body, or undefined when there is no such row. */
   slice(id: string, start: number, length: number): Promise<Buffer | undefined>;
   size(id: string): Promise<number | undefined>;
@@ -27,6 +29,15 @@ export function createBlobRepository(db: Kysely<Tables>, traits: DialectTraits):
     async find(id) {
       const row = await db.selectFrom('blobs').select('data').where('id', '=', id).executeTakeFirst();
       return row ? Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength) : undefined;
+    },
+    async findMany(ids) {
+      const out = new Map<string, Buffer>();
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = await db.selectFrom('blobs').select(['id', 'data']).where('id', 'in', unique.slice(i, i + 500)).execute();
+        for (const row of rows) out.set(row.id, Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength));
+      }
+      return out;
     },
     async slice(id, start, length) {
       // Both dialects count from 1; substr() on a SQLite BLOB counts bytes, as substring() on bytea does.

@@ -68,13 +68,17 @@ export interface FlagColumns {
 
 export type MessageFlagsRow = FlagColumns & { uid: number; modseq: number };
 
-/** Every message column except the search text and the authentication verdicts. */
-export type MessageMetaRow = Omit<MessageRow, 'search_text' | 'auth_results'>;
+/**
+ * What FETCH and most SEARCH keys read. SQLite stores a row's columns in order and the search text
+ * (kilobytes, often on overflow pages) sits before the last ones: a column past it costs a walk
+ * over those pages, so none is read here.
+ */
+export type MessageMetaRow = Pick<
+  MessageRow,
+  'uid' | 'modseq' | 'blob_id' | 'size' | 'internal_date' | 'seen' | 'answered' | 'flagged' | 'deleted' | 'draft' | 'keywords' | 'subject' | 'from_text' | 'to_text' | 'cc_text' | 'message_id' | 'sent_date' | 'structure'
+>;
 
 const META_COLUMNS = [
-  'id',
-  'mailbox_id',
-  'account_id',
   'uid',
   'modseq',
   'blob_id',
@@ -93,7 +97,6 @@ const META_COLUMNS = [
   'message_id',
   'sent_date',
   'structure',
-  'created_at',
 ] as const satisfies ReadonlyArray<keyof MessageMetaRow>;
 
 /** SQLite limits host parameters per statement; long UID lists go in slices. */

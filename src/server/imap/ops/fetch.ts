@@ -15,10 +15,12 @@ import { formatUids } from '../imap-connection.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { IMAPSyntaxError, SELECTED } from '../imap-context.js';
 import { resolveMessageSet, uidInSet } from '../message-set.js';
+import type { RenderedItem } from '../structure-cache.js';
+import { STRUCTURE_CACHE } from '../structure-cache.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
 
 /** Messages read from the store per round trip; responses of one batch go out in one write. */
-const BATCH = 200;
+const BATCH = 500;
 /** A whole message up to this size is read once and sliced for every section asked of it. */
 const WHOLE_BODY_LIMIT = 1024 * 1024;
 /** A section larger than this is streamed from the blob store straight to the socket, never held whole. */
@@ -37,11 +39,24 @@ class MessageBytes {
   constructor(
     private readonly context: IMAPCommandContext,
     readonly row: MessageMetaRow,
-  ) {}
+    preloaded?: Buffer,
+  ) {
+    if (preloaded) this.#whole = Promise.resolve(preloaded);
+  }
 
   get structure(): StoredStructure {
     this.#structure ??= JSON.parse(this.row.structure) as StoredStructure;
     return this.#structure;
+  }
+
+  /** ENVELOPE, BODYSTRUCTURE or BODY as IMAP text, from the cache when this body was rendered before. */
+  rendered(item: RenderedItem): string {
+    const cached = STRUCTURE_CACHE.get(this.row.blob_id, item);
+    if (cached !== undefined) return cached;
+    const { root, envelope } = this.structure;
+    const text = item === 'envelope' ? envelopeToIMAP(envelope) : bodyStructureToIMAP(root, { extensible: item === 'bodystructure' });
+    STRUCTURE_CACHE.set(this.row.blob_id, item, text);
+    return text;
   }
 
   get small(): boolean {
@@ -73,6 +88,8 @@ interface FetchPlan {
   setsSeen: boolean;
   wantsFlags: boolean;
   wantsModseq: boolean;
+  /** Whether any item reads message bytes (then a batch's small bodies are read in one go). */
+  readsBodies: boolean;
 }
 
 function plan(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): FetchPlan {
@@ -94,6 +111,7 @@ function plan(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boo
     setsSeen,
     wantsFlags: items.some((i) => i.kind === 'flags'),
     wantsModseq: items.some((i) => i.kind === 'modseq'),
+    readsBodies: items.some((i) => i.kind === 'body' || i.kind === 'binary' || i.kind === 'binary-size'),
   };
 }
 
@@ -105,8 +123,8 @@ async function sectionSegment(message: MessageBytes, range: ByteRange): Promise<
 }
 
 async function addBody(builder: FetchResponseBuilder, slots: Segment[], message: MessageBytes, item: Extract<FetchItem, { kind: 'body' }>): Promise<void> {
-  const { root } = message.structure;
-  const range = sectionRange(root, item.section, message.row.size);
+  // The whole message needs no structure: no JSON is parsed for a plain BODY[] or RFC822.
+  const range = item.section.kind === 'full' ? { start: 0, end: message.row.size } : sectionRange(message.structure.root, item.section, message.row.size);
   if (!range) {
     builder.body(item.name, null);
     return;
@@ -150,13 +168,13 @@ async function addItem(context: IMAPCommandContext, view: SelectedMailbox, build
       builder.modseq(row.modseq);
       return;
     case 'envelope':
-      builder.item('ENVELOPE', { serialized: envelopeToIMAP(message.structure.envelope) });
+      builder.item('ENVELOPE', { serialized: message.rendered('envelope') });
       return;
     case 'bodystructure':
-      builder.item('BODYSTRUCTURE', { serialized: bodyStructureToIMAP(message.structure.root, { extensible: true }) });
+      builder.item('BODYSTRUCTURE', { serialized: message.rendered('bodystructure') });
       return;
     case 'body-plain':
-      builder.item('BODY', { serialized: bodyStructureToIMAP(message.structure.root, { extensible: false }) });
+      builder.item('BODY', { serialized: message.rendered('body') });
       return;
     case 'body':
       await addBody(builder, slots, message, item);
@@ -180,16 +198,28 @@ async function addItem(context: IMAPCommandContext, view: SelectedMailbox, build
   }
 }
 
-/** Writes a batch: buffers as they are, stream slots piped with back-pressure and checked for length. */
+/** Small responses are joined into writes of about this size: one socket write per message would cost more than the message. */
+const WRITE_CHUNK = 256 * 1024;
+
+/** Writes a batch: buffers joined into large writes, stream slots piped with back-pressure and checked for length. */
 async function writeSegments(context: IMAPCommandContext, segments: Segment[]): Promise<void> {
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    await context.write(data);
+  };
   for (const segment of segments) {
     if (Buffer.isBuffer(segment)) {
       pending.push(segment);
+      pendingBytes += segment.length;
+      if (pendingBytes >= WRITE_CHUNK) await flush();
       continue;
     }
-    if (pending.length > 0) await context.write(pending);
-    pending = [];
+    await flush();
     let sent = 0;
     for await (const chunk of await segment.stream()) {
       const bytes = (chunk as Buffer).subarray(0, segment.length - sent);
@@ -204,7 +234,7 @@ async function writeSegments(context: IMAPCommandContext, segments: Segment[]): 
       await context.write(Buffer.alloc(segment.length - sent, 0x20));
     }
   }
-  if (pending.length > 0) await context.write(pending);
+  await flush();
 }
 
 async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): Promise<CommandResult> {
@@ -240,12 +270,13 @@ async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidComma
         }
       }
     }
+    const bodies = fetchPlan.readsBodies ? await context.deps.mailboxes.bodies(rows.filter((r) => r.size <= WHOLE_BODY_LIMIT).map((r) => r.blob_id)) : undefined;
     const segments: Segment[] = [];
     for (const row of rows) {
       if (request.changedSince !== undefined && row.modseq <= request.changedSince) continue;
       const seq = view.seqOf(row.uid);
       if (seq === undefined) continue;
-      const message = new MessageBytes(context, row);
+      const message = new MessageBytes(context, row, bodies?.get(row.blob_id));
       const builder = new FetchResponseBuilder(seq, { utf8Accept: context.utf8 });
       const slots: Segment[] = [];
       for (const item of request.items) await addItem(context, view, builder, slots, message, item);
