@@ -71,6 +71,25 @@ describe('IMAP mailbox synchronisation between sessions', () => {
     expect(await a.until(/t100 [^\r\n]*\r\n/)).toMatch(/t100 OK IDLE terminated\r\n$/);
   });
 
+  it('reports flag changes and expunges by another session to a session in IDLE as they happen', async () => {
+    await mailboxWith('Idle', 3);
+    const a = await session();
+    const b = await session();
+    await a.command('SELECT Idle');
+    await b.command('SELECT Idle');
+    a.write('t100 IDLE\r\n');
+    await a.until(/^\+ [^\r\n]*\r\n/);
+    await b.command('STORE 3 +FLAGS.SILENT (\\Flagged)');
+    expect(await a.until(/\* 3 FETCH [^\r\n]*\r\n/, 1000)).toBe('* 3 FETCH (FLAGS (\\Flagged \\Recent) UID 3)\r\n');
+    await b.command('STORE 1 +FLAGS.SILENT (\\Deleted)');
+    await b.command('EXPUNGE');
+    // The \Deleted may be reported before the EXPUNGE, depending on whether A woke up in between.
+    expect(await a.until(/\* 1 EXPUNGE\r\n/, 1000)).toMatch(/^(\* 1 FETCH \(FLAGS \(\\Deleted \\Recent\) UID 1\)\r\n)?\* 1 EXPUNGE\r\n$/);
+    a.write('DONE\r\n');
+    expect(await a.until(/t100 [^\r\n]*\r\n/)).toBe('t100 OK IDLE terminated\r\n');
+    expect(untaggedLines(await a.command('FETCH 1:* (UID)'))).toEqual(['* 1 FETCH (UID 2)', '* 2 FETCH (UID 3)']);
+  });
+
   it('holds back EXPUNGE during FETCH, STORE and SEARCH; sends it renumbered at NOOP; NO [EXPUNGEISSUED] for the gone ones', async () => {
     await mailboxWith('Expunge', 5);
     const a = await session();
