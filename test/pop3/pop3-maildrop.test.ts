@@ -161,9 +161,17 @@ describe('POP3 maildrop lock, IMAP beside it, limits and revocation', () => {
     again.wire.destroy();
   });
 
-  it('a TOP that sends the whole message counts as a download too', async () => {
+  it('a TOP that sends the whole message counts as a download too, even when its line count is exactly the body\'s', async () => {
     const pop = await login(TOPPER);
-    for (let n = 1; n <= 3; n++) expect((await pop.multi(`TOP ${n} 100000`)).ok).toBe(true);
+    const bodyLines = (raw: Buffer): number => raw.toString('latin1').split('\r\n\r\n').slice(1).join('\r\n\r\n').replace(/\r\n$/, '').split('\r\n').length;
+    const stored = t.mail.messages(TOPPER);
+    // One line short of the body is a preview and does not count.
+    expect((await pop.multi(`TOP 1 ${bodyLines(stored[0]!.raw) - 1}`)).ok).toBe(true);
+    expect((await pop.multi(`TOP 1 ${bodyLines(stored[0]!.raw)}`)).ok).toBe(true);
+    expect((await pop.multi('TOP 2 100000')).ok).toBe(true);
+    expect((await pop.multi(`TOP 3 ${bodyLines(stored[2]!.raw)}`)).ok).toBe(true);
+    // Three downloads so far: the session goes on.
+    expect((await pop.command('NOOP')).line).toBe('+OK');
     // The fourth whole TOP crosses the limit: counted after the fact, it disables the account.
     await pop.multi('TOP 4 100000');
     expect((await pop.reply({ timeoutMs: 1500 })).line).toMatch(/^-ERR \[AUTH\] Session ended by the server \(account disabled\)/);

@@ -8,6 +8,8 @@ export interface MaildropMessage {
   deleted: boolean;
   /** RETR sent it whole: \Seen is set at QUIT (not at once, so a dropped session changes nothing). */
   retrieved: boolean;
+  /** It had \Seen at login: QUIT need not set it again (repeat downloads with "keep" write nothing). */
+  seenAtLogin: boolean;
 }
 
 /**
@@ -28,12 +30,15 @@ export class Maildrop {
 
   static async open(mailboxes: Mailboxes, mailbox: { id: number; uid_validity: number }): Promise<Maildrop> {
     const flags = await mailboxes.listFlags(mailbox.id);
-    const rows = await mailboxes.messages(
+    // Metadata only: the full rows carry up to 64 KiB of search text each, which a login on a
+    // large maildrop would read for nothing.
+    const rows = await mailboxes.messageMeta(
       mailbox.id,
       flags.map((f) => f.uid),
     );
     // Rows of messages expunged between the two reads are simply absent.
-    const messages = rows.map((row) => ({ uid: row.uid, size: row.size, deleted: false, retrieved: false }));
+    const seen = new Set(flags.filter((f) => f.seen === 1).map((f) => f.uid));
+    const messages = rows.map((row) => ({ uid: row.uid, size: row.size, deleted: false, retrieved: false, seenAtLogin: seen.has(row.uid) }));
     return new Maildrop(mailbox.id, mailbox.uid_validity, messages);
   }
 
@@ -79,7 +84,8 @@ export class Maildrop {
     return this.#messages.filter((m) => m.deleted).map((m) => m.uid);
   }
 
+  /** Messages RETR sent whole that are kept and were not \Seen at login: QUIT marks them \Seen. */
   retrievedUids(): number[] {
-    return this.#messages.filter((m) => m.retrieved && !m.deleted).map((m) => m.uid);
+    return this.#messages.filter((m) => m.retrieved && !m.deleted && !m.seenAtLogin).map((m) => m.uid);
   }
 }

@@ -12,7 +12,7 @@ export async function retr(session: POP3Session, command: CommandOf<'RETR'>): Pr
   // disables the account, whose registered sessions (this one too) then end.
   const verdict = await session.deps.security.volume.count({ account: loginOf(session).account, kind: 'pop3' });
   if (!verdict.ok) {
-    opened.body.destroy();
+    if (!Buffer.isBuffer(opened.body)) opened.body.destroy();
     session.logger.warn({ limit: verdict.limit, max: verdict.max }, 'pop3 download limit reached; account disabled');
     return session.write(errLine(`Daily download limit reached (${verdict.max} messages); the account is now disabled`, { code: 'SYS/PERM' }));
   }

@@ -7,9 +7,17 @@ import type { POP3Session } from '../pop3-context.js';
 import type { MaildropMessage } from '../maildrop.js';
 import { loginOf, pick } from './transaction.js';
 
+/**
+ * Messages up to this size are read whole, in one store read; larger ones are streamed, so a
+ * 50 MB message never sits in memory. Most mail is far below it, and a RETR of a small message
+ * then costs one query for its bytes instead of a size lookup plus a read.
+ */
+export const READ_WHOLE_BYTES = 128 * 1024;
+
 export interface OpenedMessage {
   message: MaildropMessage;
-  body: Readable;
+  /** The bytes: whole for small messages, a stream for large ones (destroy it when done). */
+  body: Buffer | Readable;
 }
 
 /**
@@ -28,10 +36,13 @@ export async function openMessage(session: POP3Session, n: number): Promise<Open
     session.write(errLine(`Message ${n} was removed by another client (IMAP or webmail) during this session`));
     return undefined;
   };
-  const [row] = await session.deps.mailboxes.messages(login.maildrop.mailboxId, [picked.message.uid]);
+  // Metadata only (no search text): this runs once per RETR and TOP.
+  const [row] = await session.deps.mailboxes.messageMeta(login.maildrop.mailboxId, [picked.message.uid]);
   if (!row) return gone();
   try {
-    return { message: picked.message, body: await session.deps.mailboxes.bodyStream(row.blob_id) };
+    const { mailboxes } = session.deps;
+    const body = row.size <= READ_WHOLE_BYTES ? await mailboxes.body(row.blob_id) : await mailboxes.bodyStream(row.blob_id);
+    return { message: picked.message, body };
   } catch (error) {
     // Expunged between the row read and the open: its blob was released.
     if (isMailwardError(error, 'NOT_FOUND')) return gone();
@@ -41,23 +52,28 @@ export async function openMessage(session: POP3Session, n: number): Promise<Open
 
 /**
  * Writes "+OK", the bytes and the terminating dot line, waiting for the socket as it drains.
- * Returns whether the whole message went out (TOP with enough lines sends it whole).
+ * Returns whether the whole message went out (a TOP with enough lines sends it whole).
  */
 export async function sendMessage(session: POP3Session, opened: OpenedMessage, options: { bodyLines?: number } = {}): Promise<boolean> {
   const stuffer = new DotStuffer();
   const limiter = options.bodyLines === undefined ? undefined : new TopLimiter(options.bodyLines);
   session.write(okLine(limiter ? 'Top of message follows' : `${opened.message.size} octets`));
   session.streaming = true;
+  const { body } = opened;
+  let sent = 0;
   try {
-    for await (const chunk of opened.body) {
+    for await (const chunk of Buffer.isBuffer(body) ? [body] : body) {
       const part = limiter ? limiter.push(chunk as Buffer) : (chunk as Buffer);
+      sent += part.length;
       await session.send(stuffer.push(part));
       if (limiter?.done) break;
     }
   } finally {
-    opened.body.destroy();
+    if (!Buffer.isBuffer(body)) body.destroy();
   }
   session.write(stuffer.end());
   session.streaming = false;
-  return !limiter?.done;
+  // By octets, not by whether the limiter stopped: `TOP n <exactly the body's line count>` stops
+  // the limiter on the last line and still sends every byte, which is a whole download.
+  return sent >= opened.message.size;
 }
