@@ -30,6 +30,8 @@ export interface StoreFlagsResult {
 
 /** A message without its search text: what FETCH and most SEARCH keys read. */
 export type MessageMetaRow = Awaited<ReturnType<Store['mail']['findMessageMetaByUids']>>[number];
+/** The narrowest message row: what FETCH of flags, sizes and dates reads. */
+export type MessageFetchRow = Awaited<ReturnType<Store['mail']['findMessageFetchRows']>>[number];
 
 export interface CopyResult {
   uidValidity: number;
@@ -205,6 +207,16 @@ export class Mailboxes {
 
   messages(mailboxId: number, uids: readonly number[]): Promise<MessageRow[]> {
     return this.deps.store.mail.findMessagesByUids(mailboxId, uids);
+  }
+
+  /** The narrow rows FETCH starts from: flags, size, dates and blob, in UID order. */
+  fetchRows(mailboxId: number, uids: readonly number[]): Promise<MessageFetchRow[]> {
+    return this.deps.store.mail.findMessageFetchRows(mailboxId, uids);
+  }
+
+  /** The cached MIME structure (JSON) of these messages, by UID. */
+  async structures(mailboxId: number, uids: readonly number[]): Promise<Map<number, string>> {
+    return new Map((await this.deps.store.mail.findMessageStructures(mailboxId, uids)).map((r) => [r.uid, r.structure]));
   }
 
   /** The messages of these UIDs without their search text, in UID order. */

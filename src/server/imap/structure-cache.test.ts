@@ -2,17 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { StructureCache } from './structure-cache.js';
 
 describe('StructureCache', () => {
-  it('keeps renderings by blob and item, and evicts the least recently used beyond its bound', () => {
+  it('keeps renderings by blob and item, and evicts entries not read since the last sweep first', () => {
     const cache = new StructureCache(30);
     cache.set('a', 'envelope', '0123456789');
     cache.set('b', 'envelope', '0123456789');
     cache.set('a', 'bodystructure', '01234');
     expect(cache.get('a', 'envelope')).toBe('0123456789');
     expect(cache.get('b', 'body')).toBeUndefined();
+    expect(cache.has('a', 'bodystructure')).toBe(true);
     expect(cache.chars).toBe(25);
-    // `a` was used last, so `b` goes when `c` needs room.
+    // `a` was read, `b` was not: `b` goes when `c` needs room.
     cache.set('c', 'envelope', '0123456789');
-    expect(cache.get('b', 'envelope')).toBeUndefined();
+    expect(cache.has('b', 'envelope')).toBe(false);
     expect(cache.get('a', 'bodystructure')).toBe('01234');
     expect(cache.get('c', 'envelope')).toBe('0123456789');
     expect(cache.chars).toBeLessThanOrEqual(30);
@@ -20,5 +21,15 @@ describe('StructureCache', () => {
     cache.set('c', 'envelope', 'x');
     expect(cache.chars).toBe(16);
     expect(cache.size).toBe(2);
+  });
+
+  it('stays within its bound when everything is read all the time', () => {
+    const cache = new StructureCache(1000);
+    for (let i = 0; i < 500; i++) {
+      cache.set(`k${i}`, 'envelope', 'x'.repeat(50));
+      for (let j = Math.max(0, i - 30); j <= i; j++) cache.get(`k${j}`, 'envelope');
+      expect(cache.chars).toBeLessThanOrEqual(1000);
+    }
+    expect(cache.has('k499', 'envelope')).toBe(true);
   });
 });

@@ -33,6 +33,10 @@ export interface MailRepository {
   findMessagesByUids(mailboxId: number, uids: readonly number[]): Promise<MessageRow[]>;
   /** Like findMessagesByUids without the search text (FETCH, SEARCH on indexed fields): a 10,000-message FETCH reads no index text. */
   findMessageMetaByUids(mailboxId: number, uids: readonly number[]): Promise<MessageMetaRow[]>;
+  /** Only what FETCH of flags, sizes and dates reads (no header text, no structure): the narrowest row. */
+  findMessageFetchRows(mailboxId: number, uids: readonly number[]): Promise<MessageFetchRow[]>;
+  /** The cached MIME structure (JSON) of these messages, for the few a FETCH needs it of. */
+  findMessageStructures(mailboxId: number, uids: readonly number[]): Promise<Array<{ uid: number; structure: string }>>;
   /** Allocates one MODSEQ for a change (flags, expunge): `highest_modseq + 1`, row-locked. */
   nextModseq(mailboxId: number): Promise<number>;
   /** Writes new flag columns for one message at `modseq` and journals it. */
@@ -78,6 +82,10 @@ export type MessageMetaRow = Pick<
   'uid' | 'modseq' | 'blob_id' | 'size' | 'internal_date' | 'seen' | 'answered' | 'flagged' | 'deleted' | 'draft' | 'keywords' | 'subject' | 'from_text' | 'to_text' | 'cc_text' | 'message_id' | 'sent_date' | 'structure'
 >;
 
+const FETCH_COLUMNS = ['uid', 'modseq', 'blob_id', 'size', 'internal_date', 'seen', 'answered', 'flagged', 'deleted', 'draft', 'keywords'] as const satisfies ReadonlyArray<keyof MessageRow>;
+
+export type MessageFetchRow = Pick<MessageRow, (typeof FETCH_COLUMNS)[number]>;
+
 const META_COLUMNS = [
   'uid',
   'modseq',
@@ -98,6 +106,20 @@ const META_COLUMNS = [
   'sent_date',
   'structure',
 ] as const satisfies ReadonlyArray<keyof MessageMetaRow>;
+
+/**
+ * Runs `query` per slice of the sorted UIDs: a run of consecutive UIDs (FETCH 1:*) as a range scan,
+ * anything else as an IN list.
+ */
+async function byUidSlices<R>(uids: readonly number[], query: (where: { range: [number, number] } | { list: number[] }) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (const slice of chunks([...uids].sort((a, b) => a - b))) {
+    const first = slice[0]!;
+    const last = slice[slice.length - 1]!;
+    out.push(...(await query(last - first + 1 === slice.length ? { range: [first, last] } : { list: slice })));
+  }
+  return out;
+}
 
 /** SQLite limits host parameters per statement; long UID lists go in slices. */
 const IN_CHUNK = 500;
@@ -214,18 +236,21 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits):
       }
       return out;
     },
-    async findMessageMetaByUids(mailboxId, uids) {
-      const out: MessageMetaRow[] = [];
-      for (const slice of chunks([...uids].sort((a, b) => a - b))) {
-        // A run of consecutive UIDs (FETCH 1:*) is one range scan instead of a long IN list.
-        const first = slice[0]!;
-        const last = slice[slice.length - 1]!;
+    findMessageMetaByUids: (mailboxId, uids) =>
+      byUidSlices(uids, (where) => {
         const query = db.selectFrom('messages').select(META_COLUMNS).where('mailbox_id', '=', mailboxId);
-        const ranged = last - first + 1 === slice.length ? query.where('uid', '>=', first).where('uid', '<=', last) : query.where('uid', 'in', slice);
-        out.push(...(await ranged.orderBy('uid').execute()));
-      }
-      return out;
-    },
+        return ('range' in where ? query.where('uid', '>=', where.range[0]).where('uid', '<=', where.range[1]) : query.where('uid', 'in', where.list)).orderBy('uid').execute();
+      }),
+    findMessageFetchRows: (mailboxId, uids) =>
+      byUidSlices(uids, (where) => {
+        const query = db.selectFrom('messages').select(FETCH_COLUMNS).where('mailbox_id', '=', mailboxId);
+        return ('range' in where ? query.where('uid', '>=', where.range[0]).where('uid', '<=', where.range[1]) : query.where('uid', 'in', where.list)).orderBy('uid').execute();
+      }),
+    findMessageStructures: (mailboxId, uids) =>
+      byUidSlices(uids, (where) => {
+        const query = db.selectFrom('messages').select(['uid', 'structure']).where('mailbox_id', '=', mailboxId);
+        return ('range' in where ? query.where('uid', '>=', where.range[0]).where('uid', '<=', where.range[1]) : query.where('uid', 'in', where.list)).orderBy('uid').execute();
+      }),
     async nextModseq(mailboxId) {
       const row = await db
         .updateTable('mailboxes')

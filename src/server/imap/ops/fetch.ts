@@ -1,6 +1,6 @@
 // FETCH and UID FETCH (RFC 3501 §6.4.5, RFC 9051 §6.4.5, BINARY of RFC 3516, CHANGEDSINCE/VANISHED of RFC 7162): message data, bodies streamed from the blob store.
 import type { Readable } from 'node:stream';
-import type { MessageMetaRow } from '../../../mail/index.js';
+import type { MessageFetchRow } from '../../../mail/index.js';
 import type { MIMEPart } from '../../../mail/mime/index.js';
 import { bodyStructureToIMAP, envelopeToIMAP } from '../../../mail/mime/index.js';
 import type { Envelope } from '../../../mail/mime/index.js';
@@ -38,20 +38,28 @@ class MessageBytes {
 
   constructor(
     private readonly context: IMAPCommandContext,
-    readonly row: MessageMetaRow,
-    preloaded?: Buffer,
+    readonly row: MessageFetchRow,
+    preloaded: { body?: Buffer | undefined; structure?: string | undefined; rendered: Partial<Record<RenderedItem, string>> },
   ) {
-    if (preloaded) this.#whole = Promise.resolve(preloaded);
+    if (preloaded.body) this.#whole = Promise.resolve(preloaded.body);
+    this.#structureJSON = preloaded.structure;
+    this.#rendered = preloaded.rendered;
   }
 
+  readonly #rendered: Partial<Record<RenderedItem, string>>;
+
+  readonly #structureJSON: string | undefined;
+
+  /** The cached MIME structure; the batch loaded it for every message whose items need it (see needsStructure). */
   get structure(): StoredStructure {
-    this.#structure ??= JSON.parse(this.row.structure) as StoredStructure;
+    if (this.#structureJSON === undefined) throw new Error(`imap fetch: structure of UID ${this.row.uid} was not loaded`);
+    this.#structure ??= JSON.parse(this.#structureJSON) as StoredStructure;
     return this.#structure;
   }
 
   /** ENVELOPE, BODYSTRUCTURE or BODY as IMAP text, from the cache when this body was rendered before. */
   rendered(item: RenderedItem): string {
-    const cached = STRUCTURE_CACHE.get(this.row.blob_id, item);
+    const cached = this.#rendered[item];
     if (cached !== undefined) return cached;
     const { root, envelope } = this.structure;
     const text = item === 'envelope' ? envelopeToIMAP(envelope) : bodyStructureToIMAP(root, { extensible: item === 'bodystructure' });
@@ -77,6 +85,27 @@ class MessageBytes {
   stream(range: ByteRange): Promise<Readable> {
     return this.context.deps.mailboxes.bodyStream(this.row.blob_id, range);
   }
+}
+
+const RENDERED_ITEM: Partial<Record<FetchItem['kind'], RenderedItem>> = { envelope: 'envelope', bodystructure: 'bodystructure', 'body-plain': 'body' };
+
+/**
+ * What answering these items for this message needs: the renderings already cached (taken now, so
+ * an eviction later in the batch cannot take them away) and whether the MIME structure must be read.
+ */
+function prepareMessage(items: readonly FetchItem[], blobId: string): { rendered: Partial<Record<RenderedItem, string>>; needsStructure: boolean } {
+  const rendered: Partial<Record<RenderedItem, string>> = {};
+  let needsStructure = false;
+  for (const item of items) {
+    const renderedItem = RENDERED_ITEM[item.kind];
+    if (renderedItem) {
+      const cached = STRUCTURE_CACHE.get(blobId, renderedItem);
+      if (cached === undefined) needsStructure = true;
+      else rendered[renderedItem] = cached;
+    } else if (item.kind === 'body') needsStructure ||= item.section.kind !== 'full';
+    else if (item.kind === 'binary' || item.kind === 'binary-size') needsStructure ||= item.part !== '';
+  }
+  return { rendered, needsStructure };
 }
 
 /** What a response is made of: written buffers, and ranges streamed in place of a literal's bytes. */
@@ -149,7 +178,8 @@ async function binaryContent(message: MessageBytes, part: string): Promise<Buffe
   return decodeTransferEncoding(await message.read(target.range), target.encoding);
 }
 
-async function addItem(context: IMAPCommandContext, view: SelectedMailbox, builder: FetchResponseBuilder, slots: Segment[], message: MessageBytes, item: FetchItem): Promise<void> {
+/** Adds one item; returns a promise only for the items that read message bytes. */
+function addItem(context: IMAPCommandContext, view: SelectedMailbox, builder: FetchResponseBuilder, slots: Segment[], message: MessageBytes, item: FetchItem): Promise<void> | undefined {
   const { row } = message;
   switch (item.kind) {
     case 'uid':
@@ -177,25 +207,29 @@ async function addItem(context: IMAPCommandContext, view: SelectedMailbox, build
       builder.item('BODY', { serialized: message.rendered('body') });
       return;
     case 'body':
-      await addBody(builder, slots, message, item);
-      return;
-    case 'binary': {
-      const content = await binaryContent(message, item.part);
-      if (content === null) {
-        builder.item(item.name, null);
-        return;
-      }
-      const bytes = item.partial ? content.subarray(Math.min(item.partial.start, content.length), Math.min(item.partial.start + item.partial.length, content.length)) : content;
-      // RFC 3516 §4.2: content that holds NUL can only go as a literal8.
-      builder.item(item.name, bytes.includes(0) ? { literal8: bytes } : { literal: bytes });
-      return;
-    }
-    case 'binary-size': {
-      const content = await binaryContent(message, item.part);
-      builder.item(item.name, content === null ? 0 : content.length);
-      return;
-    }
+      return addBody(builder, slots, message, item);
+    case 'binary':
+      return addBinary(builder, message, item);
+    case 'binary-size':
+      return addBinarySize(builder, message, item);
   }
+  return undefined;
+}
+
+async function addBinary(builder: FetchResponseBuilder, message: MessageBytes, item: Extract<FetchItem, { kind: 'binary' }>): Promise<void> {
+  const content = await binaryContent(message, item.part);
+  if (content === null) {
+    builder.item(item.name, null);
+    return;
+  }
+  const bytes = item.partial ? content.subarray(Math.min(item.partial.start, content.length), Math.min(item.partial.start + item.partial.length, content.length)) : content;
+  // RFC 3516 §4.2: content that holds NUL can only go as a literal8.
+  builder.item(item.name, bytes.includes(0) ? { literal8: bytes } : { literal: bytes });
+}
+
+async function addBinarySize(builder: FetchResponseBuilder, message: MessageBytes, item: Extract<FetchItem, { kind: 'binary-size' }>): Promise<void> {
+  const content = await binaryContent(message, item.part);
+  builder.item(item.name, content === null ? 0 : content.length);
 }
 
 /** Small responses are joined into writes of about this size: one socket write per message would cost more than the message. */
@@ -251,7 +285,7 @@ async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidComma
   let missing = 0;
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = uids.slice(i, i + BATCH);
-    const rows = await context.deps.mailboxes.messageMeta(view.mailbox.id, batch);
+    const rows = await context.deps.mailboxes.fetchRows(view.mailbox.id, batch);
     missing += batch.length - rows.length;
     const seenNow = new Set<number>();
     if (fetchPlan.setsSeen) {
@@ -270,19 +304,26 @@ async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidComma
         }
       }
     }
+    const prepared = rows.map((r) => prepareMessage(request.items, r.blob_id));
+    const structureUids = rows.filter((_, n) => prepared[n]!.needsStructure).map((r) => r.uid);
+    const structures = structureUids.length > 0 ? await context.deps.mailboxes.structures(view.mailbox.id, structureUids) : undefined;
     const bodies = fetchPlan.readsBodies ? await context.deps.mailboxes.bodies(rows.filter((r) => r.size <= WHOLE_BODY_LIMIT).map((r) => r.blob_id)) : undefined;
     const segments: Segment[] = [];
-    for (const row of rows) {
+    for (const [n, row] of rows.entries()) {
       if (request.changedSince !== undefined && row.modseq <= request.changedSince) continue;
       const seq = view.seqOf(row.uid);
       if (seq === undefined) continue;
-      const message = new MessageBytes(context, row, bodies?.get(row.blob_id));
+      const message = new MessageBytes(context, row, { body: bodies?.get(row.blob_id), structure: structures?.get(row.uid), rendered: prepared[n]!.rendered });
       const builder = new FetchResponseBuilder(seq, { utf8Accept: context.utf8 });
       const slots: Segment[] = [];
-      for (const item of request.items) await addItem(context, view, builder, slots, message, item);
+      for (const item of request.items) {
+        // Only items that read message bytes wait; the rest of a 10,000-message FETCH runs without a microtask per item.
+        const pending = addItem(context, view, builder, slots, message, item);
+        if (pending) await pending;
+      }
       // RFC 3501 §6.4.5: a \Seen set by this FETCH is reported with the data.
       if (seenNow.has(row.uid) && !fetchPlan.wantsFlags) {
-        await addItem(context, view, builder, slots, message, { kind: 'flags' });
+        addItem(context, view, builder, slots, message, { kind: 'flags' });
         if (context.session.condstore && !fetchPlan.wantsModseq) builder.modseq(row.modseq);
       }
       let slot = 0;
