@@ -99,8 +99,9 @@ export class Mailboxes {
       return undefined;
     }
     const found = await this.deps.store.mail.findMailbox(accountId, normalized);
-    if (found || normalized !== INBOX) return found;
-    return (await this.list(accountId)).find((m) => m.name === INBOX);
+    // The default mailboxes exist for every account from its first use, whichever command comes first (SELECT Drafts before any LIST).
+    if (found || !DEFAULT_MAILBOXES.some((m) => m.name === normalized)) return found;
+    return (await this.list(accountId)).find((m) => m.name === normalized);
   }
 
   /** The mailbox or NOT_FOUND. */

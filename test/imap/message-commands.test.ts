@@ -315,6 +315,17 @@ describe('IMAP message commands', () => {
     }
   });
 
+  it('a fresh account can SELECT and APPEND to its default mailboxes before any LIST', async () => {
+    const bob = await IMAPWire.connect(t.imapPort);
+    await bob.login('bob@example.test', passwordOf('bob@example.test'));
+    expect(tagged(await bob.command('SELECT Drafts'))).toMatch(/^t\d+ OK \[READ-WRITE\] /);
+    const message = 'Subject: hi\r\n\r\nbody\r\n';
+    expect(tagged(await bob.command(`APPEND Sent {${message.length}+}\r\n${message}`))).toMatch(/^t\d+ OK \[APPENDUID /);
+    expect(tagged(await bob.command('STATUS Archive (MESSAGES)'))).toMatch(/^t\d+ OK /);
+    expect(tagged(await bob.command('SELECT Nonexistent'))).toMatch(/^t\d+ NO \[NONEXISTENT\] /);
+    bob.close();
+  });
+
   it('streams a large message body in one literal, byte for byte', async () => {
     const line = `${'0123456789'.repeat(7)}abcdef\r\n`;
     const big = `From: big@example.net\r\nSubject: big\r\n\r\n${line.repeat(50_000)}`;
