@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { POP3LineReader, POP3_MAX_COMMAND_BYTES } from './pop3-line-reader.js';
-import { parsePOP3Command } from './pop3-command-parser.js';
+import { POP3_COMMANDS, parsePOP3Command } from './pop3-command-parser.js';
+import { MAX_MESSAGE_NUMBER, parseMessageNumber } from './pop3-command.js';
 import { DotStuffer, TopLimiter } from './pop3-message-stream.js';
 import { errLine, multiLine, okLine } from './pop3-response.js';
 
@@ -67,6 +68,47 @@ describe('POP3 parsing never throws and never loses track (fuzz)', () => {
       fc.property(line, ([text, command]) => {
         expect(parsePOP3Command(text)).toMatchObject({ kind: 'command', command });
       }),
+    );
+  });
+
+  it('keywords are case-insensitive: any casing of a verb parses as the upper-case line does', () => {
+    const verb = fc.constantFrom(...Object.keys(POP3_COMMANDS));
+    const casing = fc.array(fc.boolean(), { minLength: 4, maxLength: 4 });
+    const args = fc.oneof(fc.constant(''), fc.stringMatching(/^ [ -~]{0,30}$/));
+    fc.assert(
+      fc.property(verb, casing, args, (keyword, upper, rest) => {
+        const mixed = [...keyword].map((c, i) => (upper[i] ? c : c.toLowerCase())).join('');
+        expect(parsePOP3Command(`${mixed}${rest}`)).toEqual(parsePOP3Command(`${keyword}${rest}`));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('an error for bad arguments never repeats them (a password typed after the wrong verb stays out of replies and logs)', () => {
+    const verb = fc.constantFrom(...Object.keys(POP3_COMMANDS).filter((v) => v !== 'PASS'));
+    // Long enough that a match cannot be an accident of the fixed texts.
+    const secret = fc.stringMatching(/^[A-Za-z0-9!#%&*+=?^_~-]{12,40}$/);
+    fc.assert(
+      fc.property(verb, secret, fc.constantFrom('', '1 ', 'x\u0000'), (keyword, text, before) => {
+        const parsed = parsePOP3Command(`${keyword} ${before}${text}`);
+        if (parsed.kind === 'invalid') expect(parsed.message).not.toContain(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a message number is a plain decimal from 1 to 2^31-1 or nothing', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^[-+0-9 .xe]{0,12}$/), fc.bigInt({ min: -5n, max: 2n ** 34n }).map(String)), (text) => {
+        const n = parseMessageNumber(text);
+        if (n === undefined) return;
+        expect(Number.isSafeInteger(n)).toBe(true);
+        expect(n).toBeGreaterThanOrEqual(1);
+        expect(n).toBeLessThanOrEqual(MAX_MESSAGE_NUMBER);
+        expect(text).toMatch(/^[0-9]+$/);
+        expect(BigInt(text)).toBe(BigInt(n));
+      }),
+      { numRuns: 1000 },
     );
   });
 
