@@ -12,6 +12,7 @@ const BOB = 'bob@example.test';
 const CAROL = 'carol@example.test';
 const DAVE = 'dave@example.test';
 const FRANK = 'frank@example.test';
+const GINA = 'gina@example.test';
 /** limits.pop3.messages_per_day is 3 in this domain. */
 const LIM = 'lim@limited.test';
 const TOPPER = 'topper@limited.test';
@@ -28,7 +29,7 @@ describe('POP3 maildrop lock, IMAP beside it, limits and revocation', () => {
 
   beforeAll(async () => {
     t = await startPOP3Server({
-      users: [ALICE, BOB, CAROL, DAVE, FRANK, LIM, TOPPER],
+      users: [ALICE, BOB, CAROL, DAVE, FRANK, GINA, LIM, TOPPER],
       policies: [{ key: 'limits.pop3.messages_per_day', value: 3, domain: 'limited.test' }],
       env: {
         MAILWARD_POP3_ALLOW_PLAINTEXT_AUTH: 'true',
@@ -37,7 +38,7 @@ describe('POP3 maildrop lock, IMAP beside it, limits and revocation', () => {
         MAILWARD_IMAP_ALLOW_PLAINTEXT_AUTH: 'true',
       },
     });
-    await t.seedMany({ [ALICE]: messages('alice', 3), [BOB]: messages('bob', 2), [CAROL]: messages('carol', 3), [DAVE]: messages('dave', 3), [FRANK]: messages('frank', 3), [LIM]: messages('lim', 5), [TOPPER]: messages('topper', 5) });
+    await t.seedMany({ [ALICE]: messages('alice', 3), [BOB]: messages('bob', 2), [CAROL]: messages('carol', 3), [DAVE]: messages('dave', 3), [FRANK]: messages('frank', 3), [GINA]: messages('gina', 2), [LIM]: messages('lim', 5), [TOPPER]: messages('topper', 5) });
     idle = await POP3Wire.connect(t.ports.pop3);
     idleSince = Date.now();
     await idle.reply();
@@ -205,6 +206,34 @@ describe('POP3 maildrop lock, IMAP beside it, limits and revocation', () => {
     again.wire.destroy();
     // IMAP was not closed.
     (await imapSession(FRANK)).close();
+  });
+
+  it('app passwords: one scoped to IMAP is refused for POP3, one for POP3 signs in, and revoking it ends the session', async () => {
+    const create = async (protocols: string): Promise<{ id: number; secret: string }> => {
+      const result = await t.mail.cli(['user', 'app-passwords', GINA, 'add', `mail app ${protocols}`, '--protocols', protocols, '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { id: number; secret: string };
+    };
+    const imapOnly = await create('imap');
+    const pop3 = await create('pop3');
+    const plain = (secret: string): string => `AUTH PLAIN ${Buffer.from(`\0${GINA}\0${secret}`).toString('base64')}`;
+    const refused = await POP3Wire.connect(t.ports.pop3);
+    await refused.reply();
+    expect((await refused.command(plain(imapOnly.secret))).line).toBe('-ERR [AUTH] This app password is not allowed for POP3.');
+    refused.destroy();
+
+    const wire = await POP3Wire.connect(t.ports.pop3);
+    await wire.reply();
+    expect((await wire.command(plain(pop3.secret))).line).toMatch(/^\+OK Maildrop has 2 messages/);
+    await wire.command('DELE 1');
+    const result = await t.mail.cli(['user', 'app-passwords', GINA, 'revoke', String(pop3.id)]);
+    expect(result.code, result.stderr).toBe(0);
+    const changed = Date.now();
+    expect((await wire.reply({ timeoutMs: 1500 })).line).toBe('-ERR [AUTH] Session ended by the server (app password revoked); nothing was deleted');
+    expect(Date.now() - changed).toBeLessThan(1500);
+    expect(t.mail.messages(GINA)).toHaveLength(2);
+    // The account password still works.
+    (await login(GINA)).destroy();
   });
 
   it('closes a connection that does not sign in within pop3.login_timeout_seconds with [SYS/TEMP]', async () => {

@@ -277,4 +277,15 @@ describe('POP3 TRANSACTION and UPDATE', () => {
     expect((await wire.reply()).line).toMatch(/^\+OK mx\.example\.test POP3 server signing off \(3 messages left\)$/);
     expect(await wire.waitClosed()).toBe(true);
   });
+
+  it('a server shutdown ends live sessions with [SYS/TEMP] and deletes nothing they marked', async () => {
+    const wire = await login(BOB);
+    expect((await wire.command('DELE 1')).ok).toBe(true);
+    const stopped = t.mail.stop();
+    expect((await wire.reply()).line).toBe('-ERR [SYS/TEMP] Server shutting down; nothing was deleted');
+    expect(await wire.waitClosed()).toBe(true);
+    await stopped;
+    expect(t.mail.messages(BOB)).toHaveLength(5);
+    await t.mail.restart();
+  });
 });
