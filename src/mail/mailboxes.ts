@@ -210,6 +210,22 @@ export class Mailboxes {
     return this.deps.store.mail.findMessagesByUids(mailboxId, uids);
   }
 
+  /**
+   * What SELECT shows without reading every message row: the UIDs (from the index), the first
+   * unseen UID and the keywords in use.
+   */
+  async selectSummary(mailboxId: number): Promise<{ uids: number[]; firstUnseenUid: number | null; keywords: string[] }> {
+    const mail = this.deps.store.mail;
+    const [uids, firstUnseenUid, keywordSets] = await Promise.all([mail.listUids(mailboxId), mail.firstUnseenUid(mailboxId), mail.keywordSets(mailboxId, 1000)]);
+    const keywords = [...new Set(keywordSets.flatMap((set) => set.split(' ')))];
+    return { uids, firstUnseenUid, keywords };
+  }
+
+  /** Flags of the messages changed after `modseq` (QRESYNC). */
+  listFlagsChangedSince(mailboxId: number, modseq: number): Promise<MessageFlagsRow[]> {
+    return this.deps.store.mail.listFlagsChangedSince(mailboxId, modseq);
+  }
+
   /** The narrow rows FETCH starts from: flags, size, dates and blob, in UID order. */
   fetchRows(mailboxId: number, uids: readonly number[]): Promise<MessageFetchRow[]> {
     return this.deps.store.mail.findMessageFetchRows(mailboxId, uids);

@@ -168,6 +168,24 @@ for (const dialect of DIALECTS) {
       const scattered = await store.mail.findMessageMetaByUids(mailbox.id, [7, 3, 1199, 5000, 600]);
       expect(scattered.map((r) => r.uid)).toEqual([3, 7, 600, 1199]);
       expect(await store.mail.findMessageMetaByUids(mailbox.id, [])).toEqual([]);
+      // What SELECT reads instead of every row.
+      expect(await store.mail.listUids(mailbox.id)).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1));
+      expect(await store.mail.firstUnseenUid(mailbox.id)).toBe(1);
+      expect(await store.mail.keywordSets(mailbox.id, 10)).toEqual([]);
+      const before = (await store.mail.findMailboxById(mailbox.id))!.highest_modseq;
+      await store.transaction(async (tx) => {
+        const modseq = await tx.mail.nextModseq(mailbox.id);
+        for (const uid of [1, 2, 900]) await tx.mail.setMessageFlags(mailbox.id, uid, { seen: 1, answered: 0, flagged: 0, deleted: 0, draft: 0, keywords: uid === 900 ? '$Work $Later' : '' }, modseq, NOW);
+      });
+      expect(await store.mail.firstUnseenUid(mailbox.id)).toBe(3);
+      expect(await store.mail.keywordSets(mailbox.id, 10)).toEqual(['$Work $Later']);
+      expect((await store.mail.listFlagsChangedSince(mailbox.id, Number(before))).map((r) => [r.uid, r.seen])).toEqual([
+        [1, 1],
+        [2, 1],
+        [900, 1],
+      ]);
+      expect(await store.mail.listUids(mailbox.id + 1000)).toEqual([]);
+      expect(await store.mail.firstUnseenUid(mailbox.id + 1000)).toBeNull();
     });
 
     it('stores an empty blob', async () => {

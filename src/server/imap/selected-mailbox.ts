@@ -43,13 +43,17 @@ export class SelectedMailbox {
    * Opens a view: the journal position is read BEFORE the message list, so a change that commits
    * in between is seen again by the first sync (reported twice is harmless, missed is not).
    */
-  static async open(mailboxes: Mailboxes, mailbox: MailboxRow, options: { readOnly: boolean }): Promise<{ view: SelectedMailbox; flags: MessageFlagsRow[] }> {
+  static async open(
+    mailboxes: Mailboxes,
+    mailbox: MailboxRow,
+    options: { readOnly: boolean },
+  ): Promise<{ view: SelectedMailbox; firstUnseenUid: number | null; keywords: string[] }> {
     const fresh = (await mailboxes.byId(mailbox.id)) ?? mailbox;
     const firstRecent = options.readOnly ? Number.MAX_SAFE_INTEGER : await mailboxes.takeRecent(mailbox.id);
-    const flags = await mailboxes.listFlags(mailbox.id);
-    const uids = UidList.from(flags.map((f) => f.uid));
-    const recent = new Set(flags.filter((f) => f.uid >= firstRecent).map((f) => f.uid));
-    return { view: new SelectedMailbox(fresh, options.readOnly, uids, recent, fresh.highest_modseq, mailboxes), flags };
+    const summary = await mailboxes.selectSummary(mailbox.id);
+    const uids = UidList.from(summary.uids);
+    const recent = new Set(summary.uids.filter((uid) => uid >= firstRecent));
+    return { view: new SelectedMailbox(fresh, options.readOnly, uids, recent, fresh.highest_modseq, mailboxes), firstUnseenUid: summary.firstUnseenUid, keywords: summary.keywords };
   }
 
   get exists(): number {

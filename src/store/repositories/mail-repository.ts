@@ -35,6 +35,14 @@ export interface MailRepository {
   findMessageMetaByUids(mailboxId: number, uids: readonly number[]): Promise<MessageMetaRow[]>;
   /** Only what FETCH of flags, sizes and dates reads (no header text, no structure): the narrowest row. */
   findMessageFetchRows(mailboxId: number, uids: readonly number[]): Promise<MessageFetchRow[]>;
+  /** Every UID of a mailbox in order, from the (mailbox_id, uid) index alone: what SELECT numbers messages by. */
+  listUids(mailboxId: number): Promise<number[]>;
+  /** The lowest UID without \Seen, or null (SELECT's UNSEEN). */
+  firstUnseenUid(mailboxId: number): Promise<number | null>;
+  /** The distinct keyword lists in use (SELECT's FLAGS), at most `limit` of them. */
+  keywordSets(mailboxId: number, limit: number): Promise<string[]>;
+  /** Flags of the messages changed after `modseq` (QRESYNC SELECT), from the MODSEQ index. */
+  listFlagsChangedSince(mailboxId: number, modseq: number): Promise<MessageFlagsRow[]>;
   /** The cached MIME structure (JSON) of these messages, for the few a FETCH needs it of. */
   findMessageStructures(mailboxId: number, uids: readonly number[]): Promise<Array<{ uid: number; structure: string }>>;
   /** Allocates one MODSEQ for a change (flags, expunge): `highest_modseq + 1`, row-locked. */
@@ -246,6 +254,31 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits):
         const query = db.selectFrom('messages').select(FETCH_COLUMNS).where('mailbox_id', '=', mailboxId);
         return ('range' in where ? query.where('uid', '>=', where.range[0]).where('uid', '<=', where.range[1]) : query.where('uid', 'in', where.list)).orderBy('uid').execute();
       }),
+    async listUids(mailboxId) {
+      const rows = await db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+      return rows.map((r) => r.uid);
+    },
+    async firstUnseenUid(mailboxId) {
+      const row = await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.min<number>('uid').as('uid'))
+        .where('mailbox_id', '=', mailboxId)
+        .where('seen', '=', 0)
+        .executeTakeFirst();
+      return row?.uid === null || row?.uid === undefined ? null : Number(row.uid);
+    },
+    async keywordSets(mailboxId, limit) {
+      const rows = await db.selectFrom('messages').select('keywords').distinct().where('mailbox_id', '=', mailboxId).where('keywords', '<>', '').limit(limit).execute();
+      return rows.map((r) => r.keywords);
+    },
+    listFlagsChangedSince: (mailboxId, modseq) =>
+      db
+        .selectFrom('messages')
+        .select(['uid', 'modseq', 'seen', 'answered', 'flagged', 'deleted', 'draft', 'keywords'])
+        .where('mailbox_id', '=', mailboxId)
+        .where('modseq', '>', modseq)
+        .orderBy('uid')
+        .execute(),
     findMessageStructures: (mailboxId, uids) =>
       byUidSlices(uids, (where) => {
         const query = db.selectFrom('messages').select(['uid', 'structure']).where('mailbox_id', '=', mailboxId);

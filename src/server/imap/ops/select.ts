@@ -3,7 +3,6 @@ import { untagged, untaggedData } from '../../../proto/imap/imap-response.js';
 import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
 import type { SequenceSet } from '../../../proto/imap/sequence-set.js';
-import type { MessageFlagsRow } from '../../../mail/index.js';
 import { arg, flagNames, keyword, list, mailboxName, numberArg, sequenceSet } from '../command-args.js';
 import { formatUids } from '../imap-connection.js';
 import type { IMAPCommandContext, IMAPOp } from '../imap-context.js';
@@ -51,9 +50,9 @@ async function open(context: IMAPCommandContext, command: IMAPCommand, readOnly:
   if (params.condstore) session.condstore = true;
 
   const mailbox = await deps.mailboxes.get(session.account!.id, name);
-  const { view, flags } = await SelectedMailbox.open(deps.mailboxes, mailbox, { readOnly });
+  const { view, firstUnseenUid, keywords: keywordsInUse } = await SelectedMailbox.open(deps.mailboxes, mailbox, { readOnly });
   const rev2 = session.enabled.has('IMAP4REV2');
-  const keywords = [...new Set(flags.flatMap((f) => (f.keywords === '' ? [] : f.keywords.split(' '))))].slice(0, 500);
+  const keywords = keywordsInUse.slice(0, 500);
   const out: Buffer[] = [
     untaggedData([{ atom: 'FLAGS' }, { list: [...SYSTEM_FLAGS, ...keywords].map((atom) => ({ atom })) }]),
     untagged('OK', readOnly ? 'No permanent flags permitted' : 'Flags permitted', {
@@ -63,15 +62,15 @@ async function open(context: IMAPCommandContext, command: IMAPCommand, readOnly:
   ];
   if (!rev2) {
     out.push(untaggedData([view.recentCount, { atom: 'RECENT' }]));
-    const firstUnseen = flags.findIndex((f) => f.seen === 0);
-    if (firstUnseen >= 0) out.push(untagged('OK', 'First unseen', { code: { name: 'UNSEEN', args: [firstUnseen + 1] } }));
+    const firstUnseen = firstUnseenUid === null ? undefined : view.seqOf(firstUnseenUid);
+    if (firstUnseen !== undefined) out.push(untagged('OK', 'First unseen', { code: { name: 'UNSEEN', args: [firstUnseen] } }));
   }
   out.push(
     untagged('OK', 'UIDs valid', { code: { name: 'UIDVALIDITY', args: [mailbox.uid_validity] } }),
     untagged('OK', 'Predicted next UID', { code: { name: 'UIDNEXT', args: [view.uidNext] } }),
     untagged('OK', 'Highest', { code: { name: 'HIGHESTMODSEQ', args: [view.highestModseq] } }),
   );
-  if (params.qresync && params.qresync.uidValidity === mailbox.uid_validity) out.push(...(await resync(context, view, flags, params.qresync)));
+  if (params.qresync && params.qresync.uidValidity === mailbox.uid_validity) out.push(...(await resync(context, view, params.qresync)));
   await context.write(out);
   session.selected = view;
   session.state = 'selected';
@@ -79,7 +78,7 @@ async function open(context: IMAPCommandContext, command: IMAPCommand, readOnly:
 }
 
 /** RFC 7162 §3.2.5.1: what vanished and what changed since the client's MODSEQ. */
-async function resync(context: IMAPCommandContext, view: SelectedMailbox, flags: MessageFlagsRow[], params: QResyncParams): Promise<Buffer[]> {
+async function resync(context: IMAPCommandContext, view: SelectedMailbox, params: QResyncParams): Promise<Buffer[]> {
   const out: Buffer[] = [];
   let vanished = await context.deps.mailboxes.expungedSince(view.mailbox.id, params.modseq);
   if (params.knownUids) {
@@ -87,8 +86,7 @@ async function resync(context: IMAPCommandContext, view: SelectedMailbox, flags:
     vanished = vanished.filter((uid) => uidInSet(uid, known));
   }
   if (vanished.length > 0) out.push(untaggedData([{ atom: 'VANISHED' }, { list: [{ atom: 'EARLIER' }] }, { atom: formatUids(vanished) }]));
-  for (const row of flags) {
-    if (row.modseq <= params.modseq) continue;
+  for (const row of await context.deps.mailboxes.listFlagsChangedSince(view.mailbox.id, params.modseq)) {
     const seq = view.seqOf(row.uid);
     if (seq === undefined) continue;
     const items: ResponseValue[] = [
