@@ -278,6 +278,22 @@ describe('POP3 TRANSACTION and UPDATE', () => {
     expect(await wire.waitClosed()).toBe(true);
   });
 
+  it('a deep pipeline (1,500 commands in one write, far past what is queued before reading pauses) is answered in full and in order', async () => {
+    const wire = await loginAfterClose(ALICE);
+    const commands: string[] = [];
+    for (let i = 0; i < 500; i++) commands.push('NOOP', `RETR ${(i % 3) + 1}`, `LIST ${(i % 3) + 1}`);
+    wire.write(`${commands.join('\r\n')}\r\nSTAT\r\n`);
+    const sizes = t.mail.messages(ALICE).map((m) => m.raw.length);
+    for (let i = 0; i < 500; i++) {
+      expect((await wire.reply()).line).toBe('+OK');
+      expect((await wire.reply()).line).toBe(`+OK ${sizes[i % 3]} octets`);
+      await wire.body();
+      expect((await wire.reply()).line).toBe(`+OK ${(i % 3) + 1} ${sizes[i % 3]}`);
+    }
+    expect((await wire.reply()).line).toMatch(/^\+OK 3 \d+$/);
+    wire.destroy();
+  });
+
   it('a server shutdown ends live sessions with [SYS/TEMP] and deletes nothing they marked', async () => {
     const wire = await login(BOB);
     expect((await wire.command('DELE 1')).ok).toBe(true);

@@ -30,6 +30,12 @@ export async function quit(session: POP3Session): Promise<void> {
       session.logger.warn({ err: error }, 'pop3 could not set \\Seen at QUIT');
     });
   }
+  // Free the maildrop before saying so: a client that signs in again as soon as it reads +OK must
+  // not meet its own old session's lock (with a networked StateStore the release is a round trip).
+  // Releasing twice is harmless; the connection's cleanup does it again.
+  await login.lock.release().catch((error: unknown) => {
+    session.logger.warn({ err: error }, 'pop3 maildrop lock release failed');
+  });
   const left = maildrop.size - deleted.length;
   session.write(okLine(`${deps.hostname} POP3 server signing off (${left === 0 ? 'maildrop empty' : `${left} message${left === 1 ? '' : 's'} left`})`));
   session.close();
