@@ -293,7 +293,11 @@ export class IMAPConnection {
     if (this.#closed) return;
     const buffers = Buffer.isBuffer(data) ? [data] : data;
     let full = false;
+    // Corked, several buffers leave in one writev: no copy into one buffer, no syscall per buffer.
+    const cork = buffers.length > 1;
+    if (cork) this.#socket.cork();
     for (const buffer of buffers) if (buffer.length > 0) full = !this.#socket.write(buffer) || full;
+    if (cork) this.#socket.uncork();
     if (full && !this.#closed) {
       await new Promise<void>((resolve) => {
         const done = (): void => {

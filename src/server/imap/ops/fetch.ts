@@ -232,16 +232,16 @@ async function addBinarySize(builder: FetchResponseBuilder, message: MessageByte
   builder.item(item.name, content === null ? 0 : content.length);
 }
 
-/** Small responses are joined into writes of about this size: one socket write per message would cost more than the message. */
+/** Responses are handed to the socket in groups of about this size (one writev each): one write per message would cost more than the message. */
 const WRITE_CHUNK = 256 * 1024;
 
-/** Writes a batch: buffers joined into large writes, stream slots piped with back-pressure and checked for length. */
+/** Writes a batch: buffers in large groups, stream slots piped with back-pressure and checked for length. */
 async function writeSegments(context: IMAPCommandContext, segments: Segment[]): Promise<void> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    const data = pending;
     pending = [];
     pendingBytes = 0;
     await context.write(data);
