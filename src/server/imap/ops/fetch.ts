@@ -25,6 +25,9 @@ const BATCH = 500;
 const WHOLE_BODY_LIMIT = 1024 * 1024;
 /** A section larger than this is streamed from the blob store straight to the socket, never held whole. */
 const STREAM_THRESHOLD = 256 * 1024;
+/** Bodies read together for a batch: only small ones, and a few megabytes in all. */
+const PREFETCH_MAX_BODY = 128 * 1024;
+const PREFETCH_BYTES = 8 * 1024 * 1024;
 
 interface StoredStructure {
   root: MIMEPart;
@@ -85,6 +88,18 @@ class MessageBytes {
   stream(range: ByteRange): Promise<Readable> {
     return this.context.deps.mailboxes.bodyStream(this.row.blob_id, range);
   }
+}
+
+/** Small bodies read together for a batch, up to PREFETCH_BYTES in all; the rest are read one message at a time. */
+function prefetchable(rows: readonly MessageFetchRow[]): string[] {
+  const ids: string[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (row.size > PREFETCH_MAX_BODY || bytes + row.size > PREFETCH_BYTES) continue;
+    ids.push(row.blob_id);
+    bytes += row.size;
+  }
+  return ids;
 }
 
 const RENDERED_ITEM: Partial<Record<FetchItem['kind'], RenderedItem>> = { envelope: 'envelope', bodystructure: 'bodystructure', 'body-plain': 'body' };
@@ -235,40 +250,47 @@ async function addBinarySize(builder: FetchResponseBuilder, message: MessageByte
 /** Responses are handed to the socket in groups of about this size (one writev each): one write per message would cost more than the message. */
 const WRITE_CHUNK = 256 * 1024;
 
-/** Writes a batch: buffers in large groups, stream slots piped with back-pressure and checked for length. */
-async function writeSegments(context: IMAPCommandContext, segments: Segment[]): Promise<void> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const data = pending;
-    pending = [];
-    pendingBytes = 0;
-    await context.write(data);
-  };
-  for (const segment of segments) {
+/**
+ * Sends responses as they are built: buffers in groups of about WRITE_CHUNK, stream slots piped with
+ * back-pressure and checked for length. Nothing waits for a whole batch, so a FETCH of many large
+ * messages holds about one message and one group in memory, not the batch.
+ */
+class FetchWriter {
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+
+  constructor(private readonly context: IMAPCommandContext) {}
+
+  async push(segment: Segment): Promise<void> {
     if (Buffer.isBuffer(segment)) {
-      pending.push(segment);
-      pendingBytes += segment.length;
-      if (pendingBytes >= WRITE_CHUNK) await flush();
-      continue;
+      this.#pending.push(segment);
+      this.#pendingBytes += segment.length;
+      if (this.#pendingBytes >= WRITE_CHUNK) await this.flush();
+      return;
     }
-    await flush();
+    await this.flush();
     let sent = 0;
     for await (const chunk of await segment.stream()) {
       const bytes = (chunk as Buffer).subarray(0, segment.length - sent);
       if (bytes.length === 0) break;
       sent += bytes.length;
-      await context.write(bytes);
+      await this.context.write(bytes);
     }
     if (sent < segment.length) {
       // The literal's length is already on the wire: a short blob must still fill it, or every
       // later byte would be read as protocol. Logged as the storage fault it is.
-      context.deps.logger.error({ connection: context.session.id, missing: segment.length - sent }, 'imap fetch: stored message shorter than its size');
-      await context.write(Buffer.alloc(segment.length - sent, 0x20));
+      this.context.deps.logger.error({ connection: this.context.session.id, missing: segment.length - sent }, 'imap fetch: stored message shorter than its size');
+      await this.context.write(Buffer.alloc(segment.length - sent, 0x20));
     }
   }
-  await flush();
+
+  async flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const data = this.#pending;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    await this.context.write(data);
+  }
 }
 
 async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): Promise<CommandResult> {
@@ -283,6 +305,7 @@ async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidComma
     if (vanished.length > 0) await context.write(untaggedData([{ atom: 'VANISHED' }, { list: [{ atom: 'EARLIER' }] }, { atom: formatUids(vanished) }]));
   }
   let missing = 0;
+  const writer = new FetchWriter(context);
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = uids.slice(i, i + BATCH);
     const rows = await context.deps.mailboxes.fetchRows(view.mailbox.id, batch);
@@ -307,8 +330,7 @@ async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidComma
     const prepared = rows.map((r) => prepareMessage(request.items, r.blob_id));
     const structureUids = rows.filter((_, n) => prepared[n]!.needsStructure).map((r) => r.uid);
     const structures = structureUids.length > 0 ? await context.deps.mailboxes.structures(view.mailbox.id, structureUids) : undefined;
-    const bodies = fetchPlan.readsBodies ? await context.deps.mailboxes.bodies(rows.filter((r) => r.size <= WHOLE_BODY_LIMIT).map((r) => r.blob_id)) : undefined;
-    const segments: Segment[] = [];
+    const bodies = fetchPlan.readsBodies ? await context.deps.mailboxes.bodies(prefetchable(rows)) : undefined;
     for (const [n, row] of rows.entries()) {
       if (request.changedSince !== undefined && row.modseq <= request.changedSince) continue;
       const seq = view.seqOf(row.uid);
@@ -327,10 +349,10 @@ async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidComma
         if (context.session.condstore && !fetchPlan.wantsModseq) builder.modseq(row.modseq);
       }
       let slot = 0;
-      for (const part of builder.toSegments()) segments.push(Buffer.isBuffer(part) ? part : slots[slot++]!);
+      for (const part of builder.toSegments()) await writer.push(Buffer.isBuffer(part) ? part : slots[slot++]!);
     }
-    await writeSegments(context, segments);
   }
+  await writer.flush();
   // A message expunged by another session keeps its number until we may say EXPUNGE; its data is gone (RFC 5530).
   // UID FETCH ignores a UID that no longer exists (RFC 3501 §6.4.8) and its EXPUNGE follows: a NO there
   // would fail a client's `UID FETCH 1:*` whenever another session expunged.
