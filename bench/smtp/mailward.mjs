@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { waitForPort } from '../serve-process.mjs';
 import { memoryKiB, treeCpuMs } from './proc.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,28 +61,8 @@ export async function startMailward({ dataDir, port, nodeArgs = [], logFile, gcS
   fs.closeSync(out);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   // Ready when the MX answers.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mailward serve exited with ${child.exitCode}; see ${logFile}`);
-    if (await canConnect(port)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`mailward serve did not listen on ${port} within 30 s; see ${logFile}`);
-    }
-    await sleep(100);
-  }
+  await waitForPort(child, port, logFile);
   return new MailwardInstance({ child, exited, dataDir, port, logFile, gcStatsFile });
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export class MailwardInstance {

@@ -1,0 +1,71 @@
+// `mailward serve` as a child process for the benches: started on fixed loopback ports, ready when a port answers, measured (PSS, CPU), stopped.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { memoryKiB, treeCpuMs } from './smtp/proc.mjs';
+
+export const REPO = fileURLToPath(new URL('../', import.meta.url));
+export const BIN = path.join(REPO, 'bin', 'mailward.js');
+export const LISTENERS = ['smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'http', 'https'];
+
+/** Environment that closes every listener but `open` (port 0: not bound to a fixed port). */
+export function otherListenersOff(open) {
+  return Object.fromEntries(LISTENERS.filter((name) => !open.includes(name)).map((name) => [`MAILWARD_LISTENERS_${name.toUpperCase()}_PORT`, '0']));
+}
+
+export function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Waits until `port` answers; throws (and kills the child) when it exits or 30 s pass. */
+export async function waitForPort(child, port, logFile) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`mailward serve exited with ${child.exitCode}; see ${logFile}`);
+    if (await canConnect(port)) return;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`mailward serve did not listen on ${port} within 30 s; see ${logFile}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** Starts `mailward serve` with `env` on `dataDir` and returns once `port` answers. */
+export async function startServeProcess({ dataDir, env, port }) {
+  const logFile = path.join(dataDir, 'serve.log');
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [BIN, '--data', dataDir, 'serve'], { env, stdio: ['ignore', out, out], cwd: REPO });
+  fs.closeSync(out);
+  await waitForPort(child, port, logFile);
+  return {
+    pid: child.pid,
+    memory: () => {
+      const m = memoryKiB(child.pid);
+      return { pss: m?.pss ?? NaN, rss: m?.rss ?? NaN, processes: 1 };
+    },
+    cpuMs: () => treeCpuMs(child.pid),
+    problems: () => fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}
