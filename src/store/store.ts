@@ -42,6 +42,7 @@ import { createForwardingRepository } from './repositories/forwarding-repository
 import { createPolicyRepository } from './repositories/policy-repository.js';
 import type { TwoFactorRepository } from './repositories/two-factor-repository.js';
 import { createTwoFactorRepository } from './repositories/two-factor-repository.js';
+import { SqliteReader } from './dialects/sqlite/sqlite-reader.js';
 
 export interface Repositories {
   domains: DomainRepository;
@@ -83,7 +84,7 @@ export type StoreOptions =
       blobs: { kind: 'fs'; root: string } | { kind: 'postgres' };
     };
 
-function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: DialectTraits): Repositories {
+function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: DialectTraits, reader?: SqliteReader): Repositories {
   return {
     domains: createDomainRepository(db, traits),
     accounts: createAccountRepository(db, traits),
@@ -92,12 +93,12 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     loginRecords: createLoginRecordRepository(db),
     appPasswords: createAppPasswordRepository(db),
     audit: createAuditRepository(db),
-    mail: createMailRepository(db, traits),
+    mail: createMailRepository(db, traits, reader),
     outbound: createOutboundRepository(db),
     dkim: createDKIMRepository(db, traits),
     forwarding: createForwardingRepository(db),
     twoFactor: createTwoFactorRepository(db),
-    blobRows: createBlobRepository(db, traits),
+    blobRows: createBlobRepository(db, traits, reader),
   };
 }
 
@@ -108,14 +109,17 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     options.database === 'sqlite'
       ? openSQLite({ file: options.file })
       : await openPostgres({ url: options.url, poolSize: options.poolSize, schema: options.schema });
+  let reader: SqliteReader | undefined;
   try {
     await migrateToLatest(db as Kysely<unknown>, traits);
+    // The embedded default reads FETCH's rows and bodies on a second connection off the event loop.
+    reader = options.database === 'sqlite' && options.file !== ':memory:' ? SqliteReader.open(options.file) : undefined;
     // SQLite with files (the embedded default) keeps small bodies as rows: see TieredBlobStore.
     const blobs: BlobStore =
       options.blobs.kind === 'postgres'
         ? new PostgresBlobStore(db)
         : options.database === 'sqlite'
-          ? new TieredBlobStore(await FsBlobStore.open(options.blobs.root), createBlobRepository(db, traits))
+          ? new TieredBlobStore(await FsBlobStore.open(options.blobs.root), createBlobRepository(db, traits, reader))
           : await FsBlobStore.open(options.blobs.root);
     const state: StateStore =
       options.database === 'sqlite'
@@ -125,17 +129,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       dialect: traits.name,
       blobs,
       state,
-      ...repositoriesOf(db, traits),
+      ...repositoriesOf(db, traits, reader),
       transaction: (work) => db.transaction().execute((trx) => work(repositoriesOf(trx, traits))),
       ping: async () => {
         await sql`select 1`.execute(db);
       },
       close: async () => {
+        await reader?.close();
         await state.close();
         await db.destroy();
       },
     };
   } catch (error) {
+    await reader?.close().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     throw error;
   }

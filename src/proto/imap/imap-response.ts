@@ -281,8 +281,15 @@ export class FetchResponseBuilder {
     return this;
   }
 
+  /** A name of ours and a number: no check needed beyond the number's. */
+  #number(name: string, value: number | bigint): this {
+    if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0)) throw new RangeError(`invalid ${name}`);
+    this.items.push(this.items.length > 0 ? ` ${name} ${value}` : `${name} ${value}`);
+    return this;
+  }
+
   uid(uid: number): this {
-    return this.item('UID', uid);
+    return this.#number('UID', uid);
   }
 
   flags(flags: readonly string[]): this {
@@ -290,7 +297,7 @@ export class FetchResponseBuilder {
   }
 
   rfc822Size(size: number): this {
-    return this.item('RFC822.SIZE', size);
+    return this.#number('RFC822.SIZE', size);
   }
 
   internalDate(ms: number, offsetMinutes = 0): this {
@@ -319,20 +326,29 @@ export class FetchResponseBuilder {
     return this;
   }
 
-  /** The response as buffers and the slots of literalSlot(), in order. */
-  toSegments(): (Buffer | FetchLiteralSlot)[] {
-    const segments: (Buffer | FetchLiteralSlot)[] = [];
+  /**
+   * The response as text runs (strings, to be written as UTF-8), literal bytes and the slots of
+   * literalSlot(), in order: a caller sending thousands of responses joins the text of many into
+   * one buffer instead of allocating one per response.
+   */
+  toParts(): (string | Buffer | FetchLiteralSlot)[] {
+    const parts: (string | Buffer | FetchLiteralSlot)[] = [];
     let text = `* ${this.sequenceNumber} FETCH (`;
     for (const part of this.items) {
       if (typeof part === 'string') {
         text += part;
       } else {
-        segments.push(Buffer.from(text, 'utf8'), part);
+        parts.push(text, part);
         text = '';
       }
     }
-    segments.push(Buffer.from(`${text})\r\n`, 'utf8'));
-    return segments;
+    parts.push(`${text})\r\n`);
+    return parts;
+  }
+
+  /** The response as buffers and the slots of literalSlot(), in order. */
+  toSegments(): (Buffer | FetchLiteralSlot)[] {
+    return this.toParts().map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part));
   }
 
   toChunks(): Buffer[] {

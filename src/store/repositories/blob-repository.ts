@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
+import type { SqliteReader } from '../dialects/sqlite/sqlite-reader.js';
 import type { Tables } from '../schema.js';
 
 export interface BlobRepository {
@@ -17,7 +18,8 @@ export interface BlobRepository {
   delete(id: string): Promise<boolean>;
 }
 
-export function createBlobRepository(db: Kysely<Tables>, traits: DialectTraits): BlobRepository {
+/** `reader`: see createMailRepository; bulk body reads go there when given. */
+export function createBlobRepository(db: Kysely<Tables>, traits: DialectTraits, reader?: SqliteReader): BlobRepository {
   return {
     async insert({ id, data, now }) {
       await db
@@ -33,6 +35,10 @@ export function createBlobRepository(db: Kysely<Tables>, traits: DialectTraits):
     async findMany(ids) {
       const out = new Map<string, Buffer>();
       const unique = [...new Set(ids)];
+      if (reader) {
+        for (let i = 0; i < unique.length; i += 500) for (const [id, data] of await reader.blobs(unique.slice(i, i + 500))) out.set(id, data);
+        return out;
+      }
       for (let i = 0; i < unique.length; i += 500) {
         const rows = await db.selectFrom('blobs').select(['id', 'data']).where('id', 'in', unique.slice(i, i + 500)).execute();
         for (const row of rows) out.set(row.id, Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength));

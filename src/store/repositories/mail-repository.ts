@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
+import type { SqliteReader } from '../dialects/sqlite/sqlite-reader.js';
 import type { MailboxChangeRow, MailboxRow, MessageRow, NewMessageRow, Tables } from '../schema.js';
 
 export type NewMessage = Omit<NewMessageRow, 'mailbox_id' | 'uid' | 'modseq' | 'account_id' | 'id' | 'created_at'>;
@@ -138,7 +139,12 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits): MailRepository {
+/**
+ * `reader`: a connection off the event loop for the bulk reads that need no transaction (SQLite
+ * with a file); absent inside a transaction, where every statement must see the transaction's own
+ * writes.
+ */
+export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, reader?: SqliteReader): MailRepository {
   const repo: MailRepository = {
     async ensureMailbox(input) {
       const existing = await repo.findMailbox(input.accountId, input.name);
@@ -251,10 +257,12 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits):
       }),
     findMessageFetchRows: (mailboxId, uids) =>
       byUidSlices(uids, (where) => {
+        if (reader) return reader.fetchRows(mailboxId, where);
         const query = db.selectFrom('messages').select(FETCH_COLUMNS).where('mailbox_id', '=', mailboxId);
         return ('range' in where ? query.where('uid', '>=', where.range[0]).where('uid', '<=', where.range[1]) : query.where('uid', 'in', where.list)).orderBy('uid').execute();
       }),
     async listUids(mailboxId) {
+      if (reader) return reader.uids(mailboxId);
       const rows = await db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
       return rows.map((r) => r.uid);
     },

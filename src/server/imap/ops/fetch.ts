@@ -258,16 +258,35 @@ const WRITE_CHUNK = 256 * 1024;
 class FetchWriter {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
+  /** Response text not yet turned into bytes: the text of many responses becomes one buffer. */
+  #text = '';
 
   constructor(private readonly context: IMAPCommandContext) {}
 
-  async push(segment: Segment): Promise<void> {
+  /** Queues a part; returns a promise only when it had to write (so most parts cost no await). */
+  push(segment: Segment | string): Promise<void> | undefined {
+    if (typeof segment === 'string') {
+      this.#text += segment;
+      return this.#text.length >= WRITE_CHUNK ? this.flush() : undefined;
+    }
     if (Buffer.isBuffer(segment)) {
+      this.#takeText();
       this.#pending.push(segment);
       this.#pendingBytes += segment.length;
-      if (this.#pendingBytes >= WRITE_CHUNK) await this.flush();
-      return;
+      return this.#pendingBytes >= WRITE_CHUNK ? this.flush() : undefined;
     }
+    return this.#stream(segment);
+  }
+
+  #takeText(): void {
+    if (this.#text === '') return;
+    const bytes = Buffer.from(this.#text, 'utf8');
+    this.#text = '';
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.length;
+  }
+
+  async #stream(segment: Exclude<Segment, Buffer>): Promise<void> {
     await this.flush();
     let sent = 0;
     for await (const chunk of await segment.stream()) {
@@ -285,6 +304,7 @@ class FetchWriter {
   }
 
   async flush(): Promise<void> {
+    this.#takeText();
     if (this.#pending.length === 0) return;
     const data = this.#pending;
     this.#pending = [];
@@ -349,7 +369,10 @@ async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidComma
         if (context.session.condstore && !fetchPlan.wantsModseq) builder.modseq(row.modseq);
       }
       let slot = 0;
-      for (const part of builder.toSegments()) await writer.push(Buffer.isBuffer(part) ? part : slots[slot++]!);
+      for (const part of builder.toParts()) {
+        const written = writer.push(typeof part === 'string' || Buffer.isBuffer(part) ? part : slots[slot++]!);
+        if (written) await written;
+      }
     }
   }
   await writer.flush();

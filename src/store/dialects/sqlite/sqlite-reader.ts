@@ -1,0 +1,154 @@
+// A read-only SQLite connection on a worker thread for the bulk reads of the mail doors (FETCH rows, UIDs, body rows), so they run on the second core beside the event loop.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { MailwardError } from '../../../errors/index.js';
+
+/**
+ * The worker's code, evaluated as a CommonJS script: a file next to this one would not exist when
+ * the sources run untranspiled (the test runner), a string does everywhere. Under WAL a read-only
+ * connection reads the last committed state and never blocks the writer.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: 5000 });
+const FETCH_COLUMNS = 'uid, modseq, blob_id, size, internal_date, seen, answered, flagged, deleted, draft, keywords';
+const statements = new Map();
+function prepare(sql) {
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql).raw(true);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+const handlers = {
+  fetchRange: ([mailboxId, first, last]) => prepare('select ' + FETCH_COLUMNS + ' from messages where mailbox_id = ? and uid >= ? and uid <= ? order by uid').all(mailboxId, first, last),
+  fetchList: ([mailboxId, uids]) => prepare('select ' + FETCH_COLUMNS + ' from messages where mailbox_id = ? and uid in (' + uids.map(() => '?').join(',') + ') order by uid').all(mailboxId, ...uids),
+  uids: ([mailboxId]) => prepare('select uid from messages where mailbox_id = ? order by uid').pluck(true).all(mailboxId),
+  blobs: ([ids]) => {
+    const rows = prepare('select id, data from blobs where id in (' + ids.map(() => '?').join(',') + ')').all(...ids);
+    // One buffer for all bodies, moved (not copied) to the caller.
+    let total = 0;
+    for (const row of rows) total += row[1].length;
+    const data = Buffer.allocUnsafeSlow(total);
+    const offsets = new Float64Array(rows.length + 1);
+    let at = 0;
+    rows.forEach((row, i) => {
+      offsets[i] = at;
+      row[1].copy(data, at);
+      at += row[1].length;
+    });
+    offsets[rows.length] = at;
+    return { value: { ids: rows.map((row) => row[0]), data, offsets }, transfer: [data.buffer, offsets.buffer] };
+  },
+};
+parentPort.on('message', ({ id, kind, args }) => {
+  try {
+    const result = handlers[kind](args);
+    if (result && result.transfer) parentPort.postMessage({ id, value: result.value }, result.transfer);
+    else parentPort.postMessage({ id, value: result });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message ? error.message : error) });
+  }
+});
+`;
+
+type FetchRowTuple = [number, number, string, number, number, number, number, number, number, number, string];
+
+export interface ReaderFetchRow {
+  uid: number;
+  modseq: number;
+  blob_id: string;
+  size: number;
+  internal_date: number;
+  seen: number;
+  answered: number;
+  flagged: number;
+  deleted: number;
+  draft: number;
+  keywords: string;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+export class SqliteReader {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #next = 1;
+  #failed: Error | undefined;
+
+  private constructor(file: string) {
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+    // Idle, the worker must not keep the process alive; a pending read holds it (see #request).
+    this.#worker.unref();
+    this.#worker.on('message', (message: { id: number; value?: unknown; error?: string }) => {
+      const pending = this.#pending.get(message.id);
+      if (!pending) return;
+      this.#pending.delete(message.id);
+      if (this.#pending.size === 0) this.#worker.unref();
+      if (message.error !== undefined) pending.reject(new MailwardError('STORAGE_UNAVAILABLE', { message: `database reader: ${message.error}` }));
+      else pending.resolve(message.value);
+    });
+    this.#worker.on('error', (error) => this.#fail(error));
+    this.#worker.on('exit', (code) => this.#fail(new Error(`database reader exited with ${code}`)));
+  }
+
+  static open(file: string): SqliteReader {
+    return new SqliteReader(file);
+  }
+
+  #fail(error: Error): void {
+    this.#failed ??= error;
+    for (const pending of this.#pending.values()) pending.reject(new MailwardError('STORAGE_UNAVAILABLE', { message: `database reader: ${error.message}`, cause: error }));
+    this.#pending.clear();
+  }
+
+  #request<T>(kind: string, args: unknown[]): Promise<T> {
+    if (this.#failed) return Promise.reject(new MailwardError('STORAGE_UNAVAILABLE', { message: `database reader: ${this.#failed.message}` }));
+    const id = this.#next++;
+    if (this.#pending.size === 0) this.#worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#worker.postMessage({ id, kind, args });
+    });
+  }
+
+  async fetchRows(mailboxId: number, where: { range: [number, number] } | { list: number[] }): Promise<ReaderFetchRow[]> {
+    const tuples = 'range' in where ? await this.#request<FetchRowTuple[]>('fetchRange', [mailboxId, ...where.range]) : await this.#request<FetchRowTuple[]>('fetchList', [mailboxId, where.list]);
+    return tuples.map(([uid, modseq, blob_id, size, internal_date, seen, answered, flagged, deleted, draft, keywords]) => ({
+      uid,
+      modseq,
+      blob_id,
+      size,
+      internal_date,
+      seen,
+      answered,
+      flagged,
+      deleted,
+      draft,
+      keywords,
+    }));
+  }
+
+  uids(mailboxId: number): Promise<number[]> {
+    return this.#request<number[]>('uids', [mailboxId]);
+  }
+
+  async blobs(ids: readonly string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    if (ids.length === 0) return out;
+    const result = await this.#request<{ ids: string[]; data: Uint8Array; offsets: Float64Array }>('blobs', [ids]);
+    const data = Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength);
+    result.ids.forEach((id, i) => out.set(id, data.subarray(result.offsets[i]!, result.offsets[i + 1]!)));
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.#failed ??= new Error('closed');
+    await this.#worker.terminate();
+  }
+}
