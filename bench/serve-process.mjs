@@ -41,11 +41,24 @@ export async function waitForPort(child, port, logFile) {
   }
 }
 
-/** Starts `mailward serve` with `env` on `dataDir` and returns once `port` answers. */
-export async function startServeProcess({ dataDir, env, port }) {
+const GC_ON_SIGNAL = fileURLToPath(new URL('./smtp/gc-on-signal.mjs', import.meta.url));
+
+/**
+ * Starts `mailward serve` with `env` on `dataDir` and returns once `port` answers. With
+ * `collectable`, the server runs with bench/smtp/gc-on-signal.mjs, and collectGarbage() runs a
+ * full GC in it and returns its process.memoryUsage(): memory read after it is live memory, not a
+ * heap's free room.
+ */
+export async function startServeProcess({ dataDir, env, port, collectable = false }) {
   const logFile = path.join(dataDir, 'serve.log');
+  const gcStatsFile = path.join(dataDir, 'gc-stats.json');
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [BIN, '--data', dataDir, 'serve'], { env, stdio: ['ignore', out, out], cwd: REPO });
+  const nodeArgs = collectable ? ['--expose-gc', '--import', GC_ON_SIGNAL] : [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, '--data', dataDir, 'serve'], {
+    env: collectable ? { ...env, BENCH_GC_STATS_FILE: gcStatsFile } : env,
+    stdio: ['ignore', out, out],
+    cwd: REPO,
+  });
   fs.closeSync(out);
   await waitForPort(child, port, logFile);
   return {
@@ -55,6 +68,16 @@ export async function startServeProcess({ dataDir, env, port }) {
       return { pss: m?.pss ?? NaN, rss: m?.rss ?? NaN, processes: 1 };
     },
     cpuMs: () => treeCpuMs(child.pid),
+    collectGarbage: async () => {
+      if (!collectable) throw new Error('mailward serve was started without collectable');
+      fs.rmSync(gcStatsFile, { force: true });
+      child.kill('SIGUSR2');
+      for (let i = 0; i < 100; i++) {
+        await sleep(50);
+        if (fs.existsSync(gcStatsFile)) return JSON.parse(fs.readFileSync(gcStatsFile, 'utf8'));
+      }
+      throw new Error('mailward did not answer SIGUSR2 with its memory usage');
+    },
     problems: () => fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean),
     stop: async () => {
       child.kill('SIGTERM');

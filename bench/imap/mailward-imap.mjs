@@ -40,6 +40,6 @@ export async function startMailward({ dataDir, imapPort, maxConnections = 3000 }
     MAILWARD_IMAP_MAX_CONNECTIONS_PER_IP: String(maxConnections * 2 + 100),
     ...otherListenersOff(['imap']),
   };
-  return startServeProcess({ dataDir, env, port: imapPort });
+  return startServeProcess({ dataDir, env, port: imapPort, collectable: true });
 }
 
