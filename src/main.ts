@@ -6,7 +6,7 @@ import { AccountService, PolicyService, createArgon2Hasher } from './accounts/in
 import type { PasswordHasher } from './accounts/index.js';
 import type { MailwardConfig } from './config/index.js';
 import { MailwardError } from './errors/index.js';
-import { Security, loadServerKey } from './security/index.js';
+import { Security, loadServerKey, openGeoIP } from './security/index.js';
 import type { ServerKey } from './security/index.js';
 import { Forwarding, MailStore, Mailboxes, RecipientResolver } from './mail/index.js';
 import type { EventBus } from './shared-state/index.js';
@@ -83,7 +83,7 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
   let key: ServerKey;
   try {
     key = loadServerKey({ dataDir, env: options.env ?? process.env });
-    security = new Security({ store, accounts, hasher, policies, events, key, now, onError });
+    security = new Security({ store, accounts, hasher, policies, events, key, now, onError, geoip: openGeoIP({ database: options.config.geoip.database }), issuer: options.config.hostname });
   } catch (error) {
     await store.close();
     throw error;

@@ -21,6 +21,19 @@ describe.concurrent('mailward configuration', { timeout: CLI_TEST_TIMEOUT_MS }, 
     expectOneLineError(result, { code: 1, matches: /config: listeners\.http\.port: expected an integer from 0 to 65535, got "eighty"/ });
   });
 
+  it('a geoip.database that cannot be read stops every command with one line, and none at all is fine', async () => {
+    const missing = path.join(tempDataDir(), 'GeoLite2-City.mmdb');
+    const notMMDB = writeFile(tempDataDir(), 'city.mmdb', 'not a MaxMind database\n');
+    const [absent, invalid, none] = await Promise.all([
+      runCLI(['domain', 'list'], { data: tempDataDir(), env: { MAILWARD_GEOIP_DATABASE: missing } }),
+      runCLI(['domain', 'list'], { data: tempDataDir(), env: { MAILWARD_GEOIP_DATABASE: notMMDB } }),
+      runCLI(['domain', 'list'], { data: tempDataDir(), env: { MAILWARD_GEOIP_DATABASE: '' } }),
+    ]);
+    expectOneLineError(absent, { code: 1, matches: /geoip/i });
+    expectOneLineError(invalid, { code: 1, matches: /geoip/i });
+    expectSuccess(none);
+  });
+
   it('a MAILWARD_* variable of the wrong type, or an unknown one: exit 1, one line naming the variable', async () => {
     const [badType, unknown] = await Promise.all([
       runCLI(['domain', 'list'], { data: tempDataDir(), env: { MAILWARD_LISTENERS_HTTP_PORT: 'abc' } }),
