@@ -36,12 +36,15 @@ export async function openMessage(session: POP3Session, n: number): Promise<Open
     session.write(errLine(`Message ${n} was removed by another client (IMAP or webmail) during this session`));
     return undefined;
   };
-  // Metadata only (no search text): this runs once per RETR and TOP.
-  const [row] = await session.deps.mailboxes.messageMeta(login.maildrop.mailboxId, [picked.message.uid]);
+  // The narrowest row (blob and size): this runs once per RETR and TOP, read off the event loop where the store can.
+  const [row] = await session.deps.mailboxes.fetchRows(login.maildrop.mailboxId, [picked.message.uid]);
   if (!row) return gone();
   try {
     const { mailboxes } = session.deps;
-    const body = row.size <= READ_WHOLE_BYTES ? await mailboxes.body(row.blob_id) : await mailboxes.bodyStream(row.blob_id);
+    if (row.size > READ_WHOLE_BYTES) return { message: picked.message, body: await mailboxes.bodyStream(row.blob_id) };
+    // bodies() reads a body kept as a row on the store's reader; one kept as a file comes from the file.
+    const body = (await mailboxes.bodies([row.blob_id])).get(row.blob_id);
+    if (!body) return gone();
     return { message: picked.message, body };
   } catch (error) {
     // Expunged between the row read and the open: its blob was released.
