@@ -76,25 +76,28 @@ interface Pending {
 }
 
 export class SqliteReader {
-  readonly #worker: Worker;
+  /** Started on the first read: a CLI command that never reads mail never starts a thread. */
+  #worker: Worker | undefined;
   readonly #pending = new Map<number, Pending>();
   #next = 1;
   #failed: Error | undefined;
 
-  private constructor(file: string) {
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
-    // Idle, the worker must not keep the process alive; a pending read holds it (see #request).
-    this.#worker.unref();
-    this.#worker.on('message', (message: { id: number; value?: unknown; error?: string }) => {
+  private constructor(private readonly file: string) {}
+
+  #start(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+    worker.on('message', (message: { id: number; value?: unknown; error?: string }) => {
       const pending = this.#pending.get(message.id);
       if (!pending) return;
       this.#pending.delete(message.id);
-      if (this.#pending.size === 0) this.#worker.unref();
+      // Idle, the worker must not keep the process alive; a pending read holds it (see #request).
+      if (this.#pending.size === 0) worker.unref();
       if (message.error !== undefined) pending.reject(new MailwardError('STORAGE_UNAVAILABLE', { message: `database reader: ${message.error}` }));
       else pending.resolve(message.value);
     });
-    this.#worker.on('error', (error) => this.#fail(error));
-    this.#worker.on('exit', (code) => this.#fail(new Error(`database reader exited with ${code}`)));
+    worker.on('error', (error) => this.#fail(error));
+    worker.on('exit', (code) => this.#fail(new Error(`database reader exited with ${code}`)));
+    return worker;
   }
 
   static open(file: string): SqliteReader {
@@ -110,10 +113,12 @@ export class SqliteReader {
   #request<T>(kind: string, args: unknown[]): Promise<T> {
     if (this.#failed) return Promise.reject(new MailwardError('STORAGE_UNAVAILABLE', { message: `database reader: ${this.#failed.message}` }));
     const id = this.#next++;
-    if (this.#pending.size === 0) this.#worker.ref();
+    this.#worker ??= this.#start();
+    const worker = this.#worker;
+    if (this.#pending.size === 0) worker.ref();
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.#worker.postMessage({ id, kind, args });
+      worker.postMessage({ id, kind, args });
     });
   }
 
@@ -149,6 +154,6 @@ export class SqliteReader {
 
   async close(): Promise<void> {
     this.#failed ??= new Error('closed');
-    await this.#worker.terminate();
+    await this.#worker?.terminate();
   }
 }
