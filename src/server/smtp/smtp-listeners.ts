@@ -30,7 +30,8 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
   const ref: { server?: SMTPServer } = {};
   const options: SMTPServerOptions = {
     name: deps.hostname,
-    banner: 'Mailward ESMTP',
+    // smtp-server writes "220 <hostname> ESMTP <banner>": the banner is only the product name.
+    banner: 'Mailward',
     secure: name === 'smtps',
     key: tls.credentials.key,
     cert: tls.credentials.cert,
