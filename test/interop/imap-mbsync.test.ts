@@ -121,8 +121,12 @@ describe.skipIf(SKIP)('mbsync against Mailward', () => {
     // Near side: 50 new messages, 20 marked seen and flagged, 10 deleted.
     // Unseen messages arrive in new/, seen ones in cur/ (Maildir); a flagged message moves to cur/ with its info suffix.
     const box = path.join(dir, 'mail', 'INBOX');
-    const files = ['cur', 'new'].flatMap((sub) => fs.readdirSync(path.join(box, sub)).map((name) => path.join(sub, name))).sort();
+    // In UID order (mbsync writes `,U=<uid>` into each name): the changes below touch the lowest UIDs,
+    // never the five highest that the other client deletes on the server at the same time.
+    const uidOf = (file: string): number => Number(/,U=(\d+)/.exec(file)?.[1] ?? NaN);
+    const files = ['cur', 'new'].flatMap((sub) => fs.readdirSync(path.join(box, sub)).map((name) => path.join(sub, name))).sort((a, b) => uidOf(a) - uidOf(b));
     expect(files.length).toBe(COUNT);
+    expect(files.every((file) => Number.isInteger(uidOf(file)))).toBe(true);
     for (const file of files.slice(0, 20)) fs.renameSync(path.join(box, file), path.join(box, 'cur', `${path.basename(file).replace(/:2,[A-Z]*$/, '')}:2,FS`));
     for (const file of files.slice(20, 30)) fs.rmSync(path.join(box, file));
     for (let i = 0; i < 50; i++) fs.writeFileSync(path.join(dir, 'mail', 'INBOX', 'new', `${Date.now()}.n${i}.local`), message(`local${i}`, `local ${i}`));
