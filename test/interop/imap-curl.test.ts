@@ -1,25 +1,18 @@
 // curl's IMAP client against Mailward: list, examine, fetch by UID, search, upload (APPEND), over STARTTLS-less loopback and implicit TLS.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDataDirs, tempDataDir } from '../support/cli.js';
+import type { CurlResult } from '../support/curl.js';
+import { runCurl } from '../support/curl.js';
 import type { IMAPTestServer } from '../support/imap-server.js';
 import { passwordOf, startIMAPTestServer } from '../support/imap-server.js';
 
 const ALICE = 'alice@example.test';
 const MESSAGE = Buffer.from('From: Carol <carol@example.net>\r\nTo: alice@example.test\r\nSubject: curl fetch\r\nMessage-ID: <curl-1@example.net>\r\n\r\nHello from the lake.\r\n');
 
-function curl(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('curl', ['--silent', '--show-error', '--max-time', '20', '--user', `${ALICE}:${passwordOf(ALICE)}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('latin1').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function curl(args: string[]): Promise<CurlResult> {
+  return runCurl(ALICE, passwordOf(ALICE), args);
 }
 
 describe('curl IMAP against Mailward', () => {
@@ -71,10 +64,7 @@ describe('curl IMAP against Mailward', () => {
   });
 
   it('refuses a wrong password with an error exit', async () => {
-    const result = await new Promise<{ code: number | null }>((resolve) => {
-      const child = spawn('curl', ['--silent', '--user', `${ALICE}:wrong-password`, `${base}/INBOX;UID=1`], { stdio: 'ignore' });
-      child.on('close', (code) => resolve({ code }));
-    });
+    const result = await runCurl(ALICE, 'wrong-password', [`${base}/INBOX;UID=1`]);
     // curl exits 67 when the login was denied.
     expect(result.code).toBe(67);
   });

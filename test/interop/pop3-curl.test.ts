@@ -1,24 +1,16 @@
 // curl's POP3 client against Mailward: LIST, RETR, UIDL, TOP and DELE over STLS (pop3:// --ssl-reqd) and implicit TLS (pop3s://), SASL PLAIN with and without the initial response.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDataDirs } from '../support/cli.js';
+import type { CurlResult } from '../support/curl.js';
+import { runCurl } from '../support/curl.js';
 import { passwordOf } from '../support/mail-server.js';
 import type { POP3Server } from '../support/pop3-server.js';
 import { startPOP3Server, testMessage } from '../support/pop3-server.js';
 
 const ALICE = 'alice@example.test';
 
-function curl(args: string[], options: { password?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const user = `${ALICE}:${options.password ?? passwordOf(ALICE)}`;
-    const child = spawn('curl', ['--silent', '--show-error', '--max-time', '20', '--user', user, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('latin1').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function curl(args: string[], options: { password?: string } = {}): Promise<CurlResult> {
+  return runCurl(ALICE, options.password ?? passwordOf(ALICE), args);
 }
 
 describe('curl POP3 against Mailward', () => {
