@@ -251,16 +251,15 @@ export function continuationBase64(data: Buffer): Buffer {
 /** `BODY[HEADER.FIELDS (FROM TO)]<0>`, `RFC822.TEXT`, `BINARY[1]`: printable ASCII, one line, no `]` inside the section. */
 const FETCH_ITEM_NAME = /^[A-Za-z][A-Za-z0-9.]*(\[[\x20-\x5c\x5e-\x7e]*\](<[0-9]+>)?)?$/;
 
+/** Where a streamed literal's bytes go in a FETCH response (see FetchResponseBuilder.literalSlot); slots come in the order they were added. */
+export interface FetchLiteralSlot {
+  length: number;
+}
+
 /**
  * One `* n FETCH (…)` response, item by item. `toChunks()` keeps message bodies as the Buffers
  * given (no copy, so a large body is written straight to the socket); `toBuffer()` joins them.
  */
-/** Where a streamed literal's bytes go in a FETCH response (see FetchResponseBuilder.literalSlot). */
-export interface FetchLiteralSlot {
-  slot: number;
-  length: number;
-}
-
 export class FetchResponseBuilder {
   private readonly items: (string | Buffer | FetchLiteralSlot)[] = [];
 
@@ -322,7 +321,7 @@ export class FetchResponseBuilder {
     if (!Number.isSafeInteger(length) || length < 0) throw new RangeError('invalid literal length');
     if (this.items.length > 0) this.items.push(' ');
     this.items.push(name, ' ', `${options.literal8 ? '~' : ''}{${length}}\r\n`);
-    this.items.push({ slot: this.items.filter((part) => typeof part === 'object' && !Buffer.isBuffer(part)).length, length });
+    this.items.push({ length });
     return this;
   }
 

@@ -60,6 +60,12 @@ export function applyPartial(range: ByteRange, partial: IMAPPartial | undefined)
   return { start, end: Math.min(start + partial.length, range.end) };
 }
 
+/** `<start.length>` of bytes already in memory (a filtered header, a decoded BINARY part). */
+export function partialOf(bytes: Buffer, partial: IMAPPartial | undefined): Buffer {
+  const { start, end } = applyPartial({ start: 0, end: bytes.length }, partial);
+  return bytes.subarray(start, end);
+}
+
 /**
  * HEADER.FIELDS / HEADER.FIELDS.NOT: the matching fields exactly as stored (folding kept), then the
  * blank line that ends a header (RFC 3501 §6.4.5: the delimiting blank line is included).

@@ -7,7 +7,7 @@ import type { Envelope } from '../../../mail/mime/index.js';
 import { FetchResponseBuilder, untaggedData } from '../../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
 import { arg, expectArgCount, flagNames, sequenceSet } from '../command-args.js';
-import { applyPartial, binaryPart, decodeTransferEncoding, filterHeaderFields, sectionRange, UnknownTransferEncodingError } from '../fetch-body.js';
+import { applyPartial, binaryPart, decodeTransferEncoding, filterHeaderFields, partialOf, sectionRange, UnknownTransferEncodingError } from '../fetch-body.js';
 import type { ByteRange } from '../fetch-body.js';
 import type { FetchItem, FetchRequest } from '../fetch-items.js';
 import { parseFetchRequest } from '../fetch-items.js';
@@ -175,7 +175,7 @@ async function addBody(builder: FetchResponseBuilder, slots: Segment[], message:
   }
   if (item.section.kind === 'fields') {
     const header = filterHeaderFields(await message.read(range), item.section.names, { not: item.section.not });
-    builder.body(item.name, item.partial ? header.subarray(Math.min(item.partial.start, header.length), Math.min(item.partial.start + item.partial.length, header.length)) : header);
+    builder.body(item.name, partialOf(header, item.partial));
     return;
   }
   const segment = await sectionSegment(message, applyPartial(range, item.partial));
@@ -237,7 +237,7 @@ async function addBinary(builder: FetchResponseBuilder, message: MessageBytes, i
     builder.item(item.name, null);
     return;
   }
-  const bytes = item.partial ? content.subarray(Math.min(item.partial.start, content.length), Math.min(item.partial.start + item.partial.length, content.length)) : content;
+  const bytes = partialOf(content, item.partial);
   // RFC 3516 §4.2: content that holds NUL can only go as a literal8.
   builder.item(item.name, bytes.includes(0) ? { literal8: bytes } : { literal: bytes });
 }
