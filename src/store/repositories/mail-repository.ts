@@ -145,6 +145,19 @@ function chunks<T>(items: readonly T[]): T[][] {
  * writes.
  */
 export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, reader?: SqliteReader): MailRepository {
+  /**
+   * These columns of the messages the UIDs name, in UID order. `offLoop`: on the reader when there
+   * is one (a bulk read that needs no transaction).
+   */
+  function selectByUids<C extends keyof MessageRow & string>(mailboxId: number, uids: readonly number[], columns: readonly C[], options: { offLoop?: boolean } = {}): Promise<Array<Pick<MessageRow, C>>> {
+    return byUidSlices(uids, async (where) => {
+      if (reader && options.offLoop) return (await reader.messages(mailboxId, columns, where)) as Array<Pick<MessageRow, C>>;
+      const query = db.selectFrom('messages').select(columns).where('mailbox_id', '=', mailboxId);
+      const rows = await ('range' in where ? query.where('uid', '>=', where.range[0]).where('uid', '<=', where.range[1]) : query.where('uid', 'in', where.list)).orderBy('uid').execute();
+      return rows as unknown as Array<Pick<MessageRow, C>>;
+    });
+  }
+
   const repo: MailRepository = {
     async ensureMailbox(input) {
       const existing = await repo.findMailbox(input.accountId, input.name);
@@ -250,17 +263,8 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
       }
       return out;
     },
-    findMessageMetaByUids: (mailboxId, uids) =>
-      byUidSlices(uids, (where) => {
-        const query = db.selectFrom('messages').select(META_COLUMNS).where('mailbox_id', '=', mailboxId);
-        return ('range' in where ? query.where('uid', '>=', where.range[0]).where('uid', '<=', where.range[1]) : query.where('uid', 'in', where.list)).orderBy('uid').execute();
-      }),
-    findMessageFetchRows: (mailboxId, uids) =>
-      byUidSlices(uids, (where) => {
-        if (reader) return reader.fetchRows(mailboxId, where);
-        const query = db.selectFrom('messages').select(FETCH_COLUMNS).where('mailbox_id', '=', mailboxId);
-        return ('range' in where ? query.where('uid', '>=', where.range[0]).where('uid', '<=', where.range[1]) : query.where('uid', 'in', where.list)).orderBy('uid').execute();
-      }),
+    findMessageMetaByUids: (mailboxId, uids) => selectByUids(mailboxId, uids, META_COLUMNS),
+    findMessageFetchRows: (mailboxId, uids) => selectByUids(mailboxId, uids, FETCH_COLUMNS, { offLoop: true }),
     async listUids(mailboxId) {
       if (reader) return reader.uids(mailboxId);
       const rows = await db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
@@ -287,11 +291,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
         .where('modseq', '>', modseq)
         .orderBy('uid')
         .execute(),
-    findMessageStructures: (mailboxId, uids) =>
-      byUidSlices(uids, (where) => {
-        const query = db.selectFrom('messages').select(['uid', 'structure']).where('mailbox_id', '=', mailboxId);
-        return ('range' in where ? query.where('uid', '>=', where.range[0]).where('uid', '<=', where.range[1]) : query.where('uid', 'in', where.list)).orderBy('uid').execute();
-      }),
+    findMessageStructures: (mailboxId, uids) => selectByUids(mailboxId, uids, ['uid', 'structure'] as const),
     async nextModseq(mailboxId) {
       const row = await db
         .updateTable('mailboxes')
