@@ -262,8 +262,15 @@ export class Mailboxes {
   async bodies(blobIds: readonly string[]): Promise<Map<string, Buffer>> {
     const blobs = this.deps.store.blobs;
     if (blobs.getMany) return blobs.getMany(blobIds);
+    // The same contract as getMany(): a body that is gone (its message expunged meanwhile) is left out.
     const out = new Map<string, Buffer>();
-    for (const id of new Set(blobIds)) out.set(id, await blobs.get(id));
+    for (const id of new Set(blobIds)) {
+      try {
+        out.set(id, await blobs.get(id));
+      } catch (error) {
+        if (!(error instanceof MailwardError && error.code === 'NOT_FOUND')) throw error;
+      }
+    }
     return out;
   }
 
