@@ -41,6 +41,19 @@ export async function waitForPort(child, port, logFile) {
   }
 }
 
+/** SIGTERM, then SIGKILL if the process has not exited after `killAfterMs`; resolves when it has exited. */
+export async function stopChild(child, killAfterMs) {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 const GC_ON_SIGNAL = fileURLToPath(new URL('./smtp/gc-on-signal.mjs', import.meta.url));
 
 /**
@@ -79,16 +92,6 @@ export async function startServeProcess({ dataDir, env, port, collectable = fals
       throw new Error('mailward did not answer SIGUSR2 with its memory usage');
     },
     problems: () => fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean),
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    },
+    stop: () => stopChild(child, 20_000),
   };
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hash } from '@node-rs/argon2';
+import { stopChild } from '../serve-process.mjs';
 import { memoryKiB, processTree, treeCpuMs } from '../smtp/proc.mjs';
 
 /** Installs dovecot-imapd and dovecot-pop3d when missing, without letting Debian start its own daemon. */
@@ -132,17 +133,7 @@ userdb {
     pid: child.pid,
     memory: () => sumTree(child.pid),
     cpuMs: () => treeCpuMs(child.pid),
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    },
+    stop: () => stopChild(child, 10_000),
   };
 }
 
