@@ -64,7 +64,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/**/*.test.ts'],
     rules: {
       '@typescript-eslint/explicit-module-boundary-types': 'error',

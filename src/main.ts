@@ -8,7 +8,8 @@ import type { MailwardConfig } from './config/index.js';
 import { MailwardError } from './errors/index.js';
 import { Security, loadServerKey, openGeoIP } from './security/index.js';
 import type { ServerKey } from './security/index.js';
-import { Forwarding, MailStore, Mailboxes, RecipientResolver } from './mail/index.js';
+import { Forwarding, MailStore, Mailboxes, RecipientResolver, SystemMailer } from './mail/index.js';
+import { createDKIMSigner } from './mail/auth/index.js';
 import type { EventBus } from './shared-state/index.js';
 import { MemoryEventBus } from './shared-state/index.js';
 import type { Store, StoreOptions } from './store/index.js';
@@ -32,6 +33,8 @@ export interface App {
   readonly recipients: RecipientResolver;
   readonly forwarding: Forwarding;
   readonly now: () => number;
+  /** Where users open the webmail (`web.public_url`): the start of every link Mailward mails. */
+  readonly publicURL: string;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,24 @@ function storeOptions(config: MailwardConfig, dataDir: string): StoreOptions {
   };
 }
 
+/**
+ * The browser origins of the webmail, which passkey assertions must come from: `hostname` on the
+ * HTTPS and HTTP listeners, and on 443 for the usual TLS reverse proxy in front of them. Browsers
+ * leave the scheme's default port out of an origin, so it is left out here too.
+ */
+function webOrigins(config: MailwardConfig): string[] {
+  const origin = (scheme: 'http' | 'https', port: number): string =>
+    `${scheme}://${config.hostname}${port === (scheme === 'https' ? 443 : 80) ? '' : `:${port}`}`;
+  return [...new Set([publicURL(config), origin('https', 443), origin('https', config.listeners.https.port), origin('http', config.listeners.http.port)])];
+}
+
+/** `web.public_url`, or https://<hostname> on the HTTPS listener's port (left out when 443). */
+export function publicURL(config: MailwardConfig): string {
+  if (config.web.public_url !== '') return config.web.public_url.toLowerCase();
+  const port = config.listeners.https.port;
+  return `https://${config.hostname}${port === 443 ? '' : `:${port}`}`;
+}
+
 /** Opens storage and the core services on a data directory (for `serve` and for every CLI command). */
 export async function openApp(options: OpenAppOptions): Promise<App> {
   const dataDir = path.resolve(options.dataDir);
@@ -79,17 +100,20 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
   const accounts = new AccountService({ store, hasher, policies, now });
   const onError = (error: unknown): void => options.logger.error({ err: error }, 'background task failed');
   const events = new MemoryEventBus({ onError });
+  const recipients = new RecipientResolver(accounts);
+  const mail = new MailStore({ store, events, now });
   let security: Security;
   let key: ServerKey;
   try {
     key = loadServerKey({ dataDir, env: options.env ?? process.env });
-    security = new Security({ store, accounts, hasher, policies, events, key, now, onError, geoip: openGeoIP({ database: options.config.geoip.database }), issuer: options.config.hostname });
+    const webAuthn = { rpID: options.config.hostname, rpName: 'Mailward', origins: webOrigins(options.config) };
+    // Alerts, alternate-email codes and reset links: local INBOXes directly, other addresses through the outbound queue.
+    const mailer = new SystemMailer({ mail, store, recipients, hostname: options.config.hostname, now, signer: createDKIMSigner({ store, key, now }) });
+    security = new Security({ store, accounts, hasher, policies, events, key, now, onError, geoip: openGeoIP({ database: options.config.geoip.database }), issuer: options.config.hostname, webAuthn, mailer });
   } catch (error) {
     await store.close();
     throw error;
   }
-  const recipients = new RecipientResolver(accounts);
-  const mail = new MailStore({ store, events, now });
   return {
     config: options.config,
     dataDir,
@@ -114,8 +138,12 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
       now,
     }),
     now,
+    publicURL: publicURL(options.config),
     close: async () => {
       await security.sessions.stop();
+      // Alerts and reset links being mailed finish before the store closes.
+      await security.alerts.stop();
+      await security.passwordReset.idle();
       await security.flush();
       await events.close();
       await store.close();

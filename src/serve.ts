@@ -48,7 +48,7 @@ export async function startServer(app: App): Promise<RunningServer> {
   let smtp: RunningSMTP | undefined;
   let pop3: RunningPOP3 | undefined;
   let imap: RunningIMAP | undefined;
-  const deps = { logger, checkStorage: () => app.store.ping() };
+  const deps = { logger, checkStorage: () => app.store.ping(), security: app.security, publicURL: app.publicURL };
   try {
     smtp = await startSMTP(smtpDeps(app, { resolver, kickOutbound: () => outbound.kick() }), tls, enabledListeners(app, ['smtp', 'submission', 'smtps']));
     for (const listener of smtp.listeners) {
@@ -89,6 +89,7 @@ export async function startServer(app: App): Promise<RunningServer> {
     throw error;
   }
   app.security.sessions.start();
+  app.security.alerts.start();
   const prune = (): void => void pruneLoginRecords(app).catch((error: unknown) => logger.error({ err: error }, 'login record pruning failed'));
   prune();
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
@@ -102,6 +103,7 @@ export async function startServer(app: App): Promise<RunningServer> {
       // Half the shutdown grace for deliveries in flight; unfinished ones are released for the next start.
       await outbound.stop({ graceMs: config.shutdown.grace_seconds * 500 });
       await app.security.sessions.stop();
+      await app.security.alerts.stop();
       await Promise.all([smtp?.close(), pop3?.close(), imap?.close(), ...apps.map((a) => a.close())]);
       tls.close();
     },
@@ -197,6 +199,10 @@ export async function pruneLoginRecords(app: App): Promise<number> {
   const days = await app.policies.get('login_records.retention_days');
   const removed = await app.security.loginRecords.prune({ before: app.now() - days * DAY_MS });
   if (removed > 0) app.logger.info({ removed, days }, 'pruned login records');
+  // Web sessions: rows that ended, or went idle, more than a day ago serve no one (the longest
+  // session.idle_minutes is a day); dropping them keeps the table the size of the live sessions.
+  const sessions = await app.store.devices.pruneSessions(app.now() - DAY_MS);
+  if (sessions > 0) app.logger.info({ removed: sessions }, 'pruned ended web sessions');
   return removed;
 }
 

@@ -62,6 +62,28 @@ export const POLICIES = {
     description:
       'Days an account may still sign in without two-factor once auth.require_2fa applies to it (counted from when the policy was set, or from account creation if later); 0 = enrol at the next sign-in.',
   }),
+  'session.idle_minutes': define({
+    schema: z.number().int().min(1).max(24 * 60),
+    default: 30,
+    description:
+      'A web session with no request for this many minutes ends ("Operation timed out"): a browser left open on a shared desk does not stay signed in.',
+  }),
+  'session.max_hours': define({
+    schema: z.number().int().min(1).max(24 * 30),
+    default: 12,
+    description: 'A web session ends this many hours after sign-in however active it is, so a stolen session cookie stops working.',
+  }),
+  'devices.trust_days': define({
+    schema: z.number().int().min(1).max(3650),
+    default: 90,
+    description: 'A device marked "This is my trusted device" skips the second factor for this many days, or until it is removed or the password changes.',
+  }),
+  'auth.require_2fa_grace_logins': define({
+    schema: z.number().int().min(0).max(10_000),
+    default: 0,
+    description:
+      'Web sign-ins an account may still make without two-factor once auth.require_2fa applies to it; 0 = no count, only auth.require_2fa_grace_days. When both are set, whichever ends first ends the grace.',
+  }),
   'backup_codes.rotate_days': define({
     schema: z.number().int().min(0).max(3650),
     default: 180,

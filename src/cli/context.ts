@@ -38,6 +38,9 @@ export async function withApp<T>(options: GlobalOptions, work: (app: App) => Pro
     config: settings.config,
     logger: logger ?? createLogger({ level: 'error', destination: process.stderr }),
   });
+  // The events of this command (an account disabled, a 2FA reset, a forced logout) are raised in
+  // this process, which a running serve never hears: its alerts are sent from here (app.close waits for them).
+  app.security.alerts.start();
   try {
     return await work(app);
   } finally {

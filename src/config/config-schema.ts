@@ -269,6 +269,23 @@ export const CONFIG_SCHEMA = z
       .strict()
       .prefault({}),
 
+    web: z
+      .object({
+        // Default "": https://<hostname>, with the https listener's port unless it is 443. The
+        // address users open the webmail at; links in mail (password reset, alternate-email
+        // verification) start with it. It is never taken from a request's Host header, which anyone
+        // can set: a reset link pointing at an attacker's host would hand them the token.
+        public_url: leaf(
+          z
+            .string()
+            .default('')
+            .refine((value) => value === '' || /^https?:\/\/[^/?#\s]+$/.test(value), 'an origin such as https://mail.example.org, with no path'),
+          'an origin such as "https://mail.example.org" (no path), or "" for https://<hostname>',
+        ),
+      })
+      .strict()
+      .prefault({}),
+
     shutdown: z
       .object({
         // Default 10. On SIGTERM, `serve` stops accepting connections and waits this long for

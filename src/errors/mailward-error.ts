@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   SECURITY_CODE_WRONG: 'The personal security code is not correct.',
   /** The session was idle too long or reached its maximum lifetime. */
   SESSION_TIMED_OUT: 'Operation timed out. Please sign in again.',
+  /** The request needs a signed-in web session and has none (never had one, signed out, or forced out). */
+  SIGN_IN_REQUIRED: 'Please sign in.',
   /** A request or argument is malformed. */
   INVALID_INPUT: 'The input is not valid.',
   /** An email address or domain name is malformed. */

@@ -13,3 +13,4 @@ export * from './submission.js';
 export * from './forwarding.js';
 export * from './mailboxes.js';
 export * from './mailbox-name.js';
+export * from './system-mailer.js';

@@ -141,7 +141,27 @@ export class AccountSecurity {
     return this.#storePassword(account, options.password, options.by, 'password.set_by_admin', options.mustChange === true);
   }
 
-  async #storePassword(account: AccountRow, password: string, by: Actor, action: 'password.changed' | 'password.set_by_admin', mustChange = false): Promise<AccountRow> {
+  /**
+   * The forgotten-password path (PasswordReset, after a mailed link and the second factor): no old
+   * password, the same strength rules, and — since whoever made the reset necessary may hold a
+   * session — every session of the account ends (app-password ones too) and no device stays trusted.
+   */
+  async setPasswordByReset(options: { account: AccountRow; password: string; by: Actor }): Promise<AccountRow> {
+    const by: Actor = { actor: options.by.actor, ...(options.by.ip !== undefined ? { ip: options.by.ip } : {}) };
+    await this.#storePassword(options.account, options.password, by, 'password.reset');
+    const now = this.deps.now();
+    const updated = await this.deps.store.accounts.update(options.account.id, { sessions_valid_after: now, trust_valid_after: now });
+    await this.deps.events.publish({ type: 'SessionsRevoked', at: now, accountId: options.account.id, scope: 'all' });
+    return updated;
+  }
+
+  async #storePassword(
+    account: AccountRow,
+    password: string,
+    by: Actor,
+    action: 'password.changed' | 'password.set_by_admin' | 'password.reset',
+    mustChange = false,
+  ): Promise<AccountRow> {
     await this.deps.accounts.checkNewPassword(account.address, password);
     const now = this.deps.now();
     // Before the write: a poll that reads the new epochs before the event arrives must not end it.
@@ -153,6 +173,8 @@ export class AccountSecurity {
       // Every session signed in with the old password ends (web sessions and mail clients alike,
       // except the session making the change); mail clients on app passwords stay signed in.
       password_sessions_valid_after: now,
+      // Trusted devices ask for the second factor again: whoever changed the password may be the thief.
+      trust_valid_after: now,
       updated_at: now,
     });
     await this.deps.audit.append({ actor: by.actor, action, account, ip: by.ip });

@@ -31,7 +31,19 @@ export type AuditAction =
   | 'two_factor.disabled'
   | 'two_factor.reset'
   | 'backup_codes.regenerated'
-  | 'backup_code.used';
+  | 'backup_code.used'
+  | 'device.trusted'
+  | 'device.removed'
+  | 'device.logged_out'
+  | 'alternate_email.requested'
+  | 'alternate_email.verified'
+  | 'alternate_email.removed'
+  | 'password.reset_requested'
+  | 'password.reset'
+  | 'alerts.changed'
+  | 'passkey.added'
+  | 'passkey.renamed'
+  | 'passkey.removed';
 
 export interface AuditView {
   id: number;

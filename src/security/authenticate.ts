@@ -10,6 +10,7 @@ import { looksLikeAppPassword } from './app-passwords.js';
 import type { LoginReason, LoginRecords } from './login-records.js';
 import { serviceOpen } from './account-security.js';
 import { canonicalIp } from './network.js';
+import type { DeviceSeen, Devices } from './devices.js';
 import type { ServerKey } from './server-key.js';
 import type { Throttle } from './throttle.js';
 import { throttleLimits } from './throttle.js';
@@ -28,6 +29,10 @@ export interface AuthenticateInput {
   /** Whether the connection is encrypted (recorded; the door decides whether plain text may log in). */
   tls: boolean;
   now?: number;
+  /** The browser's full user agent (web only), for the device log's OS and browser. */
+  userAgent?: string;
+  /** The browser's device cookie, when it has one (web only). */
+  deviceToken?: string;
 }
 
 export type AuthFailureCode = Extract<
@@ -50,6 +55,8 @@ export type AuthenticateResult =
        * accepts a code. Never true on mail protocols, which take app passwords instead.
        */
       secondFactorRequired: boolean;
+      /** The device this sign-in came from (recorded in the device log), when devices are kept. */
+      device?: DeviceSeen;
     }
   | {
       ok: false;
@@ -73,6 +80,8 @@ export interface AuthenticatorDeps {
   key: ServerKey;
   events: EventBus;
   now: () => number;
+  /** Records the device of every successful sign-in (the device log). */
+  devices?: Pick<Devices, 'sighted'>;
 }
 
 const MAIL_PROTOCOLS = new Set<Protocol>(['smtp', 'imap', 'pop3']);
@@ -207,6 +216,15 @@ export class Authenticator {
     const since = now - KNOWN_WINDOW_MS;
     const newIp = !(await isKnownIp());
     const newClient = client !== '' && !(await deps.store.loginRecords.hasClient({ accountId: account.id, protocol: input.protocol, client, since }));
+    const device = await deps.devices?.sighted({
+      account,
+      protocol: input.protocol,
+      ip,
+      client,
+      now,
+      ...(input.userAgent !== undefined ? { userAgent: input.userAgent } : {}),
+      ...(input.deviceToken !== undefined ? { deviceToken: input.deviceToken } : {}),
+    });
     deps.loginRecords.add({
       time: now,
       accountId: account.id,
@@ -229,6 +247,7 @@ export class Authenticator {
       credential,
       newIp,
       newClient,
+      ...(device ? { deviceId: device.device.id, newDevice: device.created, location: device.device.last_location } : {}),
     });
     return {
       ok: true,
@@ -238,6 +257,7 @@ export class Authenticator {
       mustChangePassword: account.must_change_password === 1,
       authenticatedAt: now,
       secondFactorRequired: input.protocol === 'web' && account.two_factor_enabled === 1,
+      ...(device ? { device } : {}),
     };
   }
 }

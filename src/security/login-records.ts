@@ -30,7 +30,8 @@ export interface LoginRecordInput {
   client: string;
   result: LoginResult;
   reason: LoginReason;
-  credential: 'password' | 'app_password' | null;
+  /** 'passkey': a password-less web sign-in with a passkey. */
+  credential: 'password' | 'app_password' | 'passkey' | null;
 }
 
 export interface LoginRecordView {

@@ -1,20 +1,28 @@
 // Builds the security core from its parts: one object the doors and the CLI share.
-import type { AccountService, PasswordHasher, PolicyService } from '../accounts/index.js';
+import type { AccountRow, AccountService, PasswordHasher, PolicyService } from '../accounts/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import type { Store } from '../store/index.js';
 import { AccountSecurity } from './account-security.js';
 import { AppPasswords } from './app-passwords.js';
 import { AuditLog } from './audit-log.js';
+import { Devices } from './devices.js';
+import { WebSessions } from './web-sessions.js';
 import { Authenticator } from './authenticate.js';
 import type { AuthenticateInput, AuthenticateResult } from './authenticate.js';
 import type { GeoIP } from './geoip.js';
 import { NoGeoIP } from './geoip.js';
 import { LoginRecords } from './login-records.js';
+import { Passkeys } from './passkeys.js';
 import type { ServerKey } from './server-key.js';
 import { SessionRegistry } from './session-registry.js';
 import { Throttle } from './throttle.js';
 import { TwoFactor } from './two-factor.js';
 import { VolumeLimits } from './volume-limits.js';
+import { Alerts } from './alerts.js';
+import { AlternateEmail } from './alternate-email.js';
+import { PasswordReset } from './password-reset.js';
+import type { SecurityMailer } from './security-mailer.js';
+import { NO_SECURITY_MAILER } from './security-mailer.js';
 
 export interface SecurityDeps {
   store: Store;
@@ -29,7 +37,17 @@ export interface SecurityDeps {
   geoip?: GeoIP;
   /** The name authenticator apps show beside the account (default "Mailward"). */
   issuer?: string;
+  /**
+   * Where passkeys are bound: the relying party id (the configured host name), the name shown by
+   * authenticators, and the web origins assertions may come from. Default: localhost on the
+   * development ports, which suits nothing but a first run on one's own machine.
+   */
+  webAuthn?: { rpID: string; rpName: string; origins: string[] };
+  /** Sends alerts, alternate-email codes and reset links (mail/SystemMailer); default: none, and sending fails. */
+  mailer?: SecurityMailer;
 }
+
+const DEFAULT_WEBAUTHN = { rpID: 'localhost', rpName: 'Mailward', origins: ['http://localhost:8080', 'https://localhost:8443'] };
 
 export class Security {
   readonly audit: AuditLog;
@@ -40,16 +58,28 @@ export class Security {
   readonly accountSecurity: AccountSecurity;
   readonly volume: VolumeLimits;
   readonly sessions: SessionRegistry;
+  readonly devices: Devices;
+  readonly webSessions: WebSessions;
   readonly twoFactor: TwoFactor;
+  readonly passkeys: Passkeys;
   readonly geoip: GeoIP;
+  readonly alternateEmail: AlternateEmail;
+  readonly passwordReset: PasswordReset;
+  /** Security alerts and in-app notifications; `serve` starts its subscription. */
+  readonly alerts: Alerts;
+
+  readonly #store: Store;
 
   constructor(deps: SecurityDeps) {
+    this.#store = deps.store;
     const { store, accounts, hasher, policies, events, key, now } = deps;
     this.audit = new AuditLog(store, now);
     this.throttle = new Throttle(store.state);
     this.geoip = deps.geoip ?? new NoGeoIP();
     this.loginRecords = new LoginRecords(store, { geoip: this.geoip, ...(deps.onError ? { onError: deps.onError } : {}) });
     this.appPasswords = new AppPasswords({ store, key, audit: this.audit, events, now });
+    this.sessions = new SessionRegistry({ store, events, now, ...(deps.onError ? { onError: deps.onError } : {}) });
+    this.devices = new Devices({ store, policies, key, geoip: this.geoip, audit: this.audit, events, sessions: this.sessions, now });
     this.authenticator = new Authenticator({
       store,
       accounts,
@@ -61,8 +91,8 @@ export class Security {
       key,
       events,
       now,
+      devices: this.devices,
     });
-    this.sessions = new SessionRegistry({ store, events, now, ...(deps.onError ? { onError: deps.onError } : {}) });
     this.accountSecurity = new AccountSecurity({
       store,
       accounts,
@@ -87,7 +117,71 @@ export class Security {
       now,
       ...(deps.issuer !== undefined ? { issuer: deps.issuer } : {}),
     });
+    this.passkeys = new Passkeys({
+      store,
+      policies,
+      throttle: this.throttle,
+      accountSecurity: this.accountSecurity,
+      audit: this.audit,
+      now,
+      ...(deps.webAuthn ?? DEFAULT_WEBAUTHN),
+    });
+    this.webSessions = new WebSessions({
+      store,
+      policies,
+      key,
+      devices: this.devices,
+      twoFactor: this.twoFactor,
+      authenticate: (input) => this.authenticate(input),
+      hasPasskeys: async (accountId) => (await store.passkeys.listForAccount(accountId)).length > 0,
+      loginRecords: this.loginRecords,
+      events,
+      audit: this.audit,
+      now,
+    });
     this.volume = new VolumeLimits({ state: store.state, policies, security: this.accountSecurity, now });
+    const mailer = deps.mailer ?? NO_SECURITY_MAILER;
+    const onError = deps.onError ? { onError: deps.onError } : {};
+    this.alternateEmail = new AlternateEmail({
+      store,
+      accounts,
+      accountSecurity: this.accountSecurity,
+      policies,
+      throttle: this.throttle,
+      mailer,
+      audit: this.audit,
+      events,
+      key,
+      now,
+    });
+    this.passwordReset = new PasswordReset({
+      store,
+      accounts,
+      accountSecurity: this.accountSecurity,
+      twoFactor: this.twoFactor,
+      alternateEmail: this.alternateEmail,
+      mailer,
+      audit: this.audit,
+      key,
+      now,
+      ...onError,
+    });
+    this.alerts = new Alerts({
+      store,
+      alternateEmail: this.alternateEmail,
+      loginRecords: this.loginRecords,
+      mailer,
+      events,
+      audit: this.audit,
+      geoip: this.geoip,
+      now,
+      ...onError,
+    });
+  }
+
+  /** The account behind an address, for routes that verify a factor of an account named by a link. */
+  accountByAddress(address: string): Promise<AccountRow | undefined> {
+    return this.#store.accounts.findByAddress(address);
   }
 
   /** The one way in, for every protocol. */

@@ -40,6 +40,7 @@ function accountRow(overrides: Partial<AccountRow> = {}): AccountRow {
     sessions_valid_after: 0,
     password_sessions_valid_after: 0,
     two_factor_enabled: 0,
+    trust_valid_after: 0,
     ...overrides,
   };
 }

@@ -28,7 +28,7 @@ export interface LiveSession extends LiveSessionInput {
 }
 
 export interface SessionRegistryDeps {
-  store: Pick<Store, 'accounts' | 'appPasswords'>;
+  store: Pick<Store, 'accounts' | 'appPasswords' | 'devices'>;
   events: EventBus;
   now: () => number;
   /** How often every live session is checked against the store (changes made by another process or node). */
@@ -39,10 +39,17 @@ export interface SessionRegistryDeps {
 const NODE_ID = randomUUID();
 
 /** Why this session may not go on, or undefined when it may. */
-export function endReasonFor(session: Pick<LiveSession, 'protocol' | 'credential' | 'authenticatedAt'>, account: AccountRow | undefined, appPasswordExists: boolean): EndReason | undefined {
+export function endReasonFor(
+  session: Pick<LiveSession, 'protocol' | 'credential' | 'authenticatedAt'>,
+  account: AccountRow | undefined,
+  appPasswordExists: boolean,
+  options: { deviceValidAfter?: number } = {},
+): EndReason | undefined {
   if (!account) return 'account_deleted';
   if (account.status !== 'active') return 'account_disabled';
   if (session.authenticatedAt < account.sessions_valid_after) return 'revoked';
+  // The device log's Force logout: every session of that one device.
+  if (options.deviceValidAfter !== undefined && session.authenticatedAt < options.deviceValidAfter) return 'revoked';
   if (session.credential === 'password' && session.authenticatedAt < account.password_sessions_valid_after) {
     return 'password_changed';
   }
@@ -57,6 +64,7 @@ const ACCOUNT_EVENTS = new Set<MailwardEvent['type']>([
   'PasswordChanged',
   'ServicesChanged',
   'AppPasswordRevoked',
+  'DeviceLoggedOut',
 ]);
 
 export class SessionRegistry {
@@ -122,9 +130,14 @@ export class SessionRegistry {
     const appPasswordIds = sessions.some((s) => s.credential === 'app_password')
       ? new Set((await this.deps.store.appPasswords.listForAccount(accountId)).map((a) => a.id))
       : new Set<number>();
+    const deviceEpochs = new Map<string, number>();
+    if (sessions.some((s) => s.deviceId !== undefined)) {
+      for (const device of await this.deps.store.devices.listForAccount(accountId)) deviceEpochs.set(device.id, device.sessions_valid_after);
+    }
     let ended = 0;
     for (const session of sessions) {
-      const reason = endReasonFor(session, account, session.appPasswordId !== null && appPasswordIds.has(session.appPasswordId));
+      const deviceValidAfter = session.deviceId !== undefined ? deviceEpochs.get(session.deviceId) : undefined;
+      const reason = endReasonFor(session, account, session.appPasswordId !== null && appPasswordIds.has(session.appPasswordId), deviceValidAfter !== undefined ? { deviceValidAfter } : {});
       if (!reason || !this.#sessions.has(session.id)) continue;
       this.#sessions.delete(session.id);
       ended++;

@@ -407,16 +407,37 @@ for (const dialect of DIALECTS) {
 
     describe('auth.require_2fa', () => {
       it('gives a grace period from when the policy was set, then sends sign-in straight to enrolment', async () => {
-        expect(await f.security.twoFactor.requirement(alice)).toEqual({ required: false, graceEndsAt: null, mustEnroll: false });
+        expect(await f.security.twoFactor.requirement(alice)).toEqual({ required: false, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false });
         f.advance(DAY_MS);
         await f.policies.set('auth.require_2fa', true, { domain: FIXTURE_DOMAIN });
         await f.policies.set('auth.require_2fa_grace_days', 7);
         const graceEndsAt = FIXTURE_NOW + DAY_MS + 7 * DAY_MS;
-        expect(await f.security.twoFactor.requirement(alice)).toEqual({ required: true, graceEndsAt, mustEnroll: false });
+        expect(await f.security.twoFactor.requirement(alice)).toEqual({ required: true, graceEndsAt, graceLoginsLeft: null, mustEnroll: false });
         f.setNow(graceEndsAt);
         expect(await f.security.twoFactor.mustEnroll2FA(alice)).toBe(true);
         await enrol();
-        expect(await f.security.twoFactor.requirement(alice)).toEqual({ required: true, graceEndsAt: null, mustEnroll: false });
+        expect(await f.security.twoFactor.requirement(alice)).toEqual({ required: true, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false });
+      });
+
+      it('counts web sign-ins when auth.require_2fa_grace_logins is set: the one after the last allowed leads to enrolment', async () => {
+        await f.policies.set('auth.require_2fa', true);
+        await f.policies.set('auth.require_2fa_grace_days', 30);
+        await f.policies.set('auth.require_2fa_grace_logins', 2);
+        f.advance(1000);
+        expect((await f.security.twoFactor.requirement(alice)).graceLoginsLeft).toBe(2);
+        // Mail clients and failures do not count; web sign-ins do.
+        await f.login({ username: ALICE, secret: 'wrong-password-1', protocol: 'web' });
+        await f.login({ username: ALICE, secret: FIXTURE_PASSWORD, protocol: 'imap' });
+        for (const left of [1, 0]) {
+          f.advance(1000);
+          expect((await f.login({ username: ALICE, secret: FIXTURE_PASSWORD, protocol: 'web' })).ok).toBe(true);
+          expect(await f.security.twoFactor.requirement(alice)).toMatchObject({ graceLoginsLeft: left, mustEnroll: false });
+        }
+        f.advance(1000);
+        await f.login({ username: ALICE, secret: FIXTURE_PASSWORD, protocol: 'web' });
+        expect(await f.security.twoFactor.requirement(alice)).toMatchObject({ graceLoginsLeft: 0, mustEnroll: true });
+        await enrol();
+        expect((await f.security.twoFactor.requirement(alice)).mustEnroll).toBe(false);
       });
     });
   });

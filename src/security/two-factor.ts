@@ -36,7 +36,7 @@ export const MAIL_CLIENT_WINDOW_MS = 30 * DAY_MS;
 export const ENROLMENT_TTL_MS = 30 * 60_000;
 
 export interface TwoFactorDeps {
-  store: Pick<Store, 'accounts' | 'twoFactor' | 'loginRecords' | 'policies' | 'transaction'>;
+  store: Pick<Store, 'accounts' | 'twoFactor' | 'loginRecords' | 'policies' | 'passkeys' | 'transaction'>;
   policies: PolicyService;
   throttle: Throttle;
   loginRecords: Pick<LoginRecords, 'flush'>;
@@ -103,6 +103,8 @@ export interface TwoFactorRequirement {
   required: boolean;
   /** When the grace period ends (ms); null when nothing is required or the account is enrolled. */
   graceEndsAt: number | null;
+  /** Web sign-ins left before enrolment is forced (auth.require_2fa_grace_logins); null when not counted. */
+  graceLoginsLeft: number | null;
   /** Sign-in must lead straight to enrolment. */
   mustEnroll: boolean;
 }
@@ -175,12 +177,22 @@ export class TwoFactor {
     const now = options.now ?? this.deps.now();
     const domain = domainOf(account);
     const entry = await this.deps.policies.entry('auth.require_2fa', { domain });
-    if (entry.value !== true) return { required: false, graceEndsAt: null, mustEnroll: false };
-    if (account.two_factor_enabled === 1) return { required: true, graceEndsAt: null, mustEnroll: false };
+    if (entry.value !== true) return { required: false, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
+    if (account.two_factor_enabled === 1) return { required: true, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
     const row = entry.source === 'default' ? undefined : await this.deps.store.policies.get(entry.source === 'global' ? GLOBAL_SCOPE : entry.source, 'auth.require_2fa');
     const since = Math.max(account.created_at, row?.updated_at ?? 0);
     const graceEndsAt = since + (await this.deps.policies.get('auth.require_2fa_grace_days', { domain })) * DAY_MS;
-    return { required: true, graceEndsAt, mustEnroll: now >= graceEndsAt };
+    const graceLogins = await this.deps.policies.get('auth.require_2fa_grace_logins', { domain });
+    let graceLoginsLeft: number | null = null;
+    let outOfLogins = false;
+    if (graceLogins > 0) {
+      await this.deps.loginRecords.flush();
+      // The sign-in being made now is counted already: with N allowed, the (N+1)th leads to enrolment.
+      const used = await this.deps.store.loginRecords.countSuccesses({ accountId: account.id, protocol: 'web', since, cap: graceLogins + 1 });
+      graceLoginsLeft = Math.max(0, graceLogins - used);
+      outOfLogins = used > graceLogins;
+    }
+    return { required: true, graceEndsAt, graceLoginsLeft, mustEnroll: now >= graceEndsAt || outOfLogins };
   }
 
   /** Whether the web must send this account straight to enrolment after sign-in. */
@@ -343,7 +355,10 @@ export class TwoFactor {
     const { account, by } = options;
     const wasEnabled = account.two_factor_enabled === 1;
     const backupCodesDeleted = await this.#turnOff(account);
-    await this.deps.audit.append({ actor: by.actor, action: 'two_factor.reset', account, ip: by.ip, details: { wasEnabled } });
+    // The user lost their factors: passkeys go too, or a lost (or stolen) security key would still sign in.
+    const passkeys = await this.deps.store.passkeys.listForAccount(account.id);
+    for (const passkey of passkeys) await this.deps.store.passkeys.remove(account.id, passkey.id);
+    await this.deps.audit.append({ actor: by.actor, action: 'two_factor.reset', account, ip: by.ip, details: { wasEnabled, passkeysDeleted: passkeys.length } });
     await this.deps.events.publish({ type: 'TwoFactorDisabled', at: this.deps.now(), accountId: account.id, address: account.address, actor: by.actor, how: 'admin_reset' });
     await this.deps.accountSecurity.revokeSessions({ account, by });
     return { wasEnabled, backupCodesDeleted };
@@ -354,7 +369,8 @@ export class TwoFactor {
     return this.deps.store.transaction(async (repos) => {
       await repos.twoFactor.deleteTotp(account.id);
       const deleted = await repos.twoFactor.deleteBackupCodes(account.id);
-      await repos.accounts.update(account.id, { two_factor_enabled: 0, updated_at: now });
+      // Trust means "skip the second factor": with none left, it is cleared, so turning 2FA on again starts afresh.
+      await repos.accounts.update(account.id, { two_factor_enabled: 0, trust_valid_after: now, updated_at: now });
       return deleted;
     });
   }

@@ -16,13 +16,19 @@ export type MailwardEvent = EventBase &
         protocol: Protocol;
         ip: string;
         client: string;
-        credential: 'password' | 'app_password';
+        credential: 'password' | 'app_password' | 'passkey';
         /** First success from this IP in the look-back window. */
         newIp: boolean;
         /** First success with this client name on this protocol in the look-back window. */
         newClient: boolean;
         /** The second factor that completed a web sign-in, when the account has two-factor sign-in. */
-        secondFactor?: 'totp' | 'backup_code';
+        secondFactor?: 'totp' | 'backup_code' | 'passkey' | 'trusted_device';
+        /** The device (see Devices) this sign-in came from, when known. */
+        deviceId?: string;
+        /** First sign-in ever of this device for this account. */
+        newDevice?: boolean;
+        /** Where the sign-in came from (GeoIP), e.g. "Taipei, Taiwan", "Local network", "Unknown". */
+        location?: string;
       }
     | {
         type: 'LoginFailed';
@@ -51,7 +57,28 @@ export type MailwardEvent = EventBase &
     | { type: 'BackupCodesRegenerated'; accountId: number; address: string; actor: string; count: number }
     | { type: 'BackupCodeUsed'; accountId: number; address: string; ip: string; remaining: number }
     | { type: 'AccountDisabled'; accountId: number; address: string; reason: string }
+    | {
+        /** Every session of one device was revoked (the device log's Force logout, or the CLI). */
+        type: 'DeviceLoggedOut';
+        accountId: number;
+        address: string;
+        deviceId: string;
+        actor: string;
+      }
+    | { type: 'DeviceTrusted'; accountId: number; address: string; deviceId: string }
+    | { type: 'DeviceRemoved'; accountId: number; address: string; deviceId: string; actor: string }
     | { type: 'AccountEnabled'; accountId: number; address: string }
+    | {
+        /** The verified alternate email (recovery and security notices) was set, replaced or removed. */
+        type: 'AlternateEmailChanged';
+        accountId: number;
+        address: string;
+        /** The verified alternate address now, or null when it was removed. */
+        alternate: string | null;
+        /** The verified alternate address before, if there was one (it is told of the change too). */
+        previous: string | null;
+        actor: string;
+      }
     | {
         /** A doorbell: read the mailbox's change journal from your last MODSEQ. */
         type: 'MailboxChanged';

@@ -16,3 +16,8 @@ export type { OutboundRepository } from './repositories/outbound-repository.js';
 export type { DKIMRepository } from './repositories/dkim-repository.js';
 export type { ForwardingRepository } from './repositories/forwarding-repository.js';
 export type { TwoFactorRepository } from './repositories/two-factor-repository.js';
+export type { DeviceRepository, DeviceSighting, NewWebSession } from './repositories/device-repository.js';
+export type { PasskeyRepository } from './repositories/passkey-repository.js';
+export type { AlternateEmailRepository, PendingAlternateEmail } from './repositories/alternate-email-repository.js';
+export type { PasswordResetRepository } from './repositories/password-reset-repository.js';
+export type { NotificationRepository } from './repositories/notification-repository.js';

@@ -36,6 +36,37 @@ export interface AccountsTable {
   /** Protocol sessions signed in with the account password before this time (ms) are revoked. */
   password_sessions_valid_after: Generated<number>;
   two_factor_enabled: Generated<number>;
+  /** Device trust given before this time (ms) no longer counts. */
+  trust_valid_after: Generated<number>;
+}
+
+export interface DevicesTable {
+  id: string;
+  account_id: number;
+  /** 'browser' | 'mail_client' */
+  kind: string;
+  key_hash: string;
+  protocol: string;
+  os: string;
+  client: string;
+  first_login_at: number;
+  last_login_at: number;
+  last_ip: string;
+  last_location: string;
+  trusted_at: number | null;
+  sessions_valid_after: Generated<number>;
+}
+
+export interface WebSessionsTable {
+  id_hash: string;
+  account_id: number;
+  device_id: string;
+  created_at: number;
+  last_active_at: number;
+  authenticated_at: number;
+  ip: string;
+  ended_at: number | null;
+  end_reason: string | null;
 }
 
 export interface AliasesTable {
@@ -219,6 +250,74 @@ export interface ForwardingTable {
   updated_at: number;
 }
 
+export interface PasskeysTable {
+  id: Generated<number>;
+  account_id: number;
+  /** The credential id, base64url. */
+  credential_id: string;
+  /** The COSE public key, base64url; never shown or logged. */
+  public_key: string;
+  /** The WebAuthn user.id the credential was made for, base64url. */
+  user_handle: string;
+  /** The signature counter last seen (0 for authenticators that do not count). */
+  counter: Generated<number>;
+  /** Comma-separated transports (usb, nfc, ble, hybrid, internal …). */
+  transports: Generated<string>;
+  /** 'singleDevice' | 'multiDevice' */
+  device_type: string;
+  backed_up: Generated<number>;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface AlternateEmailsTable {
+  account_id: number;
+  /** The verified alternate address: the only one recovery and alerts use. */
+  address: string | null;
+  verified_at: number | null;
+  /** An address being verified (it does not count until then). */
+  pending_address: string | null;
+  /** Keyed hash (HMAC-SHA-256, server key purpose 'security-token') of the emailed code. */
+  pending_code_hash: string | null;
+  /** Keyed hash of the emailed link's token. */
+  pending_link_hash: string | null;
+  pending_expires_at: number | null;
+  /** Wrong codes tried against the pending address. */
+  pending_attempts: Generated<number>;
+  updated_at: number;
+}
+
+export interface PasswordResetTokensTable {
+  /** Keyed hash (HMAC-SHA-256, server key purpose 'security-token') of the 256-bit token. */
+  token_hash: string;
+  account_id: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  requested_ip: Generated<string>;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  account_id: number;
+  /** An AlertKind (security/alerts.ts). */
+  kind: string;
+  title: string;
+  body: string;
+  /** JSON object of safe facts (IP, location, device); never a secret. */
+  details: Generated<string>;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface AlertPreferencesTable {
+  account_id: number;
+  kind: string;
+  enabled: number;
+  updated_at: number;
+}
+
 export interface Tables {
   domains: DomainsTable;
   accounts: AccountsTable;
@@ -236,6 +335,13 @@ export interface Tables {
   dkim_keys: DKIMKeysTable;
   totp_secrets: TotpSecretsTable;
   backup_codes: BackupCodesTable;
+  devices: DevicesTable;
+  web_sessions: WebSessionsTable;
+  passkeys: PasskeysTable;
+  alternate_emails: AlternateEmailsTable;
+  password_reset_tokens: PasswordResetTokensTable;
+  notifications: NotificationsTable;
+  alert_preferences: AlertPreferencesTable;
 }
 
 export type DomainRow = Selectable<DomainsTable>;
@@ -260,3 +366,12 @@ export type NewDKIMKeyRow = Insertable<DKIMKeysTable>;
 export type ForwardingRow = Selectable<ForwardingTable>;
 export type TotpSecretRow = Selectable<TotpSecretsTable>;
 export type BackupCodeRow = Selectable<BackupCodesTable>;
+export type DeviceRow = Selectable<DevicesTable>;
+export type WebSessionRow = Selectable<WebSessionsTable>;
+export type PasskeyRow = Selectable<PasskeysTable>;
+export type NewPasskeyRow = Insertable<PasskeysTable>;
+export type AlternateEmailRow = Selectable<AlternateEmailsTable>;
+export type PasswordResetTokenRow = Selectable<PasswordResetTokensTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type NewNotificationRow = Insertable<NotificationsTable>;
+export type AlertPreferenceRow = Selectable<AlertPreferencesTable>;

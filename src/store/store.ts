@@ -42,6 +42,16 @@ import { createForwardingRepository } from './repositories/forwarding-repository
 import { createPolicyRepository } from './repositories/policy-repository.js';
 import type { TwoFactorRepository } from './repositories/two-factor-repository.js';
 import { createTwoFactorRepository } from './repositories/two-factor-repository.js';
+import type { DeviceRepository } from './repositories/device-repository.js';
+import { createDeviceRepository } from './repositories/device-repository.js';
+import type { PasskeyRepository } from './repositories/passkey-repository.js';
+import { createPasskeyRepository } from './repositories/passkey-repository.js';
+import type { AlternateEmailRepository } from './repositories/alternate-email-repository.js';
+import { createAlternateEmailRepository } from './repositories/alternate-email-repository.js';
+import type { PasswordResetRepository } from './repositories/password-reset-repository.js';
+import { createPasswordResetRepository } from './repositories/password-reset-repository.js';
+import type { NotificationRepository } from './repositories/notification-repository.js';
+import { createNotificationRepository } from './repositories/notification-repository.js';
 import { SqliteReader } from './dialects/sqlite/sqlite-reader.js';
 
 export interface Repositories {
@@ -57,6 +67,12 @@ export interface Repositories {
   dkim: DKIMRepository;
   forwarding: ForwardingRepository;
   twoFactor: TwoFactorRepository;
+  devices: DeviceRepository;
+  passkeys: PasskeyRepository;
+  alternateEmails: AlternateEmailRepository;
+  passwordResets: PasswordResetRepository;
+  /** In-app notifications and alert preferences. */
+  notifications: NotificationRepository;
   /** Message bodies kept as rows (see BlobStore.inlineLimit); read them through `Store.blobs`. */
   blobRows: BlobRepository;
 }
@@ -98,6 +114,11 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     dkim: createDKIMRepository(db, traits),
     forwarding: createForwardingRepository(db),
     twoFactor: createTwoFactorRepository(db),
+    devices: createDeviceRepository(db),
+    passkeys: createPasskeyRepository(db, traits),
+    alternateEmails: createAlternateEmailRepository(db),
+    passwordResets: createPasswordResetRepository(db),
+    notifications: createNotificationRepository(db),
     blobRows: createBlobRepository(db, traits, reader),
   };
 }

@@ -83,9 +83,12 @@ describe.concurrent('mailward serve', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(secureHealth.fingerprint).toBe(new X509Certificate(fs.readFileSync(certFile)).fingerprint256);
 
     // Query strings carry one-time tokens: neither a 404 nor the request log may repeat them.
-    const missing = await get(`http://127.0.0.1:${plain!.port}/reset?token=TOKEN-8c1f2e`);
+    const missing = await get(`http://127.0.0.1:${plain!.port}/api/v1/reset?token=TOKEN-8c1f2e`);
     expect(missing.status).toBe(404);
     expect(missing.body).not.toContain('TOKEN-8c1f2e');
+    // A webmail page (the app's router reads the token in the browser) is the same page for every query.
+    const page = await get(`http://127.0.0.1:${plain!.port}/reset-password?token=TOKEN-8c1f2e`);
+    expect(page.body).not.toContain('TOKEN-8c1f2e');
 
     // Second processes on the same SQLite data while serve holds it open (WAL).
     const added = await runCLI(['user', 'add', 'carol@example.test', '--password-stdin'], { data, stdin: 'Correct-h0rse-b4ttery\n' });

@@ -63,7 +63,7 @@ describe('mailward user 2fa', () => {
       const audit = await app.security.audit.list({ accountId: alice.id });
       const reset = audit.find((e) => e.action === 'two_factor.reset');
       expect(reset?.actor).toMatch(/^admin:cli:/);
-      expect(reset?.details).toEqual({ wasEnabled: true });
+      expect(reset?.details).toEqual({ wasEnabled: true, passkeysDeleted: 0 });
       expect(audit.some((e) => e.action === 'sessions.revoked' && e.actor === reset?.actor)).toBe(true);
       // Mail clients may use the account password again.
       expect((await app.security.authenticate({ protocol: 'imap', username: ALICE, secret: PASSWORD, remoteIp: '198.51.100.1', tls: true })).ok).toBe(true);

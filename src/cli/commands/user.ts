@@ -7,6 +7,7 @@ import { printJSON, printTable } from '../output.js';
 import { presentAccount } from '../presenters.js';
 import { readSecretFromStdin } from '../read-secret.js';
 import { CLI_ACTOR } from './actor.js';
+import { registerUserDeviceCommands } from './user-devices.js';
 import { registerUserSecurityCommands } from './user-security.js';
 
 export function registerUserCommands(program: Command, globals: () => GlobalOptions): void {
@@ -124,4 +125,5 @@ export function registerUserCommands(program: Command, globals: () => GlobalOpti
     );
 
   registerUserSecurityCommands(user, globals);
+  registerUserDeviceCommands(user, globals);
 }

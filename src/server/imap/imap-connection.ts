@@ -340,7 +340,13 @@ export class IMAPConnection {
     });
   }
 
-  async #loggedIn(result: { account: IMAPSession['account'] & object; credential: 'password' | 'app_password'; appPasswordId: number | null; authenticatedAt: number }): Promise<void> {
+  async #loggedIn(result: {
+    account: IMAPSession['account'] & object;
+    credential: 'password' | 'app_password';
+    appPasswordId: number | null;
+    authenticatedAt: number;
+    device?: { device: { id: string } };
+  }): Promise<void> {
     const { security, maxConnectionsPerAccount } = this.#deps;
     const live = security.sessions.list(result.account.id).filter((s) => s.protocol === 'imap').length;
     if (live >= maxConnectionsPerAccount) {
@@ -352,6 +358,7 @@ export class IMAPConnection {
       credential: result.credential,
       appPasswordId: result.appPasswordId,
       authenticatedAt: result.authenticatedAt,
+      ...(result.device ? { deviceId: result.device.device.id } : {}),
       ip: this.session.remoteIp,
       client: this.session.clientName,
       end: (reason: EndReason) => {

@@ -28,6 +28,7 @@ export const IMAP_RESPONSES = {
   SECURITY_CODE_REQUIRED: { status: 'NO', code: 'NOPERM', text: 'The personal security code is required' },
   SECURITY_CODE_WRONG: { status: 'NO', code: 'NOPERM', text: 'The personal security code is not correct' },
   SESSION_TIMED_OUT: { status: 'NO', code: 'EXPIRED', text: 'Session timed out' },
+  SIGN_IN_REQUIRED: { status: 'NO', code: 'AUTHENTICATIONFAILED', text: 'Please sign in' },
   INVALID_INPUT: { status: 'NO', code: 'CANNOT', text: 'Invalid argument' },
   INVALID_ADDRESS: { status: 'NO', code: 'CANNOT', text: 'Invalid address' },
   NOT_FOUND: { status: 'NO', code: 'NONEXISTENT', text: 'Mailbox does not exist' },

@@ -34,6 +34,7 @@ export const POP3_REPLIES = {
   SECURITY_CODE_REQUIRED: { code: 'AUTH', text: ERROR_CODES.SECURITY_CODE_REQUIRED },
   SECURITY_CODE_WRONG: { code: 'AUTH', text: ERROR_CODES.SECURITY_CODE_WRONG },
   SESSION_TIMED_OUT: { text: 'Session timed out.' },
+  SIGN_IN_REQUIRED: { text: 'Please sign in.' },
   INVALID_INPUT: { text: 'Invalid arguments.' },
   INVALID_ADDRESS: { text: ERROR_CODES.INVALID_ADDRESS },
   NOT_FOUND: { text: 'No such message.' },

@@ -28,6 +28,7 @@ export const SMTP_REPLIES = {
   SECURITY_CODE_REQUIRED: { code: 530, enhanced: '5.7.0', text: 'The personal security code is required' },
   SECURITY_CODE_WRONG: { code: 535, enhanced: '5.7.8', text: 'The personal security code is not correct' },
   SESSION_TIMED_OUT: { code: 421, enhanced: '4.4.2', text: 'Session timed out' },
+  SIGN_IN_REQUIRED: { code: 530, enhanced: '5.7.0', text: 'Authentication required' },
   INVALID_INPUT: { code: 501, enhanced: '5.5.4', text: 'Syntax error in parameters' },
   INVALID_ADDRESS: { code: 553, enhanced: '5.1.3', text: 'Bad address syntax' },
   NOT_FOUND: { code: 550, enhanced: '5.1.1', text: 'No such user here' },

@@ -11,6 +11,9 @@ import * as m0005 from './0005-dkim.js';
 import * as m0006 from './0006-forwarding.js';
 import * as m0007 from './0007-imap-state.js';
 import * as m0008 from './0008-two-factor.js';
+import * as m0009 from './0009-devices-sessions.js';
+import * as m0010 from './0010-passkeys.js';
+import * as m0011 from './0011-recovery-alerts.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -24,6 +27,9 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0006-forwarding': m0006,
   '0007-imap-state': m0007,
   '0008-two-factor': m0008,
+  '0009-devices-sessions': m0009,
+  '0010-passkeys': m0010,
+  '0011-recovery-alerts': m0011,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

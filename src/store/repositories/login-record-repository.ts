@@ -26,8 +26,10 @@ export interface MailClientRow {
 export interface LoginRecordRepository {
   insertMany(rows: NewLoginRecord[]): Promise<void>;
   page(query: LoginRecordQuery): Promise<LoginRecordRow[]>;
-  /** True when the account has a record with this result from this IP since `since`. */
-  hasFromIp(options: { accountId: number; ip: string; result: 'success' | 'failure'; since: number }): Promise<boolean>;
+  /** True when the account has a record with this result from this IP since `since` (and before `before`, when given). */
+  hasFromIp(options: { accountId: number; ip: string; result: 'success' | 'failure'; since: number; before?: number }): Promise<boolean>;
+  /** How many successful sign-ins of this protocol the account has had since `since` (at most `cap`). */
+  countSuccesses(options: { accountId: number; protocol: string; since: number; cap: number }): Promise<number>;
   /** True when the account has a successful sign-in with this client name since `since`. */
   hasClient(options: { accountId: number; protocol: string; client: string; since: number }): Promise<boolean>;
   /**
@@ -36,6 +38,8 @@ export interface LoginRecordRepository {
    * location of the latest sign-in.
    */
   passwordClients(options: { accountId: number; protocols: string[]; since: number }): Promise<MailClientRow[]>;
+  /** The distinct locations of the account's successful sign-ins in [since, before), at most `limit` (new-country alerts). */
+  successLocations(options: { accountId: number; since: number; before: number; limit: number }): Promise<string[]>;
   /** Deletes up to `batch` records older than `before`; returns how many went. */
   pruneBatch(before: number, batch: number): Promise<number>;
 }
@@ -57,17 +61,30 @@ export function createLoginRecordRepository(db: Kysely<Tables>): LoginRecordRepo
       }
       return q.orderBy('time', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     },
-    async hasFromIp({ accountId, ip, result, since }) {
-      const row = await db
+    async hasFromIp({ accountId, ip, result, since, before }) {
+      let q = db
         .selectFrom('login_records')
         .select('id')
         .where('account_id', '=', accountId)
         .where('ip', '=', ip)
         .where('result', '=', result)
-        .where('time', '>=', since)
-        .limit(1)
-        .executeTakeFirst();
+        .where('time', '>=', since);
+      if (before !== undefined) q = q.where('time', '<', before);
+      const row = await q.limit(1).executeTakeFirst();
       return row !== undefined;
+    },
+    async countSuccesses({ accountId, protocol, since, cap }) {
+      // Counted over at most `cap` rows: the question is only "have N sign-ins happened yet".
+      const rows = await db
+        .selectFrom('login_records')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('result', '=', 'success')
+        .where('protocol', '=', protocol)
+        .where('time', '>=', since)
+        .limit(cap)
+        .execute();
+      return rows.length;
     },
     async hasClient({ accountId, protocol, client, since }) {
       const row = await db
@@ -116,6 +133,19 @@ export function createLoginRecordRepository(db: Kysely<Tables>): LoginRecordRepo
         out.push({ protocol: group.protocol, client: group.client, ip: latest.ip, location: latest.location, lastSeenAt: Number(group.last), logins: Number(group.n) });
       }
       return out;
+    },
+    async successLocations({ accountId, since, before, limit }) {
+      const rows = await db
+        .selectFrom('login_records')
+        .select('location')
+        .distinct()
+        .where('account_id', '=', accountId)
+        .where('result', '=', 'success')
+        .where('time', '>=', since)
+        .where('time', '<', before)
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.location);
     },
     async pruneBatch(before, batch) {
       const ids = db.selectFrom('login_records').select('id').where('time', '<', before).limit(batch);

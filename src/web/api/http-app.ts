@@ -1,13 +1,26 @@
-// The Fastify application behind the HTTP and HTTPS listeners: health now, the JSON API and webmail as they land.
+// The Fastify application behind the HTTP and HTTPS listeners: health, the JSON API under /api/v1 and its OpenAPI document, and the webmail.
+import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ERROR_CODES } from '../../errors/index.js';
+import type { Security } from '../../security/index.js';
+import { handleError, sendError } from './http-errors.js';
+import { APIRoutes } from './route.js';
+import { passkeyRoutes } from './security/passkey-routes.js';
+import { recoveryRoutes } from './security/recovery-routes.js';
+import { securityRoutes } from './security/routes.js';
+import { sessionRoutes } from './session/routes.js';
+import { registerWebmail } from './webmail-static.js';
 
 export interface HTTPAppDeps {
   logger: Logger;
   /** Throws when the database cannot answer. */
   checkStorage(): Promise<void>;
+  /** The security core; without it only /healthz is served. */
+  security?: Security;
+  /** Where users open the webmail (`web.public_url`): links in mail start with it, never with a request's Host. */
+  publicURL?: string;
 }
 
 export interface HTTPAppOptions {
@@ -26,6 +39,30 @@ export function buildHTTPApp(deps: HTTPAppDeps, options: HTTPAppOptions = {}): F
   const common = { loggerInstance: logger, trustProxy: false, bodyLimit: 1024 * 1024, return503OnClosing: true };
   const app = (options.https ? Fastify({ ...common, https: options.https }) : Fastify(common)) as unknown as FastifyInstance;
 
+  void app.register(fastifyCookie);
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+  // Headers for every answer: no sniffing, no framing (clickjacking of the security pages), no referrer leaks.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-frame-options', 'DENY');
+    void reply.header('referrer-policy', 'no-referrer');
+    return payload;
+  });
+  if (deps.security) {
+    const security = deps.security;
+    const routes = new APIRoutes(security);
+    sessionRoutes(routes, security);
+    securityRoutes(routes, security);
+    passkeyRoutes(routes, security);
+    recoveryRoutes(routes, security, { publicURL: deps.publicURL ?? 'https://localhost:8443' });
+    void app.register(async (api) => {
+      routes.mount(api);
+      api.get('/api/docs', async () => routes.openAPI());
+    });
+    // The webmail at `/`: every other GET is one of its pages (index.html under a strict CSP).
+    registerWebmail(app);
+  }
+
   app.get('/healthz', async (_request, reply) => {
     try {
       await deps.checkStorage();
@@ -36,6 +73,6 @@ export function buildHTTPApp(deps: HTTPAppDeps, options: HTTPAppOptions = {}): F
   });
   // Fastify's default 404 logs and echoes the whole URL, query string included, which is where
   // one-time tokens travel; answer without either.
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ status: 404, code: 'NOT_FOUND', message: ERROR_CODES.NOT_FOUND }));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND', { message: ERROR_CODES.NOT_FOUND }));
   return app;
 }

@@ -47,6 +47,7 @@ export async function signIn(session: POP3Session, username: string, secret: str
     protocol: 'pop3',
     credential: result.credential,
     appPasswordId: result.appPasswordId,
+    ...(result.device ? { deviceId: result.device.device.id } : {}),
     authenticatedAt: result.authenticatedAt,
     ip: session.remoteIp,
     client: '',

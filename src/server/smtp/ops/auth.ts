@@ -29,6 +29,7 @@ export function onAuth(deps: SMTPDeps, server: () => SMTPServer) {
         protocol: 'smtp',
         credential: result.credential,
         appPasswordId: result.appPasswordId,
+        ...(result.device ? { deviceId: result.device.device.id } : {}),
         authenticatedAt: result.authenticatedAt,
         ip: canonicalIp(session.remoteAddress),
         client: session.hostNameAppearsAs ?? '',

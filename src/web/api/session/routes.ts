@@ -1,0 +1,137 @@
+// /api/v1/session: sign in (password, then the second factor unless the device is trusted), who am I, sign out.
+import { z } from 'zod';
+import { MailwardError } from '../../../errors/index.js';
+import type { Security, SignedIn } from '../../../security/index.js';
+import { DEVICE_COOKIE, clearSessionCookie, setDeviceCookie, setSessionCookie } from '../cookies.js';
+import { sendError } from '../http-errors.js';
+import type { APIRoutes, RouteContext } from '../route.js';
+
+const MAX_PASSWORD = 1024;
+
+const signInBody = z
+  .object({
+    address: z.string().min(1).max(320),
+    password: z.string().min(1).max(MAX_PASSWORD),
+  })
+  .strict();
+
+const secondFactorBody = z
+  .object({
+    pendingToken: z.string().min(1).max(100),
+    /** A six-digit code from the app, or a backup code. */
+    code: z.string().min(1).max(64),
+    /** "This is my trusted device". */
+    trustDevice: z.boolean().default(false),
+  })
+  .strict();
+
+/** What a signed-in browser learns: never a row. */
+export async function presentSignedIn(security: Security, signedIn: SignedIn): Promise<Record<string, unknown>> {
+  const requirement = await security.twoFactor.requirement(signedIn.account);
+  return {
+    status: 'signed_in',
+    address: signedIn.account.address,
+    displayName: signedIn.account.display_name,
+    csrfToken: signedIn.csrfToken,
+    mustChangePassword: signedIn.mustChangePassword,
+    // auth.require_2fa past its grace: the web goes straight to enrolment.
+    mustEnrollTwoFactor: requirement.mustEnroll,
+    ...(signedIn.secondFactor ? { secondFactor: signedIn.secondFactor } : {}),
+    ...(signedIn.backupCodesRemaining !== undefined ? { backupCodesRemaining: signedIn.backupCodesRemaining } : {}),
+    ...(signedIn.remindBackupCodes !== undefined ? { remindBackupCodes: signedIn.remindBackupCodes } : {}),
+  };
+}
+
+export function startSession(context: Pick<RouteContext<unknown, unknown, unknown>, 'request' | 'reply'>, signedIn: { sessionToken: string; newDeviceToken?: string }): void {
+  setSessionCookie(context.request, context.reply, signedIn.sessionToken);
+  if (signedIn.newDeviceToken !== undefined) setDeviceCookie(context.request, context.reply, signedIn.newDeviceToken);
+}
+
+export function sessionRoutes(routes: APIRoutes, security: Security): void {
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/session',
+    summary: 'Sign in with address and password; answers second_factor when two-factor sign-in is on and the device is not trusted',
+    tag: 'session',
+    auth: 'none',
+    body: signInBody,
+    handler: async (context) => {
+      const { request, reply, body } = context;
+      const outcome = await security.webSessions.signIn({
+        username: body.address,
+        password: body.password,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? '',
+        tls: request.protocol === 'https',
+        ...(request.cookies[DEVICE_COOKIE] !== undefined ? { deviceToken: request.cookies[DEVICE_COOKIE] } : {}),
+      });
+      if (outcome.kind === 'failed') {
+        const details: Record<string, unknown> = {};
+        if (outcome.retryAfterSeconds !== undefined) details['retryAfterSeconds'] = outcome.retryAfterSeconds;
+        if (outcome.hint !== undefined) details['hint'] = outcome.hint;
+        const message = outcome.code === 'ACCOUNT_DISABLED' ? 'Your account is disabled. Please contact your administrator to restore it.' : outcome.message;
+        return sendError(reply, outcome.code, { message, ...(Object.keys(details).length > 0 ? { details } : {}) });
+      }
+      if (outcome.kind === 'second_factor') {
+        if (outcome.newDeviceToken !== undefined) setDeviceCookie(request, reply, outcome.newDeviceToken);
+        return { status: 'second_factor', pendingToken: outcome.pendingToken, methods: outcome.methods };
+      }
+      startSession(context, outcome);
+      return presentSignedIn(security, outcome);
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/session/second-factor',
+    summary: 'The second step of sign-in: a code from the authenticator app or a backup code',
+    tag: 'session',
+    auth: 'none',
+    body: secondFactorBody,
+    handler: async (context) => {
+      const { request, body } = context;
+      const signedIn = await security.webSessions.secondFactor({ pendingToken: body.pendingToken, code: body.code, trustDevice: body.trustDevice, ip: request.ip });
+      startSession(context, signedIn);
+      return presentSignedIn(security, signedIn);
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/v1/session',
+    summary: 'The signed-in account and the CSRF token for changes',
+    tag: 'session',
+    auth: 'session',
+    beforeEnrolment: true,
+    handler: async ({ session }) => ({
+      address: session.account.address,
+      displayName: session.account.display_name,
+      csrfToken: session.csrfToken,
+      deviceId: session.device.id,
+      mustChangePassword: session.account.must_change_password === 1,
+      mustEnrollTwoFactor: (await security.twoFactor.requirement(session.account)).mustEnroll,
+    }),
+  });
+
+  routes.add({
+    method: 'DELETE',
+    url: '/api/v1/session',
+    summary: 'Sign out: the server session ends',
+    tag: 'session',
+    auth: 'session',
+    beforeEnrolment: true,
+    handler: async ({ request, reply, session }) => {
+      await security.webSessions.signOut(session.token);
+      clearSessionCookie(request, reply);
+      return undefined;
+    },
+  });
+}
+
+/** For routes that change credentials: a new session id, signed in as of now (the change ended the others). */
+export async function rotateSession(security: Security, context: Pick<RouteContext<unknown, unknown, unknown>, 'request' | 'reply' | 'session'>, options: { reauthenticatedAt?: number } = {}): Promise<string> {
+  if (!context.session) throw new MailwardError('SIGN_IN_REQUIRED');
+  const rotated = await security.webSessions.rotate(context.session, { ip: context.request.ip, ...options });
+  setSessionCookie(context.request, context.reply, rotated.sessionToken);
+  return rotated.csrfToken;
+}

@@ -1,0 +1,127 @@
+// The shapes of the API answers the webmail reads (see GET /api/docs); the app imports nothing from the server, so they are written out here.
+
+export type Protocol = 'smtp' | 'imap' | 'pop3';
+
+/** POST /api/v1/session and /session/second-factor when the user is in. */
+export interface SignedInAnswer {
+  status: 'signed_in';
+  address: string;
+  displayName: string | null;
+  csrfToken: string;
+  mustChangePassword: boolean;
+  mustEnrollTwoFactor: boolean;
+  secondFactor?: 'totp' | 'backup_code' | 'trusted_device' | string;
+  backupCodesRemaining?: number;
+  remindBackupCodes?: boolean;
+}
+
+/** POST /api/v1/session when a code is needed first. */
+export interface SecondFactorAnswer {
+  status: 'second_factor';
+  pendingToken: string;
+  methods: string[];
+}
+
+/** GET /api/v1/session. */
+export interface SessionAnswer {
+  address: string;
+  displayName: string | null;
+  csrfToken: string;
+  deviceId: string;
+  mustChangePassword: boolean;
+  mustEnrollTwoFactor: boolean;
+}
+
+export interface LoginRecord {
+  id: number;
+  time: number;
+  protocol: string;
+  ip: string;
+  client: string;
+  result: string;
+  reason: string;
+  credential: string | null;
+  location: string;
+}
+
+export interface LoginRecordPage {
+  records: LoginRecord[];
+  nextCursor?: string;
+}
+
+export type MailServices = Record<Protocol, boolean>;
+
+export interface Device {
+  id: string;
+  kind: 'browser' | 'mail_client';
+  protocol: string;
+  os: string;
+  client: string;
+  status: 'current' | 'signed_in' | 'logged_out';
+  trusted: boolean;
+  trustedUntil: number | null;
+  firstLoginAt: number;
+  lastLoginAt: number;
+  lastIp: string;
+  lastLocation: string;
+}
+
+export interface DeviceLog {
+  trusted: Device[];
+  other: Device[];
+}
+
+export interface TwoFactorStatus {
+  enabled: boolean;
+  enabledAt: number | null;
+  pending: boolean;
+  backupCodes: { total: number; remaining: number; createdAt: number | null; remind: boolean };
+  requirement: { required: boolean; graceEndsAt: number | null; graceLoginsLeft: number | null; mustEnroll: boolean };
+}
+
+export interface Enrolment {
+  uri: string;
+  qrSVG: string;
+  secret: string;
+  issuer: string;
+  label: string;
+  expiresAt: number;
+}
+
+export interface BackupCodeSet {
+  codes: string[];
+  text: string;
+  createdAt: number;
+}
+
+export interface MailClient {
+  protocol: Protocol;
+  client: string;
+  lastIp: string;
+  lastLocation: string;
+  lastSeenAt: number;
+  logins: number;
+  suggestedName: string;
+}
+
+export interface EnabledTwoFactor {
+  backupCodes: BackupCodeSet;
+  mailClients: MailClient[];
+  csrfToken: string;
+}
+
+export interface AppPassword {
+  id: number;
+  name: string;
+  protocols: Protocol[];
+  createdAt: number;
+  createdIp: string;
+  lastUsedAt: number | null;
+  lastUsedIp: string | null;
+}
+
+/** A new app password: its secret is in this answer only. */
+export interface CreatedAppPassword {
+  appPassword: AppPassword;
+  secret: string;
+}

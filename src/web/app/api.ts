@@ -1,0 +1,112 @@
+// The webmail's one door to the JSON API: same-origin JSON requests, the CSRF token on every change, errors as APIError, and the signal that the session is gone.
+
+/** The `{ status, code, message }` body of every error answer (docs/errors.md). */
+export interface ErrorBody {
+  status: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  correlationId?: string;
+}
+
+export class APIError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(body: ErrorBody) {
+    super(body.message);
+    this.name = 'APIError';
+    this.status = body.status;
+    this.code = body.code;
+    this.details = body.details ?? {};
+  }
+}
+
+/** Why the API stopped answering for this browser: idle or too old, or no session at all (signed out, forced out). */
+export type SessionLoss = 'SESSION_TIMED_OUT' | 'SIGN_IN_REQUIRED';
+
+export interface SessionListeners {
+  /** A signed-in request found the session gone. */
+  lost(reason: SessionLoss): void;
+  /** The administrator requires two-factor sign-in and this account has not turned it on yet. */
+  enrolmentRequired(): void;
+}
+
+let csrfToken: string | undefined;
+let listeners: SessionListeners | undefined;
+
+export function setSessionListeners(next: SessionListeners | undefined): void {
+  listeners = next;
+}
+
+/** Forgets the token when the session ends, so nothing is sent with a stale one. */
+export function clearCSRFToken(): void {
+  csrfToken = undefined;
+}
+
+export interface RequestOptions {
+  /**
+   * False for the sign-in steps and sign-out: there a missing session is the expected answer, not a
+   * lost one, and must not send the user back to the sign-in page.
+   */
+  signedIn?: boolean;
+}
+
+const NETWORK_FAILURE: ErrorBody = {
+  status: 0,
+  code: 'NETWORK',
+  message: 'The server cannot be reached. Check your connection and try again.',
+};
+
+/** Sends one request; resolves with the JSON answer (undefined for 204) or throws APIError. */
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  // The API refuses a change without the session's token (docs/security.md, "CSRF").
+  if (method !== 'GET' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new APIError(NETWORK_FAILURE);
+  }
+  if (response.status === 204) return undefined as T;
+  let parsed: unknown;
+  try {
+    parsed = await response.json();
+  } catch {
+    throw new APIError({ status: response.status, code: 'INTERNAL', message: `The server sent an answer the webmail cannot read (HTTP ${response.status}).` });
+  }
+  if (!response.ok) {
+    const error = new APIError(isErrorBody(parsed) ? parsed : { status: response.status, code: 'INTERNAL', message: `The server answered HTTP ${response.status}.` });
+    if (options.signedIn !== false) {
+      if (error.code === 'SESSION_TIMED_OUT' || error.code === 'SIGN_IN_REQUIRED') listeners?.lost(error.code);
+      else if (error.code === 'OTP_REQUIRED') listeners?.enrolmentRequired();
+    }
+    throw error;
+  }
+  // Sign-in, the session, a password change and turning two-factor on each hand out the token
+  // that goes with the (possibly new) session id.
+  const token = (parsed as { csrfToken?: unknown } | null)?.csrfToken;
+  if (typeof token === 'string') csrfToken = token;
+  return parsed as T;
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return typeof value === 'object' && value !== null && typeof (value as ErrorBody).code === 'string' && typeof (value as ErrorBody).message === 'string';
+}
+
+/** A message for the page: service failures also name their code, which the administrator can look up. */
+export function describeError(error: unknown): string {
+  if (error instanceof APIError) {
+    return error.status >= 500 ? `${error.message} (error code ${error.code})` : error.message;
+  }
+  return 'Something went wrong in the webmail. Reload the page and try again.';
+}

@@ -1,0 +1,161 @@
+// The webmail's root: finds out whether this browser is signed in, routes between the sign-in pages and the signed-in ones, and brings a user whose session ended back to where they were.
+import { useCallback, useEffect, useState } from 'react';
+import type { ReactElement } from 'react';
+import { APIError, clearCSRFToken, describeError, request, setSessionListeners } from './api';
+import type { SessionAnswer, SignedInAnswer } from './api-types';
+import type { SessionInfo } from './components/session-context';
+import { SessionContext } from './components/session-context';
+import { Shell } from './components/shell';
+import { ForgotPasswordPage } from './pages/forgot-password-page';
+import { InboxPage } from './pages/inbox-page';
+import { LinkPage } from './pages/link-page';
+import { NotFoundPage } from './pages/not-found-page';
+import type { Notice } from './pages/sign-in-page';
+import { SignInPage } from './pages/sign-in-page';
+import { AppPasswordsPage } from './pages/security/app-passwords-page';
+import { DeviceLogPage } from './pages/security/device-log-page';
+import { LoginRecordsPage } from './pages/security/login-records-page';
+import { MailServicesPage } from './pages/security/mail-services-page';
+import { PasswordPage } from './pages/security/password-page';
+import { SecurityCodePage } from './pages/security/security-code-page';
+import { TwoFactorPage } from './pages/security/two-factor-page';
+import { forgetRememberedRoute, rememberRoute, takeRememberedRoute } from './return-to';
+import { ROUTES, isLinkRoute, isPublicRoute, isSignInRoute, pathOf } from './routes';
+import { currentRoute, isLocalRoute, navigate, useRoute } from './router';
+
+/** SPEC.md, "Operation Timed Out": the mailbox is protected, and the user comes back to the same page. */
+const TIMED_OUT: Notice = { kind: 'error', text: 'Operation timed out — please sign in again' };
+const SIGNED_OUT: Notice = { kind: 'info', text: 'You were signed out. Please sign in again.' };
+
+type State = { kind: 'loading' } | { kind: 'signed_out'; notice?: Notice } | { kind: 'signed_in'; session: SessionInfo };
+
+const PAGES: Record<string, () => ReactElement> = {
+  [ROUTES.mail]: InboxPage,
+  [ROUTES.loginRecords]: LoginRecordsPage,
+  [ROUTES.password]: PasswordPage,
+  [ROUTES.securityCode]: SecurityCodePage,
+  [ROUTES.services]: MailServicesPage,
+  [ROUTES.devices]: DeviceLogPage,
+  [ROUTES.twoFactor]: TwoFactorPage,
+  [ROUTES.appPasswords]: AppPasswordsPage,
+};
+
+function fromSession(answer: SessionAnswer | SignedInAnswer): SessionInfo {
+  return {
+    address: answer.address,
+    displayName: answer.displayName,
+    mustChangePassword: answer.mustChangePassword,
+    mustEnrollTwoFactor: answer.mustEnrollTwoFactor,
+    ...('backupCodesRemaining' in answer && answer.backupCodesRemaining !== undefined ? { backupCodesRemaining: answer.backupCodesRemaining } : {}),
+    ...('remindBackupCodes' in answer && answer.remindBackupCodes !== undefined ? { remindBackupCodes: answer.remindBackupCodes } : {}),
+  };
+}
+
+/** Keeps the page the user was on, so signing in again leads back there (never a sign-in page itself). */
+function rememberCurrentRoute(): void {
+  const here = currentRoute();
+  if (!isPublicRoute(here)) rememberRoute(here);
+}
+
+export function App(): ReactElement {
+  const route = useRoute();
+  const path = pathOf(route);
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [signingOut, setSigningOut] = useState(false);
+
+  useEffect(() => {
+    setSessionListeners({
+      lost: (reason) => {
+        rememberCurrentRoute();
+        clearCSRFToken();
+        setState({ kind: 'signed_out', notice: reason === 'SESSION_TIMED_OUT' ? TIMED_OUT : SIGNED_OUT });
+      },
+      enrolmentRequired: () => navigate(ROUTES.twoFactor),
+    });
+    return () => setSessionListeners(undefined);
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    request<SessionAnswer>('GET', '/api/v1/session', undefined, { signedIn: false }).then(
+      (answer) => {
+        if (!cancelled) setState({ kind: 'signed_in', session: fromSession(answer) });
+      },
+      (error: unknown) => {
+        if (cancelled) return;
+        rememberCurrentRoute();
+        if (error instanceof APIError && error.code === 'SESSION_TIMED_OUT') setState({ kind: 'signed_out', notice: TIMED_OUT });
+        else if (error instanceof APIError && error.code === 'SIGN_IN_REQUIRED') setState({ kind: 'signed_out' });
+        else setState({ kind: 'signed_out', notice: { kind: 'error', text: describeError(error) } });
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  // Each state has its own pages: signed out, everything but "Forgot password?" is the sign-in page.
+  useEffect(() => {
+    if (state.kind === 'signed_out' && path !== ROUTES.signIn && path !== ROUTES.forgotPassword && !isLinkRoute(path)) navigate(ROUTES.signIn, { replace: true });
+    if (state.kind === 'signed_in' && isSignInRoute(path)) navigate(ROUTES.mail, { replace: true });
+  }, [state.kind, path]);
+
+  const onSignedIn = useCallback((answer: SignedInAnswer) => {
+    const remembered = takeRememberedRoute();
+    setState({ kind: 'signed_in', session: fromSession(answer) });
+    let target: string = ROUTES.mail;
+    if (answer.mustEnrollTwoFactor) target = ROUTES.twoFactor;
+    else if (answer.mustChangePassword) target = ROUTES.password;
+    else if (remembered !== undefined && isLocalRoute(remembered) && !isPublicRoute(remembered)) target = remembered;
+    navigate(target, { replace: true });
+  }, []);
+
+  const refresh = useCallback(async (): Promise<void> => {
+    try {
+      const answer = await request<SessionAnswer>('GET', '/api/v1/session');
+      setState((before) => (before.kind === 'signed_in' ? { kind: 'signed_in', session: { ...before.session, ...fromSession(answer) } } : before));
+    } catch {
+      // A lost session has its own handling (the listeners); otherwise the page keeps what it knew.
+    }
+  }, []);
+
+  const signOut = useCallback(async (): Promise<void> => {
+    setSigningOut(true);
+    let notice: Notice | undefined;
+    try {
+      await request('DELETE', '/api/v1/session', undefined, { signedIn: false });
+    } catch (error) {
+      // Already ended on the server (timed out, forced out) is as good as signed out.
+      if (!(error instanceof APIError && (error.code === 'SESSION_TIMED_OUT' || error.code === 'SIGN_IN_REQUIRED'))) {
+        notice = { kind: 'error', text: `Signing out did not reach the server: ${describeError(error)} Close the browser to end the session.` };
+      }
+    } finally {
+      setSigningOut(false);
+    }
+    clearCSRFToken();
+    forgetRememberedRoute();
+    setState(notice ? { kind: 'signed_out', notice } : { kind: 'signed_out' });
+  }, []);
+
+  if (isLinkRoute(path)) return <LinkPage />;
+  if (state.kind === 'loading') {
+    return (
+      <main id="main" className="loading">
+        <p role="status">Loading…</p>
+      </main>
+    );
+  }
+  if (state.kind === 'signed_out') {
+    if (path === ROUTES.forgotPassword) return <ForgotPasswordPage />;
+    return <SignInPage {...(state.notice ? { notice: state.notice } : {})} onSignedIn={onSignedIn} />;
+  }
+  // A sign-in path shows the inbox for the moment the effect above takes to replace it.
+  const Page = PAGES[path] ?? (isSignInRoute(path) ? InboxPage : NotFoundPage);
+  return (
+    <SessionContext.Provider value={{ session: state.session, refresh }}>
+      <Shell onSignOut={() => void signOut()} signingOut={signingOut}>
+        <Page />
+      </Shell>
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,47 @@
+// A new set of backup codes, shown once, with a download as a text file.
+import { useEffect, useRef } from 'react';
+import type { ReactElement } from 'react';
+import type { BackupCodeSet } from '../api-types';
+
+/**
+ * The file is made in the browser from the answer (a Blob URL): the codes are not stored in a form
+ * the server could hand out again, so there is no download URL to fetch them from.
+ */
+function download(set: BackupCodeSet): void {
+  const url = URL.createObjectURL(new Blob([set.text], { type: 'text/plain;charset=utf-8' }));
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = 'mailward-backup-codes.txt';
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  // The click has started the download; the URL need not outlive it.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function BackupCodes({ set }: { set: BackupCodeSet }): ReactElement {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Screen readers and keyboards land on the codes, which will not be shown again.
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <section className="backup-codes" aria-labelledby="backup-codes-title">
+      <h2 id="backup-codes-title" tabIndex={-1} ref={heading}>
+        Your backup codes
+      </h2>
+      <p>
+        Each code signs you in once when you do not have your phone. They are shown only now: download or print them and keep them somewhere safe.
+        Never give them to anyone, not even to support.
+      </p>
+      <ol className="codes" aria-label="Backup codes">
+        {set.codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
+      </ol>
+      <button type="button" onClick={() => download(set)}>
+        Download
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+// Login records: earlier sign-ins (all, successful, failed), newest first, a page at a time, with a warning when failures show up.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ReactElement } from 'react';
+import { APIError, describeError, request } from '../../api';
+import type { LoginRecord, LoginRecordPage } from '../../api-types';
+import { ErrorMessage } from '../../components/form';
+import { Link } from '../../components/link';
+import { SettingsLayout } from '../../components/settings-layout';
+import { formatTime, protocolLabel, resultLabel } from '../../format';
+import { ROUTES } from '../../routes';
+
+type Filter = 'all' | 'success' | 'failure';
+
+const TABS: ReadonlyArray<{ filter: Filter; label: string }> = [
+  { filter: 'all', label: 'All' },
+  { filter: 'success', label: 'Successful' },
+  { filter: 'failure', label: 'Failed' },
+];
+
+const PAGE_SIZE = 25;
+
+export function LoginRecordsPage(): ReactElement {
+  const [filter, setFilter] = useState<Filter>('all');
+  const [records, setRecords] = useState<LoginRecord[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | undefined>(undefined);
+  /** Answers for a tab the user has already left are dropped. */
+  const generation = useRef(0);
+
+  const load = useCallback(async (which: Filter, after: string | undefined): Promise<void> => {
+    const mine = generation.current;
+    setLoading(true);
+    setError(undefined);
+    try {
+      const query = new URLSearchParams({ result: which, limit: String(PAGE_SIZE) });
+      if (after !== undefined) query.set('cursor', after);
+      const page = await request<LoginRecordPage>('GET', `/api/v1/security/login-records?${query.toString()}`);
+      if (mine !== generation.current) return;
+      setRecords((before) => (after === undefined ? page.records : [...before, ...page.records]));
+      setCursor(page.nextCursor);
+    } catch (caught) {
+      if (mine !== generation.current) return;
+      if (caught instanceof APIError && ['SESSION_TIMED_OUT', 'SIGN_IN_REQUIRED', 'OTP_REQUIRED'].includes(caught.code)) return;
+      setError(describeError(caught));
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    generation.current++;
+    setRecords([]);
+    setCursor(undefined);
+    void load(filter, undefined);
+  }, [filter, load]);
+
+  const failures = records.filter((r) => r.result !== 'success');
+  const failedIPs = new Set(failures.map((r) => r.ip));
+
+  return (
+    <SettingsLayout title="Login records">
+      <p>Your earlier sign-ins from the web and from mail clients (SMTP, POP3, IMAP4), newest first.</p>
+      {failures.length > 0 ? (
+        <div className="message warning" role="note">
+          <p>
+            {failures.length} failed sign-in{failures.length === 1 ? '' : 's'} from {failedIPs.size} IP address{failedIPs.size === 1 ? '' : 'es'} in this list. If
+            you do not recognise them, someone may be trying to guess your password.
+          </p>
+          <p>
+            <Link to={ROUTES.password}>Change your password</Link> and consider turning on <Link to={ROUTES.twoFactor}>two-factor authentication</Link>.
+          </p>
+        </div>
+      ) : null}
+      <div role="tablist" aria-label="Which sign-ins" className="tabs">
+        {TABS.map((tab) => (
+          <button
+            key={tab.filter}
+            type="button"
+            role="tab"
+            id={`tab-${tab.filter}`}
+            aria-selected={filter === tab.filter}
+            aria-controls="login-records-panel"
+            onClick={() => setFilter(tab.filter)}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id="login-records-panel" aria-labelledby={`tab-${filter}`}>
+        <ErrorMessage>{error}</ErrorMessage>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">IP address</th>
+              <th scope="col">Location</th>
+              <th scope="col">Protocol</th>
+              <th scope="col">Client</th>
+              <th scope="col">Result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {records.map((record) => (
+              <tr key={record.id} className={record.result === 'success' ? undefined : 'failed'}>
+                <td>{formatTime(record.time)}</td>
+                <td>{record.ip}</td>
+                <td>{record.location}</td>
+                <td>{protocolLabel(record.protocol)}</td>
+                <td>{record.client}</td>
+                <td>{resultLabel(record.result, record.reason)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!loading && records.length === 0 && !error ? <p>No sign-ins to show.</p> : null}
+        {loading ? <p role="status">Loading…</p> : null}
+        {cursor !== undefined && !loading ? (
+          <button type="button" onClick={() => void load(filter, cursor)}>
+            Load more
+          </button>
+        ) : null}
+      </div>
+    </SettingsLayout>
+  );
+}

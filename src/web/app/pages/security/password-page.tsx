@@ -1,0 +1,98 @@
+// Password settings: change the password (current, new, confirm, and the personal security code when it guards the change), and the password hint.
+import { useState } from 'react';
+import type { FormEvent, ReactElement } from 'react';
+import { request } from '../../api';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
+import { useSession } from '../../components/session-context';
+import { SettingsLayout } from '../../components/settings-layout';
+
+function ChangePassword(): ReactElement {
+  const { session, refresh } = useSession();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [securityCode, setSecurityCode] = useState('');
+  // The API has no "is a code required" question: the field appears once it answers that one is.
+  const [codeAsked, setCodeAsked] = useState(false);
+  const [done, setDone] = useState(false);
+  const action = useAction();
+
+  function submit(event: FormEvent): void {
+    event.preventDefault();
+    setDone(false);
+    void action.run(
+      async () => {
+        // The answer carries the CSRF token of the renewed session; request() keeps it.
+        await request('PUT', '/api/v1/security/password', { current, next, confirm, ...(securityCode !== '' ? { securityCode } : {}) });
+        setCurrent('');
+        setNext('');
+        setConfirm('');
+        setSecurityCode('');
+        setDone(true);
+        if (session.mustChangePassword) await refresh();
+      },
+      (error) => {
+        if (error.code === 'SECURITY_CODE_REQUIRED' || error.code === 'SECURITY_CODE_WRONG') setCodeAsked(true);
+        return false;
+      },
+    );
+  }
+
+  return (
+    <form onSubmit={submit} aria-labelledby="change-password-title">
+      <h2 id="change-password-title">Change password</h2>
+      {session.mustChangePassword ? <p className="message notice">Please choose a new password before you go on.</p> : null}
+      <p className="hint">
+        Passwords are case-sensitive. Use a long password you use nowhere else, with lowercase and uppercase letters, digits and symbols.
+      </p>
+      <TextField label="Current password" type="password" value={current} onChange={setCurrent} autoComplete="current-password" required maxLength={1024} />
+      <TextField label="New password" type="password" value={next} onChange={setNext} autoComplete="new-password" required maxLength={1024} />
+      <TextField label="Confirm new password" type="password" value={confirm} onChange={setConfirm} autoComplete="new-password" required maxLength={1024} />
+      {codeAsked ? (
+        <TextField label="Personal security code" type="password" value={securityCode} onChange={setSecurityCode} autoComplete="off" required maxLength={64} />
+      ) : null}
+      <ErrorMessage>{action.error}</ErrorMessage>
+      <SuccessMessage>{done ? 'Your password has been changed. Every other session of your account was signed out.' : undefined}</SuccessMessage>
+      <button type="submit" disabled={action.busy}>
+        Set Password
+      </button>
+    </form>
+  );
+}
+
+function PasswordHint(): ReactElement {
+  const [hint, setHint] = useState('');
+  const [done, setDone] = useState(false);
+  const action = useAction();
+
+  function submit(event: FormEvent): void {
+    event.preventDefault();
+    setDone(false);
+    void action.run(async () => {
+      await request('PUT', '/api/v1/security/password-hint', { hint });
+      setDone(true);
+    });
+  }
+
+  return (
+    <form onSubmit={submit} aria-labelledby="password-hint-title">
+      <h2 id="password-hint-title">Password hint</h2>
+      <p className="hint">Shown after a failed sign-in, where your administrator allows hints. It must not give the password away. Leave it empty to remove it.</p>
+      <TextField label="Password hint" value={hint} onChange={setHint} autoComplete="off" maxLength={200} />
+      <ErrorMessage>{action.error}</ErrorMessage>
+      <SuccessMessage>{done ? (hint.trim() === '' ? 'The password hint was removed.' : 'The password hint was saved.') : undefined}</SuccessMessage>
+      <button type="submit" disabled={action.busy}>
+        Save hint
+      </button>
+    </form>
+  );
+}
+
+export function PasswordPage(): ReactElement {
+  return (
+    <SettingsLayout title="Password settings">
+      <ChangePassword />
+      <PasswordHint />
+    </SettingsLayout>
+  );
+}

@@ -1,0 +1,169 @@
+// Sign-in: address and password, then the second factor (app code or backup code, "This is my trusted device") when the server asks for it.
+import { useId, useState } from 'react';
+import type { FormEvent, ReactElement } from 'react';
+import { request } from '../api';
+import type { APIError } from '../api';
+import type { SecondFactorAnswer, SignedInAnswer } from '../api-types';
+import { ErrorMessage, TextField, useAction } from '../components/form';
+import { Link } from '../components/link';
+import { formatWait } from '../format';
+import { ROUTES } from '../routes';
+
+/** The text users know for a wrong address or password (SPEC.md, Password settings). */
+export const VERIFICATION_FAILURE = 'Verification failure. Please check the username and password you entered.';
+
+export interface Notice {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export interface SignInPageProps {
+  /** Why the user is here again (timed out, signed out elsewhere). */
+  notice?: Notice;
+  onSignedIn(answer: SignedInAnswer): void;
+}
+
+/** What a refused sign-in shows: the fixed text for bad credentials, when to retry, or the server's message. */
+function refusal(error: APIError): ReactElement | string {
+  switch (error.code) {
+    case 'AUTH_FAILED': {
+      const hint = error.details['hint'];
+      return (
+        <>
+          <p>{VERIFICATION_FAILURE}</p>
+          {typeof hint === 'string' && hint !== '' ? <p>Password hint: {hint}</p> : null}
+        </>
+      );
+    }
+    case 'AUTH_THROTTLED': {
+      const seconds = error.details['retryAfterSeconds'];
+      return typeof seconds === 'number'
+        ? `Too many failed attempts. Please try again in ${formatWait(seconds)}.`
+        : 'Too many failed attempts. Please try again later.';
+    }
+    default:
+      // ACCOUNT_DISABLED and the rest: the server's message says what to do.
+      return error.status >= 500 ? `${error.message} (error code ${error.code})` : error.message;
+  }
+}
+
+export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElement {
+  const [address, setAddress] = useState('');
+  const [password, setPassword] = useState('');
+  const [pending, setPending] = useState<SecondFactorAnswer | undefined>(undefined);
+  const [code, setCode] = useState('');
+  const [trustDevice, setTrustDevice] = useState(false);
+  const [failure, setFailure] = useState<ReactElement | string | undefined>(undefined);
+  const [expired, setExpired] = useState(false);
+  const action = useAction();
+  const trustId = useId();
+
+  function handled(error: APIError): boolean {
+    setFailure(refusal(error));
+    return true;
+  }
+
+  function submitPassword(event: FormEvent): void {
+    event.preventDefault();
+    setFailure(undefined);
+    setExpired(false);
+    void action.run(async () => {
+      const answer = await request<SignedInAnswer | SecondFactorAnswer>('POST', '/api/v1/session', { address: address.trim(), password }, { signedIn: false });
+      // The password is not kept in the page longer than needed.
+      setPassword('');
+      if (answer.status === 'second_factor') {
+        setCode('');
+        setPending(answer);
+      } else {
+        onSignedIn(answer);
+      }
+    }, handled);
+  }
+
+  function submitCode(event: FormEvent): void {
+    event.preventDefault();
+    if (!pending) return;
+    setFailure(undefined);
+    void action.run(
+      async () => {
+        const answer = await request<SignedInAnswer>(
+          'POST',
+          '/api/v1/session/second-factor',
+          { pendingToken: pending.pendingToken, code: code.trim(), trustDevice },
+          { signedIn: false },
+        );
+        onSignedIn(answer);
+      },
+      (error) => {
+        // The pending sign-in lasts 5 minutes and 5 wrong codes: start again with the password.
+        if (error.code === 'SIGN_IN_REQUIRED') {
+          setPending(undefined);
+          setExpired(true);
+          return true;
+        }
+        return handled(error);
+      },
+    );
+  }
+
+  return (
+    <main id="main" className="sign-in">
+      <h1>Sign in to Mailward</h1>
+      {notice && !failure && !expired ? (
+        <div role={notice.kind === 'error' ? 'alert' : 'status'} className={`message ${notice.kind === 'error' ? 'error' : 'notice'}`}>
+          {notice.text}
+        </div>
+      ) : null}
+      {expired ? <ErrorMessage>The sign-in took too long or had too many wrong codes. Please enter your password again.</ErrorMessage> : null}
+      <ErrorMessage>{failure}</ErrorMessage>
+      {pending ? (
+        <form onSubmit={submitCode} aria-labelledby="second-step-title">
+          <h2 id="second-step-title">Two-factor authentication</h2>
+          <TextField
+            label="Verification code"
+            value={code}
+            onChange={setCode}
+            autoComplete="one-time-code"
+            inputMode="text"
+            maxLength={64}
+            required
+            autoFocus
+            hint="The 6-digit code from your authenticator app, or one of your backup codes."
+          />
+          <div className="checkbox">
+            <input id={trustId} type="checkbox" checked={trustDevice} onChange={(event) => setTrustDevice(event.target.checked)} />
+            <label htmlFor={trustId}>This is my trusted device</label>
+          </div>
+          <p className="hint">On a trusted device you are not asked for a code again. Do not tick it on a shared computer.</p>
+          <div className="actions">
+            <button type="submit" disabled={action.busy}>
+              Verify
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setPending(undefined);
+                setFailure(undefined);
+              }}
+            >
+              Back
+            </button>
+          </div>
+        </form>
+      ) : (
+        <form onSubmit={submitPassword} aria-label="Sign in">
+          <TextField label="Email address" inputMode="email" value={address} onChange={setAddress} autoComplete="username" required autoFocus maxLength={320} />
+          <TextField label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+          <div className="actions">
+            <button type="submit" disabled={action.busy}>
+              Sign in
+            </button>
+            <Link to={ROUTES.forgotPassword}>Forgot password?</Link>
+          </div>
+        </form>
+      )}
+      <ErrorMessage>{action.error}</ErrorMessage>
+    </main>
+  );
+}

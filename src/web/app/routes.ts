@@ -1,0 +1,50 @@
+// The webmail's pages and their paths; the Mailbox Security menu is built from this list in its order.
+
+export const ROUTES = {
+  signIn: '/sign-in',
+  forgotPassword: '/forgot-password',
+  mail: '/mail',
+  loginRecords: '/settings/security/login-records',
+  password: '/settings/security/password',
+  securityCode: '/settings/security/security-code',
+  services: '/settings/security/services',
+  devices: '/settings/security/devices',
+  twoFactor: '/settings/security/two-factor',
+  appPasswords: '/settings/security/app-passwords',
+} as const;
+
+/** Personal Settings → Mailbox Security, as users know it from other webmail suites (SPEC.md). */
+export const SECURITY_PAGES: ReadonlyArray<{ path: string; title: string }> = [
+  { path: ROUTES.loginRecords, title: 'Login records' },
+  { path: ROUTES.password, title: 'Password settings' },
+  { path: ROUTES.securityCode, title: 'Personal security code' },
+  { path: ROUTES.services, title: 'Mail services' },
+  { path: ROUTES.devices, title: 'Device log' },
+  { path: ROUTES.twoFactor, title: 'Two-factor authentication' },
+  { path: ROUTES.appPasswords, title: 'App passwords' },
+];
+
+/**
+ * Pages opened from links in mail (password reset, alternate-email check; their token is in the
+ * fragment): shown signed in or out, and never redirected, which would drop the fragment.
+ */
+export const LINK_ROUTES: readonly string[] = ['/reset-password', '/verify-alternate-email'];
+
+export function pathOf(route: string): string {
+  return route.split(/[?#]/)[0] ?? '';
+}
+
+/** The way in: a signed-in user is sent on to the inbox. */
+export function isSignInRoute(route: string): boolean {
+  const path = pathOf(route);
+  return path === '/' || path === ROUTES.signIn || path === ROUTES.forgotPassword;
+}
+
+export function isLinkRoute(route: string): boolean {
+  return LINK_ROUTES.includes(pathOf(route));
+}
+
+/** Pages that need no session; the others are worth coming back to after signing in again. */
+export function isPublicRoute(route: string): boolean {
+  return isSignInRoute(route) || isLinkRoute(route);
+}
