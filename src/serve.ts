@@ -90,7 +90,7 @@ export async function startServer(app: App): Promise<RunningServer> {
   }
   app.security.sessions.start();
   app.security.alerts.start();
-  const prune = (): void => void pruneLoginRecords(app).catch((error: unknown) => logger.error({ err: error }, 'login record pruning failed'));
+  const prune = (): void => void housekeeping(app).catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed'));
   prune();
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
   pruneTimer.unref();
@@ -194,13 +194,15 @@ function smtpDeps(app: App, options: { resolver: DNSResolver; kickOutbound: () =
 const PRUNE_INTERVAL_MS = 3600_000;
 const DAY_MS = 24 * 3600_000;
 
-/** Deletes login records older than the retention policy (login_records.retention_days). */
-export async function pruneLoginRecords(app: App): Promise<number> {
+/** The hourly jobs: login records past login_records.retention_days and dead web sessions go; old backup code sets are reminded of. */
+export async function housekeeping(app: App): Promise<number> {
   const days = await app.policies.get('login_records.retention_days');
   const removed = await app.security.loginRecords.prune({ before: app.now() - days * DAY_MS });
   if (removed > 0) app.logger.info({ removed, days }, 'pruned login records');
   // Web sessions: rows that ended, or went idle, more than a day ago serve no one (the longest
   // session.idle_minutes is a day); dropping them keeps the table the size of the live sessions.
+  const reminded = await app.security.twoFactor.remindAgingBackupCodes();
+  if (reminded > 0) app.logger.info({ reminded }, 'reminded accounts of old backup codes');
   const sessions = await app.store.devices.pruneSessions(app.now() - DAY_MS);
   if (sessions > 0) app.logger.info({ removed: sessions }, 'pruned ended web sessions');
   return removed;

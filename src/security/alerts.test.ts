@@ -110,6 +110,7 @@ for (const dialect of DIALECTS) {
         [{ ...base, type: 'TwoFactorDisabled', actor: `user:${ALICE}`, how: 'user' }, 'two_factor_disabled'],
         [{ ...base, type: 'BackupCodeUsed', ip: IP, remaining: 7 }, 'backup_code_used'],
         [{ ...base, type: 'BackupCodesRegenerated', actor: `user:${ALICE}`, count: 10 }, 'backup_codes_regenerated'],
+        [{ ...base, type: 'BackupCodesAging', createdAt: f.clock() - 200 * 24 * 3600_000, remaining: 10 }, 'backup_codes_old'],
         [{ ...base, type: 'AppPasswordCreated', appPasswordId: 1, name: 'Thunderbird' }, 'app_password_created'],
         [{ ...base, type: 'AccountDisabled', reason: 'volume_exceeded' }, 'account_disabled'],
         [{ ...base, type: 'DeviceLoggedOut', deviceId: 'device-9', actor: `user:${ALICE}` }, 'device_logged_out'],

@@ -22,6 +22,7 @@ export const ALERT_KINDS = [
   'two_factor_disabled',
   'backup_code_used',
   'backup_codes_regenerated',
+  'backup_codes_old',
   'app_password_created',
   'account_disabled',
   'device_logged_out',
@@ -53,6 +54,7 @@ const ALERT_EVENTS: MailwardEventType[] = [
   'TwoFactorDisabled',
   'BackupCodeUsed',
   'BackupCodesRegenerated',
+  'BackupCodesAging',
   'AppPasswordCreated',
   'AccountDisabled',
   'DeviceLoggedOut',
@@ -357,6 +359,16 @@ export class Alerts {
           title: 'New backup codes were made',
           body: `A new set of ${event.count} backup codes was made for ${event.address}; the old codes no longer work.\n${IF_NOT_YOU}`,
           details: { count: event.count },
+        };
+      case 'BackupCodesAging':
+        return {
+          kind: 'backup_codes_old',
+          subject: String(event.createdAt),
+          title: 'Time for new backup codes',
+          body:
+            `The backup codes of ${event.address} were made on ${utcTime(event.createdAt)} (${event.remaining} left). ` +
+            'Make a new set under Personal Settings > Mailbox Security > Two-factor authentication and keep it somewhere safe; the old codes then stop working.',
+          details: { createdAt: event.createdAt, remaining: event.remaining },
         };
       case 'AppPasswordCreated':
         return {

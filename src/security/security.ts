@@ -69,9 +69,12 @@ export class Security {
   readonly alerts: Alerts;
 
   readonly #store: Store;
+  /** The admin's policies, for pages that show the rules in force (strength level, security code, hints). */
+  readonly policies: PolicyService;
 
   constructor(deps: SecurityDeps) {
     this.#store = deps.store;
+    this.policies = deps.policies;
     const { store, accounts, hasher, policies, events, key, now } = deps;
     this.audit = new AuditLog(store, now);
     this.throttle = new Throttle(store.state);

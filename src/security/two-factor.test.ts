@@ -288,6 +288,28 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('aging backup codes', () => {
+      it('reminds once per set when it is older than backup_codes.rotate_days, and never with 0', async () => {
+        await enrol();
+        await f.policies.set('backup_codes.rotate_days', 30);
+        f.advance(29 * DAY_MS);
+        expect(await f.security.twoFactor.remindAgingBackupCodes()).toBe(0);
+        f.advance(2 * DAY_MS);
+        expect(await f.security.twoFactor.remindAgingBackupCodes()).toBe(1);
+        expect(eventsOf('BackupCodesAging')).toEqual([expect.objectContaining({ accountId: alice.id, createdAt: FIXTURE_NOW, remaining: 10 })]);
+        // The next hourly run, and another node: the same set is not reminded again.
+        f.advance(3600_000);
+        expect(await f.security.twoFactor.remindAgingBackupCodes()).toBe(0);
+        // A new set starts the count afresh.
+        await f.security.twoFactor.regenerateBackupCodes({ account: await fresh(), password: FIXTURE_PASSWORD, by });
+        f.advance(31 * DAY_MS);
+        expect(await f.security.twoFactor.remindAgingBackupCodes()).toBe(1);
+        await f.policies.set('backup_codes.rotate_days', 0);
+        f.advance(365 * DAY_MS);
+        expect(await f.security.twoFactor.remindAgingBackupCodes()).toBe(0);
+      });
+    });
+
     describe('turning off', () => {
       it('needs the password and a second factor', async () => {
         const { base32 } = await enrol();

@@ -36,7 +36,7 @@ export const MAIL_CLIENT_WINDOW_MS = 30 * DAY_MS;
 export const ENROLMENT_TTL_MS = 30 * 60_000;
 
 export interface TwoFactorDeps {
-  store: Pick<Store, 'accounts' | 'twoFactor' | 'loginRecords' | 'policies' | 'passkeys' | 'transaction'>;
+  store: Pick<Store, 'accounts' | 'twoFactor' | 'loginRecords' | 'policies' | 'passkeys' | 'state' | 'transaction'>;
   policies: PolicyService;
   throttle: Throttle;
   loginRecords: Pick<LoginRecords, 'flush'>;
@@ -373,6 +373,30 @@ export class TwoFactor {
       await repos.accounts.update(account.id, { two_factor_enabled: 0, trust_valid_after: now, updated_at: now });
       return deleted;
     });
+  }
+
+  /**
+   * Reminds, once per set, every account whose backup codes are older than its domain's
+   * backup_codes.rotate_days (0 = never): a BackupCodesAging event, which Alerts mails. Run
+   * periodically by serve; the shared state remembers which sets were reminded, across nodes.
+   */
+  async remindAgingBackupCodes(options: { now?: number; batch?: number } = {}): Promise<number> {
+    const now = options.now ?? this.deps.now();
+    // The shortest rotation any domain could have is one day: nothing younger can be due.
+    const candidates = await this.deps.store.twoFactor.agingBackupCodeSets({ before: now - DAY_MS, limit: options.batch ?? 1000 });
+    let reminded = 0;
+    for (const set of candidates) {
+      const account = await this.deps.store.accounts.findById(set.accountId);
+      if (!account) continue;
+      const days = await this.deps.policies.get('backup_codes.rotate_days', { domain: domainOf(account) });
+      if (days === 0 || set.createdAt >= now - days * DAY_MS) continue;
+      const key = `backup-codes-aging:${account.id}:${set.createdAt}`;
+      const first = await this.deps.store.state.update<number>(key, now, (current) => ({ value: current ?? now, ttlMs: 400 * DAY_MS }));
+      if (first !== now) continue;
+      await this.deps.events.publish({ type: 'BackupCodesAging', at: now, accountId: account.id, address: account.address, createdAt: set.createdAt, remaining: set.remaining });
+      reminded++;
+    }
+    return reminded;
   }
 
   /** Mail clients that signed in with the account password in the last 30 days (protocol, client, latest IP). */

@@ -55,6 +55,14 @@ export type MailwardEvent = EventBase &
         how: 'user' | 'admin_reset';
       }
     | { type: 'BackupCodesRegenerated'; accountId: number; address: string; actor: string; count: number }
+    | {
+        /** The account's backup code set is older than backup_codes.rotate_days (published once per set). */
+        type: 'BackupCodesAging';
+        accountId: number;
+        address: string;
+        createdAt: number;
+        remaining: number;
+      }
     | { type: 'BackupCodeUsed'; accountId: number; address: string; ip: string; remaining: number }
     | { type: 'AccountDisabled'; accountId: number; address: string; reason: string }
     | {

@@ -190,8 +190,11 @@ describe('POP3 maildrop lock, IMAP beside it, limits and revocation', () => {
     expect(ended.line).toBe('-ERR [AUTH] Session ended by the server (account disabled); nothing was deleted');
     expect(await pop.waitClosed(500)).toBe(true);
     expect(Date.now() - changed).toBeLessThan(1500);
-    expect(t.mail.messages(DAVE)).toHaveLength(3);
-    expect(t.mail.messages(DAVE).every((m) => !m.seen)).toBe(true);
+    // The three messages are all there, unread; beside them, the "account disabled" security alert.
+    const kept = t.mail.messages(DAVE).filter((m) => !m.subject.startsWith('Security alert:'));
+    expect(kept).toHaveLength(3);
+    expect(kept.every((m) => !m.seen)).toBe(true);
+    expect(t.mail.messages(DAVE).map((m) => m.subject)).toContain('Security alert: Your account was disabled');
   });
 
   it('closing POP3 for the account (`user services --pop3 off`) drops the live session too, and sign-in then says so', async () => {
@@ -224,14 +227,17 @@ describe('POP3 maildrop lock, IMAP beside it, limits and revocation', () => {
 
     const wire = await POP3Wire.connect(t.ports.pop3);
     await wire.reply();
-    expect((await wire.command(plain(pop3.secret))).line).toMatch(/^\+OK Maildrop has 2 messages/);
+    // The two messages, and the "app password created" security alerts mailed to the INBOX.
+    const before = t.mail.messages(GINA).length;
+    expect(t.mail.messages(GINA).filter((m) => !m.subject.startsWith('Security alert:'))).toHaveLength(2);
+    expect((await wire.command(plain(pop3.secret))).line).toMatch(new RegExp(`^\\+OK Maildrop has ${before} messages`));
     await wire.command('DELE 1');
     const result = await t.mail.cli(['user', 'app-passwords', GINA, 'revoke', String(pop3.id)]);
     expect(result.code, result.stderr).toBe(0);
     const changed = Date.now();
     expect((await wire.reply({ timeoutMs: 1500 })).line).toBe('-ERR [AUTH] Session ended by the server (app password revoked); nothing was deleted');
     expect(Date.now() - changed).toBeLessThan(1500);
-    expect(t.mail.messages(GINA)).toHaveLength(2);
+    expect(t.mail.messages(GINA)).toHaveLength(before);
     // The account password still works.
     (await login(GINA)).destroy();
   });

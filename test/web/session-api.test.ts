@@ -281,6 +281,21 @@ for (const dialect of DIALECTS) {
       expect((await f.login({ username: ALICE, secret: created.body.secret, protocol: 'imap', client: 'Thunderbird' })).ok).toBe(false);
     });
 
+    it("tells the password page the admin's strength level and whether the security code is asked", async () => {
+      await f.policies.set('password.strength', 'very_strong');
+      const browser = await signedIn();
+      expect((await browser.call('GET', '/api/v1/security/password-settings')).body).toMatchObject({
+        strength: { level: 'very_strong', minLength: 14, classes: 3 },
+        securityCodeEnabled: false,
+        securityCodeRequired: false,
+        hintsEnabled: false,
+        hint: '',
+      });
+      await f.policies.set('security_code.enabled', true);
+      expect((await browser.call('PUT', '/api/v1/security/security-code', { password: FIXTURE_PASSWORD, code: 'blue-heron-42' })).status).toBe(204);
+      expect((await browser.call('GET', '/api/v1/security/password-settings')).body).toMatchObject({ hasSecurityCode: true, securityCodeRequired: true });
+    });
+
     it('lists login records and publishes an OpenAPI document of the routes', async () => {
       await new APIClient(base).call('POST', '/api/v1/session', { address: ALICE, password: 'wrong-one' });
       const browser = await signedIn();

@@ -24,6 +24,8 @@ export interface TwoFactorRepository {
   useBackupCode(accountId: number, options: { hash: string; now: number; ip: string }): Promise<boolean>;
   backupCodeStatus(accountId: number): Promise<{ total: number; remaining: number; createdAt: number | null }>;
   deleteBackupCodes(accountId: number): Promise<number>;
+  /** Accounts with two-factor sign-in on whose backup code set was made before `before`, with when, oldest first. */
+  agingBackupCodeSets(options: { before: number; limit: number }): Promise<Array<{ accountId: number; createdAt: number; remaining: number }>>;
   listBackupCodes(accountId: number): Promise<BackupCodeRow[]>;
 }
 
@@ -80,6 +82,23 @@ export function createTwoFactorRepository(db: Kysely<Tables>): TwoFactorReposito
         .where('used_at', 'is', null)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
+    },
+    async agingBackupCodeSets({ before, limit }) {
+      const rows = await db
+        .selectFrom('backup_codes')
+        .innerJoin('accounts', 'accounts.id', 'backup_codes.account_id')
+        .where('accounts.two_factor_enabled', '=', 1)
+        .groupBy('backup_codes.account_id')
+        .select((eb) => [
+          'backup_codes.account_id as accountId',
+          eb.fn.min<number>('backup_codes.created_at').as('createdAt'),
+          eb.fn.sum<number>(eb.case().when('backup_codes.used_at', 'is', null).then(1).else(0).end()).as('remaining'),
+        ])
+        .having((eb) => eb.fn.min('backup_codes.created_at'), '<', before)
+        .orderBy('createdAt')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ accountId: Number(r.accountId), createdAt: Number(r.createdAt), remaining: Number(r.remaining) }));
     },
     async backupCodeStatus(accountId) {
       const row = await db

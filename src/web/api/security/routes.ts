@@ -1,5 +1,6 @@
 // /api/v1/security: the Mailbox Security centre's API (device log, login records, password, security code, services, two-factor, backup codes, app passwords).
 import { z } from 'zod';
+import { STRENGTH_RULES } from '../../../accounts/index.js';
 import type { Security } from '../../../security/index.js';
 import type { APIRoutes } from '../route.js';
 import { rotateSession } from '../session/routes.js';
@@ -86,6 +87,28 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
       // Every other session ended with the old password; this one goes on under a new id.
       const csrfToken = await rotateSession(security, context, { reauthenticatedAt: updated.password_sessions_valid_after });
       return { csrfToken };
+    },
+  });
+  routes.add({
+    method: 'GET',
+    url: '/api/v1/security/password-settings',
+    summary: "The rules in force for this account's password (the admin's strength level), whether the personal security code is asked, and the hint",
+    tag,
+    auth: 'session',
+    handler: async ({ session }) => {
+      const { account } = session;
+      const scope = { domain: account.address.slice(account.address.lastIndexOf('@') + 1) };
+      const level = await security.policies.get('password.strength', scope);
+      const hintsEnabled = await security.policies.get('password.hints_enabled', scope);
+      return {
+        strength: { level, ...STRENGTH_RULES[level] },
+        securityCodeEnabled: await security.policies.get('security_code.enabled', scope),
+        hasSecurityCode: account.security_code_hash !== null,
+        securityCodeRequired: await security.accountSecurity.securityCodeRequired(account),
+        hintsEnabled,
+        hint: hintsEnabled ? (account.password_hint ?? '') : '',
+        passwordChangedAt: account.password_changed_at,
+      };
     },
   });
   routes.add({
