@@ -20,6 +20,7 @@ import { TLSManager } from './server/tls/index.js';
 import { startPOP3 } from './server/pop3/pop3-listeners.js';
 import type { RunningPOP3 } from './server/pop3/pop3-listeners.js';
 import { buildHTTPApp } from './web/api/http-app.js';
+import type { MailAPIDeps } from './web/api/mail/routes.js';
 
 export interface RunningServer {
   /** Where each enabled listener is bound (port 0 in the config becomes the real port). */
@@ -48,7 +49,7 @@ export async function startServer(app: App): Promise<RunningServer> {
   let smtp: RunningSMTP | undefined;
   let pop3: RunningPOP3 | undefined;
   let imap: RunningIMAP | undefined;
-  const deps = { logger, checkStorage: () => app.store.ping(), security: app.security, publicURL: app.publicURL };
+  const deps = { logger, checkStorage: () => app.store.ping(), security: app.security, publicURL: app.publicURL, mail: webMailDeps(app, { kickOutbound: () => outbound.kick() }) };
   try {
     smtp = await startSMTP(smtpDeps(app, { resolver, kickOutbound: () => outbound.kick() }), tls, enabledListeners(app, ['smtp', 'submission', 'smtps']));
     for (const listener of smtp.listeners) {
@@ -145,6 +146,20 @@ function pop3Deps(app: App): Parameters<typeof startPOP3>[0] {
     loginTimeoutMs: pop3.login_timeout_seconds * 1000,
     autologoutMs: pop3.autologout_minutes * 60_000,
     maxConnectionsPerIp: pop3.max_connections_per_ip,
+  };
+}
+
+/** The webmail's mail API: the same Mailboxes as IMAP and the same Submission path as authenticated SMTP. */
+function webMailDeps(app: App, options: { kickOutbound: () => void }): MailAPIDeps {
+  const signer = createDKIMSigner({ store: app.store, key: app.key, now: app.now });
+  return {
+    mailboxes: app.mailboxes,
+    events: app.events,
+    accounts: app.accounts,
+    recipients: app.recipients,
+    submission: new Submission({ mail: app.mail, recipients: app.recipients, volume: app.security.volume, hostname: app.config.hostname, now: app.now, signer, kickOutbound: options.kickOutbound }),
+    maxMessageBytes: app.config.smtp.max_message_bytes,
+    now: app.now,
   };
 }
 

@@ -12,5 +12,6 @@ export * from './inbound-delivery.js';
 export * from './submission.js';
 export * from './forwarding.js';
 export * from './mailboxes.js';
+export * from './message-search.js';
 export * from './mailbox-name.js';
 export * from './system-mailer.js';

@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
-import type { FlagColumns, MailboxChangeRow, MailboxRow, MessageFlagsRow, MessageRow, Store } from '../store/index.js';
+import type { FlagColumns, MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
 import type { MailStore } from './mail-store.js';
 import { isInferiorOf, normalizeMailboxName, parentNames } from './mailbox-name.js';
@@ -241,6 +241,16 @@ export class Mailboxes {
     return this.deps.store.mail.findMessageMetaByUids(mailboxId, uids);
   }
 
+  /** One page of a mailbox in a sort order (webmail lists): only the page's rows are read. */
+  page(mailboxId: number, options: MessagePageOptions): Promise<MessageMetaRow[]> {
+    return this.deps.store.mail.pageMessages(mailboxId, options);
+  }
+
+  /** Every UID of the mailbox, in order, from the index alone. */
+  uids(mailboxId: number): Promise<number[]> {
+    return this.deps.store.mail.listUids(mailboxId);
+  }
+
   /** Takes the \Recent messages for the one session that is first to see them; returns the first recent UID. */
   takeRecent(mailboxId: number): Promise<number> {
     return this.deps.store.transaction((tx) => tx.mail.takeRecent(mailboxId));
@@ -431,4 +441,4 @@ export const SPECIAL_USES: readonly string[] = DEFAULT_MAILBOXES.flatMap((m) => 
 
 
 /** The store's rows as the doors see them (the doors may not import the store). */
-export type { MailboxChangeRow, MailboxRow, MessageFlagsRow, MessageRow } from '../store/index.js';
+export type { MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, MessageSortKey } from '../store/index.js';

@@ -139,7 +139,6 @@ export class Security {
       hasPasskeys: async (accountId) => (await store.passkeys.listForAccount(accountId)).length > 0,
       loginRecords: this.loginRecords,
       events,
-      audit: this.audit,
       now,
     });
     this.volume = new VolumeLimits({ state: store.state, policies, security: this.accountSecurity, now });

@@ -4,7 +4,6 @@ import type { AccountRow, PolicyService } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { DeviceRow, Store, WebSessionRow } from '../store/index.js';
 import type { EventBus } from '../shared-state/index.js';
-import type { AuditLog } from './audit-log.js';
 import type { LoginRecords } from './login-records.js';
 import type { AuthFailureCode, AuthenticateInput, AuthenticateResult } from './authenticate.js';
 import { KNOWN_WINDOW_MS } from './authenticate.js';
@@ -87,7 +86,6 @@ export interface WebSessionsDeps {
   hasPasskeys?: (accountId: number) => Promise<boolean>;
   loginRecords: Pick<LoginRecords, 'add'>;
   events: EventBus;
-  audit: AuditLog;
   now: () => number;
 }
 
@@ -303,7 +301,7 @@ export class WebSessions {
    * older than `session.max_hours`, account disabled, or revoked (force logout, password change,
    * admin) each end it. SESSION_TIMED_OUT lets the web say "Operation timed out" and keep the draft.
    */
-  async resume(sessionToken: string | undefined): Promise<WebSession> {
+  async resume(sessionToken: string | undefined, options: { renew?: boolean } = {}): Promise<WebSession> {
     if (sessionToken === undefined || !TOKEN.test(sessionToken)) throw new MailwardError('SIGN_IN_REQUIRED');
     const idHash = hashToken(sessionToken);
     const row = await this.deps.store.devices.findSession(idHash);
@@ -329,7 +327,9 @@ export class WebSessions {
     ) {
       return end('revoked', 'SIGN_IN_REQUIRED');
     }
-    if (now - row.last_active_at >= TOUCH_EVERY_MS) await this.deps.store.devices.touchSession(idHash, now);
+    // Background requests (the live-update stream and its reconnects) do not count as activity:
+    // an unattended tab must still time out.
+    if (options.renew !== false && now - row.last_active_at >= TOUCH_EVERY_MS) await this.deps.store.devices.touchSession(idHash, now);
     return { token: sessionToken, row, account, device, csrfToken: this.csrfTokenOf(sessionToken) };
   }
 

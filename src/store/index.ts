@@ -11,7 +11,7 @@ export { maskDatabaseURL } from './dialects/postgres/postgres-database.js';
 export type { LoginRecordRepository, LoginRecordQuery, MailClientRow } from './repositories/login-record-repository.js';
 export type { AppPasswordRepository } from './repositories/app-password-repository.js';
 export type { AuditRepository, AuditQuery } from './repositories/audit-repository.js';
-export type { FlagColumns, MailRepository, MessageFlagsRow, NewMessage } from './repositories/mail-repository.js';
+export type { FlagColumns, MailRepository, MessageFlagsRow, MessagePageOptions, MessageSortKey, NewMessage } from './repositories/mail-repository.js';
 export type { OutboundRepository } from './repositories/outbound-repository.js';
 export type { DKIMRepository } from './repositories/dkim-repository.js';
 export type { ForwardingRepository } from './repositories/forwarding-repository.js';

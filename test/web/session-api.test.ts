@@ -146,6 +146,18 @@ for (const dialect of DIALECTS) {
       expect((await busy.call('GET', '/api/v1/session')).body['code']).toBe('SESSION_TIMED_OUT');
     });
 
+    it('a background request (the live-update stream) does not keep an unattended session alive', async () => {
+      const browser = await signedIn();
+      const token = browser.cookies.get('mw_session')!;
+      for (let i = 0; i < 3; i++) {
+        f.advance(10 * MINUTE);
+        await f.security.webSessions.resume(token, { renew: false });
+      }
+      f.advance(10 * MINUTE);
+      await expect(f.security.webSessions.resume(token, { renew: false })).rejects.toMatchObject({ code: 'SESSION_TIMED_OUT' });
+      expect((await browser.call('GET', '/api/v1/session')).body['code']).toBe('SESSION_TIMED_OUT');
+    });
+
     it('asks for the second factor, refuses a wrong code, and trusts the device only when asked', async () => {
       const base32 = await enrol(await signedIn());
       f.advance(MINUTE);

@@ -14,6 +14,7 @@ import * as m0008 from './0008-two-factor.js';
 import * as m0009 from './0009-devices-sessions.js';
 import * as m0010 from './0010-passkeys.js';
 import * as m0011 from './0011-recovery-alerts.js';
+import * as m0012 from './0012-webmail-sort.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0009-devices-sessions': m0009,
   '0010-passkeys': m0010,
   '0011-recovery-alerts': m0011,
+  '0012-webmail-sort': m0012,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

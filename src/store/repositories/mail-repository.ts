@@ -68,7 +68,27 @@ export interface MailRepository {
   accountUsage(accountId: number): Promise<{ messages: number; size: number }>;
   /** UIDs expunged after `modseq` (QRESYNC VANISHED (EARLIER)). */
   expungedSince(mailboxId: number, modseq: number): Promise<number[]>;
+  /**
+   * One page of a mailbox in a sort order, after a keyset position (webmail lists): only the
+   * page's rows are read, walking the (mailbox_id, internal_date) index for the date order.
+   */
+  pageMessages(mailboxId: number, options: MessagePageOptions): Promise<MessageMetaRow[]>;
 }
+
+export type MessageSortKey = 'date' | 'from' | 'subject';
+
+export interface MessagePageOptions {
+  sort: MessageSortKey;
+  order: 'asc' | 'desc';
+  limit: number;
+  /** Only unread (\Seen unset) or only flagged messages. */
+  filter?: 'unread' | 'flagged';
+  /** The last row of the previous page: its sort value and UID (the tie-breaker). */
+  after?: { key: number | string; uid: number };
+}
+
+/** The column each webmail sort order reads. */
+export const SORT_COLUMNS = { date: 'internal_date', from: 'from_text', subject: 'subject' } as const satisfies Record<MessageSortKey, keyof MessageRow>;
 
 export interface FlagColumns {
   seen: number;
@@ -418,6 +438,20 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
         .orderBy('uid')
         .execute();
       return [...new Set(rows.map((r) => Number(r.uid)))];
+    },
+    async pageMessages(mailboxId, options) {
+      const column = SORT_COLUMNS[options.sort];
+      const direction = options.order;
+      const before = direction === 'desc' ? '<' : '>';
+      let query = db.selectFrom('messages').select(META_COLUMNS).where('mailbox_id', '=', mailboxId);
+      if (options.filter === 'unread') query = query.where('seen', '=', 0);
+      if (options.filter === 'flagged') query = query.where('flagged', '=', 1);
+      const after = options.after;
+      if (after) {
+        // A row-value comparison: both SQLite and PostgreSQL turn it into a range of the (mailbox_id, column, uid) index.
+        query = query.where((eb) => eb(eb.refTuple(column, 'uid'), before, eb.tuple(after.key as never, after.uid)));
+      }
+      return (await query.orderBy(column, direction).orderBy('uid', direction).limit(options.limit).execute()) as MessageMetaRow[];
     },
   };
   return repo;

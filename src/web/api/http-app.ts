@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { ERROR_CODES } from '../../errors/index.js';
 import type { Security } from '../../security/index.js';
 import { handleError, sendError } from './http-errors.js';
+import { mailRoutes } from './mail/routes.js';
+import type { MailAPIDeps } from './mail/routes.js';
 import { APIRoutes } from './route.js';
 import { passkeyRoutes } from './security/passkey-routes.js';
 import { recoveryRoutes } from './security/recovery-routes.js';
@@ -21,6 +23,8 @@ export interface HTTPAppDeps {
   security?: Security;
   /** Where users open the webmail (`web.public_url`): links in mail start with it, never with a request's Host. */
   publicURL?: string;
+  /** The mail core for the webmail's /api/v1/mail; without it those routes are not served. */
+  mail?: MailAPIDeps;
 }
 
 export interface HTTPAppOptions {
@@ -55,6 +59,7 @@ export function buildHTTPApp(deps: HTTPAppDeps, options: HTTPAppOptions = {}): F
     securityRoutes(routes, security);
     passkeyRoutes(routes, security);
     recoveryRoutes(routes, security, { publicURL: deps.publicURL ?? 'https://localhost:8443' });
+    if (deps.mail) mailRoutes(routes, security, deps.mail);
     void app.register(async (api) => {
       routes.mount(api);
       api.get('/api/docs', async () => routes.openAPI());

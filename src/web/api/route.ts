@@ -33,6 +33,10 @@ export interface RouteDefinition<B extends z.ZodType, Q extends z.ZodType, P ext
    * its grace): the session itself and the enrolment. Every other route answers OTP_REQUIRED.
    */
   beforeEnrolment?: true;
+  /** False for background requests the browser makes by itself: they do not keep the session from timing out. */
+  renewsSession?: false;
+  /** Bytes a request body may have when more than the app's default (a message with attachments). */
+  bodyLimit?: number;
   body?: B;
   query?: Q;
   params?: P;
@@ -70,11 +74,12 @@ export class APIRoutes {
       app.route({
         method: route.method,
         url: route.url,
+        ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
         handler: async (request, reply) => {
           void reply.header('cache-control', 'no-store');
           let session: WebSession | undefined;
           if (route.auth === 'session') {
-            session = await this.security.webSessions.resume(request.cookies[SESSION_COOKIE]);
+            session = await this.security.webSessions.resume(request.cookies[SESSION_COOKIE], { renew: route.renewsSession !== false });
             // CSRF: a change needs the session's token in a header, which another site's page cannot
             // read or set; SameSite=Lax cookies are the second line.
             if (route.method !== 'GET' && !this.security.webSessions.checkCsrf(session, headerOf(request, 'x-csrf-token'))) {

@@ -1,0 +1,40 @@
+// What the webmail's mail API needs from the mail core, and the lookups every mail route shares (the session's own mailbox, message UIDs).
+import { z } from 'zod';
+import type { AccountService } from '../../../accounts/index.js';
+import { MailwardError } from '../../../errors/index.js';
+import type { MailboxRow, Mailboxes, RecipientResolver, Submission } from '../../../mail/index.js';
+import type { EventBus } from '../../../shared-state/index.js';
+
+export interface MailAPIDeps {
+  mailboxes: Mailboxes;
+  events: EventBus;
+  /** Local accounts, for the "display name imitates a local user" warning. */
+  accounts: Pick<AccountService, 'listUsers'>;
+  recipients: RecipientResolver;
+  /** The authenticated-submission path SMTP uses; without it the send route answers NOT_FOUND. */
+  submission?: Submission;
+  /** smtp.max_message_bytes: the same limit as a message submitted over SMTP. */
+  maxMessageBytes: number;
+  now: () => number;
+}
+
+/** Mailbox names are at most this long in a URL (the model allows long hierarchies, not novels). */
+export const folderName = z.string().min(1).max(500);
+
+export const folderParams = z.object({ name: folderName }).strict();
+export const messageParams = z.object({ name: folderName, uid: z.coerce.number().int().positive().max(2 ** 32) }).strict();
+export const uidList = z.array(z.number().int().positive().max(2 ** 32)).min(1).max(1000);
+
+/**
+ * The account's own mailbox: names are looked up only among the session account's mailboxes, so
+ * another account's folder is NOT_FOUND like one that does not exist.
+ */
+export async function ownFolder(deps: MailAPIDeps, accountId: number, name: string): Promise<MailboxRow> {
+  return deps.mailboxes.get(accountId, name);
+}
+
+export async function specialFolder(deps: MailAPIDeps, accountId: number, specialUse: string): Promise<MailboxRow> {
+  const found = (await deps.mailboxes.list(accountId)).find((m) => m.special_use === specialUse);
+  if (!found) throw new MailwardError('NOT_FOUND', { message: `There is no ${specialUse} folder` });
+  return found;
+}

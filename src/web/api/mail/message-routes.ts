@@ -1,0 +1,134 @@
+// /api/v1/mail/folders/:name/messages/…: read a message, download an attachment, flag, move and delete — every change through Mailboxes, so IMAP IDLE sees it.
+import { z } from 'zod';
+import { MailwardError } from '../../../errors/index.js';
+import type { MessageRow } from '../../../mail/index.js';
+import type { APIRoutes } from '../route.js';
+import type { MailAPIDeps } from './mail-deps.js';
+import { folderName, folderParams, messageParams, ownFolder, specialFolder, uidList } from './mail-deps.js';
+import { parseStored, presentMessage } from './read-message.js';
+
+const flagString = z.enum(['true', 'false']).optional();
+
+/** Types a browser may show inline: raster images and PDF. SVG and HTML can carry script, so they are always downloads. */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/** RFC 6266: an ASCII fallback name and the UTF-8 name (RFC 8187); no quote, backslash or control character survives. */
+function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_').slice(0, 200) || 'attachment';
+  const encoded = encodeURIComponent(filename.slice(0, 200)).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+async function ownMessage(deps: MailAPIDeps, accountId: number, name: string, uid: number): Promise<{ mailboxId: number; row: MessageRow }> {
+  const folder = await ownFolder(deps, accountId, name);
+  const [row] = await deps.mailboxes.messages(folder.id, [uid]);
+  if (!row) throw new MailwardError('NOT_FOUND', { message: 'The message does not exist (any more)' });
+  return { mailboxId: folder.id, row };
+}
+
+export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
+  const tag = 'mail';
+
+  routes.add({
+    method: 'GET',
+    url: '/api/v1/mail/folders/:name/messages/:uid',
+    summary: 'Reads a message: headers, text, sanitised HTML (remote images blocked unless remoteImages=allow), attachments, sender checks; marks it read unless peek=true',
+    tag,
+    auth: 'session',
+    params: messageParams,
+    query: z.object({ peek: flagString, remoteImages: z.enum(['allow', 'block']).default('block') }).strict(),
+    handler: async ({ session, params, query }) => {
+      const { mailboxId, row } = await ownMessage(deps, session.account.id, params.name, params.uid);
+      const parsed = await parseStored(await deps.mailboxes.body(row.blob_id));
+      const base = `/api/v1/mail/folders/${encodeURIComponent(params.name)}/messages/${row.uid}/attachments/`;
+      const view = await presentMessage(deps, row, parsed, { allowRemoteImages: query.remoteImages === 'allow', attachmentURL: (index) => `${base}${index}` });
+      if (query.peek !== 'true' && row.seen !== 1) {
+        await deps.mailboxes.storeFlags(mailboxId, [row.uid], { mode: 'add', flags: { seen: true } });
+        view['seen'] = true;
+      }
+      return view;
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/v1/mail/folders/:name/messages/:uid/attachments/:index',
+    summary: 'Downloads an attachment; images and PDF may be shown inline with inline=true; served sandboxed, never as a page of the webmail',
+    tag,
+    auth: 'session',
+    params: messageParams.extend({ index: z.coerce.number().int().min(0).max(10_000) }).strict(),
+    query: z.object({ inline: flagString }).strict(),
+    handler: async ({ session, params, query, reply }) => {
+      const { row } = await ownMessage(deps, session.account.id, params.name, params.uid);
+      const parsed = await parseStored(await deps.mailboxes.body(row.blob_id));
+      const attachment = parsed.attachments[params.index];
+      if (!attachment) throw new MailwardError('NOT_FOUND', { message: 'The message has no such attachment' });
+      const declared = attachment.contentType.toLowerCase();
+      const type = MEDIA_TYPE.test(declared) ? declared : 'application/octet-stream';
+      const inline = query.inline === 'true' && INLINE_TYPES.has(type);
+      // An attachment is the sender's content on our origin: a sandboxed answer with no sources
+      // cannot run script or read the webmail's cookies-backed API even if a browser renders it.
+      void reply
+        .header('content-type', type)
+        .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', attachment.filename ?? `attachment-${params.index + 1}`))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "sandbox; default-src 'none'");
+      return attachment.content;
+    },
+  });
+
+  routes.add({
+    method: 'PATCH',
+    url: '/api/v1/mail/folders/:name/messages/:uid',
+    summary: 'Marks a message read or unread, flagged or not',
+    tag,
+    auth: 'session',
+    params: messageParams,
+    body: z.object({ seen: z.boolean().optional(), flagged: z.boolean().optional() }).strict(),
+    handler: async ({ session, params, body }) => {
+      const { mailboxId, row } = await ownMessage(deps, session.account.id, params.name, params.uid);
+      for (const flag of ['seen', 'flagged'] as const) {
+        const wanted = body[flag];
+        if (wanted === undefined) continue;
+        await deps.mailboxes.storeFlags(mailboxId, [row.uid], { mode: wanted ? 'add' : 'remove', flags: { [flag]: true } });
+      }
+      const [after] = await deps.mailboxes.listFlagsOf(mailboxId, [row.uid]);
+      return { uid: row.uid, seen: after?.seen === 1, flagged: after?.flagged === 1, answered: after?.answered === 1 };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/mail/folders/:name/messages/move',
+    summary: 'Moves messages to another folder of the account; answers the new UIDs',
+    tag,
+    auth: 'session',
+    params: folderParams,
+    body: z.object({ uids: uidList, to: folderName }).strict(),
+    handler: async ({ session, params, body }) => {
+      const from = await ownFolder(deps, session.account.id, params.name);
+      const to = await ownFolder(deps, session.account.id, body.to);
+      if (from.id === to.id) throw new MailwardError('INVALID_INPUT', { message: 'The messages are in that folder already' });
+      const moved = await deps.mailboxes.move(from.id, body.uids, to.id);
+      return { moved: moved.pairs.map(([uid, newUid]) => ({ uid, newUid })) };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/mail/folders/:name/messages/delete',
+    summary: 'Deletes messages: they go to Trash; deleting in Trash removes them for good',
+    tag,
+    auth: 'session',
+    params: folderParams,
+    body: z.object({ uids: uidList }).strict(),
+    handler: async ({ session, params, body }) => {
+      const from = await ownFolder(deps, session.account.id, params.name);
+      const trash = await specialFolder(deps, session.account.id, 'Trash');
+      if (from.id === trash.id) return { removed: await deps.mailboxes.remove(from.id, body.uids), movedToTrash: [] };
+      const moved = await deps.mailboxes.move(from.id, body.uids, trash.id);
+      return { removed: [], movedToTrash: moved.pairs.map(([uid, newUid]) => ({ uid, newUid })) };
+    },
+  });
+}

@@ -1,0 +1,175 @@
+// A stored message as the webmail shows it: parsed with mailparser, HTML sanitised on the server (no script, no remote loads unless allowed), sender warnings.
+import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
+import { simpleParser } from 'mailparser';
+import sanitizeHtml from 'sanitize-html';
+import type { MessageRow } from '../../../mail/index.js';
+import type { MailAPIDeps } from './mail-deps.js';
+
+/** Parses a stored message; cid: images stay links (they are rewritten to attachment URLs, not inlined as data: URIs). */
+export function parseStored(raw: Buffer): Promise<ParsedMail> {
+  return simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+}
+
+export interface SanitizedHTML {
+  html: string;
+  remoteImagesBlocked: boolean;
+}
+
+const SAFE_LINK = /^(https?:|mailto:)/i;
+const REMOTE = /^https?:/i;
+
+/**
+ * Mail HTML is hostile: script, event handlers, forms and frames could act as the signed-in user
+ * inside the webmail's origin, and a remote image tells the sender when and where the mail was
+ * read (a tracking pixel). Everything not on the allow-list goes; remote image URLs are moved to
+ * data-remote-src (the page may offer to load them) unless the reader allowed them.
+ */
+export function sanitizeMessageHTML(html: string, options: { allowRemoteImages: boolean; cidURL: (cid: string) => string | undefined }): SanitizedHTML {
+  let remoteImagesBlocked = false;
+  const cell = ['colspan', 'rowspan', 'align', 'valign', 'width', 'height', 'bgcolor'];
+  const out = sanitizeHtml(html, {
+    allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'font', 'center', 'span', 'div'],
+    disallowedTagsMode: 'discard',
+    allowedAttributes: {
+      a: ['href', 'title', 'target', 'rel'],
+      img: ['src', 'alt', 'title', 'width', 'height', 'data-remote-src'],
+      table: ['width', 'border', 'cellpadding', 'cellspacing', 'align', 'bgcolor'],
+      td: cell,
+      th: cell,
+      font: ['color', 'size', 'face'],
+      '*': ['dir', 'lang', 'align'],
+    },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['http', 'https'] },
+    allowProtocolRelative: false,
+    transformTags: {
+      a: (tagName, attribs) => {
+        const { href, ...rest } = attribs;
+        // A relative link would open a page of the webmail itself; only absolute web and mailto links are kept.
+        const keep = href !== undefined && SAFE_LINK.test(href.trim());
+        return { tagName, attribs: { ...rest, ...(keep ? { href: href.trim(), target: '_blank', rel: 'noopener noreferrer nofollow' } : {}) } };
+      },
+      img: (tagName, attribs) => {
+        const { src, 'data-remote-src': _ignored, ...rest } = attribs;
+        const value = src?.trim() ?? '';
+        if (/^cid:/i.test(value)) {
+          const url = options.cidURL(value.slice(4));
+          return { tagName, attribs: { ...rest, ...(url ? { src: url } : {}) } };
+        }
+        if (!REMOTE.test(value)) return { tagName, attribs: rest };
+        if (options.allowRemoteImages) return { tagName, attribs: { ...rest, src: value } };
+        remoteImagesBlocked = true;
+        return { tagName, attribs: { ...rest, 'data-remote-src': value } };
+      },
+    },
+  });
+  return { html: out, remoteImagesBlocked };
+}
+
+function addressList(value: AddressObject | AddressObject[] | undefined): Array<{ name: string; address: string }> {
+  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return objects.flatMap((o) => o.value.flatMap((a) => (a.group ? a.group : [a]))).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
+}
+
+interface StoredVerdicts {
+  spf?: string;
+  dkim?: Array<{ domain: string; result: string }>;
+  dmarc?: { result: string; policy: string | null; domain: string | null };
+}
+
+export interface MessageWarning {
+  code: 'AUTHENTICATION_FAILED' | 'DISPLAY_NAME_IMITATES_LOCAL_USER';
+  message: string;
+}
+
+/** The SPF/DKIM/DMARC verdicts SMTP stored at delivery (null for mail that did not come in over SMTP from outside). */
+function verdictsOf(row: MessageRow): { spf: string; dkim: Array<{ domain: string; result: string }>; dmarc: string } | null {
+  if (row.auth_results === null) return null;
+  try {
+    const v = JSON.parse(row.auth_results) as StoredVerdicts;
+    return { spf: v.spf ?? 'none', dkim: (v.dkim ?? []).map((d) => ({ domain: d.domain, result: d.result })), dmarc: v.dmarc?.result ?? 'none' };
+  } catch {
+    return null;
+  }
+}
+
+const ADDRESS_IN_TEXT = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[^\s<>"'(),;:]+/g;
+
+/**
+ * "Alice <alice@our.domain> <x@evil.example>" or a display name copied from a colleague is the
+ * usual dress of a phishing mail: the reader sees a name they trust, the address is elsewhere.
+ */
+async function impersonation(deps: MailAPIDeps, from: { name: string; address: string } | undefined): Promise<MessageWarning | undefined> {
+  if (!from || from.name.trim() === '' || from.address === '') return undefined;
+  const sender = await deps.recipients.resolve(from.address);
+  if (sender.kind !== 'remote') return undefined;
+  for (const [found] of from.name.matchAll(ADDRESS_IN_TEXT)) {
+    if (found.toLowerCase() === from.address.toLowerCase()) continue;
+    if ((await deps.recipients.resolve(found)).kind === 'local') {
+      return { code: 'DISPLAY_NAME_IMITATES_LOCAL_USER', message: `The sender's name shows ${found}, a local address, but the mail came from ${from.address}.` };
+    }
+  }
+  const name = from.name.trim().toLowerCase();
+  const users = await deps.accounts.listUsers();
+  const local = users.find((u) => u.display_name.trim() !== '' && u.display_name.trim().toLowerCase() === name);
+  if (local) return { code: 'DISPLAY_NAME_IMITATES_LOCAL_USER', message: `The sender uses the name of ${local.display_name}, a local user, but the mail came from ${from.address}.` };
+  return undefined;
+}
+
+export function attachmentList(parsed: ParsedMail): Array<{ index: number; filename: string; contentType: string; size: number; inline: boolean }> {
+  return parsed.attachments.map((a: Attachment, index) => ({
+    index,
+    filename: a.filename ?? `attachment-${index + 1}`,
+    contentType: a.contentType,
+    size: a.size,
+    inline: a.contentDisposition === 'inline' && a.cid !== undefined,
+  }));
+}
+
+/** The read view of one message: an allow-list of fields. */
+export async function presentMessage(
+  deps: MailAPIDeps,
+  row: MessageRow,
+  parsed: ParsedMail,
+  options: { allowRemoteImages: boolean; attachmentURL: (index: number) => string },
+): Promise<Record<string, unknown>> {
+  const from = addressList(parsed.from)[0];
+  const cids = new Map(parsed.attachments.flatMap((a, index) => (a.cid ? [[a.cid.toLowerCase(), index] as const] : [])));
+  const sanitized =
+    typeof parsed.html === 'string'
+      ? sanitizeMessageHTML(parsed.html, {
+          allowRemoteImages: options.allowRemoteImages,
+          cidURL: (cid) => {
+            const index = cids.get(cid.toLowerCase());
+            return index === undefined ? undefined : `${options.attachmentURL(index)}?inline=true`;
+          },
+        })
+      : null;
+  const authentication = verdictsOf(row);
+  const warnings: MessageWarning[] = [];
+  if (authentication && (authentication.spf === 'fail' || authentication.spf === 'softfail' || authentication.dmarc === 'fail' || authentication.dkim.some((d) => d.result === 'fail'))) {
+    warnings.push({ code: 'AUTHENTICATION_FAILED', message: 'This message failed sender authentication (SPF, DKIM or DMARC): it may not come from who it claims.' });
+  }
+  const imitation = await impersonation(deps, from);
+  if (imitation) warnings.push(imitation);
+  return {
+    uid: row.uid,
+    from: from ?? null,
+    to: addressList(parsed.to),
+    cc: addressList(parsed.cc),
+    replyTo: addressList(parsed.replyTo),
+    subject: parsed.subject ?? '',
+    date: (parsed.date ?? new Date(row.internal_date)).getTime(),
+    messageId: parsed.messageId ?? null,
+    inReplyTo: parsed.inReplyTo ?? null,
+    text: parsed.text ?? '',
+    html: sanitized?.html ?? null,
+    remoteImagesBlocked: sanitized?.remoteImagesBlocked ?? false,
+    attachments: attachmentList(parsed),
+    authentication,
+    warnings,
+    seen: row.seen === 1,
+    flagged: row.flagged === 1,
+    answered: row.answered === 1,
+  };
+}
