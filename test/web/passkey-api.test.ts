@@ -1,12 +1,10 @@
 // Passkeys through the API over a real socket: adding one (password asked again), the second step of sign-in with it, password-less sign-in, and deletion.
-import type { AddressInfo } from 'node:net';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP, URI } from 'otpauth';
-import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildHTTPApp } from '../../src/web/api/http-app.js';
 import { APIClient } from '../support/api-client.js';
+import type { APIServer } from '../support/api-server.js';
+import { startAPIServer } from '../support/api-server.js';
 import { DIALECTS, dialectUnavailable } from '../support/dialects.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
@@ -19,17 +17,16 @@ const ORIGIN = 'http://localhost:8080';
 for (const dialect of DIALECTS) {
   describe.skipIf(dialectUnavailable(dialect))(`passkeys through the API on ${dialect}`, () => {
     let f: SecurityFixture;
-    let app: FastifyInstance;
+    let server: APIServer;
     let base: string;
 
     beforeAll(async () => {
       f = await openSecurityFixture(dialect);
-      app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security: f.security });
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      server = await startAPIServer(f);
+      base = server.base;
     });
     afterAll(async () => {
-      await app?.close();
+      await server?.close();
       await f?.cleanup();
     });
     beforeEach(async () => {

@@ -1,11 +1,9 @@
 // Alternate email, forgot password and security notifications through the API over a real socket, with a mailer that records what it sends.
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Security } from '../../src/security/index.js';
-import { buildHTTPApp } from '../../src/web/api/http-app.js';
 import { APIClient } from '../support/api-client.js';
+import type { APIServer } from '../support/api-server.js';
+import { startAPIServer } from '../support/api-server.js';
 import type { RecordingMailer } from '../support/recovery-fixture.js';
 import { recordingMailer } from '../support/recovery-fixture.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
@@ -20,7 +18,7 @@ describe('recovery and notifications through the API', () => {
   let f: SecurityFixture;
   let security: Security;
   let mailer: RecordingMailer;
-  let app: FastifyInstance;
+  let server: APIServer;
   let base: string;
 
   beforeAll(async () => {
@@ -28,13 +26,12 @@ describe('recovery and notifications through the API', () => {
     mailer = recordingMailer();
     security = new Security({ store: f.store, accounts: f.accounts, hasher: f.hasher, policies: f.policies, events: f.events, key: f.key, now: f.clock, mailer });
     security.alerts.start();
-    app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security, publicURL: PUBLIC_URL });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    server = await startAPIServer(f, { security, publicURL: PUBLIC_URL });
+    base = server.base;
   });
   afterAll(async () => {
     await security?.alerts.stop();
-    await app?.close();
+    await server?.close();
     await f?.cleanup();
   });
   beforeEach(async () => {

@@ -1,12 +1,10 @@
 // The sign-in, session and device-log API over a real socket and a real store: cookies, CSRF, timeouts, the second factor, trusted devices and force logout.
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP, URI } from 'otpauth';
-import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountRow } from '../../src/accounts/index.js';
-import { buildHTTPApp } from '../../src/web/api/http-app.js';
 import { APIClient } from '../support/api-client.js';
+import type { APIServer } from '../support/api-server.js';
+import { startAPIServer } from '../support/api-server.js';
 import { DIALECTS, dialectUnavailable } from '../support/dialects.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
@@ -27,18 +25,17 @@ interface DeviceLogBody {
 for (const dialect of DIALECTS) {
   describe.skipIf(dialectUnavailable(dialect))(`web sign-in and sessions on ${dialect}`, () => {
     let f: SecurityFixture;
-    let app: FastifyInstance;
+    let server: APIServer;
     let base: string;
     let alice: AccountRow;
 
     beforeAll(async () => {
       f = await openSecurityFixture(dialect);
-      app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security: f.security });
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      server = await startAPIServer(f);
+      base = server.base;
     });
     afterAll(async () => {
-      await app?.close();
+      await server?.close();
       await f?.cleanup();
     });
     beforeEach(async () => {
