@@ -1,9 +1,7 @@
 // Passkeys in a real browser: headless Chromium with CDP virtual authenticators, a one-page site on node:http, and the Passkeys service on a real store.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { chromium } from 'playwright-core';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRow } from '../../src/accounts/index.js';
@@ -11,21 +9,9 @@ import { isMailwardError } from '../../src/errors/index.js';
 import { Passkeys } from '../../src/security/index.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
 import { FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
+import { chromiumUnavailable, launchChromium } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Without these the browser tries the network (updates, QUIC, sync) and stalls on a machine without it. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const skip = !fs.existsSync(CHROMIUM) && process.env.CI !== 'true';
-if (skip) console.log(`passkeys browser test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI=true it runs and fails instead.`);
+const skip = chromiumUnavailable('passkeys browser test');
 
 type Mode = 'register' | 'second-factor' | 'passwordless';
 
@@ -197,7 +183,7 @@ describe.skipIf(skip)('passkeys in Chromium with a virtual authenticator', () =>
       origins: [origin],
     });
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 10_000 });
+    browser = await launchChromium();
     for (const name of ['laptop', 'phone'] as const) {
       const context = await browser.newContext();
       const page = await context.newPage();

@@ -1,12 +1,8 @@
 // The webmail in headless Chromium against the real HTTP app and store: sign-in, the Mailbox Security pages, two-factor sign-in with a trusted device, and an idle timeout that loses nothing.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,22 +11,9 @@ import { buildHTTPApp } from '../../src/web/api/http-app.js';
 import { WEBMAIL_CSP } from '../../src/web/api/webmail-static.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
+import { chromiumUnavailable, ensureWebmailBuilt, launchChromium } from '../support/browser.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-/** Without these the browser tries the network (updates, QUIC, sync) and stalls on a machine without it. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const skip = !fs.existsSync(CHROMIUM) && process.env.CI !== 'true';
-if (skip) console.log(`webmail browser test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI=true it runs and fails instead.`);
+const skip = chromiumUnavailable('webmail browser test');
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const MINUTE = 60_000;
@@ -39,12 +22,6 @@ const TIMED_OUT = 'Operation timed out — please sign in again';
 
 function appCode(base32: string, atMs: number): string {
   return new TOTP({ secret: Secret.fromBase32(base32), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: atMs });
-}
-
-/** `npm test` builds first; a lone run of this file builds the webmail itself when it is missing. */
-function ensureWebmailBuilt(): void {
-  if (fs.existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 describe.skipIf(skip)('the webmail in Chromium', () => {
@@ -67,7 +44,7 @@ describe.skipIf(skip)('the webmail in Chromium', () => {
     app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security: f.security });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
     page.setDefaultTimeout(5_000);
@@ -78,6 +55,8 @@ describe.skipIf(skip)('the webmail in Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
+    // The keep-alive sockets of this process's own fetch() calls would hold app.close() until they time out.
+    app?.server.closeAllConnections();
     await app?.close();
     await f?.cleanup();
   });
@@ -85,7 +64,7 @@ describe.skipIf(skip)('the webmail in Chromium', () => {
   async function signIn(options: { address?: string; password?: string } = {}): Promise<void> {
     await page.getByLabel('Email address').fill(options.address ?? ALICE);
     await page.getByLabel('Password', { exact: true }).fill(options.password ?? FIXTURE_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   async function openSecurityPage(name: string): Promise<void> {
@@ -153,7 +132,8 @@ describe.skipIf(skip)('the webmail in Chromium', () => {
 
   it('lists login records by result, with a warning that points to the password', async () => {
     await page.getByRole('link', { name: 'Personal Settings', exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: 'Login records' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Security checkup' }).waitFor();
+    await openSecurityPage('Login records');
     const rows = page.getByRole('tabpanel').getByRole('row');
     await rows.filter({ hasText: 'Failed (wrong password)' }).waitFor();
     expect(await rows.count()).toBe(3); // header, the failure, the sign-in
@@ -311,7 +291,7 @@ describe.skipIf(skip)('the webmail in Chromium', () => {
       await tab.goto(`${base}/settings/security/devices`);
       await tab.getByLabel('Email address').fill(bob.address);
       await tab.getByLabel('Password', { exact: true }).fill(FIXTURE_PASSWORD);
-      await tab.getByRole('button', { name: 'Sign in' }).click();
+      await tab.getByRole('button', { name: 'Sign in', exact: true }).click();
       await tab.getByRole('heading', { level: 1, name: 'Two-factor authentication' }).waitFor();
       await tab.getByText('Your administrator requires two-factor authentication.', { exact: false }).waitFor();
       expect(new URL(tab.url()).pathname).toBe('/settings/security/two-factor');

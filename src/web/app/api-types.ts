@@ -125,3 +125,67 @@ export interface CreatedAppPassword {
   appPassword: AppPassword;
   secret: string;
 }
+
+/** POST /api/v1/password-reset: the one answer, whatever the address. */
+export interface PasswordResetRequested {
+  accepted: true;
+  message: string;
+}
+
+/** POST /api/v1/password-reset/check. */
+export type PasswordResetCheck = { valid: false } | { valid: true; address: string; secondFactorRequired: boolean; expiresAt: number };
+
+/** GET /api/v1/security/alternate-email, and the answer of a verified code. */
+export interface AlternateEmailStatus {
+  address: string | null;
+  verifiedAt: number | null;
+  pending: { address: string; expiresAt: number } | null;
+}
+
+/** GET /api/v1/security/password-settings. */
+export interface PasswordSettings {
+  strength: { level: 'none' | 'medium' | 'strong' | 'very_strong'; minLength: number; classes: number };
+  securityCodeEnabled: boolean;
+  hasSecurityCode: boolean;
+  securityCodeRequired: boolean;
+  hintsEnabled: boolean;
+  hint: string;
+  passwordChangedAt: number | null;
+}
+
+export interface Passkey {
+  id: number;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  backedUp: boolean;
+  transports: string[];
+}
+
+/** Options for navigator.credentials.create/get in their JSON form, and the flow they belong to. */
+export interface PasskeyCeremony<O> {
+  flowId: string;
+  options: O;
+  expiresAt: number;
+}
+
+export interface SecurityNotification {
+  id: number;
+  kind: string;
+  title: string;
+  body: string;
+  createdAt: number;
+  readAt: number | null;
+}
+
+export interface NotificationList {
+  notifications: SecurityNotification[];
+  nextCursor?: string;
+  unread: number;
+}
+
+export interface AlertPreference {
+  kind: string;
+  enabled: boolean;
+  critical: boolean;
+}

@@ -108,5 +108,7 @@ export function describeError(error: unknown): string {
   if (error instanceof APIError) {
     return error.status >= 500 ? `${error.message} (error code ${error.code})` : error.message;
   }
+  // A passkey ceremony the browser stopped (webauthn.ts) already says why in the page's words.
+  if (error instanceof Error && error.name === 'PasskeyError') return error.message;
   return 'Something went wrong in the webmail. Reload the page and try again.';
 }

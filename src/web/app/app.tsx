@@ -8,17 +8,22 @@ import { SessionContext } from './components/session-context';
 import { Shell } from './components/shell';
 import { ForgotPasswordPage } from './pages/forgot-password-page';
 import { InboxPage } from './pages/inbox-page';
-import { LinkPage } from './pages/link-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { ResetPasswordPage } from './pages/reset-password-page';
 import type { Notice } from './pages/sign-in-page';
 import { SignInPage } from './pages/sign-in-page';
+import { AlternateEmailPage } from './pages/security/alternate-email-page';
 import { AppPasswordsPage } from './pages/security/app-passwords-page';
+import { CheckupPage } from './pages/security/checkup-page';
 import { DeviceLogPage } from './pages/security/device-log-page';
 import { LoginRecordsPage } from './pages/security/login-records-page';
 import { MailServicesPage } from './pages/security/mail-services-page';
+import { NotificationsPage } from './pages/security/notifications-page';
+import { PasskeysPage } from './pages/security/passkeys-page';
 import { PasswordPage } from './pages/security/password-page';
 import { SecurityCodePage } from './pages/security/security-code-page';
 import { TwoFactorPage } from './pages/security/two-factor-page';
+import { VerifyAlternateEmailPage } from './pages/verify-alternate-email-page';
 import { forgetRememberedRoute, rememberRoute, takeRememberedRoute } from './return-to';
 import { ROUTES, isLinkRoute, isPublicRoute, isSignInRoute, pathOf } from './routes';
 import { currentRoute, isLocalRoute, navigate, useRoute } from './router';
@@ -38,6 +43,10 @@ const PAGES: Record<string, () => ReactElement> = {
   [ROUTES.devices]: DeviceLogPage,
   [ROUTES.twoFactor]: TwoFactorPage,
   [ROUTES.appPasswords]: AppPasswordsPage,
+  [ROUTES.checkup]: CheckupPage,
+  [ROUTES.passkeys]: PasskeysPage,
+  [ROUTES.alternateEmail]: AlternateEmailPage,
+  [ROUTES.notifications]: NotificationsPage,
 };
 
 function fromSession(answer: SessionAnswer | SignedInAnswer): SessionInfo {
@@ -137,7 +146,9 @@ export function App(): ReactElement {
     setState(notice ? { kind: 'signed_out', notice } : { kind: 'signed_out' });
   }, []);
 
-  if (isLinkRoute(path)) return <LinkPage />;
+  // Links from security mail work signed in or out, and their pages hold the only copy of the token.
+  if (path === ROUTES.resetPassword) return <ResetPasswordPage />;
+  if (path === ROUTES.verifyAlternateEmail) return <VerifyAlternateEmailPage />;
   if (state.kind === 'loading') {
     return (
       <main id="main" className="loading">

@@ -3,7 +3,10 @@
 export const ROUTES = {
   signIn: '/sign-in',
   forgotPassword: '/forgot-password',
+  resetPassword: '/reset-password',
+  verifyAlternateEmail: '/verify-alternate-email',
   mail: '/mail',
+  checkup: '/settings/security',
   loginRecords: '/settings/security/login-records',
   password: '/settings/security/password',
   securityCode: '/settings/security/security-code',
@@ -11,24 +14,31 @@ export const ROUTES = {
   devices: '/settings/security/devices',
   twoFactor: '/settings/security/two-factor',
   appPasswords: '/settings/security/app-passwords',
+  passkeys: '/settings/security/passkeys',
+  alternateEmail: '/settings/security/alternate-email',
+  notifications: '/settings/security/notifications',
 } as const;
 
 /** Personal Settings → Mailbox Security, as users know it from other webmail suites (SPEC.md). */
 export const SECURITY_PAGES: ReadonlyArray<{ path: string; title: string }> = [
+  { path: ROUTES.checkup, title: 'Security checkup' },
   { path: ROUTES.loginRecords, title: 'Login records' },
   { path: ROUTES.password, title: 'Password settings' },
   { path: ROUTES.securityCode, title: 'Personal security code' },
   { path: ROUTES.services, title: 'Mail services' },
   { path: ROUTES.devices, title: 'Device log' },
   { path: ROUTES.twoFactor, title: 'Two-factor authentication' },
+  { path: ROUTES.passkeys, title: 'Passkeys' },
   { path: ROUTES.appPasswords, title: 'App passwords' },
+  { path: ROUTES.alternateEmail, title: 'Alternate email' },
+  { path: ROUTES.notifications, title: 'Notifications and alerts' },
 ];
 
 /**
  * Pages opened from links in mail (password reset, alternate-email check; their token is in the
  * fragment): shown signed in or out, and never redirected, which would drop the fragment.
  */
-export const LINK_ROUTES: readonly string[] = ['/reset-password', '/verify-alternate-email'];
+export const LINK_ROUTES: readonly string[] = [ROUTES.resetPassword, ROUTES.verifyAlternateEmail];
 
 export function pathOf(route: string): string {
   return route.split(/[?#]/)[0] ?? '';

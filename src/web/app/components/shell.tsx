@@ -4,6 +4,7 @@ import type { ReactElement, ReactNode } from 'react';
 import { ROUTES, pathOf } from '../routes';
 import { useRoute } from '../router';
 import { Link } from './link';
+import { NotificationBell } from './notification-bell';
 import { useSession } from './session-context';
 
 export interface ShellProps {
@@ -16,7 +17,7 @@ export function Shell({ onSignOut, signingOut, children }: ShellProps): ReactEle
   const { session } = useSession();
   const path = pathOf(useRoute());
   const [noticeDismissed, setNoticeDismissed] = useState(false);
-  const inSettings = path.startsWith('/settings/');
+  const inSettings = path === ROUTES.checkup || path.startsWith(`${ROUTES.checkup}/`);
   const showBackupNotice = !noticeDismissed && (session.backupCodesRemaining !== undefined || session.remindBackupCodes === true);
   return (
     <div className="shell">
@@ -32,7 +33,7 @@ export function Shell({ onSignOut, signingOut, children }: ShellProps): ReactEle
               </Link>
             </li>
             <li>
-              <Link to={ROUTES.loginRecords} aria-current={inSettings ? 'page' : undefined}>
+              <Link to={ROUTES.checkup} aria-current={inSettings ? 'page' : undefined}>
                 Personal Settings
               </Link>
             </li>
@@ -41,6 +42,7 @@ export function Shell({ onSignOut, signingOut, children }: ShellProps): ReactEle
         <span className="account" title={session.address}>
           {session.displayName ? `${session.displayName} <${session.address}>` : session.address}
         </span>
+        <NotificationBell />
         <button type="button" onClick={onSignOut} disabled={signingOut}>
           Sign out
         </button>

@@ -1,13 +1,15 @@
-// Sign-in: address and password, then the second factor (app code or backup code, "This is my trusted device") when the server asks for it.
+// Sign-in: address and password, then the second factor (app code, backup code or passkey, "This is my trusted device") when the server asks for it; or a passkey alone.
 import { useId, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import { request } from '../api';
 import type { APIError } from '../api';
-import type { SecondFactorAnswer, SignedInAnswer } from '../api-types';
+import type { PasskeyCeremony, SecondFactorAnswer, SignedInAnswer } from '../api-types';
 import { ErrorMessage, TextField, useAction } from '../components/form';
 import { Link } from '../components/link';
 import { formatWait } from '../format';
 import { ROUTES } from '../routes';
+import type { RequestOptionsJSON } from '../webauthn';
+import { getPasskey, inBrowser, passkeysSupported } from '../webauthn';
 
 /** The text users know for a wrong address or password (SPEC.md, Password settings). */
 export const VERIFICATION_FAILURE = 'Verification failure. Please check the username and password you entered.';
@@ -80,6 +82,39 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
     }, handled);
   }
 
+  /** The passkey ceremony: for the pending sign-in's account when there is one, else for whoever's passkey the device offers. */
+  function signInWithPasskey(): void {
+    setFailure(undefined);
+    setExpired(false);
+    const pendingToken = pending?.pendingToken;
+    void action.run(
+      async () => {
+        const ceremony = await request<PasskeyCeremony<RequestOptionsJSON>>(
+          'POST',
+          '/api/v1/session/passkey-options',
+          pendingToken !== undefined ? { pendingToken } : {},
+          { signedIn: false },
+        );
+        const response = await inBrowser(() => getPasskey(ceremony.options));
+        const answer = await request<SignedInAnswer>(
+          'POST',
+          '/api/v1/session/passkey',
+          { flowId: ceremony.flowId, response, ...(pendingToken !== undefined ? { pendingToken, trustDevice } : {}) },
+          { signedIn: false },
+        );
+        onSignedIn(answer);
+      },
+      (error) => {
+        if (pendingToken !== undefined && error.code === 'SIGN_IN_REQUIRED') {
+          setPending(undefined);
+          setExpired(true);
+          return true;
+        }
+        return handled(error);
+      },
+    );
+  }
+
   function submitCode(event: FormEvent): void {
     event.preventDefault();
     if (!pending) return;
@@ -139,6 +174,11 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
             <button type="submit" disabled={action.busy}>
               Verify
             </button>
+            {pending.methods.includes('passkey') && passkeysSupported() ? (
+              <button type="button" className="secondary" disabled={action.busy} onClick={signInWithPasskey}>
+                Use a passkey
+              </button>
+            ) : null}
             <button
               type="button"
               className="secondary"
@@ -161,6 +201,13 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
             </button>
             <Link to={ROUTES.forgotPassword}>Forgot password?</Link>
           </div>
+          {passkeysSupported() ? (
+            <p className="alternative">
+              <button type="button" className="secondary" disabled={action.busy} onClick={signInWithPasskey}>
+                Sign in with a passkey
+              </button>
+            </p>
+          ) : null}
         </form>
       )}
       <ErrorMessage>{action.error}</ErrorMessage>

@@ -1,19 +1,24 @@
-// Password settings: change the password (current, new, confirm, and the personal security code when it guards the change), and the password hint.
-import { useState } from 'react';
+// Password settings: change the password (current, new with a live strength meter, confirm, and the personal security code when it guards the change), and the password hint.
+import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import { request } from '../../api';
+import type { PasswordSettings } from '../../api-types';
 import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
 import { useSession } from '../../components/session-context';
 import { SettingsLayout } from '../../components/settings-layout';
+import { StrengthMeter } from '../../components/strength-meter';
+import { useLoad } from '../../components/use-load';
 
-function ChangePassword(): ReactElement {
+function ChangePassword({ settings }: { settings: PasswordSettings | undefined }): ReactElement {
   const { session, refresh } = useSession();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [securityCode, setSecurityCode] = useState('');
-  // The API has no "is a code required" question: the field appears once it answers that one is.
+  // Shown from the start when the settings say the code guards the change, and also once the
+  // server asks for it (the settings may not have loaded, or changed meanwhile).
   const [codeAsked, setCodeAsked] = useState(false);
+  const codeShown = codeAsked || settings?.securityCodeRequired === true;
   const [done, setDone] = useState(false);
   const action = useAction();
 
@@ -47,8 +52,9 @@ function ChangePassword(): ReactElement {
       </p>
       <TextField label="Current password" type="password" value={current} onChange={setCurrent} autoComplete="current-password" required maxLength={1024} />
       <TextField label="New password" type="password" value={next} onChange={setNext} autoComplete="new-password" required maxLength={1024} />
+      {settings ? <StrengthMeter password={next} strength={settings.strength} address={session.address} /> : null}
       <TextField label="Confirm new password" type="password" value={confirm} onChange={setConfirm} autoComplete="new-password" required maxLength={1024} />
-      {codeAsked ? (
+      {codeShown ? (
         <TextField label="Personal security code" type="password" value={securityCode} onChange={setSecurityCode} autoComplete="off" required maxLength={64} />
       ) : null}
       <ErrorMessage>{action.error}</ErrorMessage>
@@ -60,8 +66,13 @@ function ChangePassword(): ReactElement {
   );
 }
 
-function PasswordHint(): ReactElement {
+function PasswordHint({ settings }: { settings: PasswordSettings | undefined }): ReactElement {
   const [hint, setHint] = useState('');
+  // The current hint comes with the settings only where hints are enabled; it fills the field once.
+  const current = settings?.hintsEnabled ? settings.hint : undefined;
+  useEffect(() => {
+    if (current !== undefined) setHint(current);
+  }, [current]);
   const [done, setDone] = useState(false);
   const action = useAction();
 
@@ -78,6 +89,8 @@ function PasswordHint(): ReactElement {
     <form onSubmit={submit} aria-labelledby="password-hint-title">
       <h2 id="password-hint-title">Password hint</h2>
       <p className="hint">Shown after a failed sign-in, where your administrator allows hints. It must not give the password away. Leave it empty to remove it.</p>
+      {settings && !settings.hintsEnabled ? <p className="hint">Your administrator does not show hints at the moment; a hint you save is kept for when they do.</p> : null}
+      {current !== undefined ? <p className="hint">Current hint: {current === '' ? '(none)' : current}</p> : null}
       <TextField label="Password hint" value={hint} onChange={setHint} autoComplete="off" maxLength={200} />
       <ErrorMessage>{action.error}</ErrorMessage>
       <SuccessMessage>{done ? (hint.trim() === '' ? 'The password hint was removed.' : 'The password hint was saved.') : undefined}</SuccessMessage>
@@ -89,10 +102,12 @@ function PasswordHint(): ReactElement {
 }
 
 export function PasswordPage(): ReactElement {
+  const loaded = useLoad<PasswordSettings>('/api/v1/security/password-settings');
   return (
     <SettingsLayout title="Password settings">
-      <ChangePassword />
-      <PasswordHint />
+      <ErrorMessage>{loaded.error}</ErrorMessage>
+      <ChangePassword settings={loaded.data} />
+      <PasswordHint settings={loaded.data} />
     </SettingsLayout>
   );
 }

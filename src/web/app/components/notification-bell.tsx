@@ -1,0 +1,49 @@
+// The bell in the header: the number of unread security notifications, linking to their list.
+import { useCallback, useEffect, useState } from 'react';
+import type { ReactElement } from 'react';
+import { request } from '../api';
+import type { NotificationList } from '../api-types';
+import { ROUTES } from '../routes';
+import { useRoute } from '../router';
+import { Link } from './link';
+
+/** Sent by the notifications page after marking them read, so the count follows at once. */
+export const NOTIFICATIONS_CHANGED = 'mailward:notifications-changed';
+
+export function NotificationBell(): ReactElement {
+  const route = useRoute();
+  const [unread, setUnread] = useState<number | undefined>(undefined);
+  const load = useCallback(async () => {
+    try {
+      setUnread((await request<NotificationList>('GET', '/api/v1/security/notifications?limit=1')).unread);
+    } catch {
+      // The bell is a hint: a failed read leaves the count as it was (a lost session has its own handling).
+    }
+  }, []);
+  // Read again on every page change: there is no push channel, and moving around is when users look.
+  useEffect(() => {
+    void load();
+  }, [load, route]);
+  useEffect(() => {
+    const reload = (): void => void load();
+    window.addEventListener(NOTIFICATIONS_CHANGED, reload);
+    return () => window.removeEventListener(NOTIFICATIONS_CHANGED, reload);
+  }, [load]);
+  const label = unread === undefined ? 'Notifications' : `Notifications, ${unread} unread`;
+  return (
+    <Link to={ROUTES.notifications} className="bell" aria-label={label} title={label}>
+      {/* Drawn, not an emoji: machines without an emoji font would show an empty box. */}
+      <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" focusable="false">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+        />
+      </svg>
+      {unread !== undefined && unread > 0 ? (
+        <span className="badge" aria-hidden="true">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      ) : null}
+    </Link>
+  );
+}
