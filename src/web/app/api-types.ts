@@ -189,3 +189,53 @@ export interface AlertPreference {
   enabled: boolean;
   critical: boolean;
 }
+
+/** GET /api/v1/mail/folders. */
+export interface MailFolder {
+  name: string;
+  specialUse: string | null;
+  total: number;
+  unread: number;
+}
+
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+/** One row of GET /api/v1/mail/folders/:name/messages. */
+export interface MessageListItem {
+  uid: number;
+  from: MailAddress | null;
+  to: MailAddress[];
+  subject: string;
+  date: number;
+  seen: boolean;
+  flagged: boolean;
+  hasAttachments: boolean;
+}
+
+export interface MessagePage {
+  items: MessageListItem[];
+  nextCursor: string | null;
+}
+
+/** GET /api/v1/mail/folders/:name/messages/:uid. */
+export interface MailMessage {
+  uid: number;
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  replyTo: MailAddress[];
+  subject: string;
+  date: number;
+  messageId: string | null;
+  text: string;
+  html: string | null;
+  remoteImagesBlocked: boolean;
+  attachments: Array<{ index: number; filename: string; contentType: string; size: number; inline: boolean }>;
+  authentication: { spf: string; dkim: Array<{ domain: string; result: string }>; dmarc: string } | null;
+  warnings: Array<{ code: string; message: string }>;
+  seen: boolean;
+  flagged: boolean;
+}
