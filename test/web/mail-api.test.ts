@@ -330,6 +330,11 @@ describe('webmail mail API', () => {
     expect(second.body.uid).toBeGreaterThan(first.body.uid);
     const drafts = await alice.call<Page>('GET', '/api/v1/mail/folders/Drafts/messages');
     expect(drafts.body.items.map((i) => i.subject)).toEqual(['Draft two']);
+    // Sending it removes the draft for good (not to Trash).
+    const sent = await alice.call('POST', '/api/v1/mail/send', { draftUid: second.body.uid, to: [BOB], subject: 'Draft two', text: 'whole' });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect((await alice.call<Page>('GET', '/api/v1/mail/folders/Drafts/messages')).body.items).toEqual([]);
+    expect((await alice.call<Page>('GET', '/api/v1/mail/folders/Trash/messages')).body.items.map((i) => i.subject)).not.toContain('Draft two');
   });
 
   it('streams a mailbox event within a second of a delivery and of an IMAP flag change', async () => {

@@ -75,7 +75,7 @@ export function sendRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
     tag,
     auth: 'session',
     bodyLimit,
-    body: z.object(compose).strict(),
+    body: z.object({ ...compose, draftUid: z.number().int().positive().max(2 ** 32).optional() }).strict(),
     handler: async ({ session, body, request }) => {
       const submission = deps.submission;
       if (!submission) throw new MailwardError('NOT_FOUND', { message: 'Sending is not available on this server' });
@@ -94,6 +94,12 @@ export function sendRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
         helo: 'webmail',
         ...(request.protocol === 'https' ? { tls: {} } : {}),
       });
+      // The draft this message came from is done with: removed for good (not moved to Trash), and
+      // only a message that really is a draft, so a wrong uid cannot delete other mail.
+      if (body.draftUid !== undefined) {
+        const drafts = await specialFolder(deps, session.account.id, 'Drafts');
+        if ((await deps.mailboxes.listFlagsOf(drafts.id, [body.draftUid]))[0]?.draft === 1) await deps.mailboxes.remove(drafts.id, [body.draftUid]);
+      }
       return { delivered: result.local, queued: result.queued };
     },
   });

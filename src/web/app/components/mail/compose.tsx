@@ -155,11 +155,10 @@ export function Compose({ initial, onClose, onSent }: { initial: ComposeDraft; o
     void (async () => {
       try {
         if (saving.current) await saving.current;
-        await request('POST', '/api/v1/mail/send', payload(latest.current));
-        sent.current = true;
-        // The sent message has its Sent copy; the draft it came from is no longer needed.
+        // The server removes the draft this message came from once it is sent (its Sent copy stays).
         const uid = latest.current.draftUid;
-        if (uid) await request('POST', '/api/v1/mail/folders/Drafts/messages/delete', { uids: [uid] }).catch(() => undefined);
+        await request('POST', '/api/v1/mail/send', { ...payload(latest.current), ...(uid ? { draftUid: uid } : {}) });
+        sent.current = true;
         onSent();
       } catch (caught) {
         setError(describeError(caught));
