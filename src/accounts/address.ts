@@ -193,3 +193,8 @@ function echo(input: string): string {
 function invalid(kind: 'address' | 'domain', input: string, reason: string): MailwardError {
   return new MailwardError('INVALID_ADDRESS', { message: `invalid ${kind} "${echo(input)}": ${reason}` });
 }
+
+/** The domain of a stored account: its address is normalised when written, so the part after the last "@". */
+export function accountDomain(account: { address: string }): string {
+  return account.address.slice(account.address.lastIndexOf('@') + 1);
+}

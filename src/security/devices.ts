@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { UAParser } from 'ua-parser-js';
 import type { AccountRow, PolicyService } from '../accounts/index.js';
+import { accountDomain } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus, Protocol } from '../shared-state/index.js';
 import type { DeviceRow, Store } from '../store/index.js';
@@ -122,7 +123,7 @@ export class Devices {
   async isTrusted(account: AccountRow, device: DeviceRow, options: { now?: number } = {}): Promise<boolean> {
     if (account.two_factor_enabled !== 1 || device.trusted_at === null || device.account_id !== account.id) return false;
     if (device.trusted_at < account.trust_valid_after || device.trusted_at < device.sessions_valid_after) return false;
-    const days = await this.deps.policies.get('devices.trust_days', { domain: domainOf(account) });
+    const days = await this.deps.policies.get('devices.trust_days', { domain: accountDomain(account) });
     return (options.now ?? this.deps.now()) < device.trusted_at + days * DAY_MS;
   }
 
@@ -170,7 +171,7 @@ export class Devices {
     const live = new Set<string>();
     for (const session of await this.deps.store.devices.liveSessions(account.id)) live.add(session.device_id);
     for (const session of this.deps.sessions.list(account.id)) if (session.deviceId) live.add(session.deviceId);
-    const days = await this.deps.policies.get('devices.trust_days', { domain: domainOf(account) });
+    const days = await this.deps.policies.get('devices.trust_days', { domain: accountDomain(account) });
     const result: DeviceLog = { trusted: [], other: [] };
     for (const device of devices) {
       const trusted = await this.isTrusted(account, device, { now });
@@ -193,8 +194,4 @@ export class Devices {
     }
     return result;
   }
-}
-
-function domainOf(account: AccountRow): string {
-  return account.address.slice(account.address.lastIndexOf('@') + 1);
 }

@@ -1,6 +1,6 @@
 // Two-factor sign-in: TOTP enrolment, the second-factor check (TOTP or backup code, throttled, no replay), backup codes, turning off, admin reset, required-2FA grace.
 import type { AccountRow, PolicyService } from '../accounts/index.js';
-import { normalizeAddress } from '../accounts/index.js';
+import { accountDomain } from '../accounts/index.js';
 import { MailwardError, isMailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import type { MailClientRow, Store } from '../store/index.js';
@@ -125,9 +125,6 @@ export interface SecondFactorResult {
   remindBackupCodes: boolean;
 }
 
-function domainOf(account: AccountRow): string {
-  return normalizeAddress(account.address).domain;
-}
 
 function suggestedName(protocol: string, client: string): string {
   const label = protocol === 'pop3' ? 'POP3' : protocol.toUpperCase();
@@ -163,7 +160,7 @@ export class TwoFactor {
     const now = options.now ?? this.deps.now();
     const status = await this.deps.store.twoFactor.backupCodeStatus(account.id);
     if (account.two_factor_enabled !== 1) return { ...status, remind: false };
-    const rotateDays = await this.deps.policies.get('backup_codes.rotate_days', { domain: domainOf(account) });
+    const rotateDays = await this.deps.policies.get('backup_codes.rotate_days', { domain: accountDomain(account) });
     const old = rotateDays > 0 && status.createdAt !== null && now - status.createdAt > rotateDays * DAY_MS;
     return { ...status, remind: status.remaining <= BACKUP_CODES_LOW || old };
   }
@@ -175,7 +172,7 @@ export class TwoFactor {
    */
   async requirement(account: AccountRow, options: { now?: number } = {}): Promise<TwoFactorRequirement> {
     const now = options.now ?? this.deps.now();
-    const domain = domainOf(account);
+    const domain = accountDomain(account);
     const entry = await this.deps.policies.entry('auth.require_2fa', { domain });
     if (entry.value !== true) return { required: false, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
     if (account.two_factor_enabled === 1) return { required: true, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
@@ -278,7 +275,7 @@ export class TwoFactor {
     }
     const result = await check();
     if (result === undefined) {
-      const limits = await throttleLimits(this.deps.policies, { domain: domainOf(account) });
+      const limits = await throttleLimits(this.deps.policies, { domain: accountDomain(account) });
       await this.deps.throttle.recordFailure({ username, ip, now, limits, countAccount: !(await isKnownIp()) });
       throw new MailwardError('OTP_FAILED');
     }
@@ -388,7 +385,7 @@ export class TwoFactor {
     for (const set of candidates) {
       const account = await this.deps.store.accounts.findById(set.accountId);
       if (!account) continue;
-      const days = await this.deps.policies.get('backup_codes.rotate_days', { domain: domainOf(account) });
+      const days = await this.deps.policies.get('backup_codes.rotate_days', { domain: accountDomain(account) });
       if (days === 0 || set.createdAt >= now - days * DAY_MS) continue;
       const key = `backup-codes-aging:${account.id}:${set.createdAt}`;
       const first = await this.deps.store.state.update<number>(key, now, (current) => ({ value: current ?? now, ttlMs: 400 * DAY_MS }));

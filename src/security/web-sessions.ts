@@ -1,6 +1,7 @@
 // Web sign-in and server-side web sessions: password, then the second factor unless the device is trusted; idle and absolute timeouts, rotation, CSRF tokens.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AccountRow, PolicyService } from '../accounts/index.js';
+import { accountDomain } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { DeviceRow, Store, WebSessionRow } from '../store/index.js';
 import type { EventBus } from '../shared-state/index.js';
@@ -97,9 +98,6 @@ function newToken(): string {
   return randomBytes(TOKEN_BYTES).toString('base64url');
 }
 
-function domainOf(account: AccountRow): string {
-  return account.address.slice(account.address.lastIndexOf('@') + 1);
-}
 
 export class WebSessions {
   constructor(private readonly deps: WebSessionsDeps) {}
@@ -314,7 +312,7 @@ export class WebSessions {
     };
     const account = await this.deps.store.accounts.findById(row.account_id);
     if (!account) return end('revoked', 'SIGN_IN_REQUIRED');
-    const scope = { domain: domainOf(account) };
+    const scope = { domain: accountDomain(account) };
     if (now - row.last_active_at > (await this.deps.policies.get('session.idle_minutes', scope)) * 60_000) return end('timed_out', 'SESSION_TIMED_OUT');
     if (now - row.created_at > (await this.deps.policies.get('session.max_hours', scope)) * 3600_000) return end('timed_out', 'SESSION_TIMED_OUT');
     if (account.status !== 'active') return end('revoked', 'ACCOUNT_DISABLED');

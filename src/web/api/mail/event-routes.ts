@@ -1,4 +1,5 @@
 // GET /api/v1/mail/events: Server-Sent Events telling the webmail a folder's counts changed (the EventBus rings; the counts are read again from the store).
+import { accountDomain } from '../../../accounts/index.js';
 import type { Security, WebSession } from '../../../security/index.js';
 import type { MailwardEvent } from '../../../shared-state/index.js';
 import type { APIRoutes } from '../route.js';
@@ -18,7 +19,7 @@ const REVOCATIONS = new Set<MailwardEvent['type']>(['SessionsRevoked', 'DeviceLo
  * that request checks the session like any other.
  */
 async function deadlineOf(security: Security, session: WebSession, now: number): Promise<number> {
-  const scope = { domain: session.account.address.slice(session.account.address.lastIndexOf('@') + 1) };
+  const scope = { domain: accountDomain(session.account) };
   const idle = (await security.policies.get('session.idle_minutes', scope)) * 60_000;
   const max = (await security.policies.get('session.max_hours', scope)) * 3600_000;
   return Math.min(Math.max(session.row.last_active_at, now) + idle, session.row.created_at + max);

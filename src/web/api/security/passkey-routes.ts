@@ -4,12 +4,10 @@ import { z } from 'zod';
 import type { Security } from '../../../security/index.js';
 import { DEVICE_COOKIE } from '../cookies.js';
 import type { APIRoutes } from '../route.js';
+import { credentialJSON, passwordField as password } from '../schemas.js';
 import { presentSignedIn, startSession } from '../session/routes.js';
 
 const passkeyParams = z.object({ id: z.coerce.number().int().positive() }).strict();
-const password = z.string().min(1).max(1024);
-/** The browser's PublicKeyCredential as JSON; @simplewebauthn/server checks every field of it. */
-const credentialJSON = z.looseObject({ id: z.string().max(1024), rawId: z.string().max(1024), type: z.literal('public-key'), response: z.looseObject({}) });
 const flowId = z.string().min(1).max(100);
 
 export function passkeyRoutes(routes: APIRoutes, security: Security): void {

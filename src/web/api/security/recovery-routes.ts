@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
 import type { ResetSecondFactor, Security } from '../../../security/index.js';
 import type { APIRoutes } from '../route.js';
+import { credentialJSON, passwordField as password } from '../schemas.js';
 
-const password = z.string().min(1).max(1024);
 const token = z.string().min(1).max(200);
-const credentialJSON = z.looseObject({ id: z.string().max(1024), rawId: z.string().max(1024), type: z.literal('public-key'), response: z.looseObject({}) });
 
 export function recoveryRoutes(routes: APIRoutes, security: Security, options: { publicURL: string }): void {
   const { publicURL } = options;

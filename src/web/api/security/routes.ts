@@ -1,13 +1,13 @@
 // /api/v1/security: the Mailbox Security centre's API (device log, login records, password, security code, services, two-factor, backup codes, app passwords).
 import { z } from 'zod';
-import { STRENGTH_RULES } from '../../../accounts/index.js';
+import { STRENGTH_RULES, accountDomain } from '../../../accounts/index.js';
 import type { Security } from '../../../security/index.js';
 import type { APIRoutes } from '../route.js';
+import { passwordField as password } from '../schemas.js';
 import { rotateSession } from '../session/routes.js';
 
 const deviceParams = z.object({ id: z.string().uuid() }).strict();
 const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
-const password = z.string().min(1).max(1024);
 const otp = z.string().min(1).max(64);
 
 export function securityRoutes(routes: APIRoutes, security: Security): void {
@@ -97,7 +97,7 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
     auth: 'session',
     handler: async ({ session }) => {
       const { account } = session;
-      const scope = { domain: account.address.slice(account.address.lastIndexOf('@') + 1) };
+      const scope = { domain: accountDomain(account) };
       const level = await security.policies.get('password.strength', scope);
       const hintsEnabled = await security.policies.get('password.hints_enabled', scope);
       return {
