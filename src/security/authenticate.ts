@@ -3,7 +3,7 @@ import type { AccountRow, AccountService, PasswordHasher, PolicyService } from '
 import { normalizeAddress } from '../accounts/index.js';
 import { ERROR_CODES } from '../errors/index.js';
 import type { ErrorCode } from '../errors/index.js';
-import type { EventBus, Protocol } from '../shared-state/index.js';
+import type { EventBus, EventOf, Protocol } from '../shared-state/index.js';
 import type { Store } from '../store/index.js';
 import type { AppPasswords } from './app-passwords.js';
 import { looksLikeAppPassword } from './app-passwords.js';
@@ -213,41 +213,16 @@ export class Authenticator {
 
     await deps.throttle.recordSuccess({ username: name.key, ip });
     if (appPassword) await deps.appPasswords.markUsed(appPassword, { ip, now });
-    const since = now - KNOWN_WINDOW_MS;
-    const newIp = !(await isKnownIp());
-    const newClient = client !== '' && !(await deps.store.loginRecords.hasClient({ accountId: account.id, protocol: input.protocol, client, since }));
-    const device = await deps.devices?.sighted({
+    const device = await this.recordSuccess({
       account,
       protocol: input.protocol,
       ip,
       client,
+      credential,
       now,
+      isKnownIp,
       ...(input.userAgent !== undefined ? { userAgent: input.userAgent } : {}),
       ...(input.deviceToken !== undefined ? { deviceToken: input.deviceToken } : {}),
-    });
-    deps.loginRecords.add({
-      time: now,
-      accountId: account.id,
-      username: name.key,
-      protocol: input.protocol,
-      ip,
-      client,
-      result: 'success',
-      reason: 'ok',
-      credential,
-    });
-    void deps.events.publish({
-      type: 'LoginSucceeded',
-      at: now,
-      accountId: account.id,
-      address: account.address,
-      protocol: input.protocol,
-      ip,
-      client,
-      credential,
-      newIp,
-      newClient,
-      ...(device ? { deviceId: device.device.id, newDevice: device.created, location: device.device.last_location } : {}),
     });
     return {
       ok: true,
@@ -259,5 +234,57 @@ export class Authenticator {
       secondFactorRequired: input.protocol === 'web' && account.two_factor_enabled === 1,
       ...(device ? { device } : {}),
     };
+  }
+
+  /**
+   * What every successful sign-in leaves behind, whichever factor proved it (a password here, a
+   * passkey on the web): the device sighting, the login record and the LoginSucceeded event.
+   */
+  async recordSuccess(options: {
+    account: AccountRow;
+    protocol: Protocol;
+    /** Canonical form (canonicalIp). */
+    ip: string;
+    client: string;
+    credential: 'password' | 'app_password' | 'passkey';
+    now: number;
+    userAgent?: string;
+    deviceToken?: string;
+    /** The caller's memoised "signed in from this IP before" check, when it has one. */
+    isKnownIp?: () => Promise<boolean>;
+    secondFactor?: EventOf<'LoginSucceeded'>['secondFactor'];
+  }): Promise<DeviceSeen | undefined> {
+    const { deps } = this;
+    const { account, protocol, ip, client, credential, now } = options;
+    const since = now - KNOWN_WINDOW_MS;
+    const knownIp = options.isKnownIp
+      ? await options.isKnownIp()
+      : await deps.store.loginRecords.hasFromIp({ accountId: account.id, ip, result: 'success', since });
+    const newClient = client !== '' && !(await deps.store.loginRecords.hasClient({ accountId: account.id, protocol, client, since }));
+    const device = await deps.devices?.sighted({
+      account,
+      protocol,
+      ip,
+      client,
+      now,
+      ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+      ...(options.deviceToken !== undefined ? { deviceToken: options.deviceToken } : {}),
+    });
+    deps.loginRecords.add({ time: now, accountId: account.id, username: account.address, protocol, ip, client, result: 'success', reason: 'ok', credential });
+    void deps.events.publish({
+      type: 'LoginSucceeded',
+      at: now,
+      accountId: account.id,
+      address: account.address,
+      protocol,
+      ip,
+      client,
+      credential,
+      newIp: !knownIp,
+      newClient,
+      ...(options.secondFactor !== undefined ? { secondFactor: options.secondFactor } : {}),
+      ...(device ? { deviceId: device.device.id, newDevice: device.created, location: device.device.last_location } : {}),
+    });
+    return device;
   }
 }

@@ -138,7 +138,7 @@ export class Security {
       authenticate: (input) => this.authenticate(input),
       hasPasskeys: async (accountId) => (await store.passkeys.listForAccount(accountId)).length > 0,
       loginRecords: this.loginRecords,
-      events,
+      recordSuccess: (options) => this.authenticator.recordSuccess(options),
       now,
     });
     this.volume = new VolumeLimits({ state: store.state, policies, security: this.accountSecurity, now });

@@ -4,10 +4,8 @@ import type { AccountRow, PolicyService } from '../accounts/index.js';
 import { accountDomain } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { DeviceRow, Store, WebSessionRow } from '../store/index.js';
-import type { EventBus } from '../shared-state/index.js';
 import type { LoginRecords } from './login-records.js';
-import type { AuthFailureCode, AuthenticateInput, AuthenticateResult } from './authenticate.js';
-import { KNOWN_WINDOW_MS } from './authenticate.js';
+import type { AuthFailureCode, AuthenticateInput, AuthenticateResult, Authenticator } from './authenticate.js';
 import { canonicalIp } from './network.js';
 import type { Devices } from './devices.js';
 import { describeUserAgent } from './devices.js';
@@ -77,7 +75,7 @@ interface Pending {
 }
 
 export interface WebSessionsDeps {
-  store: Pick<Store, 'accounts' | 'devices' | 'state' | 'loginRecords'>;
+  store: Pick<Store, 'accounts' | 'devices' | 'state'>;
   policies: PolicyService;
   key: ServerKey;
   devices: Devices;
@@ -86,7 +84,8 @@ export interface WebSessionsDeps {
   /** Whether the account has passkeys (offered as a second factor). */
   hasPasskeys?: (accountId: number) => Promise<boolean>;
   loginRecords: Pick<LoginRecords, 'add'>;
-  events: EventBus;
+  /** Authenticator.recordSuccess: the device, login record and event of a sign-in. */
+  recordSuccess: Authenticator['recordSuccess'];
   now: () => number;
 }
 
@@ -172,41 +171,23 @@ export class WebSessions {
     const account = await this.deps.store.accounts.findById(input.accountId);
     if (!account) throw new MailwardError('AUTH_FAILED');
     const client = describeUserAgent(input.userAgent).browser;
-    const record = { time: now, accountId: account.id, username: account.address, protocol: 'web' as const, ip: ip, client, credential: 'passkey' as const };
     if (account.status !== 'active') {
-      this.deps.loginRecords.add({ ...record, result: 'failure', reason: 'account_disabled' });
+      this.deps.loginRecords.add({ time: now, accountId: account.id, username: account.address, protocol: 'web', ip, client, credential: 'passkey', result: 'failure', reason: 'account_disabled' });
       throw new MailwardError('ACCOUNT_DISABLED', { message: 'Your account is disabled. Please contact your administrator to restore it.' });
     }
-    const seen = await this.deps.devices.sighted({
+    const seen = await this.deps.recordSuccess({
       account,
       protocol: 'web',
-      ip: ip,
-      client,
-      userAgent: input.userAgent,
-      now,
-      ...(input.deviceToken !== undefined ? { deviceToken: input.deviceToken } : {}),
-    });
-    const since = now - KNOWN_WINDOW_MS;
-    const newIp = !(await this.deps.store.loginRecords.hasFromIp({ accountId: account.id, ip: ip, result: 'success', since }));
-    const newClient = client !== '' && !(await this.deps.store.loginRecords.hasClient({ accountId: account.id, protocol: 'web', client, since }));
-    this.deps.loginRecords.add({ ...record, result: 'success', reason: 'ok' });
-    await this.deps.events.publish({
-      type: 'LoginSucceeded',
-      at: now,
-      accountId: account.id,
-      address: account.address,
-      protocol: 'web',
-      ip: ip,
+      ip,
       client,
       credential: 'passkey',
-      newIp,
-      newClient,
+      now,
+      userAgent: input.userAgent,
       secondFactor: 'passkey',
-      deviceId: seen.device.id,
-      newDevice: seen.created,
-      location: seen.device.last_location,
+      ...(input.deviceToken !== undefined ? { deviceToken: input.deviceToken } : {}),
     });
-    const session = await this.#create({ account, deviceId: seen.device.id, authenticatedAt: now, ip: ip });
+    if (!seen) throw new MailwardError('INTERNAL', { message: 'web sign-in without a device' });
+    const session = await this.#create({ account, deviceId: seen.device.id, authenticatedAt: now, ip });
     return { ...session, mustChangePassword: account.must_change_password === 1, secondFactor: 'passkey', ...(seen.newToken !== undefined ? { newDeviceToken: seen.newToken } : {}) };
   }
 
