@@ -7,7 +7,7 @@ import { MailwardError } from '../errors/index.js';
 export const SERVER_KEY_BYTES = 32;
 
 /** Keys for separate purposes, so one never doubles as another (HKDF-SHA-256 with a label). */
-export type KeyPurpose = 'app-password' | 'failed-secret' | 'security-token' | 'device' | 'csrf' | 'totp-encryption' | 'backup-code' | 'dkim-encryption' | 'srs';
+export type KeyPurpose = 'app-password' | 'failed-secret' | 'security-token' | 'device' | 'csrf' | 'totp-encryption' | 'backup-code' | 'dkim-encryption' | 'srs' | 'image-proxy';
 
 export class ServerKey {
   readonly #master: Buffer;

@@ -41,6 +41,7 @@ function accountRow(overrides: Partial<AccountRow> = {}): AccountRow {
     password_sessions_valid_after: 0,
     two_factor_enabled: 0,
     trust_valid_after: 0,
+    language: '',
     ...overrides,
   };
 }

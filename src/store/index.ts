@@ -21,3 +21,4 @@ export type { PasskeyRepository } from './repositories/passkey-repository.js';
 export type { AlternateEmailRepository, PendingAlternateEmail } from './repositories/alternate-email-repository.js';
 export type { PasswordResetRepository } from './repositories/password-reset-repository.js';
 export type { NotificationRepository } from './repositories/notification-repository.js';
+export type { ImageSenderRepository, ImageSenderRow } from './repositories/image-sender-repository.js';

@@ -38,6 +38,8 @@ export interface AccountsTable {
   two_factor_enabled: Generated<number>;
   /** Device trust given before this time (ms) no longer counts. */
   trust_valid_after: Generated<number>;
+  /** The webmail's language ('' follows the browser; else en, zh-TW or zh-CN). */
+  language: Generated<string>;
 }
 
 export interface DevicesTable {
@@ -318,6 +320,14 @@ export interface AlertPreferencesTable {
   updated_at: number;
 }
 
+/** Senders whose remote images the webmail shows without asking (the user chose "Always show"). */
+export interface ImageSendersTable {
+  account_id: number;
+  /** The sender's address, lower-case. */
+  sender: string;
+  created_at: number;
+}
+
 export interface Tables {
   domains: DomainsTable;
   accounts: AccountsTable;
@@ -342,6 +352,7 @@ export interface Tables {
   password_reset_tokens: PasswordResetTokensTable;
   notifications: NotificationsTable;
   alert_preferences: AlertPreferencesTable;
+  image_senders: ImageSendersTable;
 }
 
 export type DomainRow = Selectable<DomainsTable>;

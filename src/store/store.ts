@@ -52,6 +52,8 @@ import type { PasswordResetRepository } from './repositories/password-reset-repo
 import { createPasswordResetRepository } from './repositories/password-reset-repository.js';
 import type { NotificationRepository } from './repositories/notification-repository.js';
 import { createNotificationRepository } from './repositories/notification-repository.js';
+import type { ImageSenderRepository } from './repositories/image-sender-repository.js';
+import { createImageSenderRepository } from './repositories/image-sender-repository.js';
 import { SqliteReader } from './dialects/sqlite/sqlite-reader.js';
 
 export interface Repositories {
@@ -73,6 +75,8 @@ export interface Repositories {
   passwordResets: PasswordResetRepository;
   /** In-app notifications and alert preferences. */
   notifications: NotificationRepository;
+  /** The webmail's "always show images from this sender" list. */
+  imageSenders: ImageSenderRepository;
   /** Message bodies kept as rows (see BlobStore.inlineLimit); read them through `Store.blobs`. */
   blobRows: BlobRepository;
 }
@@ -119,6 +123,7 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     alternateEmails: createAlternateEmailRepository(db),
     passwordResets: createPasswordResetRepository(db),
     notifications: createNotificationRepository(db),
+    imageSenders: createImageSenderRepository(db),
     blobRows: createBlobRepository(db, traits, reader),
   };
 }

@@ -221,7 +221,7 @@ describe('webmail mail API', () => {
     }
   });
 
-  it('reads HTML mail sanitised, blocks remote images, warns of a failed sender and an imitated local user, marks it read', async () => {
+  it('reads HTML mail sanitised, blocks remote images or proxies them, warns of a failed sender and an imitated local user, and marks nothing read', async () => {
     await t.app.mailboxes.create(aliceId, 'Read');
     await t.app.mail.deliver({
       raw: HTML_MESSAGE,
@@ -243,13 +243,27 @@ describe('webmail mail API', () => {
     expect(peek.body['authentication']).toMatchObject({ spf: 'fail', dmarc: 'fail' });
     expect((peek.body['warnings'] as Array<{ code: string }>).map((w) => w.code).sort()).toEqual(['AUTHENTICATION_FAILED', 'DISPLAY_NAME_IMITATES_LOCAL_USER']);
 
+    expect(peek.body['imagesAllowedForSender']).toBe(false);
+
+    // Allowed: the image goes through the server's proxy, never straight to the sender's host.
     const allowed = await alice.call('GET', '/api/v1/mail/folders/Read/messages/1?peek=true&remoteImages=allow');
-    expect(allowed.body['html']).toContain('src="https://tracker.example.net/pixel.gif?u=alice"');
+    const proxied = (allowed.body['html'] as string).match(/<img[^>]*?\ssrc="([^"]*)"/)?.[1]?.replace(/&amp;/g, '&');
+    expect(proxied).toMatch(/^\/api\/v1\/mail\/image-proxy\?u=https%3A%2F%2Ftracker\.example\.net%2Fpixel\.gif%3Fu%3Dalice&s=[A-Za-z0-9_-]{43}$/);
+    expect(allowed.body['html']).not.toContain('tracker.example.net/pixel.gif');
     expect(allowed.body['remoteImagesBlocked']).toBe(false);
 
+    // Reading is a GET without side effects, with or without peek: a link from another site (which
+    // carries the SameSite=Lax cookie) cannot mark mail read. The webmail marks read with PATCH.
+    const flagsOfRead = async (): Promise<number | undefined> => (await t.app.mailboxes.listFlagsOf((await t.app.mailboxes.get(aliceId, 'Read')).id, [1]))[0]?.seen;
     const read = await alice.call('GET', '/api/v1/mail/folders/Read/messages/1');
-    expect(read.body['seen']).toBe(true);
-    expect((await t.app.mailboxes.listFlagsOf((await t.app.mailboxes.get(aliceId, 'Read')).id, [1]))[0]!.seen).toBe(1);
+    expect(read.status).toBe(200);
+    expect(read.body['seen']).toBe(false);
+    expect(await flagsOfRead()).toBe(0);
+    expect((await alice.call('GET', '/api/v1/mail/folders/Read/messages/1?peek=false')).body['seen']).toBe(false);
+    expect(await flagsOfRead()).toBe(0);
+    expect((await alice.call('PATCH', '/api/v1/mail/folders/Read/messages/1', { seen: true })).body).toMatchObject({ uid: 1, seen: true });
+    expect(await flagsOfRead()).toBe(1);
+    expect((await alice.call('GET', '/api/v1/mail/folders/Read/messages/1')).body['seen']).toBe(true);
 
     // A display name equal to a local user's name, from elsewhere.
     await t.app.mailboxes.append(aliceId, 'Read', plain({ from: 'Carol Finance <carol.finance@elsewhere.example>', subject: 'wire transfer' }));
@@ -258,6 +272,61 @@ describe('webmail mail API', () => {
     // The same name from the local user herself is no warning.
     await t.app.mailboxes.append(aliceId, 'Read', plain({ from: `Carol Finance <${CAROL}>`, subject: 'real' }));
     expect((await alice.call('GET', '/api/v1/mail/folders/Read/messages/3')).body['warnings']).toEqual([]);
+  });
+
+  it('keeps a validated per-account list of senders whose images load by themselves, honoured only for authenticated mail', async () => {
+    expect((await alice.call('GET', '/api/v1/mail/image-senders')).body).toEqual({ senders: [] });
+    const added = await alice.call('POST', '/api/v1/mail/image-senders', { address: '  Letters@Shop.Example ' });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expect(added.body).toMatchObject({ address: 'letters@shop.example', createdAt: expect.any(Number) });
+    // Twice is once; the first time stays.
+    expect((await alice.call('POST', '/api/v1/mail/image-senders', { address: 'letters@shop.example' })).body).toEqual(added.body);
+    expect((await alice.call('GET', '/api/v1/mail/image-senders')).body).toEqual({ senders: [added.body] });
+    for (const bad of [{ address: 'not an address' }, { address: '' }, { address: 'a@b@c.example' }, { address: 'x'.repeat(400) }, { address: 42 }, {}, { address: 'a@shop.example', extra: 1 }]) {
+      expect((await alice.call('POST', '/api/v1/mail/image-senders', bad)).body, JSON.stringify(bad)).toMatchObject({ status: 400 });
+    }
+    // A change needs the CSRF token; Bob sees and changes only his own list.
+    expect((await alice.call('POST', '/api/v1/mail/image-senders', { address: 'sneaky@shop.example' }, { csrf: false })).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect((await bob.call('GET', '/api/v1/mail/image-senders')).body).toEqual({ senders: [] });
+    expect((await bob.call('DELETE', '/api/v1/mail/image-senders/letters%40shop.example')).body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+
+    await t.app.mailboxes.create(aliceId, 'Shop');
+    const raw = Buffer.from(
+      'From: Shop <letters@shop.example>\r\nTo: alice@example.test\r\nSubject: sale\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Sale</p><img src="http://127.0.0.1/banner.png" alt="banner">\r\n',
+    );
+    const passed = { spf: 'pass', dkim: [{ domain: 'shop.example', result: 'pass' }], dmarc: { result: 'pass', policy: 'reject', domain: 'shop.example' }, arc: 'none' };
+    const dkimOnly = { spf: 'none', dkim: [{ domain: 'shop.example', result: 'pass' }], dmarc: { result: 'none', policy: null, domain: null }, arc: 'none' };
+    const spfOnly = { spf: 'pass', dkim: [], dmarc: { result: 'none', policy: null, domain: null }, arc: 'none' };
+    const otherSigner = { spf: 'none', dkim: [{ domain: 'bulk-mailer.example', result: 'pass' }], dmarc: { result: 'none', policy: null, domain: null }, arc: 'none' };
+    const forged = { spf: 'fail', dkim: [], dmarc: { result: 'fail', policy: 'none', domain: 'shop.example' }, arc: 'none' };
+    const cases: Array<[string, unknown, boolean]> = [
+      ['DMARC pass', passed, true],
+      ['DKIM of the From domain', dkimOnly, true],
+      ['SPF only (envelope, not From)', spfOnly, false],
+      ['DKIM of another domain', otherSigner, false],
+      ['failed', forged, false],
+      ['no verdicts', undefined, false],
+    ];
+    for (const [label, authResults, loads] of cases) {
+      const [stored] = await t.app.mail.deliver({ raw, targets: [{ accountId: aliceId, mailbox: 'Shop' }], ...(authResults !== undefined ? { authResults } : {}) });
+      const view = (await alice.call('GET', `/api/v1/mail/folders/Shop/messages/${stored!.uid}`)).body;
+      expect({ allowed: view['imagesAllowedForSender'], authenticated: view['senderAuthenticated'], blocked: view['remoteImagesBlocked'] }, label).toEqual({ allowed: loads, authenticated: loads, blocked: !loads });
+      expect(view['html'], label).toContain(loads ? 'src="/api/v1/mail/image-proxy?u=http%3A%2F%2F127.0.0.1%2Fbanner.png&amp;s=' : 'data-remote-src="http://127.0.0.1/banner.png"');
+      if (loads) {
+        // The server's real guard: this mail's image is on loopback, so the proxy refuses to fetch it.
+        const src = (view['html'] as string).match(/\ssrc="([^"]*)"/)![1]!.replace(/&amp;/g, '&');
+        const response = await fetch(new URL(src, base), { headers: { cookie: `mw_session=${alice.cookies.get('mw_session')}` } });
+        expect(response.status, label).toBe(403);
+        expect(await response.json(), label).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'refused-address' } });
+      }
+    }
+
+    expect((await alice.call('DELETE', `/api/v1/mail/image-senders/${encodeURIComponent('LETTERS@shop.example')}`)).status).toBe(204);
+    expect((await alice.call('DELETE', '/api/v1/mail/image-senders/letters%40shop.example')).body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect((await alice.call('DELETE', '/api/v1/mail/image-senders/nonsense')).body).toMatchObject({ status: 400, code: 'INVALID_ADDRESS' });
+    expect((await alice.call('GET', '/api/v1/mail/image-senders')).body).toEqual({ senders: [] });
+    const [again] = await t.app.mail.deliver({ raw, targets: [{ accountId: aliceId, mailbox: 'Shop' }], authResults: passed });
+    expect((await alice.call('GET', `/api/v1/mail/folders/Shop/messages/${again!.uid}`)).body).toMatchObject({ imagesAllowedForSender: false, senderAuthenticated: true, remoteImagesBlocked: true });
   });
 
   it('serves an HTML attachment as a sandboxed download, never as a page of the webmail', async () => {

@@ -15,6 +15,7 @@ import * as m0009 from './0009-devices-sessions.js';
 import * as m0010 from './0010-passkeys.js';
 import * as m0011 from './0011-recovery-alerts.js';
 import * as m0012 from './0012-webmail-sort.js';
+import * as m0013 from './0013-webmail-preferences.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0010-passkeys': m0010,
   '0011-recovery-alerts': m0011,
   '0012-webmail-sort': m0012,
+  '0013-webmail-preferences': m0013,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

@@ -4,6 +4,18 @@ import type { AccountService } from '../../../accounts/index.js';
 import { MailwardError } from '../../../errors/index.js';
 import type { MailboxRow, Mailboxes, RecipientResolver, Submission } from '../../../mail/index.js';
 import type { EventBus } from '../../../shared-state/index.js';
+import type { ImageProxyDeps } from './image-proxy.js';
+
+/** The senders whose remote images an account always loads (the store's imageSenders repository); senders lower-case. */
+export interface ImageSenderList {
+  /** Returns the sender's row; adding a sender that is there already changes nothing. */
+  add(input: { accountId: number; sender: string; now: number }): Promise<{ sender: string; created_at: number }>;
+  /** True when the sender was on the list. */
+  remove(accountId: number, sender: string): Promise<boolean>;
+  has(accountId: number, sender: string): Promise<boolean>;
+  list(accountId: number): Promise<Array<{ sender: string; created_at: number }>>;
+  count(accountId: number): Promise<number>;
+}
 
 export interface MailAPIDeps {
   mailboxes: Mailboxes;
@@ -15,6 +27,10 @@ export interface MailAPIDeps {
   submission?: Submission;
   /** smtp.max_message_bytes: the same limit as a message submitted over SMTP. */
   maxMessageBytes: number;
+  /** The senders whose remote images the user always loads (store.imageSenders). */
+  imageSenders: ImageSenderList;
+  /** The image proxy's signing key (the server key) and, in tests only, its guard's relaxations. */
+  imageProxy: ImageProxyDeps;
   now: () => number;
 }
 

@@ -1,8 +1,9 @@
-// /api/v1/mail/folders/:name/messages/…: read a message, download an attachment, flag, move and delete — every change through Mailboxes, so IMAP IDLE sees it.
+// /api/v1/mail/folders/:name/messages/…: read a message (without side effects), download an attachment, flag, move and delete — every change through Mailboxes, so IMAP IDLE sees it.
 import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
 import type { MessageRow } from '../../../mail/index.js';
 import type { APIRoutes } from '../route.js';
+import type { ImageProxySigner } from './image-proxy.js';
 import type { MailAPIDeps } from './mail-deps.js';
 import { folderName, folderParams, messageParams, ownFolder, specialFolder, uidList } from './mail-deps.js';
 import { parseStored, presentMessage } from './read-message.js';
@@ -27,27 +28,31 @@ async function ownMessage(deps: MailAPIDeps, accountId: number, name: string, ui
   return { mailboxId: folder.id, row };
 }
 
-export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
+export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: ImageProxySigner): void {
   const tag = 'mail';
 
   routes.add({
     method: 'GET',
     url: '/api/v1/mail/folders/:name/messages/:uid',
-    summary: 'Reads a message: headers, text, sanitised HTML (remote images blocked unless remoteImages=allow), attachments, sender checks; marks it read unless peek=true',
+    summary:
+      'Reads a message without marking it read (PATCH seen=true does that): headers, text, sanitised HTML (remote images blocked, or through the image proxy with remoteImages=allow or for a listed, authenticated sender), attachments, sender checks; peek is accepted and changes nothing',
     tag,
     auth: 'session',
     params: messageParams,
     query: z.object({ peek: flagString, remoteImages: z.enum(['allow', 'block']).default('block') }).strict(),
+    // A GET changes nothing: it carries no CSRF token, and a link on another site opened with the
+    // SameSite=Lax cookie could otherwise mark mail read. The webmail marks read with PATCH.
     handler: async ({ session, params, query }) => {
-      const { mailboxId, row } = await ownMessage(deps, session.account.id, params.name, params.uid);
+      const accountId = session.account.id;
+      const { row } = await ownMessage(deps, accountId, params.name, params.uid);
       const parsed = await parseStored(await deps.mailboxes.body(row.blob_id));
       const base = `/api/v1/mail/folders/${encodeURIComponent(params.name)}/messages/${row.uid}/attachments/`;
-      const view = await presentMessage(deps, row, parsed, { allowRemoteImages: query.remoteImages === 'allow', attachmentURL: (index) => `${base}${index}` });
-      if (query.peek !== 'true' && row.seen !== 1) {
-        await deps.mailboxes.storeFlags(mailboxId, [row.uid], { mode: 'add', flags: { seen: true } });
-        view['seen'] = true;
-      }
-      return view;
+      return presentMessage(deps, row, parsed, {
+        accountId,
+        allowRemoteImages: query.remoteImages === 'allow',
+        proxyURL: (url) => images.proxyURL(accountId, url),
+        attachmentURL: (index) => `${base}${index}`,
+      });
     },
   });
 

@@ -1,8 +1,10 @@
-// A stored message as the webmail shows it: parsed with mailparser, HTML sanitised on the server (no script, no remote loads unless allowed), sender warnings.
+// A stored message as the webmail shows it: parsed with mailparser, HTML sanitised on the server (no script; remote images blocked, or through the image proxy when allowed), sender warnings.
 import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import type { MessageRow } from '../../../mail/index.js';
+import { imageSenderKey } from './image-sender-routes.js';
+import { MAX_IMAGE_URL_LENGTH } from './image-proxy.js';
 import type { MailAPIDeps } from './mail-deps.js';
 
 /** Parses a stored message; cid: images stay links (they are rewritten to attachment URLs, not inlined as data: URIs). */
@@ -22,9 +24,14 @@ const REMOTE = /^https?:/i;
  * Mail HTML is hostile: script, event handlers, forms and frames could act as the signed-in user
  * inside the webmail's origin, and a remote image tells the sender when and where the mail was
  * read (a tracking pixel). Everything not on the allow-list goes; remote image URLs are moved to
- * data-remote-src (the page may offer to load them) unless the reader allowed them.
+ * data-remote-src (the page may offer to load them) unless the reader allowed them — and then
+ * they point at the image proxy (`proxyURL`), never at the sender's host: the browser never
+ * talks to it, so the reader's address and reading time stay private.
  */
-export function sanitizeMessageHTML(html: string, options: { allowRemoteImages: boolean; cidURL: (cid: string) => string | undefined }): SanitizedHTML {
+export function sanitizeMessageHTML(
+  html: string,
+  options: { remoteImages: 'block' | { proxyURL: (url: string) => string }; cidURL: (cid: string) => string | undefined },
+): SanitizedHTML {
   let remoteImagesBlocked = false;
   const cell = ['colspan', 'rowspan', 'align', 'valign', 'width', 'height', 'bgcolor'];
   const out = sanitizeHtml(html, {
@@ -57,7 +64,7 @@ export function sanitizeMessageHTML(html: string, options: { allowRemoteImages: 
           return { tagName, attribs: { ...rest, ...(url ? { src: url } : {}) } };
         }
         if (!REMOTE.test(value)) return { tagName, attribs: rest };
-        if (options.allowRemoteImages) return { tagName, attribs: { ...rest, src: value } };
+        if (options.remoteImages !== 'block' && value.length <= MAX_IMAGE_URL_LENGTH) return { tagName, attribs: { ...rest, src: options.remoteImages.proxyURL(value) } };
         remoteImagesBlocked = true;
         return { tagName, attribs: { ...rest, 'data-remote-src': value } };
       },
@@ -90,6 +97,34 @@ function verdictsOf(row: MessageRow): { spf: string; dkim: Array<{ domain: strin
     return { spf: v.spf ?? 'none', dkim: (v.dkim ?? []).map((d) => ({ domain: d.domain, result: d.result })), dmarc: v.dmarc?.result ?? 'none' };
   } catch {
     return null;
+  }
+}
+
+function authenticationFailed(v: NonNullable<ReturnType<typeof verdictsOf>>): boolean {
+  return v.spf === 'fail' || v.spf === 'softfail' || v.dmarc === 'fail' || v.dkim.some((d) => d.result === 'fail');
+}
+
+/**
+ * True when the From address is the one the sending domain vouched for: DMARC passed (SPF or
+ * DKIM aligned with the From domain), or, without a DMARC verdict, a valid DKIM signature of the
+ * From domain itself. SPF alone is not enough: it checks the envelope sender, which the reader
+ * never sees. Mail that did not arrive over SMTP from outside (no verdicts) is not authenticated.
+ */
+function senderAuthenticated(verdicts: ReturnType<typeof verdictsOf>, fromAddress: string | undefined): boolean {
+  if (!verdicts || !fromAddress) return false;
+  // Anything that earns the AUTHENTICATION_FAILED warning earns no trust either.
+  if (authenticationFailed(verdicts)) return false;
+  if (verdicts.dmarc === 'pass') return true;
+  const domain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase();
+  return verdicts.dkim.some((d) => d.result === 'pass' && d.domain.toLowerCase() === domain);
+}
+
+/** The sender's key in the image-senders list, or undefined for an address Mailward cannot normalise. */
+function senderKeyOf(address: string): string | undefined {
+  try {
+    return imageSenderKey(address);
+  } catch {
+    return undefined;
   }
 }
 
@@ -126,28 +161,39 @@ export function attachmentList(parsed: ParsedMail): Array<{ index: number; filen
   }));
 }
 
-/** The read view of one message: an allow-list of fields. */
+/**
+ * The read view of one message: an allow-list of fields. Remote images go through the proxy when
+ * the reader asked for them this time (`allowRemoteImages`) or put the sender on the list.
+ */
 export async function presentMessage(
   deps: MailAPIDeps,
   row: MessageRow,
   parsed: ParsedMail,
-  options: { allowRemoteImages: boolean; attachmentURL: (index: number) => string },
+  options: { accountId: number; allowRemoteImages: boolean; proxyURL: (url: string) => string; attachmentURL: (index: number) => string },
 ): Promise<Record<string, unknown>> {
-  const from = addressList(parsed.from)[0];
+  const senders = addressList(parsed.from);
+  const from = senders[0];
+  const authentication = verdictsOf(row);
+  // With several From addresses the verdicts cannot say which one they vouch for.
+  const authenticated = senders.length === 1 && senderAuthenticated(authentication, from?.address);
+  // The list is honoured only for mail that passed sender authentication: a From header is one line
+  // anyone can write, and a forged "newsletter@bank.example" would otherwise unlock its tracking
+  // images (and learn that, and when, the mail was read) just by naming a sender the user trusts.
+  const senderKey = from && authenticated ? senderKeyOf(from.address) : undefined;
+  const imagesAllowedForSender = senderKey !== undefined && (await deps.imageSenders.has(options.accountId, senderKey));
   const cids = new Map(parsed.attachments.flatMap((a, index) => (a.cid ? [[a.cid.toLowerCase(), index] as const] : [])));
   const sanitized =
     typeof parsed.html === 'string'
       ? sanitizeMessageHTML(parsed.html, {
-          allowRemoteImages: options.allowRemoteImages,
+          remoteImages: options.allowRemoteImages || imagesAllowedForSender ? { proxyURL: options.proxyURL } : 'block',
           cidURL: (cid) => {
             const index = cids.get(cid.toLowerCase());
             return index === undefined ? undefined : `${options.attachmentURL(index)}?inline=true`;
           },
         })
       : null;
-  const authentication = verdictsOf(row);
   const warnings: MessageWarning[] = [];
-  if (authentication && (authentication.spf === 'fail' || authentication.spf === 'softfail' || authentication.dmarc === 'fail' || authentication.dkim.some((d) => d.result === 'fail'))) {
+  if (authentication && authenticationFailed(authentication)) {
     warnings.push({ code: 'AUTHENTICATION_FAILED', message: 'This message failed sender authentication (SPF, DKIM or DMARC): it may not come from who it claims.' });
   }
   const imitation = await impersonation(deps, from);
@@ -165,6 +211,8 @@ export async function presentMessage(
     text: parsed.text ?? '',
     html: sanitized?.html ?? null,
     remoteImagesBlocked: sanitized?.remoteImagesBlocked ?? false,
+    imagesAllowedForSender,
+    senderAuthenticated: authenticated,
     attachments: attachmentList(parsed),
     authentication,
     warnings,

@@ -1,4 +1,4 @@
-// /api/v1/mail: the webmail's folders, and the registration of every mail route (messages, send, contacts, live updates).
+// /api/v1/mail: the webmail's folders, and the registration of every mail route (messages, send, contacts, live updates, image proxy and image senders).
 import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
 import { INBOX } from '../../../mail/index.js';
@@ -6,6 +6,8 @@ import type { MailboxRow } from '../../../mail/index.js';
 import type { Security } from '../../../security/index.js';
 import type { APIRoutes } from '../route.js';
 import { mailEventRoutes } from './event-routes.js';
+import { ImageProxySigner, imageProxyRoutes } from './image-proxy.js';
+import { imageSenderRoutes } from './image-sender-routes.js';
 import type { MailAPIDeps } from './mail-deps.js';
 import { folderName, folderParams, ownFolder } from './mail-deps.js';
 import { messageListRoutes } from './message-list.js';
@@ -77,8 +79,11 @@ export function mailRoutes(routes: APIRoutes, security: Security, deps: MailAPID
     },
   });
 
+  const images = new ImageProxySigner(deps.imageProxy.key);
   messageListRoutes(routes, deps);
-  messageRoutes(routes, deps);
+  messageRoutes(routes, deps, images);
+  imageProxyRoutes(routes, deps, images);
+  imageSenderRoutes(routes, deps);
   sendRoutes(routes, deps);
   mailEventRoutes(routes, security, deps);
 }

@@ -1,0 +1,66 @@
+// /api/v1/mail/image-senders: the senders whose remote images the webmail shows without asking ("Always show images from this sender").
+import { z } from 'zod';
+import { normalizeAddress } from '../../../accounts/index.js';
+import { MailwardError } from '../../../errors/index.js';
+import type { APIRoutes } from '../route.js';
+import type { ImageSenderList, MailAPIDeps } from './mail-deps.js';
+
+/** Entries per account: enough for every newsletter one reads, and a bound on a scripted flood of rows. */
+export const MAX_IMAGE_SENDERS = 1000;
+
+const address = z.string().min(1).max(320);
+
+/** The list's key: the address as Mailward normalises it (lower-case local part, A-label domain); INVALID_ADDRESS otherwise. */
+export function imageSenderKey(input: string): string {
+  return normalizeAddress(input).address;
+}
+
+type ImageSenderRow = Awaited<ReturnType<ImageSenderList['list']>>[number];
+
+function presentSender(row: ImageSenderRow): { address: string; createdAt: number } {
+  return { address: row.sender, createdAt: Number(row.created_at) };
+}
+
+export function imageSenderRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
+  const tag = 'mail';
+
+  routes.add({
+    method: 'GET',
+    url: '/api/v1/mail/image-senders',
+    summary: 'The senders whose remote images are shown without asking (only for mail that passed sender authentication)',
+    tag,
+    auth: 'session',
+    handler: async ({ session }) => ({ senders: (await deps.imageSenders.list(session.account.id)).map(presentSender) }),
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/mail/image-senders',
+    summary: 'Always shows remote images from this sender (through the image proxy); adding a sender twice changes nothing',
+    tag,
+    auth: 'session',
+    body: z.object({ address }).strict(),
+    handler: async ({ session, body }) => {
+      const sender = imageSenderKey(body.address);
+      const accountId = session.account.id;
+      if (!(await deps.imageSenders.has(accountId, sender)) && (await deps.imageSenders.count(accountId)) >= MAX_IMAGE_SENDERS) {
+        throw new MailwardError('LIMIT', { message: `At most ${MAX_IMAGE_SENDERS} senders can be on the list; remove some first` });
+      }
+      return presentSender(await deps.imageSenders.add({ accountId, sender, now: deps.now() }));
+    },
+  });
+
+  routes.add({
+    method: 'DELETE',
+    url: '/api/v1/mail/image-senders/:address',
+    summary: 'Asks again before showing remote images from this sender',
+    tag,
+    auth: 'session',
+    params: z.object({ address }).strict(),
+    handler: async ({ session, params }) => {
+      const removed = await deps.imageSenders.remove(session.account.id, imageSenderKey(params.address));
+      if (!removed) throw new MailwardError('NOT_FOUND', { message: 'That sender is not on the list' });
+      return undefined;
+    },
+  });
+}
