@@ -27,6 +27,7 @@ export type AuditAction =
   | 'sessions.revoked'
   | 'blocks.cleared'
   | 'forwarding.changed'
+  | 'profile.changed'
   | 'two_factor.enabled'
   | 'two_factor.disabled'
   | 'two_factor.reset'

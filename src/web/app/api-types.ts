@@ -11,6 +11,8 @@ export interface SignedInAnswer {
   mustChangePassword: boolean;
   mustEnrollTwoFactor: boolean;
   secondFactor?: 'totp' | 'backup_code' | 'trusted_device' | string;
+  /** The language the user chose in Profile ('' or absent: the browser's). */
+  language?: string;
   backupCodesRemaining?: number;
   remindBackupCodes?: boolean;
 }
@@ -30,6 +32,7 @@ export interface SessionAnswer {
   deviceId: string;
   mustChangePassword: boolean;
   mustEnrollTwoFactor: boolean;
+  language?: string;
 }
 
 export interface LoginRecord {
@@ -238,4 +241,24 @@ export interface MailMessage {
   warnings: Array<{ code: string; message: string }>;
   seen: boolean;
   flagged: boolean;
+}
+
+/** GET and PUT /api/v1/settings/profile. */
+export interface ProfileSettings {
+  address: string;
+  displayName: string;
+  /** '' follows the browser; otherwise en, zh-TW or zh-CN. */
+  language: string;
+  hintsEnabled: boolean;
+  /** The password hint, where the administrator enables hints ('' otherwise). */
+  hint: string;
+}
+
+/** GET and PUT /api/v1/settings/forwarding. */
+export interface ForwardingSettings {
+  addresses: string[];
+  keepCopy: boolean;
+  /** The administrator turned the personal security code on and this account has one. */
+  securityCodeRequired: boolean;
+  maxAddresses: number;
 }

@@ -1,4 +1,6 @@
 // The webmail's one door to the JSON API: same-origin JSON requests, the CSRF token on every change, errors as APIError, and the signal that the session is gone.
+import { currentLanguage, i18n } from './i18n';
+import { en as COMMON } from './i18n/messages/common';
 
 /** The `{ status, code, message }` body of every error answer (docs/errors.md). */
 export interface ErrorBody {
@@ -53,12 +55,6 @@ export interface RequestOptions {
   signedIn?: boolean;
 }
 
-const NETWORK_FAILURE: ErrorBody = {
-  status: 0,
-  code: 'NETWORK',
-  message: 'The server cannot be reached. Check your connection and try again.',
-};
-
 /** Sends one request; resolves with the JSON answer (undefined for 204) or throws APIError. */
 export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -75,17 +71,17 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {
-    throw new APIError(NETWORK_FAILURE);
+    throw new APIError({ status: 0, code: 'NETWORK', message: i18n.t('common.errors.NETWORK') });
   }
   if (response.status === 204) return undefined as T;
   let parsed: unknown;
   try {
     parsed = await response.json();
   } catch {
-    throw new APIError({ status: response.status, code: 'INTERNAL', message: `The server sent an answer the webmail cannot read (HTTP ${response.status}).` });
+    throw new APIError({ status: response.status, code: 'INTERNAL', message: i18n.t('common.errors.unreadable', { status: response.status }) });
   }
   if (!response.ok) {
-    const error = new APIError(isErrorBody(parsed) ? parsed : { status: response.status, code: 'INTERNAL', message: `The server answered HTTP ${response.status}.` });
+    const error = new APIError(isErrorBody(parsed) ? parsed : { status: response.status, code: 'INTERNAL', message: i18n.t('common.errors.http', { status: response.status }) });
     if (options.signedIn !== false) {
       if (error.code === 'SESSION_TIMED_OUT' || error.code === 'SIGN_IN_REQUIRED') listeners?.lost(error.code);
       else if (error.code === 'OTP_REQUIRED') listeners?.enrolmentRequired();
@@ -103,12 +99,28 @@ function isErrorBody(value: unknown): value is ErrorBody {
   return typeof value === 'object' && value !== null && typeof (value as ErrorBody).code === 'string' && typeof (value as ErrorBody).message === 'string';
 }
 
+type Code = keyof typeof COMMON.errors;
+
+function isKnownCode(code: string): code is Code {
+  return Object.hasOwn(COMMON.errors, code);
+}
+
+/**
+ * What an error says in the user's language. English keeps the server's own words, which often
+ * name the field or the limit; the other languages say what the stable code means.
+ */
+export function errorText(error: APIError): string {
+  if (currentLanguage() === 'en' || !isKnownCode(error.code)) return error.message;
+  return i18n.t(`common.errors.${error.code}`);
+}
+
 /** A message for the page: service failures also name their code, which the administrator can look up. */
 export function describeError(error: unknown): string {
   if (error instanceof APIError) {
-    return error.status >= 500 ? `${error.message} (error code ${error.code})` : error.message;
+    const text = errorText(error);
+    return error.status >= 500 ? i18n.t('common.errors.withCode', { message: text, code: error.code }) : text;
   }
   // A passkey ceremony the browser stopped (webauthn.ts) already says why in the page's words.
   if (error instanceof Error && error.name === 'PasskeyError') return error.message;
-  return 'Something went wrong in the webmail. Reload the page and try again.';
+  return i18n.t('common.errors.webmail');
 }

@@ -6,6 +6,7 @@ import type { SessionAnswer, SignedInAnswer } from './api-types';
 import type { SessionInfo } from './components/session-context';
 import { SessionContext } from './components/session-context';
 import { Shell } from './components/shell';
+import { changeLanguage, i18n, isLanguage, useTranslation } from './i18n';
 import { ForgotPasswordPage } from './pages/forgot-password-page';
 import { InboxPage } from './pages/inbox-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -22,6 +23,8 @@ import { NotificationsPage } from './pages/security/notifications-page';
 import { PasskeysPage } from './pages/security/passkeys-page';
 import { PasswordPage } from './pages/security/password-page';
 import { SecurityCodePage } from './pages/security/security-code-page';
+import { ForwardingPage } from './pages/settings/forwarding-page';
+import { ProfilePage } from './pages/settings/profile-page';
 import { TwoFactorPage } from './pages/security/two-factor-page';
 import { VerifyAlternateEmailPage } from './pages/verify-alternate-email-page';
 import { forgetRememberedRoute, rememberRoute, takeRememberedRoute } from './return-to';
@@ -29,8 +32,18 @@ import { ROUTES, isLinkRoute, isPublicRoute, isSignInRoute, pathOf } from './rou
 import { currentRoute, isLocalRoute, navigate, useRoute } from './router';
 
 /** SPEC.md, "Operation Timed Out": the mailbox is protected, and the user comes back to the same page. */
-const TIMED_OUT: Notice = { kind: 'error', text: 'Operation timed out — please sign in again' };
-const SIGNED_OUT: Notice = { kind: 'info', text: 'You were signed out. Please sign in again.' };
+function timedOut(): Notice {
+  return { kind: 'error', text: i18n.t('auth.session.timedOut') };
+}
+
+function signedOut(): Notice {
+  return { kind: 'info', text: i18n.t('auth.session.signedOut') };
+}
+
+/** The language the user chose in Profile wins over the browser's, on every device they sign in on. */
+function followChosenLanguage(answer: SessionAnswer | SignedInAnswer): void {
+  if (isLanguage(answer.language)) void changeLanguage(answer.language);
+}
 
 type State = { kind: 'loading' } | { kind: 'signed_out'; notice?: Notice } | { kind: 'signed_in'; session: SessionInfo };
 
@@ -47,6 +60,8 @@ const PAGES: Record<string, () => ReactElement> = {
   [ROUTES.passkeys]: PasskeysPage,
   [ROUTES.alternateEmail]: AlternateEmailPage,
   [ROUTES.notifications]: NotificationsPage,
+  [ROUTES.profile]: ProfilePage,
+  [ROUTES.forwarding]: ForwardingPage,
 };
 
 function fromSession(answer: SessionAnswer | SignedInAnswer): SessionInfo {
@@ -71,13 +86,14 @@ export function App(): ReactElement {
   const path = pathOf(route);
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [signingOut, setSigningOut] = useState(false);
+  const { t } = useTranslation();
 
   useEffect(() => {
     setSessionListeners({
       lost: (reason) => {
         rememberCurrentRoute();
         clearCSRFToken();
-        setState({ kind: 'signed_out', notice: reason === 'SESSION_TIMED_OUT' ? TIMED_OUT : SIGNED_OUT });
+        setState({ kind: 'signed_out', notice: reason === 'SESSION_TIMED_OUT' ? timedOut() : signedOut() });
       },
       enrolmentRequired: () => navigate(ROUTES.twoFactor),
     });
@@ -88,12 +104,14 @@ export function App(): ReactElement {
     let cancelled = false;
     request<SessionAnswer>('GET', '/api/v1/session', undefined, { signedIn: false }).then(
       (answer) => {
-        if (!cancelled) setState({ kind: 'signed_in', session: fromSession(answer) });
+        if (cancelled) return;
+        followChosenLanguage(answer);
+        setState({ kind: 'signed_in', session: fromSession(answer) });
       },
       (error: unknown) => {
         if (cancelled) return;
         rememberCurrentRoute();
-        if (error instanceof APIError && error.code === 'SESSION_TIMED_OUT') setState({ kind: 'signed_out', notice: TIMED_OUT });
+        if (error instanceof APIError && error.code === 'SESSION_TIMED_OUT') setState({ kind: 'signed_out', notice: timedOut() });
         else if (error instanceof APIError && error.code === 'SIGN_IN_REQUIRED') setState({ kind: 'signed_out' });
         else setState({ kind: 'signed_out', notice: { kind: 'error', text: describeError(error) } });
       },
@@ -111,6 +129,7 @@ export function App(): ReactElement {
 
   const onSignedIn = useCallback((answer: SignedInAnswer) => {
     const remembered = takeRememberedRoute();
+    followChosenLanguage(answer);
     setState({ kind: 'signed_in', session: fromSession(answer) });
     let target: string = ROUTES.mail;
     if (answer.mustEnrollTwoFactor) target = ROUTES.twoFactor;
@@ -136,7 +155,7 @@ export function App(): ReactElement {
     } catch (error) {
       // Already ended on the server (timed out, forced out) is as good as signed out.
       if (!(error instanceof APIError && (error.code === 'SESSION_TIMED_OUT' || error.code === 'SIGN_IN_REQUIRED'))) {
-        notice = { kind: 'error', text: `Signing out did not reach the server: ${describeError(error)} Close the browser to end the session.` };
+        notice = { kind: 'error', text: i18n.t('auth.session.signOutFailed', { reason: describeError(error) }) };
       }
     } finally {
       setSigningOut(false);
@@ -152,7 +171,7 @@ export function App(): ReactElement {
   if (state.kind === 'loading') {
     return (
       <main id="main" className="loading">
-        <p role="status">Loading…</p>
+        <p role="status">{t('common.loading')}</p>
       </main>
     );
   }

@@ -1,4 +1,5 @@
 // The webmail's pages and their paths; the Mailbox Security menu is built from this list in its order.
+import type { en as COMMON } from './i18n/messages/common';
 
 export const ROUTES = {
   signIn: '/sign-in',
@@ -17,21 +18,29 @@ export const ROUTES = {
   passkeys: '/settings/security/passkeys',
   alternateEmail: '/settings/security/alternate-email',
   notifications: '/settings/security/notifications',
+  profile: '/settings/profile',
+  forwarding: '/settings/forwarding',
 } as const;
 
-/** Personal Settings → Mailbox Security, as users know it from other webmail suites (SPEC.md). */
-export const SECURITY_PAGES: ReadonlyArray<{ path: string; title: string }> = [
-  { path: ROUTES.checkup, title: 'Security checkup' },
-  { path: ROUTES.loginRecords, title: 'Login records' },
-  { path: ROUTES.password, title: 'Password settings' },
-  { path: ROUTES.securityCode, title: 'Personal security code' },
-  { path: ROUTES.services, title: 'Mail services' },
-  { path: ROUTES.devices, title: 'Device log' },
-  { path: ROUTES.twoFactor, title: 'Two-factor authentication' },
-  { path: ROUTES.passkeys, title: 'Passkeys' },
-  { path: ROUTES.appPasswords, title: 'App passwords' },
-  { path: ROUTES.alternateEmail, title: 'Alternate email' },
-  { path: ROUTES.notifications, title: 'Notifications and alerts' },
+/** Personal Settings → Mailbox Security, as users know it from other webmail suites (SPEC.md); `page` names its title in common.pages. */
+export const SECURITY_PAGES: ReadonlyArray<{ path: string; page: keyof typeof COMMON.pages }> = [
+  { path: ROUTES.checkup, page: 'checkup' },
+  { path: ROUTES.loginRecords, page: 'loginRecords' },
+  { path: ROUTES.password, page: 'password' },
+  { path: ROUTES.securityCode, page: 'securityCode' },
+  { path: ROUTES.services, page: 'services' },
+  { path: ROUTES.devices, page: 'devices' },
+  { path: ROUTES.twoFactor, page: 'twoFactor' },
+  { path: ROUTES.passkeys, page: 'passkeys' },
+  { path: ROUTES.appPasswords, page: 'appPasswords' },
+  { path: ROUTES.alternateEmail, page: 'alternateEmail' },
+  { path: ROUTES.notifications, page: 'notifications' },
+];
+
+/** Personal Settings → Settings: the account's own settings outside Mailbox Security. */
+export const SETTINGS_PAGES: ReadonlyArray<{ path: string; page: keyof typeof COMMON.pages }> = [
+  { path: ROUTES.profile, page: 'profile' },
+  { path: ROUTES.forwarding, page: 'forwarding' },
 ];
 
 /**

@@ -1,4 +1,5 @@
 // Passkeys in the browser: the server's base64url JSON options turned into what navigator.credentials expects, and the credential turned back into JSON.
+import { i18n } from './i18n';
 
 /** A credential named in options (excludeCredentials, allowCredentials), its id in base64url. */
 interface CredentialDescriptorJSON {
@@ -52,14 +53,14 @@ export function passkeysSupported(): boolean {
   return window.isSecureContext && typeof window.PublicKeyCredential === 'function' && navigator.credentials !== undefined;
 }
 
-/** Why a ceremony stopped in the browser, in words for the page. */
+/** Why a ceremony stopped in the browser, in words for the page (in the user's language). */
 export function describePasskeyError(error: unknown): string {
   if (error instanceof DOMException) {
-    if (error.name === 'NotAllowedError') return 'The passkey request was cancelled or timed out.';
-    if (error.name === 'InvalidStateError') return 'This device already holds a passkey for your account.';
-    if (error.name === 'SecurityError') return 'Passkeys do not work at this address. Open the webmail at its usual address over HTTPS.';
+    if (error.name === 'NotAllowedError') return i18n.t('security.passkeyErrors.cancelled');
+    if (error.name === 'InvalidStateError') return i18n.t('security.passkeyErrors.exists');
+    if (error.name === 'SecurityError') return i18n.t('security.passkeyErrors.address');
   }
-  return 'The browser could not use a passkey.';
+  return i18n.t('security.passkeyErrors.failed');
 }
 
 /** navigator.credentials.create with the server's options; the answer as the JSON the API verifies. */

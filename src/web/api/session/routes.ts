@@ -32,6 +32,8 @@ export async function presentSignedIn(security: Security, signedIn: SignedIn): P
     status: 'signed_in',
     address: signedIn.account.address,
     displayName: signedIn.account.display_name,
+    // The webmail's language chosen in Profile ('' follows the browser), on every device signed in.
+    language: signedIn.account.language,
     csrfToken: signedIn.csrfToken,
     mustChangePassword: signedIn.mustChangePassword,
     // auth.require_2fa past its grace: the web goes straight to enrolment.
@@ -106,6 +108,7 @@ export function sessionRoutes(routes: APIRoutes, security: Security): void {
     handler: async ({ session }) => ({
       address: session.account.address,
       displayName: session.account.display_name,
+      language: session.account.language,
       csrfToken: session.csrfToken,
       deviceId: session.device.id,
       mustChangePassword: session.account.must_change_password === 1,

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react';
 import type { ReactElement } from 'react';
 import type { BackupCodeSet } from '../api-types';
+import { useTranslation } from '../i18n';
 
 /**
  * The file is made in the browser from the answer (a Blob URL): the codes are not stored in a form
@@ -21,18 +22,16 @@ function download(set: BackupCodeSet): void {
 
 export function BackupCodes({ set }: { set: BackupCodeSet }): ReactElement {
   const heading = useRef<HTMLHeadingElement>(null);
+  const { t } = useTranslation();
   // Screen readers and keyboards land on the codes, which will not be shown again.
   useEffect(() => heading.current?.focus(), []);
   return (
     <section className="backup-codes" aria-labelledby="backup-codes-title">
       <h2 id="backup-codes-title" tabIndex={-1} ref={heading}>
-        Your backup codes
+        {t('security.backupCodes.title')}
       </h2>
-      <p>
-        Each code signs you in once when you do not have your phone. They are shown only now: download or print them and keep them somewhere safe.
-        Never give them to anyone, not even to support.
-      </p>
-      <ol className="codes" aria-label="Backup codes">
+      <p>{t('security.backupCodes.intro')}</p>
+      <ol className="codes" aria-label={t('security.backupCodes.list')}>
         {set.codes.map((code) => (
           <li key={code}>
             <code>{code}</code>
@@ -40,7 +39,7 @@ export function BackupCodes({ set }: { set: BackupCodeSet }): ReactElement {
         ))}
       </ol>
       <button type="button" onClick={() => download(set)}>
-        Download
+        {t('security.backupCodes.download')}
       </button>
     </section>
   );

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
 import { request } from '../api';
 import type { NotificationList } from '../api-types';
+import { useTranslation } from '../i18n';
 import { ROUTES } from '../routes';
 import { useRoute } from '../router';
 import { Link } from './link';
@@ -12,6 +13,7 @@ export const NOTIFICATIONS_CHANGED = 'mailward:notifications-changed';
 
 export function NotificationBell(): ReactElement {
   const route = useRoute();
+  const { t } = useTranslation();
   const [unread, setUnread] = useState<number | undefined>(undefined);
   const load = useCallback(async () => {
     try {
@@ -29,7 +31,7 @@ export function NotificationBell(): ReactElement {
     window.addEventListener(NOTIFICATIONS_CHANGED, reload);
     return () => window.removeEventListener(NOTIFICATIONS_CHANGED, reload);
   }, [load]);
-  const label = unread === undefined ? 'Notifications' : `Notifications, ${unread} unread`;
+  const label = unread === undefined ? t('security.bell.label') : t('security.bell.unread', { unread });
   return (
     <Link to={ROUTES.notifications} className="bell" aria-label={label} title={label}>
       {/* Drawn, not an emoji: machines without an emoji font would show an empty box. */}

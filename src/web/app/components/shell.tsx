@@ -1,6 +1,7 @@
 // The frame of every signed-in page: the header with the account and "Sign out", and the backup-code notice after a sign-in that used one.
 import { useState } from 'react';
 import type { ReactElement, ReactNode } from 'react';
+import { useTranslation } from '../i18n';
 import { ROUTES, pathOf } from '../routes';
 import { useRoute } from '../router';
 import { Link } from './link';
@@ -15,9 +16,10 @@ export interface ShellProps {
 
 export function Shell({ onSignOut, signingOut, children }: ShellProps): ReactElement {
   const { session } = useSession();
+  const { t } = useTranslation();
   const path = pathOf(useRoute());
   const [noticeDismissed, setNoticeDismissed] = useState(false);
-  const inSettings = path === ROUTES.checkup || path.startsWith(`${ROUTES.checkup}/`);
+  const inSettings = path.startsWith('/settings/');
   const showBackupNotice = !noticeDismissed && (session.backupCodesRemaining !== undefined || session.remindBackupCodes === true);
   return (
     <div className="shell">
@@ -25,16 +27,16 @@ export function Shell({ onSignOut, signingOut, children }: ShellProps): ReactEle
         <Link to={ROUTES.mail} className="brand">
           Mailward
         </Link>
-        <nav aria-label="Main">
+        <nav aria-label={t('common.shell.mainNav')}>
           <ul>
             <li>
               <Link to={ROUTES.mail} aria-current={path === ROUTES.mail ? 'page' : undefined}>
-                Mail
+                {t('common.shell.mail')}
               </Link>
             </li>
             <li>
               <Link to={ROUTES.checkup} aria-current={inSettings ? 'page' : undefined}>
-                Personal Settings
+                {t('common.shell.personalSettings')}
               </Link>
             </li>
           </ul>
@@ -44,23 +46,21 @@ export function Shell({ onSignOut, signingOut, children }: ShellProps): ReactEle
         </span>
         <NotificationBell />
         <button type="button" onClick={onSignOut} disabled={signingOut}>
-          Sign out
+          {t('common.shell.signOut')}
         </button>
       </header>
       {showBackupNotice ? (
         <div className="message notice" role="status">
           {session.backupCodesRemaining !== undefined ? (
-            <p>
-              You signed in with a backup code. {session.backupCodesRemaining} backup code{session.backupCodesRemaining === 1 ? '' : 's'} left.
-            </p>
+            <p>{t('common.shell.usedBackupCode', { count: session.backupCodesRemaining })}</p>
           ) : null}
           {session.remindBackupCodes ? (
             <p>
-              Make a new set of backup codes soon: <Link to={ROUTES.twoFactor}>Two-factor authentication</Link>.
+              {t('common.shell.remindBackupCodes')} <Link to={ROUTES.twoFactor}>{t('common.pages.twoFactor')}</Link>
             </p>
           ) : null}
           <button type="button" className="link-button" onClick={() => setNoticeDismissed(true)}>
-            Dismiss
+            {t('common.shell.dismiss')}
           </button>
         </div>
       ) : null}

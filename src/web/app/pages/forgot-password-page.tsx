@@ -4,43 +4,47 @@ import type { FormEvent, ReactElement } from 'react';
 import { request } from '../api';
 import type { PasswordResetRequested } from '../api-types';
 import { ErrorMessage, TextField, useAction } from '../components/form';
+import { LanguageMenu } from '../components/language-menu';
 import { Link } from '../components/link';
+import { useTranslation } from '../i18n';
 import { ROUTES } from '../routes';
 
 export function ForgotPasswordPage(): ReactElement {
   const [address, setAddress] = useState('');
-  const [answer, setAnswer] = useState<string | undefined>(undefined);
+  const [sent, setSent] = useState(false);
   const action = useAction();
+  const { t } = useTranslation();
 
   function submit(event: FormEvent): void {
     event.preventDefault();
     void action.run(async () => {
-      const result = await request<PasswordResetRequested>('POST', '/api/v1/password-reset', { address: address.trim() }, { signedIn: false });
-      // The server's text as is: it is worded so that it tells nobody whether the account exists.
-      setAnswer(result.message);
+      await request<PasswordResetRequested>('POST', '/api/v1/password-reset', { address: address.trim() }, { signedIn: false });
+      // One text for every address, like the server's answer: it tells nobody whether the account exists.
+      setSent(true);
     });
   }
 
   return (
     <main id="main" className="sign-in">
-      <h1>Forgot password?</h1>
-      {answer ? (
+      <LanguageMenu />
+      <h1>{t('auth.forgot.title')}</h1>
+      {sent ? (
         <p role="status" className="message notice">
-          {answer}
+          {t('auth.forgot.sent')}
         </p>
       ) : (
-        <form onSubmit={submit} aria-label="Forgot password">
-          <p>Enter your email address. If your account has a verified alternate email, a link to choose a new password is sent there.</p>
-          <TextField label="Email address" inputMode="email" value={address} onChange={setAddress} autoComplete="username" required autoFocus maxLength={320} />
+        <form onSubmit={submit} aria-label={t('auth.forgot.title')}>
+          <p>{t('auth.forgot.intro')}</p>
+          <TextField label={t('auth.signIn.address')} inputMode="email" value={address} onChange={setAddress} autoComplete="username" required autoFocus maxLength={320} />
           <ErrorMessage>{action.error}</ErrorMessage>
           <button type="submit" disabled={action.busy}>
-            Send the link
+            {t('auth.forgot.send')}
           </button>
         </form>
       )}
-      <p>Without an alternate email, only your administrator can set a new password. Never tell anyone your password or your backup codes, not even the administrator.</p>
+      <p>{t('auth.forgot.noAlternate')}</p>
       <p>
-        <Link to={ROUTES.signIn}>Back to sign-in</Link>
+        <Link to={ROUTES.signIn}>{t('auth.forgot.backToSignIn')}</Link>
       </p>
     </main>
   );

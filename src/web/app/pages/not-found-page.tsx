@@ -1,14 +1,16 @@
 // A route the webmail does not have.
 import type { ReactElement } from 'react';
 import { Link } from '../components/link';
+import { useTranslation } from '../i18n';
 import { ROUTES } from '../routes';
 
 export function NotFoundPage(): ReactElement {
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="not-found-title">
-      <h1 id="not-found-title">Page not found</h1>
+      <h1 id="not-found-title">{t('common.notFound.title')}</h1>
       <p>
-        <Link to={ROUTES.mail}>Go to the inbox</Link>
+        <Link to={ROUTES.mail}>{t('common.notFound.toInbox')}</Link>
       </p>
     </section>
   );

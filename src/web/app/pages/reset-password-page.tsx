@@ -7,6 +7,7 @@ import type { PasskeyCeremony, PasswordResetCheck } from '../api-types';
 import { ErrorMessage, TextField, useAction } from '../components/form';
 import { Link } from '../components/link';
 import { useFragmentToken } from '../fragment';
+import { Trans, useTranslation } from '../i18n';
 import { ROUTES } from '../routes';
 import type { RequestOptionsJSON } from '../webauthn';
 import { getPasskey, inBrowser, passkeysSupported } from '../webauthn';
@@ -14,13 +15,14 @@ import { getPasskey, inBrowser, passkeysSupported } from '../webauthn';
 type State = { kind: 'checking' } | { kind: 'invalid'; reason?: string } | { kind: 'ready'; address: string; secondFactorRequired: boolean } | { kind: 'done' };
 
 function Invalid({ reason }: { reason?: string }): ReactElement {
+  const { t } = useTranslation();
   return (
     <>
       <div role="alert" className="message error">
-        {reason ?? 'This link is not valid any more: it was used already, it is older than 30 minutes, or the password changed since.'}
+        {reason ?? t('auth.reset.invalid')}
       </div>
       <p>
-        <Link to={ROUTES.forgotPassword}>Ask for a new link</Link>
+        <Link to={ROUTES.forgotPassword}>{t('auth.reset.askAgain')}</Link>
       </p>
     </>
   );
@@ -34,6 +36,7 @@ export function ResetPasswordPage(): ReactElement {
   const [confirm, setConfirm] = useState('');
   const [code, setCode] = useState('');
   const action = useAction();
+  const { t } = useTranslation();
 
   useEffect(() => {
     if (token === undefined) return;
@@ -56,7 +59,7 @@ export function ResetPasswordPage(): ReactElement {
   /** A spent or voided link cannot be fixed on this page: say so and offer a new one. */
   function linkGone(error: APIError): boolean {
     if (error.code === 'NOT_FOUND' || error.code === 'TOKEN_INVALID') {
-      setState({ kind: 'invalid', reason: error.message });
+      setState({ kind: 'invalid' });
       return true;
     }
     return false;
@@ -93,46 +96,46 @@ export function ResetPasswordPage(): ReactElement {
   }
 
   let body: ReactElement;
-  if (state.kind === 'checking') body = <p role="status">Checking the link…</p>;
+  if (state.kind === 'checking') body = <p role="status">{t('auth.reset.checking')}</p>;
   else if (state.kind === 'invalid') body = <Invalid {...(state.reason !== undefined ? { reason: state.reason } : {})} />;
   else if (state.kind === 'done') {
     body = (
       <>
         <p role="status" className="message success">
-          Password changed. Every session of your account was signed out, and no device stays trusted.
+          {t('auth.reset.done')}
         </p>
         <p>
           {/* A full page load: a session this browser had before the reset has ended. */}
-          <a href={ROUTES.signIn}>Sign in with your new password</a>
+          <a href={ROUTES.signIn}>{t('auth.reset.signInAgain')}</a>
         </p>
       </>
     );
   } else {
     body = (
-      <form onSubmit={submit} aria-label="Choose a new password">
+      <form onSubmit={submit} aria-label={t('auth.reset.title')}>
         <p>
-          Choose a new password for <strong>{state.address}</strong>. Passwords are case-sensitive; use one you use nowhere else.
+          <Trans i18nKey="auth.reset.intro" values={{ address: state.address }} components={{ strong: <strong /> }} />
         </p>
-        <TextField label="New password" type="password" value={password} onChange={setPassword} autoComplete="new-password" required autoFocus maxLength={1024} />
-        <TextField label="Confirm new password" type="password" value={confirm} onChange={setConfirm} autoComplete="new-password" required maxLength={1024} />
+        <TextField label={t('auth.reset.newPassword')} type="password" value={password} onChange={setPassword} autoComplete="new-password" required autoFocus maxLength={1024} />
+        <TextField label={t('auth.reset.confirm')} type="password" value={confirm} onChange={setConfirm} autoComplete="new-password" required maxLength={1024} />
         {state.secondFactorRequired ? (
           <TextField
-            label="Verification code"
+            label={t('auth.reset.code')}
             value={code}
             onChange={setCode}
             autoComplete="one-time-code"
             maxLength={64}
-            hint="Your account has two-factor sign-in: a code from your authenticator app or a backup code, or use a passkey instead."
+            hint={t('auth.reset.codeHint')}
           />
         ) : null}
         <ErrorMessage>{action.error}</ErrorMessage>
         <div className="actions">
           <button type="submit" disabled={action.busy}>
-            Set Password
+            {t('auth.reset.submit')}
           </button>
           {state.secondFactorRequired && passkeysSupported() ? (
             <button type="submit" value="passkey" className="secondary" disabled={action.busy}>
-              Use a passkey
+              {t('auth.reset.usePasskey')}
             </button>
           ) : null}
         </div>
@@ -142,7 +145,7 @@ export function ResetPasswordPage(): ReactElement {
 
   return (
     <main id="main" className="sign-in">
-      <h1>Choose a new password</h1>
+      <h1>{t('auth.reset.title')}</h1>
       {body}
     </main>
   );

@@ -1,18 +1,17 @@
 // Sign-in: address and password, then the second factor (app code, backup code or passkey, "This is my trusted device") when the server asks for it; or a passkey alone.
 import { useId, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../api';
+import { errorText, request } from '../api';
 import type { APIError } from '../api';
 import type { PasskeyCeremony, SecondFactorAnswer, SignedInAnswer } from '../api-types';
 import { ErrorMessage, TextField, useAction } from '../components/form';
 import { Link } from '../components/link';
 import { formatWait } from '../format';
+import { LanguageMenu } from '../components/language-menu';
+import { i18n, useTranslation } from '../i18n';
 import { ROUTES } from '../routes';
 import type { RequestOptionsJSON } from '../webauthn';
 import { getPasskey, inBrowser, passkeysSupported } from '../webauthn';
-
-/** The text users know for a wrong address or password (SPEC.md, Password settings). */
-export const VERIFICATION_FAILURE = 'Verification failure. Please check the username and password you entered.';
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -32,20 +31,18 @@ function refusal(error: APIError): ReactElement | string {
       const hint = error.details['hint'];
       return (
         <>
-          <p>{VERIFICATION_FAILURE}</p>
-          {typeof hint === 'string' && hint !== '' ? <p>Password hint: {hint}</p> : null}
+          <p>{i18n.t('auth.signIn.verificationFailure')}</p>
+          {typeof hint === 'string' && hint !== '' ? <p>{i18n.t('auth.signIn.hint', { hint })}</p> : null}
         </>
       );
     }
     case 'AUTH_THROTTLED': {
       const seconds = error.details['retryAfterSeconds'];
-      return typeof seconds === 'number'
-        ? `Too many failed attempts. Please try again in ${formatWait(seconds)}.`
-        : 'Too many failed attempts. Please try again later.';
+      return typeof seconds === 'number' ? i18n.t('auth.signIn.throttledFor', { wait: formatWait(seconds) }) : errorText(error);
     }
     default:
       // ACCOUNT_DISABLED and the rest: the server's message says what to do.
-      return error.status >= 500 ? `${error.message} (error code ${error.code})` : error.message;
+      return error.status >= 500 ? i18n.t('common.errors.withCode', { message: errorText(error), code: error.code }) : errorText(error);
   }
 }
 
@@ -59,6 +56,7 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
   const [expired, setExpired] = useState(false);
   const action = useAction();
   const trustId = useId();
+  const { t } = useTranslation();
 
   function handled(error: APIError): boolean {
     setFailure(refusal(error));
@@ -143,19 +141,20 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
 
   return (
     <main id="main" className="sign-in">
-      <h1>Sign in to Mailward</h1>
+      <LanguageMenu />
+      <h1>{t('auth.signIn.title')}</h1>
       {notice && !failure && !expired ? (
         <div role={notice.kind === 'error' ? 'alert' : 'status'} className={`message ${notice.kind === 'error' ? 'error' : 'notice'}`}>
           {notice.text}
         </div>
       ) : null}
-      {expired ? <ErrorMessage>The sign-in took too long or had too many wrong codes. Please enter your password again.</ErrorMessage> : null}
+      {expired ? <ErrorMessage>{t('auth.signIn.expired')}</ErrorMessage> : null}
       <ErrorMessage>{failure}</ErrorMessage>
       {pending ? (
         <form onSubmit={submitCode} aria-labelledby="second-step-title">
-          <h2 id="second-step-title">Two-factor authentication</h2>
+          <h2 id="second-step-title">{t('auth.signIn.secondStep')}</h2>
           <TextField
-            label="Verification code"
+            label={t('auth.signIn.code')}
             value={code}
             onChange={setCode}
             autoComplete="one-time-code"
@@ -163,20 +162,20 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
             maxLength={64}
             required
             autoFocus
-            hint="The 6-digit code from your authenticator app, or one of your backup codes."
+            hint={t('auth.signIn.codeHint')}
           />
           <div className="checkbox">
             <input id={trustId} type="checkbox" checked={trustDevice} onChange={(event) => setTrustDevice(event.target.checked)} />
-            <label htmlFor={trustId}>This is my trusted device</label>
+            <label htmlFor={trustId}>{t('auth.signIn.trustDevice')}</label>
           </div>
-          <p className="hint">On a trusted device you are not asked for a code again. Do not tick it on a shared computer.</p>
+          <p className="hint">{t('auth.signIn.trustHint')}</p>
           <div className="actions">
             <button type="submit" disabled={action.busy}>
-              Verify
+              {t('auth.signIn.verify')}
             </button>
             {pending.methods.includes('passkey') && passkeysSupported() ? (
               <button type="button" className="secondary" disabled={action.busy} onClick={signInWithPasskey}>
-                Use a passkey
+                {t('auth.signIn.usePasskey')}
               </button>
             ) : null}
             <button
@@ -187,24 +186,24 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
                 setFailure(undefined);
               }}
             >
-              Back
+              {t('auth.signIn.back')}
             </button>
           </div>
         </form>
       ) : (
-        <form onSubmit={submitPassword} aria-label="Sign in">
-          <TextField label="Email address" inputMode="email" value={address} onChange={setAddress} autoComplete="username" required autoFocus maxLength={320} />
-          <TextField label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+        <form onSubmit={submitPassword} aria-label={t('auth.signIn.form')}>
+          <TextField label={t('auth.signIn.address')} inputMode="email" value={address} onChange={setAddress} autoComplete="username" required autoFocus maxLength={320} />
+          <TextField label={t('auth.signIn.password')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
           <div className="actions">
             <button type="submit" disabled={action.busy}>
-              Sign in
+              {t('auth.signIn.submit')}
             </button>
-            <Link to={ROUTES.forgotPassword}>Forgot password?</Link>
+            <Link to={ROUTES.forgotPassword}>{t('auth.signIn.forgot')}</Link>
           </div>
           {passkeysSupported() ? (
             <p className="alternative">
               <button type="button" className="secondary" disabled={action.busy} onClick={signInWithPasskey}>
-                Sign in with a passkey
+                {t('auth.signIn.withPasskey')}
               </button>
             </p>
           ) : null}

@@ -3,16 +3,16 @@ import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
 import { describeError, request } from '../api';
 import { useFragmentToken } from '../fragment';
+import { i18n, useTranslation } from '../i18n';
 import { ROUTES } from '../routes';
 
 type State = { kind: 'checking' } | { kind: 'verified'; address: string; account: string } | { kind: 'failed'; reason: string };
 
-const NO_TOKEN = 'This link is incomplete. Open the link from the mail again, or enter the code from the mail in Mailbox Security → Alternate email.';
-
 export function VerifyAlternateEmailPage(): ReactElement {
   const link = useFragmentToken();
   const { token } = link;
-  const [state, setState] = useState<State>(token === undefined ? { kind: 'failed', reason: NO_TOKEN } : { kind: 'checking' });
+  const { t } = useTranslation();
+  const [state, setState] = useState<State>(token === undefined ? { kind: 'failed', reason: i18n.t('auth.verifyAlternate.noToken') } : { kind: 'checking' });
 
   useEffect(() => {
     if (token === undefined) return;
@@ -33,22 +33,22 @@ export function VerifyAlternateEmailPage(): ReactElement {
 
   return (
     <main id="main" className="sign-in">
-      <h1>Alternate email</h1>
-      {state.kind === 'checking' ? <p role="status">Checking the link…</p> : null}
+      <h1>{t('auth.verifyAlternate.title')}</h1>
+      {state.kind === 'checking' ? <p role="status">{t('auth.verifyAlternate.checking')}</p> : null}
       {state.kind === 'verified' ? (
         <p role="status" className="message success">
-          {state.address} is now the alternate email of {state.account}. Password reset links and security notices will go there.
+          {t('auth.verifyAlternate.verified', { address: state.address, account: state.account })}
         </p>
       ) : null}
       {state.kind === 'failed' ? (
         <div role="alert" className="message error">
           <p>{state.reason}</p>
-          <p>Links work once and for 30 minutes; you can ask for a new one in Mailbox Security → Alternate email.</p>
+          <p>{t('auth.verifyAlternate.linksExpire')}</p>
         </div>
       ) : null}
       <p>
         {/* A full page load: the webmail finds out afresh whether this browser is signed in. */}
-        <a href={ROUTES.alternateEmail}>Go to Mailbox Security</a>
+        <a href={ROUTES.alternateEmail}>{t('auth.verifyAlternate.toSecurity')}</a>
       </p>
     </main>
   );

@@ -7,11 +7,13 @@ import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../compon
 import { SettingsLayout } from '../../components/settings-layout';
 import { useLoad } from '../../components/use-load';
 import { formatTime } from '../../format';
+import { Trans, useTranslation } from '../../i18n';
 
 function AddAddress({ changing, onSent }: { changing: boolean; onSent(address: string): void }): ReactElement {
   const [address, setAddress] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
+  const { t } = useTranslation();
   function submit(event: FormEvent): void {
     event.preventDefault();
     void action.run(async () => {
@@ -23,13 +25,13 @@ function AddAddress({ changing, onSent }: { changing: boolean; onSent(address: s
   }
   return (
     <form onSubmit={submit} aria-labelledby="add-alternate-title">
-      <h2 id="add-alternate-title">{changing ? 'Change the alternate email' : 'Add an alternate email'}</h2>
-      <p className="hint">An address outside this account. It counts only once you prove it with the code or the link mailed to it.</p>
-      <TextField label="Alternate email address" type="email" value={address} onChange={setAddress} autoComplete="email" required maxLength={320} />
-      <TextField label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+      <h2 id="add-alternate-title">{changing ? t('security.alternateEmail.changeTitle') : t('security.alternateEmail.addTitle')}</h2>
+      <p className="hint">{t('security.alternateEmail.addHint')}</p>
+      <TextField label={t('security.alternateEmail.address')} type="email" value={address} onChange={setAddress} autoComplete="email" required maxLength={320} />
+      <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
       <ErrorMessage>{action.error}</ErrorMessage>
       <button type="submit" disabled={action.busy}>
-        Send code
+        {t('security.alternateEmail.sendCode')}
       </button>
     </form>
   );
@@ -38,6 +40,7 @@ function AddAddress({ changing, onSent }: { changing: boolean; onSent(address: s
 function VerifyCode({ address, expiresAt, onVerified }: { address: string; expiresAt: number | null; onVerified(status: AlternateEmailStatus): void }): ReactElement {
   const [code, setCode] = useState('');
   const action = useAction();
+  const { t } = useTranslation();
   function submit(event: FormEvent): void {
     event.preventDefault();
     void action.run(async () => {
@@ -47,14 +50,16 @@ function VerifyCode({ address, expiresAt, onVerified }: { address: string; expir
   }
   return (
     <form onSubmit={submit} aria-labelledby="verify-alternate-title">
-      <h2 id="verify-alternate-title">Enter the code</h2>
+      <h2 id="verify-alternate-title">{t('security.alternateEmail.enterCode')}</h2>
       <p role="status" className="message notice">
-        We sent a code to {address}. Enter it here, or open the link in that mail{expiresAt !== null ? ` (both work until ${formatTime(expiresAt)})` : ''}.
+        {expiresAt !== null
+          ? t('security.alternateEmail.sentUntil', { address, time: formatTime(expiresAt) })
+          : t('security.alternateEmail.sent', { address })}
       </p>
-      <TextField label="Code from the mail" value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric" required maxLength={32} autoFocus />
+      <TextField label={t('security.alternateEmail.code')} value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric" required maxLength={32} autoFocus />
       <ErrorMessage>{action.error}</ErrorMessage>
       <button type="submit" disabled={action.busy}>
-        Verify
+        {t('security.alternateEmail.verify')}
       </button>
     </form>
   );
@@ -63,6 +68,7 @@ function VerifyCode({ address, expiresAt, onVerified }: { address: string; expir
 function Remove({ onRemoved }: { onRemoved(): Promise<void> }): ReactElement {
   const [password, setPassword] = useState('');
   const action = useAction();
+  const { t } = useTranslation();
   function submit(event: FormEvent): void {
     event.preventDefault();
     void action.run(async () => {
@@ -73,12 +79,12 @@ function Remove({ onRemoved }: { onRemoved(): Promise<void> }): ReactElement {
   }
   return (
     <form onSubmit={submit} aria-labelledby="remove-alternate-title">
-      <h2 id="remove-alternate-title">Remove the alternate email</h2>
-      <p className="hint">Without it, only your administrator can help when you forget your password.</p>
-      <TextField label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+      <h2 id="remove-alternate-title">{t('security.alternateEmail.removeTitle')}</h2>
+      <p className="hint">{t('security.alternateEmail.removeHint')}</p>
+      <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
       <ErrorMessage>{action.error}</ErrorMessage>
       <button type="submit" disabled={action.busy} className="danger">
-        Remove
+        {t('security.alternateEmail.remove')}
       </button>
     </form>
   );
@@ -91,22 +97,24 @@ export function AlternateEmailPage(): ReactElement {
   const [message, setMessage] = useState<string | undefined>(undefined);
   const status = loaded.data;
   const pending = status?.pending ?? (sentTo !== undefined ? { address: sentTo, expiresAt: null } : null);
+  const { t } = useTranslation();
 
   return (
-    <SettingsLayout title="Alternate email">
-      <p>A second address, outside this account, where a "Forgot password" link and security notices are sent.</p>
+    <SettingsLayout title={t('common.pages.alternateEmail')}>
+      <p>{t('security.alternateEmail.intro')}</p>
       <ErrorMessage>{loaded.error}</ErrorMessage>
       <SuccessMessage>{message}</SuccessMessage>
       {status ? (
         <>
           <p className="status-line">
             {status.address !== null ? (
-              <>
-                Verified alternate email: <strong>{status.address}</strong>
-                {status.verifiedAt !== null ? ` (since ${formatTime(status.verifiedAt)})` : ''}
-              </>
+              <Trans
+                i18nKey={status.verifiedAt !== null ? 'security.alternateEmail.verifiedSince' : 'security.alternateEmail.verifiedStatus'}
+                values={{ address: status.address, ...(status.verifiedAt !== null ? { time: formatTime(status.verifiedAt) } : {}) }}
+                components={{ strong: <strong /> }}
+              />
             ) : (
-              <>No verified alternate email: if you forget your password, only your administrator can help.</>
+              t('security.alternateEmail.none')
             )}
           </p>
           {pending ? (
@@ -116,7 +124,7 @@ export function AlternateEmailPage(): ReactElement {
               expiresAt={pending.expiresAt}
               onVerified={(next) => {
                 setSentTo(undefined);
-                setMessage(`${next.address ?? pending.address} is verified: it is now your alternate email.`);
+                setMessage(t('security.alternateEmail.verified', { address: next.address ?? pending.address }));
                 void loaded.reload();
               }}
             />
@@ -132,14 +140,14 @@ export function AlternateEmailPage(): ReactElement {
           {status.address !== null ? (
             <Remove
               onRemoved={async () => {
-                setMessage('The alternate email was removed.');
+                setMessage(t('security.alternateEmail.removed'));
                 await loaded.reload();
               }}
             />
           ) : null}
         </>
       ) : loaded.loading ? (
-        <p role="status">Loading…</p>
+        <p role="status">{t('common.loading')}</p>
       ) : null}
     </SettingsLayout>
   );

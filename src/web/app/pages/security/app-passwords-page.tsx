@@ -8,6 +8,7 @@ import { MailClients } from '../../components/mail-clients';
 import { SettingsLayout } from '../../components/settings-layout';
 import { useLoad } from '../../components/use-load';
 import { formatTime, protocolLabel } from '../../format';
+import { useTranslation } from '../../i18n';
 
 const PROTOCOLS: readonly Protocol[] = ['smtp', 'imap', 'pop3'];
 
@@ -17,6 +18,7 @@ function CreateAppPassword({ onCreated }: { onCreated(): Promise<void> }): React
   const [created, setCreated] = useState<CreatedAppPassword | undefined>(undefined);
   const [noProtocol, setNoProtocol] = useState(false);
   const action = useAction();
+  const { t } = useTranslation();
 
   function submit(event: FormEvent): void {
     event.preventDefault();
@@ -35,10 +37,10 @@ function CreateAppPassword({ onCreated }: { onCreated(): Promise<void> }): React
 
   return (
     <form onSubmit={submit} aria-labelledby="create-app-password-title">
-      <h2 id="create-app-password-title">Create an app password</h2>
-      <TextField label="Name" value={name} onChange={setName} required maxLength={100} hint='Which client it is for, e.g. "Thunderbird on my laptop".' />
+      <h2 id="create-app-password-title">{t('security.appPasswords.createTitle')}</h2>
+      <TextField label={t('security.common.name')} value={name} onChange={setName} required maxLength={100} hint={t('security.appPasswords.nameHint')} />
       <fieldset>
-        <legend>Services it may use</legend>
+        <legend>{t('security.appPasswords.servicesLegend')}</legend>
         {PROTOCOLS.map((protocol) => (
           <label key={protocol} className="checkbox-label">
             <input type="checkbox" checked={protocols.includes(protocol)} onChange={(event) => toggle(protocol, event.target.checked)} />
@@ -46,17 +48,17 @@ function CreateAppPassword({ onCreated }: { onCreated(): Promise<void> }): React
           </label>
         ))}
       </fieldset>
-      <ErrorMessage>{noProtocol ? 'Choose at least one service.' : action.error}</ErrorMessage>
+      <ErrorMessage>{noProtocol ? t('security.appPasswords.chooseOne') : action.error}</ErrorMessage>
       {created ? (
         <div className="message success secret" role="status">
           <p>
-            App password for {created.appPassword.name}: <code>{created.secret}</code>
+            {t('security.common.appPasswordFor', { name: created.appPassword.name })} <code>{created.secret}</code>
           </p>
-          <p>Enter it in the mail client instead of your password. It is shown only now.</p>
+          <p>{t('security.appPasswords.shownNow')}</p>
         </div>
       ) : null}
       <button type="submit" disabled={action.busy}>
-        Create
+        {t('security.appPasswords.create')}
       </button>
     </form>
   );
@@ -64,17 +66,24 @@ function CreateAppPassword({ onCreated }: { onCreated(): Promise<void> }): React
 
 function AppPasswordRow({ appPassword, onRevoked }: { appPassword: AppPassword; onRevoked(): Promise<void> }): ReactElement {
   const action = useAction();
+  const { t } = useTranslation();
+  let lastUsed = t('security.common.never');
+  if (appPassword.lastUsedAt !== null) {
+    lastUsed = appPassword.lastUsedIp
+      ? t('security.appPasswords.lastUsedFrom', { time: formatTime(appPassword.lastUsedAt), ip: appPassword.lastUsedIp })
+      : formatTime(appPassword.lastUsedAt);
+  }
   return (
     <tr>
       <td>{appPassword.name}</td>
-      <td>{appPassword.protocols.map(protocolLabel).join(', ')}</td>
+      <td>{appPassword.protocols.map(protocolLabel).join(t('security.common.listSeparator'))}</td>
       <td>{formatTime(appPassword.createdAt)}</td>
-      <td>{appPassword.lastUsedAt === null ? 'Never' : `${formatTime(appPassword.lastUsedAt)}${appPassword.lastUsedIp ? ` from ${appPassword.lastUsedIp}` : ''}`}</td>
+      <td>{lastUsed}</td>
       <td>
         <button
           type="button"
           disabled={action.busy}
-          aria-label={`Revoke ${appPassword.name}`}
+          aria-label={t('security.appPasswords.revokeNamed', { name: appPassword.name })}
           onClick={() =>
             void action.run(async () => {
               await request('DELETE', `/api/v1/security/app-passwords/${appPassword.id}`);
@@ -82,7 +91,7 @@ function AppPasswordRow({ appPassword, onRevoked }: { appPassword: AppPassword; 
             })
           }
         >
-          Revoke
+          {t('security.appPasswords.revoke')}
         </button>
         <ErrorMessage>{action.error}</ErrorMessage>
       </td>
@@ -93,28 +102,26 @@ function AppPasswordRow({ appPassword, onRevoked }: { appPassword: AppPassword; 
 export function AppPasswordsPage(): ReactElement {
   const list = useLoad<{ appPasswords: AppPassword[] }>('/api/v1/security/app-passwords');
   const clients = useLoad<{ clients: MailClient[] }>('/api/v1/security/mail-clients');
+  const { t } = useTranslation();
   return (
-    <SettingsLayout title="App passwords">
-      <p>
-        Mail clients (SMTP, IMAP4, POP3) cannot ask for a two-factor code. Give each its own app password instead of your password: it works only for
-        the services you choose, and revoking it signs that client out without changing your password.
-      </p>
+    <SettingsLayout title={t('common.pages.appPasswords')}>
+      <p>{t('security.appPasswords.intro')}</p>
       <ErrorMessage>{list.error}</ErrorMessage>
       <table>
-        <caption>Your app passwords</caption>
+        <caption>{t('security.appPasswords.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Services</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Action</th>
+            <th scope="col">{t('security.common.name')}</th>
+            <th scope="col">{t('security.appPasswords.services')}</th>
+            <th scope="col">{t('security.common.created')}</th>
+            <th scope="col">{t('security.common.lastUsed')}</th>
+            <th scope="col">{t('security.common.action')}</th>
           </tr>
         </thead>
         <tbody>
           {list.data && list.data.appPasswords.length === 0 ? (
             <tr>
-              <td colSpan={5}>No app passwords yet.</td>
+              <td colSpan={5}>{t('security.appPasswords.empty')}</td>
             </tr>
           ) : (
             list.data?.appPasswords.map((p) => <AppPasswordRow key={p.id} appPassword={p} onRevoked={list.reload} />)
@@ -123,7 +130,7 @@ export function AppPasswordsPage(): ReactElement {
       </table>
       <CreateAppPassword onCreated={list.reload} />
       <section aria-labelledby="seen-clients-title">
-        <h2 id="seen-clients-title">Mail clients that use your password</h2>
+        <h2 id="seen-clients-title">{t('security.appPasswords.seenClients')}</h2>
         <ErrorMessage>{clients.error}</ErrorMessage>
         {clients.data ? <MailClients clients={clients.data.clients} onCreated={() => void list.reload()} /> : null}
       </section>

@@ -1,4 +1,5 @@
 // Security checkup: the first Mailbox Security page, listing what protects the account already and what is missing, each with a link to the page that fixes it.
+import type { TFunction } from 'i18next';
 import type { ReactElement } from 'react';
 import type { AlternateEmailStatus, LoginRecordPage, MailServices, Passkey, TwoFactorStatus } from '../../api-types';
 import { ErrorMessage } from '../../components/form';
@@ -6,6 +7,7 @@ import { Link } from '../../components/link';
 import { SettingsLayout } from '../../components/settings-layout';
 import { useLoad } from '../../components/use-load';
 import { formatTime, protocolLabel } from '../../format';
+import { useTranslation } from '../../i18n';
 import { ROUTES } from '../../routes';
 
 interface Item {
@@ -17,20 +19,23 @@ interface Item {
   also?: { to: string; label: string };
 }
 
-function items(data: {
-  twoFactor: TwoFactorStatus | undefined;
-  alternate: AlternateEmailStatus | undefined;
-  services: MailServices | undefined;
-  failures: LoginRecordPage | undefined;
-  passkeys: Passkey[] | undefined;
-}): Item[] {
+function items(
+  t: TFunction,
+  data: {
+    twoFactor: TwoFactorStatus | undefined;
+    alternate: AlternateEmailStatus | undefined;
+    services: MailServices | undefined;
+    failures: LoginRecordPage | undefined;
+    passkeys: Passkey[] | undefined;
+  },
+): Item[] {
   const list: Item[] = [];
   const { twoFactor, alternate, services, failures, passkeys } = data;
   if (twoFactor) {
     list.push(
       twoFactor.enabled
-        ? { key: '2fa', ok: true, text: 'Two-factor sign-in is on.' }
-        : { key: '2fa', ok: false, text: 'Two-factor sign-in is off: your password alone opens your mailbox.', fix: { to: ROUTES.twoFactor, label: 'Turn on two-factor authentication' } },
+        ? { key: '2fa', ok: true, text: t('security.checkup.twoFactorOn') }
+        : { key: '2fa', ok: false, text: t('security.checkup.twoFactorOff'), fix: { to: ROUTES.twoFactor, label: t('security.checkup.turnOnTwoFactor') } },
     );
     if (twoFactor.enabled) {
       const { remaining, createdAt, remind } = twoFactor.backupCodes;
@@ -39,56 +44,64 @@ function items(data: {
           ? {
               key: 'backup',
               ok: false,
-              text: `Your backup codes need renewing: ${remaining} left${createdAt !== null ? `, made ${formatTime(createdAt)}` : ''}.`,
-              fix: { to: ROUTES.twoFactor, label: 'Make new backup codes' },
+              text:
+                createdAt !== null
+                  ? t('security.checkup.backupRenewMade', { remaining, time: formatTime(createdAt) })
+                  : t('security.checkup.backupRenew', { remaining }),
+              fix: { to: ROUTES.twoFactor, label: t('security.checkup.makeBackupCodes') },
             }
-          : { key: 'backup', ok: true, text: `You have ${remaining} backup codes.` },
+          : { key: 'backup', ok: true, text: t('security.checkup.backupHave', { remaining }) },
       );
     }
   }
   if (alternate) {
     list.push(
       alternate.address !== null
-        ? { key: 'alternate', ok: true, text: `Your alternate email ${alternate.address} is verified.` }
+        ? { key: 'alternate', ok: true, text: t('security.checkup.alternateVerified', { address: alternate.address }) }
         : {
             key: 'alternate',
             ok: false,
-            text: alternate.pending ? `Your alternate email ${alternate.pending.address} is not verified yet.` : 'No verified alternate email: if you forget your password, only the administrator can help.',
-            fix: { to: ROUTES.alternateEmail, label: alternate.pending ? 'Verify the alternate email' : 'Add an alternate email' },
+            text: alternate.pending ? t('security.checkup.alternatePending', { address: alternate.pending.address }) : t('security.checkup.alternateNone'),
+            fix: { to: ROUTES.alternateEmail, label: alternate.pending ? t('security.checkup.verifyAlternate') : t('security.checkup.addAlternate') },
           },
     );
   }
   if (passkeys) {
     list.push(
       passkeys.length > 0
-        ? { key: 'passkeys', ok: true, text: `You have ${passkeys.length} passkey${passkeys.length === 1 ? '' : 's'}.` }
-        : { key: 'passkeys', ok: false, text: 'No passkey: a passkey signs you in without a password and cannot be phished.', fix: { to: ROUTES.passkeys, label: 'Add a passkey' } },
+        ? { key: 'passkeys', ok: true, text: t('security.checkup.passkeysHave', { count: passkeys.length }) }
+        : { key: 'passkeys', ok: false, text: t('security.checkup.passkeysNone'), fix: { to: ROUTES.passkeys, label: t('security.checkup.addPasskey') } },
     );
   }
   if (services) {
     const open = (['smtp', 'pop3', 'imap'] as const).filter((p) => services[p]);
     list.push(
       open.length === 0
-        ? { key: 'services', ok: true, text: 'SMTP, POP3 and IMAP4 are closed: only the webmail can sign in.' }
+        ? { key: 'services', ok: true, text: t('security.checkup.servicesClosed') }
         : {
             key: 'services',
             ok: false,
-            text: `Mail services open: ${open.map(protocolLabel).join(', ')}. Close the ones you do not use.`,
-            fix: { to: ROUTES.services, label: 'Review mail services' },
+            text: t('security.checkup.servicesOpen', { list: open.map(protocolLabel).join(t('security.common.listSeparator')) }),
+            fix: { to: ROUTES.services, label: t('security.checkup.reviewServices') },
           },
     );
   }
   if (failures) {
     const count = failures.records.length;
+    const last = failures.records[0];
     list.push(
       count === 0
-        ? { key: 'failures', ok: true, text: 'No failed sign-ins recorded.' }
+        ? { key: 'failures', ok: true, text: t('security.checkup.noFailures') }
         : {
             key: 'failures',
             ok: false,
-            text: `Recent failed sign-ins: ${count === 5 ? '5 or more' : count}, the last at ${formatTime(failures.records[0]?.time)} from ${failures.records[0]?.ip ?? 'an unknown address'}. If these were not you, change your password.`,
-            fix: { to: ROUTES.loginRecords, label: 'See the login records' },
-            also: { to: ROUTES.password, label: 'Change your password' },
+            text: t('security.checkup.failures', {
+              number: count === 5 ? t('security.checkup.fiveOrMore') : String(count),
+              time: formatTime(last?.time),
+              ip: last?.ip ?? t('security.checkup.unknownAddress'),
+            }),
+            fix: { to: ROUTES.loginRecords, label: t('security.checkup.seeLoginRecords') },
+            also: { to: ROUTES.password, label: t('security.checkup.changePassword') },
           },
     );
   }
@@ -103,17 +116,18 @@ export function CheckupPage(): ReactElement {
   const passkeys = useLoad<{ passkeys: Passkey[] }>('/api/v1/security/passkeys');
   const loading = [twoFactor, alternate, services, failures, passkeys].some((l) => l.loading);
   const error = [twoFactor, alternate, services, failures, passkeys].map((l) => l.error).find((e) => e !== undefined);
-  const list = items({ twoFactor: twoFactor.data, alternate: alternate.data, services: services.data, failures: failures.data, passkeys: passkeys.data?.passkeys });
+  const { t } = useTranslation();
+  const list = items(t, { twoFactor: twoFactor.data, alternate: alternate.data, services: services.data, failures: failures.data, passkeys: passkeys.data?.passkeys });
   const todo = list.filter((item) => !item.ok);
   const done = list.filter((item) => item.ok);
 
   return (
-    <SettingsLayout title="Security checkup">
+    <SettingsLayout title={t('common.pages.checkup')}>
       <ErrorMessage>{error}</ErrorMessage>
-      {loading && list.length === 0 ? <p role="status">Loading…</p> : null}
+      {loading && list.length === 0 ? <p role="status">{t('common.loading')}</p> : null}
       {todo.length > 0 ? (
         <section aria-labelledby="todo-title">
-          <h2 id="todo-title">To do</h2>
+          <h2 id="todo-title">{t('security.checkup.todo')}</h2>
           <ul className="checkup todo" aria-labelledby="todo-title">
             {todo.map((item) => (
               <li key={item.key}>
@@ -132,11 +146,11 @@ export function CheckupPage(): ReactElement {
           </ul>
         </section>
       ) : !loading ? (
-        <p className="message success">Everything the checkup looks at is in order.</p>
+        <p className="message success">{t('security.checkup.allGood')}</p>
       ) : null}
       {done.length > 0 ? (
         <section aria-labelledby="done-title">
-          <h2 id="done-title">Done</h2>
+          <h2 id="done-title">{t('security.checkup.done')}</h2>
           <ul className="checkup done" aria-labelledby="done-title">
             {done.map((item) => (
               <li key={item.key}>

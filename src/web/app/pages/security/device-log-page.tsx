@@ -1,34 +1,40 @@
 // Device log: "My frequently used devices" (trusted: no code asked) and "Other devices", with Remove device and Force logout.
+import type { TFunction } from 'i18next';
 import type { ReactElement } from 'react';
 import { request } from '../../api';
 import type { Device, DeviceLog } from '../../api-types';
 import { ErrorMessage, useAction } from '../../components/form';
+import { locationLabel } from '../../components/mail-clients';
 import { SettingsLayout } from '../../components/settings-layout';
 import { useLoad } from '../../components/use-load';
 import { formatTime, protocolLabel } from '../../format';
+import { useTranslation } from '../../i18n';
 
-const STATUS: Record<Device['status'], string> = {
-  current: 'Signed in — current device',
-  signed_in: 'Signed in',
-  logged_out: 'Logged out',
+const STATUS: Record<Device['status'], `security.devices.status.${Device['status']}`> = {
+  current: 'security.devices.status.current',
+  signed_in: 'security.devices.status.signed_in',
+  logged_out: 'security.devices.status.logged_out',
 };
 
 /** "Windows 11 / Chrome 131" for a browser; "Thunderbird (IMAP4)" for a mail client, which has no OS to show. */
-function deviceName(device: Device): string {
-  if (device.kind === 'mail_client') return `${device.client || 'Mail client'} (${protocolLabel(device.protocol)})`;
-  return [device.os || 'Unknown OS', device.client || 'Unknown browser'].join(' / ');
+function deviceName(t: TFunction, device: Device): string {
+  if (device.kind === 'mail_client') {
+    return t('security.devices.mailClientName', { client: device.client || t('security.devices.mailClient'), protocol: protocolLabel(device.protocol) });
+  }
+  return [device.os || t('security.devices.unknownOS'), device.client || t('security.devices.unknownBrowser')].join(' / ');
 }
 
 function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted' | 'other'; onChanged(): Promise<void> }): ReactElement {
   const action = useAction();
-  const name = deviceName(device);
+  const { t } = useTranslation();
+  const name = deviceName(t, device);
   let button: ReactElement | null = null;
   if (list === 'trusted') {
     button = (
       <button
         type="button"
         disabled={action.busy}
-        aria-label={`Remove device ${name}`}
+        aria-label={t('security.devices.removeDeviceNamed', { name })}
         onClick={() =>
           void action.run(async () => {
             await request('DELETE', `/api/v1/security/devices/${encodeURIComponent(device.id)}/trust`);
@@ -36,7 +42,7 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
           })
         }
       >
-        Remove device
+        {t('security.devices.removeDevice')}
       </button>
     );
   } else if (device.status === 'signed_in') {
@@ -45,7 +51,7 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
       <button
         type="button"
         disabled={action.busy}
-        aria-label={`Force logout ${name}`}
+        aria-label={t('security.devices.forceLogoutNamed', { name })}
         onClick={() =>
           void action.run(async () => {
             await request('POST', `/api/v1/security/devices/${encodeURIComponent(device.id)}/logout`);
@@ -53,19 +59,19 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
           })
         }
       >
-        Force logout
+        {t('security.devices.forceLogout')}
       </button>
     );
   }
   return (
     <tr className={device.status === 'current' ? 'current' : undefined}>
-      <td>{STATUS[device.status]}</td>
+      <td>{t(STATUS[device.status])}</td>
       <td>{name}</td>
       <td>{formatTime(device.firstLoginAt)}</td>
       <td>{formatTime(device.lastLoginAt)}</td>
       <td>
-        {device.lastLocation}
-        {device.lastIp ? <span className="hint"> ({device.lastIp})</span> : null}
+        {locationLabel(device.lastLocation)}
+        {device.lastIp ? <span className="hint"> {t('security.common.inParens', { text: device.lastIp })}</span> : null}
       </td>
       <td>
         {button}
@@ -76,17 +82,18 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
 }
 
 function DeviceTable({ title, devices, list, empty, onChanged }: { title: string; devices: Device[]; list: 'trusted' | 'other'; empty: string; onChanged(): Promise<void> }): ReactElement {
+  const { t } = useTranslation();
   return (
     <table>
       <caption>{title}</caption>
       <thead>
         <tr>
-          <th scope="col">Status</th>
-          <th scope="col">Device</th>
-          <th scope="col">First login</th>
-          <th scope="col">Last login</th>
-          <th scope="col">Login location</th>
-          <th scope="col">Action</th>
+          <th scope="col">{t('security.devices.statusColumn')}</th>
+          <th scope="col">{t('security.devices.device')}</th>
+          <th scope="col">{t('security.devices.firstLogin')}</th>
+          <th scope="col">{t('security.devices.lastLogin')}</th>
+          <th scope="col">{t('security.devices.location')}</th>
+          <th scope="col">{t('security.common.action')}</th>
         </tr>
       </thead>
       <tbody>
@@ -104,26 +111,24 @@ function DeviceTable({ title, devices, list, empty, onChanged }: { title: string
 
 export function DeviceLogPage(): ReactElement {
   const loaded = useLoad<DeviceLog>('/api/v1/security/devices');
+  const { t } = useTranslation();
   return (
-    <SettingsLayout title="Device log">
-      <p>
-        The browsers and mail clients that signed in to your account. If you do not recognise one, force it out and change your password. A device
-        becomes trusted when you tick "This is my trusted device" while entering a two-factor code.
-      </p>
+    <SettingsLayout title={t('common.pages.devices')}>
+      <p>{t('security.devices.intro')}</p>
       <ErrorMessage>{loaded.error}</ErrorMessage>
       {loaded.data ? (
         <>
           <DeviceTable
-            title="My frequently used devices"
+            title={t('security.devices.trusted')}
             devices={loaded.data.trusted}
             list="trusted"
-            empty="No trusted devices. With two-factor authentication on, no code is asked on a trusted device."
+            empty={t('security.devices.trustedEmpty')}
             onChanged={loaded.reload}
           />
-          <DeviceTable title="Other devices" devices={loaded.data.other} list="other" empty="No other devices." onChanged={loaded.reload} />
+          <DeviceTable title={t('security.devices.other')} devices={loaded.data.other} list="other" empty={t('security.devices.otherEmpty')} onChanged={loaded.reload} />
         </>
       ) : loaded.loading ? (
-        <p role="status">Loading…</p>
+        <p role="status">{t('common.loading')}</p>
       ) : null}
     </SettingsLayout>
   );

@@ -5,16 +5,18 @@ import { APIError, describeError, request } from '../../api';
 import type { LoginRecord, LoginRecordPage } from '../../api-types';
 import { ErrorMessage } from '../../components/form';
 import { Link } from '../../components/link';
+import { locationLabel } from '../../components/mail-clients';
 import { SettingsLayout } from '../../components/settings-layout';
 import { formatTime, protocolLabel, resultLabel } from '../../format';
+import { Trans, useTranslation } from '../../i18n';
 import { ROUTES } from '../../routes';
 
 type Filter = 'all' | 'success' | 'failure';
 
-const TABS: ReadonlyArray<{ filter: Filter; label: string }> = [
-  { filter: 'all', label: 'All' },
-  { filter: 'success', label: 'Successful' },
-  { filter: 'failure', label: 'Failed' },
+const TABS: ReadonlyArray<{ filter: Filter; label: `security.loginRecords.${Filter}` }> = [
+  { filter: 'all', label: 'security.loginRecords.all' },
+  { filter: 'success', label: 'security.loginRecords.success' },
+  { filter: 'failure', label: 'security.loginRecords.failure' },
 ];
 
 const PAGE_SIZE = 25;
@@ -27,6 +29,7 @@ export function LoginRecordsPage(): ReactElement {
   const [error, setError] = useState<string | undefined>(undefined);
   /** Answers for a tab the user has already left are dropped. */
   const generation = useRef(0);
+  const { t } = useTranslation();
 
   const load = useCallback(async (which: Filter, after: string | undefined): Promise<void> => {
     const mine = generation.current;
@@ -59,20 +62,25 @@ export function LoginRecordsPage(): ReactElement {
   const failedIPs = new Set(failures.map((r) => r.ip));
 
   return (
-    <SettingsLayout title="Login records">
-      <p>Your earlier sign-ins from the web and from mail clients (SMTP, POP3, IMAP4), newest first.</p>
+    <SettingsLayout title={t('common.pages.loginRecords')}>
+      <p>{t('security.loginRecords.intro')}</p>
       {failures.length > 0 ? (
         <div className="message warning" role="note">
           <p>
-            {failures.length} failed sign-in{failures.length === 1 ? '' : 's'} from {failedIPs.size} IP address{failedIPs.size === 1 ? '' : 'es'} in this list. If
-            you do not recognise them, someone may be trying to guess your password.
+            {t('security.loginRecords.warning', {
+              failures: t('security.loginRecords.failedSignIns', { count: failures.length }),
+              addresses: t('security.loginRecords.ipAddresses', { count: failedIPs.size }),
+            })}
           </p>
           <p>
-            <Link to={ROUTES.password}>Change your password</Link> and consider turning on <Link to={ROUTES.twoFactor}>two-factor authentication</Link>.
+            <Trans
+              i18nKey="security.loginRecords.advice"
+              components={{ password: <Link to={ROUTES.password} />, twofactor: <Link to={ROUTES.twoFactor} /> }}
+            />
           </p>
         </div>
       ) : null}
-      <div role="tablist" aria-label="Which sign-ins" className="tabs">
+      <div role="tablist" aria-label={t('security.loginRecords.tabs')} className="tabs">
         {TABS.map((tab) => (
           <button
             key={tab.filter}
@@ -83,7 +91,7 @@ export function LoginRecordsPage(): ReactElement {
             aria-controls="login-records-panel"
             onClick={() => setFilter(tab.filter)}
           >
-            {tab.label}
+            {t(tab.label)}
           </button>
         ))}
       </div>
@@ -92,12 +100,12 @@ export function LoginRecordsPage(): ReactElement {
         <table>
           <thead>
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">IP address</th>
-              <th scope="col">Location</th>
-              <th scope="col">Protocol</th>
-              <th scope="col">Client</th>
-              <th scope="col">Result</th>
+              <th scope="col">{t('security.loginRecords.time')}</th>
+              <th scope="col">{t('security.loginRecords.ip')}</th>
+              <th scope="col">{t('security.loginRecords.location')}</th>
+              <th scope="col">{t('security.loginRecords.protocol')}</th>
+              <th scope="col">{t('security.loginRecords.client')}</th>
+              <th scope="col">{t('security.loginRecords.result')}</th>
             </tr>
           </thead>
           <tbody>
@@ -105,7 +113,7 @@ export function LoginRecordsPage(): ReactElement {
               <tr key={record.id} className={record.result === 'success' ? undefined : 'failed'}>
                 <td>{formatTime(record.time)}</td>
                 <td>{record.ip}</td>
-                <td>{record.location}</td>
+                <td>{locationLabel(record.location)}</td>
                 <td>{protocolLabel(record.protocol)}</td>
                 <td>{record.client}</td>
                 <td>{resultLabel(record.result, record.reason)}</td>
@@ -113,11 +121,11 @@ export function LoginRecordsPage(): ReactElement {
             ))}
           </tbody>
         </table>
-        {!loading && records.length === 0 && !error ? <p>No sign-ins to show.</p> : null}
-        {loading ? <p role="status">Loading…</p> : null}
+        {!loading && records.length === 0 && !error ? <p>{t('security.loginRecords.empty')}</p> : null}
+        {loading ? <p role="status">{t('common.loading')}</p> : null}
         {cursor !== undefined && !loading ? (
           <button type="button" onClick={() => void load(filter, cursor)}>
-            Load more
+            {t('security.loginRecords.loadMore')}
           </button>
         ) : null}
       </div>

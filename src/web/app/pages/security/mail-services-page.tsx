@@ -6,11 +6,14 @@ import type { MailServices, Protocol } from '../../api-types';
 import { ErrorMessage, SuccessMessage, useAction } from '../../components/form';
 import { SettingsLayout } from '../../components/settings-layout';
 import { useLoad } from '../../components/use-load';
+import { protocolLabel } from '../../format';
+import { useTranslation } from '../../i18n';
 
-const SERVICES: ReadonlyArray<{ key: Protocol; label: string; use: string }> = [
-  { key: 'smtp', label: 'SMTP', use: 'sending mail from a mail client' },
-  { key: 'pop3', label: 'POP3', use: 'downloading mail to a mail client' },
-  { key: 'imap', label: 'IMAP4', use: 'reading mail in a mail client, kept on the server' },
+/** The services in the order users know them, each with what it is for. */
+const SERVICES: ReadonlyArray<{ key: Protocol; use: `security.services.uses.${Protocol}` }> = [
+  { key: 'smtp', use: 'security.services.uses.smtp' },
+  { key: 'pop3', use: 'security.services.uses.pop3' },
+  { key: 'imap', use: 'security.services.uses.imap' },
 ];
 
 export function MailServicesPage(): ReactElement {
@@ -18,6 +21,7 @@ export function MailServicesPage(): ReactElement {
   const [choice, setChoice] = useState<MailServices | undefined>(undefined);
   const [done, setDone] = useState(false);
   const action = useAction();
+  const { t } = useTranslation();
 
   useEffect(() => {
     if (loaded.data) setChoice(loaded.data);
@@ -34,18 +38,15 @@ export function MailServicesPage(): ReactElement {
   }
 
   return (
-    <SettingsLayout title="Mail services">
-      <p>
-        Close the services you do not use. A closed service refuses every sign-in, even with the right password, and its open connections end at once.
-        The webmail is not affected.
-      </p>
+    <SettingsLayout title={t('common.pages.services')}>
+      <p>{t('security.services.intro')}</p>
       <ErrorMessage>{loaded.error}</ErrorMessage>
       {choice ? (
-        <form onSubmit={submit} aria-label="Mail services">
+        <form onSubmit={submit} aria-label={t('common.pages.services')}>
           {SERVICES.map((service) => (
             <fieldset key={service.key} className="service">
               <legend>
-                {service.label} <span className="hint">({service.use})</span>
+                {protocolLabel(service.key)} <span className="hint">{t('security.common.inParens', { text: t(service.use) })}</span>
               </legend>
               {([true, false] as const).map((open) => (
                 <label key={String(open)} className="radio">
@@ -58,19 +59,19 @@ export function MailServicesPage(): ReactElement {
                       setChoice({ ...choice, [service.key]: open });
                     }}
                   />
-                  {open ? 'Open' : 'Closed'}
+                  {open ? t('security.services.open') : t('security.services.closed')}
                 </label>
               ))}
             </fieldset>
           ))}
           <ErrorMessage>{action.error}</ErrorMessage>
-          <SuccessMessage>{done ? 'Your mail services have been saved.' : undefined}</SuccessMessage>
+          <SuccessMessage>{done ? t('security.services.saved') : undefined}</SuccessMessage>
           <button type="submit" disabled={action.busy}>
-            OK
+            {t('security.services.ok')}
           </button>
         </form>
       ) : loaded.loading ? (
-        <p role="status">Loading…</p>
+        <p role="status">{t('common.loading')}</p>
       ) : null}
     </SettingsLayout>
   );

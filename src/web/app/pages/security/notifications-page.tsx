@@ -1,32 +1,184 @@
-// Security notifications (newest first, mark all read) and the switches for the alerts that may be turned off.
+// Security notifications (newest first, mark all read, each told in the reader's language) and the switches for the alerts that may be turned off.
+import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
 import { request } from '../../api';
-import type { AlertPreference, NotificationList } from '../../api-types';
+import type { AlertPreference, NotificationList, SecurityNotification } from '../../api-types';
 import { ErrorMessage, SuccessMessage, useAction } from '../../components/form';
+import { locationLabel } from '../../components/mail-clients';
 import { NOTIFICATIONS_CHANGED } from '../../components/notification-bell';
+import { useSession } from '../../components/session-context';
 import { SettingsLayout } from '../../components/settings-layout';
 import { useLoad } from '../../components/use-load';
-import { formatTime } from '../../format';
+import { formatTime, protocolLabel } from '../../format';
+import { currentLanguage, useTranslation } from '../../i18n';
+import { en as SECURITY } from '../../i18n/messages/security';
 
-const ALERT_LABELS: Record<string, string> = {
-  new_sign_in: 'Sign-in from a new device, address or country',
-  failed_sign_ins: 'Many wrong passwords from one address',
-  password_changed: 'Password changed or reset',
-  security_code_changed: 'Personal security code set or changed',
-  two_factor_disabled: 'Two-factor sign-in turned off',
-  backup_code_used: 'A backup code was used',
-  backup_codes_regenerated: 'New backup codes made',
-  backup_codes_old: 'Backup codes are old',
-  app_password_created: 'App password created',
-  account_disabled: 'Account disabled',
-  device_logged_out: 'A device was forced out',
-  alternate_email_changed: 'Alternate email changed or removed',
-};
+type AlertKind = keyof typeof SECURITY.notifications.kinds;
+
+/** The alerts the page knows by name; a kind added on the server later shows as its code until it gets words here. */
+function isAlertKind(kind: string): kind is AlertKind {
+  return Object.hasOwn(SECURITY.notifications.kinds, kind);
+}
+
+/** A notification as the API sends it: with the details its words were made from (src/security/alerts.ts). */
+type Notice = SecurityNotification & { details?: Record<string, unknown> };
+
+/**
+ * A notification told again in the reader's language from its kind and details; undefined when
+ * the kind is not known here or a detail it needs is missing (the server's words are shown then).
+ */
+function tellAgain(t: TFunction, notice: Notice, address: string): { title: string; body: string } | undefined {
+  const details = notice.details ?? {};
+  const text = (name: string): string | undefined => (typeof details[name] === 'string' ? details[name] : undefined);
+  const number = (name: string): number | undefined => (typeof details[name] === 'number' ? details[name] : undefined);
+  const ifNotYou = t('security.notifications.notices.ifNotYou');
+  switch (notice.kind) {
+    case 'new_sign_in': {
+      const ip = text('ip');
+      const protocol = text('protocol');
+      const reasons = Array.isArray(details['reasons']) ? details['reasons'] : [];
+      if (ip === undefined || protocol === undefined) return undefined;
+      const country = text('country');
+      const location = text('location') ?? '';
+      const client = text('client') ?? '';
+      const newCountry = reasons.includes('new_country') && country !== undefined;
+      const newDevice = reasons.includes('new_device');
+      const newNetwork = reasons.includes('new_network');
+      const place = location === '' || location.toLowerCase() === 'unknown' ? '' : t('security.notifications.notices.place', { location: locationLabel(location) });
+      const said = { address, ip, place, client, protocol: protocol === 'web' ? t('security.notifications.notices.webmail') : protocolLabel(protocol) };
+      const why = [
+        ...(newCountry ? [t('security.notifications.notices.newSignIn.whyCountry', { country })] : []),
+        ...(newDevice ? [t('security.notifications.notices.newSignIn.whyDevice')] : []),
+        ...(newNetwork ? [t('security.notifications.notices.newSignIn.whyNetwork')] : []),
+      ];
+      return {
+        title: newCountry
+          ? t('security.notifications.notices.newSignIn.titleCountry', { country })
+          : newDevice
+            ? t('security.notifications.notices.newSignIn.titleDevice')
+            : t('security.notifications.notices.newSignIn.titleNetwork'),
+        body: [
+          client !== '' ? t('security.notifications.notices.newSignIn.bodyClient', said) : t('security.notifications.notices.newSignIn.body', said),
+          t('security.notifications.notices.newSignIn.because', { why: why.join(t('security.notifications.notices.newSignIn.whySeparator')) }),
+          t('security.notifications.notices.newSignIn.ifYou', { ifNotYou }),
+        ].join('\n'),
+      };
+    }
+    case 'failed_sign_ins': {
+      const ip = text('ip');
+      const failures = number('failures');
+      if (ip === undefined || failures === undefined) return undefined;
+      return {
+        title: t('security.notifications.notices.failedSignIns.title'),
+        body: t('security.notifications.notices.failedSignIns.body', { address, ip, failures }),
+      };
+    }
+    case 'password_changed':
+      return {
+        title: t('security.notifications.notices.passwordChanged.title'),
+        body:
+          details['byAdmin'] === true
+            ? t('security.notifications.notices.passwordChanged.byAdmin', { address })
+            : t('security.notifications.notices.passwordChanged.byUser', { address }),
+      };
+    case 'security_code_changed':
+      return {
+        title: t('security.notifications.notices.securityCodeChanged.title'),
+        body: t('security.notifications.notices.securityCodeChanged.body', { address, ifNotYou }),
+      };
+    case 'two_factor_disabled':
+      return {
+        title: t('security.notifications.notices.twoFactorDisabled.title'),
+        body:
+          details['how'] === 'admin_reset'
+            ? t('security.notifications.notices.twoFactorDisabled.byAdmin', { address })
+            : t('security.notifications.notices.twoFactorDisabled.byUser', { address }),
+      };
+    case 'backup_code_used': {
+      const ip = text('ip');
+      const remaining = number('remaining');
+      if (ip === undefined || remaining === undefined) return undefined;
+      const low = details['low'] === true;
+      return {
+        title: low ? t('security.notifications.notices.backupCodeUsed.titleLow', { remaining }) : t('security.notifications.notices.backupCodeUsed.title'),
+        body: [
+          t('security.notifications.notices.backupCodeUsed.body', { address, ip, count: remaining }),
+          ...(low ? [t('security.notifications.notices.backupCodeUsed.low')] : []),
+          ifNotYou,
+        ].join('\n'),
+      };
+    }
+    case 'backup_codes_regenerated': {
+      const total = number('count');
+      if (total === undefined) return undefined;
+      return {
+        title: t('security.notifications.notices.backupCodesRegenerated.title'),
+        body: t('security.notifications.notices.backupCodesRegenerated.body', { address, total, ifNotYou }),
+      };
+    }
+    case 'backup_codes_old': {
+      const createdAt = number('createdAt');
+      const remaining = number('remaining');
+      if (createdAt === undefined || remaining === undefined) return undefined;
+      return {
+        title: t('security.notifications.notices.backupCodesOld.title'),
+        body: t('security.notifications.notices.backupCodesOld.body', { address, time: formatTime(createdAt), remaining }),
+      };
+    }
+    case 'app_password_created': {
+      const name = text('name');
+      if (name === undefined) return undefined;
+      return {
+        title: t('security.notifications.notices.appPasswordCreated.title'),
+        body: t('security.notifications.notices.appPasswordCreated.body', { address, name }),
+      };
+    }
+    case 'account_disabled': {
+      const reason = text('reason') ?? '';
+      return {
+        title: t('security.notifications.notices.accountDisabled.title'),
+        body:
+          reason !== ''
+            ? t('security.notifications.notices.accountDisabled.bodyReason', { address, reason })
+            : t('security.notifications.notices.accountDisabled.body', { address }),
+      };
+    }
+    case 'device_logged_out':
+      return {
+        title: t('security.notifications.notices.deviceLoggedOut.title'),
+        body: t('security.notifications.notices.deviceLoggedOut.body', { address, ifNotYou }),
+      };
+    case 'alternate_email_changed': {
+      const alternate = text('alternate');
+      const previous = text('previous');
+      return {
+        title: alternate ? t('security.notifications.notices.alternateEmailChanged.titleChanged') : t('security.notifications.notices.alternateEmailChanged.titleRemoved'),
+        body: [
+          alternate
+            ? t('security.notifications.notices.alternateEmailChanged.changed', { address, alternate })
+            : t('security.notifications.notices.alternateEmailChanged.removed', { address }),
+          ...(previous ? [t('security.notifications.notices.alternateEmailChanged.previous', { previous })] : []),
+          ifNotYou,
+        ].join('\n'),
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** English shows the server's own words; other languages tell the notification again where they can. */
+function told(t: TFunction, notice: Notice, address: string): { title: string; body: string } {
+  const server = { title: notice.title, body: notice.body };
+  return currentLanguage() === 'en' ? server : (tellAgain(t, notice, address) ?? server);
+}
 
 function Notifications(): ReactElement {
-  const loaded = useLoad<NotificationList>('/api/v1/security/notifications?limit=50');
+  const loaded = useLoad<Omit<NotificationList, 'notifications'> & { notifications: Notice[] }>('/api/v1/security/notifications?limit=50');
+  const { session } = useSession();
   const action = useAction();
+  const { t } = useTranslation();
   const list = loaded.data;
   function markAll(): void {
     void action.run(async () => {
@@ -37,37 +189,40 @@ function Notifications(): ReactElement {
   }
   return (
     <section aria-labelledby="notifications-title">
-      <h2 id="notifications-title">Notifications</h2>
+      <h2 id="notifications-title">{t('security.notifications.title')}</h2>
       <ErrorMessage>{loaded.error}</ErrorMessage>
       {list ? (
         <>
           <p className="status-line">
-            {list.unread === 0 ? 'No unread notifications.' : `${list.unread} unread notification${list.unread === 1 ? '' : 's'}.`}{' '}
+            {list.unread === 0 ? t('security.notifications.noUnread') : t('security.notifications.unread', { count: list.unread })}{' '}
             {list.unread > 0 ? (
               <button type="button" className="link-button" disabled={action.busy} onClick={markAll}>
-                Mark all read
+                {t('security.notifications.markAllRead')}
               </button>
             ) : null}
           </p>
           <ErrorMessage>{action.error}</ErrorMessage>
           {list.notifications.length === 0 ? (
-            <p>Nothing has happened to your account's security yet.</p>
+            <p>{t('security.notifications.nothing')}</p>
           ) : (
-            <ul className="notifications" aria-label="Security notifications">
-              {list.notifications.map((n) => (
-                <li key={n.id} className={n.readAt === null ? 'unread' : undefined}>
-                  <p className="notification-title">
-                    <strong>{n.title}</strong> {n.readAt === null ? <span className="tag">New</span> : null}
-                  </p>
-                  <p className="hint">{formatTime(n.createdAt)}</p>
-                  <p className="notification-body">{n.body}</p>
-                </li>
-              ))}
+            <ul className="notifications" aria-label={t('security.notifications.list')}>
+              {list.notifications.map((n) => {
+                const { title, body } = told(t, n, session.address);
+                return (
+                  <li key={n.id} className={n.readAt === null ? 'unread' : undefined}>
+                    <p className="notification-title">
+                      <strong>{title}</strong> {n.readAt === null ? <span className="tag">{t('security.notifications.new')}</span> : null}
+                    </p>
+                    <p className="hint">{formatTime(n.createdAt)}</p>
+                    <p className="notification-body">{body}</p>
+                  </li>
+                );
+              })}
             </ul>
           )}
         </>
       ) : loaded.loading ? (
-        <p role="status">Loading…</p>
+        <p role="status">{t('common.loading')}</p>
       ) : null}
     </section>
   );
@@ -75,10 +230,11 @@ function Notifications(): ReactElement {
 
 function AlertSwitch({ alert, onChanged }: { alert: AlertPreference; onChanged(alerts: AlertPreference[]): void }): ReactElement {
   const action = useAction();
+  const { t } = useTranslation();
   // The box follows the click at once and goes back if the server refuses.
   const [checked, setChecked] = useState(alert.enabled);
   useEffect(() => setChecked(alert.enabled), [alert.enabled]);
-  const label = ALERT_LABELS[alert.kind] ?? alert.kind;
+  const label = isAlertKind(alert.kind) ? t(`security.notifications.kinds.${alert.kind}`) : alert.kind;
   return (
     <li>
       <label className="checkbox-label">
@@ -100,7 +256,7 @@ function AlertSwitch({ alert, onChanged }: { alert: AlertPreference; onChanged(a
           }}
         />
         {label}
-        {alert.critical ? <span className="hint"> (always on)</span> : null}
+        {alert.critical ? <span className="hint"> {t('security.common.inParens', { text: t('security.notifications.alwaysOn') })}</span> : null}
       </label>
       <ErrorMessage>{action.error}</ErrorMessage>
     </li>
@@ -112,14 +268,15 @@ function AlertSwitches(): ReactElement {
   const [alerts, setAlerts] = useState<AlertPreference[] | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const shown = alerts ?? loaded.data?.alerts;
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="alerts-title">
-      <h2 id="alerts-title">Security alerts</h2>
-      <p>Each alert is shown here and mailed to your inbox and your verified alternate email.</p>
+      <h2 id="alerts-title">{t('security.notifications.alertsTitle')}</h2>
+      <p>{t('security.notifications.alertsIntro')}</p>
       <ErrorMessage>{loaded.error}</ErrorMessage>
-      <SuccessMessage>{saved ? 'Your alert settings have been saved.' : undefined}</SuccessMessage>
+      <SuccessMessage>{saved ? t('security.notifications.saved') : undefined}</SuccessMessage>
       {shown ? (
-        <ul className="alert-switches" aria-label="Alerts">
+        <ul className="alert-switches" aria-label={t('security.notifications.alerts')}>
           {shown.map((alert) => (
             <AlertSwitch
               key={alert.kind}
@@ -132,15 +289,16 @@ function AlertSwitches(): ReactElement {
           ))}
         </ul>
       ) : loaded.loading ? (
-        <p role="status">Loading…</p>
+        <p role="status">{t('common.loading')}</p>
       ) : null}
     </section>
   );
 }
 
 export function NotificationsPage(): ReactElement {
+  const { t } = useTranslation();
   return (
-    <SettingsLayout title="Notifications and alerts">
+    <SettingsLayout title={t('common.pages.notifications')}>
       <Notifications />
       <AlertSwitches />
     </SettingsLayout>

@@ -7,6 +7,7 @@ import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../compon
 import { SettingsLayout } from '../../components/settings-layout';
 import { useLoad } from '../../components/use-load';
 import { formatTime } from '../../format';
+import { useTranslation } from '../../i18n';
 import type { CreationOptionsJSON } from '../../webauthn';
 import { createPasskey, inBrowser, passkeysSupported } from '../../webauthn';
 
@@ -14,26 +15,34 @@ function AddPasskey({ onAdded }: { onAdded(passkey: Passkey): void }): ReactElem
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
   const action = useAction();
+  const { t } = useTranslation();
   function submit(event: FormEvent): void {
     event.preventDefault();
     void action.run(async () => {
       const ceremony = await request<PasskeyCeremony<CreationOptionsJSON>>('POST', '/api/v1/security/passkeys/registration-options', { password });
       setPassword('');
       const response = await inBrowser(() => createPasskey(ceremony.options));
-      const added = await request<Passkey>('POST', '/api/v1/security/passkeys', { flowId: ceremony.flowId, name: name.trim() || 'Passkey', response });
+      const added = await request<Passkey>('POST', '/api/v1/security/passkeys', { flowId: ceremony.flowId, name: name.trim() || t('security.passkeys.defaultName'), response });
       setName('');
       onAdded(added);
     });
   }
   return (
     <form onSubmit={submit} aria-labelledby="add-passkey-title">
-      <h2 id="add-passkey-title">Add a passkey</h2>
-      <p className="hint">Your device (fingerprint, face, PIN or security key) will ask you to confirm.</p>
-      <TextField label="Passkey name" value={name} onChange={setName} autoComplete="off" maxLength={200} hint="For example, the device it lives on: “Laptop”, “Phone”." />
-      <TextField label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+      <h2 id="add-passkey-title">{t('security.passkeys.addTitle')}</h2>
+      <p className="hint">{t('security.passkeys.addHint')}</p>
+      <TextField
+        label={t('security.passkeys.nameLabel')}
+        value={name}
+        onChange={setName}
+        autoComplete="off"
+        maxLength={200}
+        hint={t('security.passkeys.nameHint')}
+      />
+      <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
       <ErrorMessage>{action.error}</ErrorMessage>
       <button type="submit" disabled={action.busy}>
-        Add passkey
+        {t('security.passkeys.add')}
       </button>
     </form>
   );
@@ -44,13 +53,14 @@ function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged(messag
   const [name, setName] = useState(passkey.name);
   const [password, setPassword] = useState('');
   const action = useAction();
+  const { t } = useTranslation();
 
   function rename(event: FormEvent): void {
     event.preventDefault();
     void action.run(async () => {
       await request('PATCH', `/api/v1/security/passkeys/${passkey.id}`, { name: name.trim() });
       setMode('view');
-      await onChanged(`The passkey is now called ${name.trim()}.`);
+      await onChanged(t('security.passkeys.renamed', { name: name.trim() }));
     });
   }
   function remove(event: FormEvent): void {
@@ -58,7 +68,7 @@ function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged(messag
     void action.run(async () => {
       await request('POST', `/api/v1/security/passkeys/${passkey.id}/delete`, { password });
       setPassword('');
-      await onChanged(`The passkey ${passkey.name} was deleted.`);
+      await onChanged(t('security.passkeys.deleted', { name: passkey.name }));
     });
   }
 
@@ -66,40 +76,40 @@ function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged(messag
     <tr>
       <td>{passkey.name}</td>
       <td>{formatTime(passkey.createdAt)}</td>
-      <td>{passkey.lastUsedAt === null ? 'Never' : formatTime(passkey.lastUsedAt)}</td>
+      <td>{passkey.lastUsedAt === null ? t('security.common.never') : formatTime(passkey.lastUsedAt)}</td>
       <td>
         {mode === 'view' ? (
           <div className="actions">
-            <button type="button" aria-label={`Rename ${passkey.name}`} onClick={() => setMode('rename')}>
-              Rename
+            <button type="button" aria-label={t('security.passkeys.renameNamed', { name: passkey.name })} onClick={() => setMode('rename')}>
+              {t('security.passkeys.rename')}
             </button>
-            <button type="button" aria-label={`Delete ${passkey.name}`} onClick={() => setMode('delete')}>
-              Delete
+            <button type="button" aria-label={t('security.passkeys.deleteNamed', { name: passkey.name })} onClick={() => setMode('delete')}>
+              {t('security.passkeys.delete')}
             </button>
           </div>
         ) : null}
         {mode === 'rename' ? (
-          <form onSubmit={rename} aria-label={`Rename ${passkey.name}`}>
-            <TextField label="New name" value={name} onChange={setName} autoComplete="off" required maxLength={200} autoFocus />
+          <form onSubmit={rename} aria-label={t('security.passkeys.renameNamed', { name: passkey.name })}>
+            <TextField label={t('security.passkeys.newName')} value={name} onChange={setName} autoComplete="off" required maxLength={200} autoFocus />
             <div className="actions">
               <button type="submit" disabled={action.busy}>
-                Save
+                {t('security.passkeys.save')}
               </button>
               <button type="button" className="secondary" onClick={() => setMode('view')}>
-                Cancel
+                {t('security.common.cancel')}
               </button>
             </div>
           </form>
         ) : null}
         {mode === 'delete' ? (
-          <form onSubmit={remove} aria-label={`Delete ${passkey.name}`}>
-            <TextField label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} autoFocus />
+          <form onSubmit={remove} aria-label={t('security.passkeys.deleteNamed', { name: passkey.name })}>
+            <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} autoFocus />
             <div className="actions">
               <button type="submit" disabled={action.busy} className="danger">
-                Delete passkey
+                {t('security.passkeys.deletePasskey')}
               </button>
               <button type="button" className="secondary" onClick={() => setMode('view')}>
-                Cancel
+                {t('security.common.cancel')}
               </button>
             </div>
           </form>
@@ -114,26 +124,24 @@ export function PasskeysPage(): ReactElement {
   const loaded = useLoad<{ passkeys: Passkey[] }>('/api/v1/security/passkeys');
   const [message, setMessage] = useState<string | undefined>(undefined);
   const passkeys = loaded.data?.passkeys;
+  const { t } = useTranslation();
   return (
-    <SettingsLayout title="Passkeys">
-      <p>
-        A passkey signs you in with your device's fingerprint, face or PIN instead of your password, and can stand in for the code from your phone. It cannot be phished:
-        it works only on this site.
-      </p>
+    <SettingsLayout title={t('common.pages.passkeys')}>
+      <p>{t('security.passkeys.intro')}</p>
       <ErrorMessage>{loaded.error}</ErrorMessage>
       <SuccessMessage>{message}</SuccessMessage>
       {passkeys ? (
         passkeys.length === 0 ? (
-          <p>You have no passkeys yet.</p>
+          <p>{t('security.passkeys.none')}</p>
         ) : (
           <table>
-            <caption>Your passkeys</caption>
+            <caption>{t('security.passkeys.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Action</th>
+                <th scope="col">{t('security.common.name')}</th>
+                <th scope="col">{t('security.common.created')}</th>
+                <th scope="col">{t('security.common.lastUsed')}</th>
+                <th scope="col">{t('security.common.action')}</th>
               </tr>
             </thead>
             <tbody>
@@ -151,17 +159,17 @@ export function PasskeysPage(): ReactElement {
           </table>
         )
       ) : loaded.loading ? (
-        <p role="status">Loading…</p>
+        <p role="status">{t('common.loading')}</p>
       ) : null}
       {passkeysSupported() ? (
         <AddPasskey
           onAdded={(passkey) => {
-            setMessage(`The passkey ${passkey.name} was added.`);
+            setMessage(t('security.passkeys.added', { name: passkey.name }));
             void loaded.reload();
           }}
         />
       ) : (
-        <p className="message warning">This browser cannot add passkeys here: passkeys need a recent browser and the webmail's HTTPS address.</p>
+        <p className="message warning">{t('security.passkeys.unsupported')}</p>
       )}
     </SettingsLayout>
   );

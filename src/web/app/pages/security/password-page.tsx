@@ -8,9 +8,11 @@ import { useSession } from '../../components/session-context';
 import { SettingsLayout } from '../../components/settings-layout';
 import { StrengthMeter } from '../../components/strength-meter';
 import { useLoad } from '../../components/use-load';
+import { useTranslation } from '../../i18n';
 
 function ChangePassword({ settings }: { settings: PasswordSettings | undefined }): ReactElement {
   const { session, refresh } = useSession();
+  const { t } = useTranslation();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -45,22 +47,20 @@ function ChangePassword({ settings }: { settings: PasswordSettings | undefined }
 
   return (
     <form onSubmit={submit} aria-labelledby="change-password-title">
-      <h2 id="change-password-title">Change password</h2>
-      {session.mustChangePassword ? <p className="message notice">Please choose a new password before you go on.</p> : null}
-      <p className="hint">
-        Passwords are case-sensitive. Use a long password you use nowhere else, with lowercase and uppercase letters, digits and symbols.
-      </p>
-      <TextField label="Current password" type="password" value={current} onChange={setCurrent} autoComplete="current-password" required maxLength={1024} />
-      <TextField label="New password" type="password" value={next} onChange={setNext} autoComplete="new-password" required maxLength={1024} />
+      <h2 id="change-password-title">{t('security.password.changeTitle')}</h2>
+      {session.mustChangePassword ? <p className="message notice">{t('security.password.mustChange')}</p> : null}
+      <p className="hint">{t('security.password.rules')}</p>
+      <TextField label={t('security.password.current')} type="password" value={current} onChange={setCurrent} autoComplete="current-password" required maxLength={1024} />
+      <TextField label={t('security.password.next')} type="password" value={next} onChange={setNext} autoComplete="new-password" required maxLength={1024} />
       {settings ? <StrengthMeter password={next} strength={settings.strength} address={session.address} /> : null}
-      <TextField label="Confirm new password" type="password" value={confirm} onChange={setConfirm} autoComplete="new-password" required maxLength={1024} />
+      <TextField label={t('security.password.confirm')} type="password" value={confirm} onChange={setConfirm} autoComplete="new-password" required maxLength={1024} />
       {codeShown ? (
-        <TextField label="Personal security code" type="password" value={securityCode} onChange={setSecurityCode} autoComplete="off" required maxLength={64} />
+        <TextField label={t('security.password.securityCode')} type="password" value={securityCode} onChange={setSecurityCode} autoComplete="off" required maxLength={64} />
       ) : null}
       <ErrorMessage>{action.error}</ErrorMessage>
-      <SuccessMessage>{done ? 'Your password has been changed. Every other session of your account was signed out.' : undefined}</SuccessMessage>
+      <SuccessMessage>{done ? t('security.password.changed') : undefined}</SuccessMessage>
       <button type="submit" disabled={action.busy}>
-        Set Password
+        {t('security.password.submit')}
       </button>
     </form>
   );
@@ -68,6 +68,7 @@ function ChangePassword({ settings }: { settings: PasswordSettings | undefined }
 
 function PasswordHint({ settings }: { settings: PasswordSettings | undefined }): ReactElement {
   const [hint, setHint] = useState('');
+  const { t } = useTranslation();
   // The current hint comes with the settings only where hints are enabled; it fills the field once.
   const current = settings?.hintsEnabled ? settings.hint : undefined;
   useEffect(() => {
@@ -87,15 +88,15 @@ function PasswordHint({ settings }: { settings: PasswordSettings | undefined }):
 
   return (
     <form onSubmit={submit} aria-labelledby="password-hint-title">
-      <h2 id="password-hint-title">Password hint</h2>
-      <p className="hint">Shown after a failed sign-in, where your administrator allows hints. It must not give the password away. Leave it empty to remove it.</p>
-      {settings && !settings.hintsEnabled ? <p className="hint">Your administrator does not show hints at the moment; a hint you save is kept for when they do.</p> : null}
-      {current !== undefined ? <p className="hint">Current hint: {current === '' ? '(none)' : current}</p> : null}
-      <TextField label="Password hint" value={hint} onChange={setHint} autoComplete="off" maxLength={200} />
+      <h2 id="password-hint-title">{t('security.password.hintTitle')}</h2>
+      <p className="hint">{t('security.password.hintIntro')}</p>
+      {settings && !settings.hintsEnabled ? <p className="hint">{t('security.password.hintsOff')}</p> : null}
+      {current !== undefined ? <p className="hint">{t('security.password.currentHint', { hint: current === '' ? t('security.password.noHint') : current })}</p> : null}
+      <TextField label={t('security.password.hint')} value={hint} onChange={setHint} autoComplete="off" maxLength={200} />
       <ErrorMessage>{action.error}</ErrorMessage>
-      <SuccessMessage>{done ? (hint.trim() === '' ? 'The password hint was removed.' : 'The password hint was saved.') : undefined}</SuccessMessage>
+      <SuccessMessage>{done ? (hint.trim() === '' ? t('security.password.hintRemoved') : t('security.password.hintSaved')) : undefined}</SuccessMessage>
       <button type="submit" disabled={action.busy}>
-        Save hint
+        {t('security.password.saveHint')}
       </button>
     </form>
   );
@@ -103,8 +104,9 @@ function PasswordHint({ settings }: { settings: PasswordSettings | undefined }):
 
 export function PasswordPage(): ReactElement {
   const loaded = useLoad<PasswordSettings>('/api/v1/security/password-settings');
+  const { t } = useTranslation();
   return (
-    <SettingsLayout title="Password settings">
+    <SettingsLayout title={t('common.pages.password')}>
       <ErrorMessage>{loaded.error}</ErrorMessage>
       <ChangePassword settings={loaded.data} />
       <PasswordHint settings={loaded.data} />

@@ -4,6 +4,7 @@ import type { FormEvent, ReactElement } from 'react';
 import { request } from '../../api';
 import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
 import { SettingsLayout } from '../../components/settings-layout';
+import { useTranslation } from '../../i18n';
 
 export function SecurityCodePage(): ReactElement {
   const [password, setPassword] = useState('');
@@ -12,6 +13,7 @@ export function SecurityCodePage(): ReactElement {
   const [mismatch, setMismatch] = useState(false);
   const [done, setDone] = useState(false);
   const action = useAction();
+  const { t } = useTranslation();
 
   function submit(event: FormEvent): void {
     event.preventDefault();
@@ -29,28 +31,25 @@ export function SecurityCodePage(): ReactElement {
   }
 
   return (
-    <SettingsLayout title="Personal security code">
-      <p>
-        A second secret, apart from your password. Where your administrator turns the mechanism on, it is asked before your password can be changed or
-        your mail forwarded, so a stolen password alone cannot take your account.
-      </p>
-      <form onSubmit={submit} aria-label="Set personal security code">
-        <TextField label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+    <SettingsLayout title={t('common.pages.securityCode')}>
+      <p>{t('security.securityCode.intro')}</p>
+      <form onSubmit={submit} aria-label={t('security.securityCode.form')}>
+        <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
         <TextField
-          label="New security code"
+          label={t('security.securityCode.code')}
           type="password"
           value={code}
           onChange={setCode}
           autoComplete="off"
           required
           maxLength={64}
-          hint="6 to 64 characters, different from your password."
+          hint={t('security.securityCode.codeHint')}
         />
-        <TextField label="Confirm security code" type="password" value={confirm} onChange={setConfirm} autoComplete="off" required maxLength={64} />
-        <ErrorMessage>{mismatch ? 'The security codes do not match.' : action.error}</ErrorMessage>
-        <SuccessMessage>{done ? 'Your personal security code has been saved.' : undefined}</SuccessMessage>
+        <TextField label={t('security.securityCode.confirm')} type="password" value={confirm} onChange={setConfirm} autoComplete="off" required maxLength={64} />
+        <ErrorMessage>{mismatch ? t('security.securityCode.mismatch') : action.error}</ErrorMessage>
+        <SuccessMessage>{done ? t('security.securityCode.saved') : undefined}</SuccessMessage>
         <button type="submit" disabled={action.busy}>
-          Save security code
+          {t('security.securityCode.save')}
         </button>
       </form>
     </SettingsLayout>

@@ -10,6 +10,7 @@ import { useSession } from '../../components/session-context';
 import { SettingsLayout } from '../../components/settings-layout';
 import { useLoad } from '../../components/use-load';
 import { formatTime } from '../../format';
+import { Trans, useTranslation } from '../../i18n';
 
 /**
  * The QR code comes as SVG text; as a data: image it cannot run script and the page's CSP
@@ -23,12 +24,13 @@ function svgDataURL(svg: string): string {
 
 function Requirement({ status }: { status: TwoFactorStatus }): ReactElement | null {
   const { required, graceEndsAt, graceLoginsLeft, mustEnroll } = status.requirement;
+  const { t } = useTranslation();
   if (!required || status.enabled) return null;
   return (
     <div className={`message ${mustEnroll ? 'error' : 'warning'}`} role={mustEnroll ? 'alert' : 'note'}>
-      <p>Your administrator requires two-factor authentication. {mustEnroll ? 'Turn it on to go on using your mailbox.' : 'Please turn it on soon.'}</p>
-      {!mustEnroll && graceEndsAt !== null ? <p>It will be required from {formatTime(graceEndsAt)}.</p> : null}
-      {!mustEnroll && graceLoginsLeft !== null ? <p>Sign-ins left before it is required: {graceLoginsLeft}.</p> : null}
+      <p>{mustEnroll ? t('security.twoFactor.requiredNow') : t('security.twoFactor.requiredSoon')}</p>
+      {!mustEnroll && graceEndsAt !== null ? <p>{t('security.twoFactor.requiredFrom', { time: formatTime(graceEndsAt) })}</p> : null}
+      {!mustEnroll && graceLoginsLeft !== null ? <p>{t('security.twoFactor.loginsLeft', { left: graceLoginsLeft })}</p> : null}
     </div>
   );
 }
@@ -38,6 +40,7 @@ function TurnOn({ onEnabled }: { onEnabled(result: EnabledTwoFactor): void }): R
   const [enrolment, setEnrolment] = useState<Enrolment | undefined>(undefined);
   const [code, setCode] = useState('');
   const action = useAction();
+  const { t } = useTranslation();
 
   function begin(event: FormEvent): void {
     event.preventDefault();
@@ -57,36 +60,34 @@ function TurnOn({ onEnabled }: { onEnabled(result: EnabledTwoFactor): void }): R
   if (!enrolment) {
     return (
       <form onSubmit={begin} aria-labelledby="turn-on-title">
-        <h2 id="turn-on-title">Turn on two-factor authentication</h2>
-        <p>You will need an authenticator app on your phone (for example FreeOTP, Aegis, Google Authenticator or Microsoft Authenticator).</p>
-        <TextField label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+        <h2 id="turn-on-title">{t('security.twoFactor.turnOnTitle')}</h2>
+        <p>{t('security.twoFactor.needApp')}</p>
+        <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
         <ErrorMessage>{action.error}</ErrorMessage>
         <button type="submit" disabled={action.busy}>
-          Continue
+          {t('security.twoFactor.continue')}
         </button>
       </form>
     );
   }
   return (
     <form onSubmit={confirm} aria-labelledby="scan-title">
-      <h2 id="scan-title">Scan the QR code</h2>
-      <p>Scan this code with your authenticator app, or type the key into it by hand. Then enter the 6-digit code the app shows.</p>
-      <img className="qr" src={svgDataURL(enrolment.qrSVG)} alt={`QR code for ${enrolment.label}`} width={200} height={200} />
+      <h2 id="scan-title">{t('security.twoFactor.scanTitle')}</h2>
+      <p>{t('security.twoFactor.scanIntro')}</p>
+      <img className="qr" src={svgDataURL(enrolment.qrSVG)} alt={t('security.twoFactor.qrAlt', { label: enrolment.label })} width={200} height={200} />
       <div className="field">
-        <label htmlFor="totp-key">Key for manual entry</label>
+        <label htmlFor="totp-key">{t('security.twoFactor.manualKey')}</label>
         <input id="totp-key" type="text" readOnly value={enrolment.secret} spellCheck={false} onFocus={(event) => event.target.select()} />
-        <p className="hint">
-          Account {enrolment.label}, issuer {enrolment.issuer}; time-based, 6 digits, every 30 seconds. Confirm before {formatTime(enrolment.expiresAt)}.
-        </p>
+        <p className="hint">{t('security.twoFactor.keyHint', { label: enrolment.label, issuer: enrolment.issuer, time: formatTime(enrolment.expiresAt) })}</p>
       </div>
-      <TextField label="Code from the app" value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric" required maxLength={64} autoFocus />
+      <TextField label={t('security.twoFactor.codeFromApp')} value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric" required maxLength={64} autoFocus />
       <ErrorMessage>{action.error}</ErrorMessage>
       <div className="actions">
         <button type="submit" disabled={action.busy}>
-          Turn on
+          {t('security.twoFactor.turnOn')}
         </button>
         <button type="button" className="secondary" onClick={() => setEnrolment(undefined)}>
-          Cancel
+          {t('security.common.cancel')}
         </button>
       </div>
     </form>
@@ -96,6 +97,7 @@ function TurnOn({ onEnabled }: { onEnabled(result: EnabledTwoFactor): void }): R
 function NewBackupCodes({ onCreated }: { onCreated(set: BackupCodeSet): void }): ReactElement {
   const [password, setPassword] = useState('');
   const action = useAction();
+  const { t } = useTranslation();
   function submit(event: FormEvent): void {
     event.preventDefault();
     void action.run(async () => {
@@ -105,12 +107,12 @@ function NewBackupCodes({ onCreated }: { onCreated(set: BackupCodeSet): void }):
   }
   return (
     <form onSubmit={submit} aria-labelledby="new-codes-title">
-      <h2 id="new-codes-title">New backup codes</h2>
-      <p>Makes a new set of 10 codes; the old ones stop working.</p>
-      <TextField label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+      <h2 id="new-codes-title">{t('security.twoFactor.newCodesTitle')}</h2>
+      <p>{t('security.twoFactor.newCodesIntro')}</p>
+      <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
       <ErrorMessage>{action.error}</ErrorMessage>
       <button type="submit" disabled={action.busy}>
-        Make new backup codes
+        {t('security.twoFactor.makeNewCodes')}
       </button>
     </form>
   );
@@ -120,6 +122,7 @@ function TurnOff({ onDisabled }: { onDisabled(): Promise<void> }): ReactElement 
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const action = useAction();
+  const { t } = useTranslation();
   function submit(event: FormEvent): void {
     event.preventDefault();
     void action.run(async () => {
@@ -131,21 +134,21 @@ function TurnOff({ onDisabled }: { onDisabled(): Promise<void> }): ReactElement 
   }
   return (
     <form onSubmit={submit} aria-labelledby="turn-off-title">
-      <h2 id="turn-off-title">Turn off two-factor authentication</h2>
-      <p>Without it, your password alone opens your mailbox. Every trusted device is forgotten.</p>
-      <TextField label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+      <h2 id="turn-off-title">{t('security.twoFactor.turnOffTitle')}</h2>
+      <p>{t('security.twoFactor.turnOffIntro')}</p>
+      <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
       <TextField
-        label="Verification code"
+        label={t('security.twoFactor.verificationCode')}
         value={code}
         onChange={setCode}
         autoComplete="one-time-code"
         required
         maxLength={64}
-        hint="A code from your authenticator app, or a backup code."
+        hint={t('security.twoFactor.codeHint')}
       />
       <ErrorMessage>{action.error}</ErrorMessage>
       <button type="submit" disabled={action.busy} className="danger">
-        Turn off
+        {t('security.twoFactor.turnOff')}
       </button>
     </form>
   );
@@ -154,6 +157,7 @@ function TurnOff({ onDisabled }: { onDisabled(): Promise<void> }): ReactElement 
 export function TwoFactorPage(): ReactElement {
   const loaded = useLoad<TwoFactorStatus>('/api/v1/security/two-factor');
   const { refresh } = useSession();
+  const { t } = useTranslation();
   /** What turning on or a new set handed out: shown once, until the user leaves it. */
   const [enabled, setEnabled] = useState<EnabledTwoFactor | undefined>(undefined);
   const [newSet, setNewSet] = useState<BackupCodeSet | undefined>(undefined);
@@ -164,15 +168,15 @@ export function TwoFactorPage(): ReactElement {
   if (enabled) {
     body = (
       <>
-        <SuccessMessage>Two-factor authentication is on. Signing in from a new browser now needs a code from your app.</SuccessMessage>
+        <SuccessMessage>{t('security.twoFactor.enabled')}</SuccessMessage>
         <BackupCodes set={enabled.backupCodes} />
         <section aria-labelledby="clients-title">
-          <h2 id="clients-title">Mail clients</h2>
-          <p>Mail clients cannot ask for a code: each needs an app password instead of your password from now on.</p>
+          <h2 id="clients-title">{t('security.twoFactor.clientsTitle')}</h2>
+          <p>{t('security.twoFactor.clientsIntro')}</p>
           <MailClients clients={enabled.mailClients} />
         </section>
         <button type="button" onClick={() => setEnabled(undefined)}>
-          Done
+          {t('security.common.done')}
         </button>
       </>
     );
@@ -180,23 +184,31 @@ export function TwoFactorPage(): ReactElement {
     body = (
       <>
         <p className="status-line">
-          Status: <strong>On</strong>
-          {status.enabledAt !== null ? ` since ${formatTime(status.enabledAt)}` : ''}.
+          {status.enabledAt !== null ? (
+            <Trans i18nKey="security.twoFactor.statusOnSince" values={{ time: formatTime(status.enabledAt) }} components={{ strong: <strong /> }} />
+          ) : (
+            <Trans i18nKey="security.twoFactor.statusOn" components={{ strong: <strong /> }} />
+          )}
         </p>
         <p>
-          Backup codes left: {status.backupCodes.remaining} of {status.backupCodes.total}
-          {status.backupCodes.createdAt !== null ? ` (made ${formatTime(status.backupCodes.createdAt)})` : ''}.
+          {status.backupCodes.createdAt !== null
+            ? t('security.twoFactor.backupLeftMade', {
+                remaining: status.backupCodes.remaining,
+                total: status.backupCodes.total,
+                time: formatTime(status.backupCodes.createdAt),
+              })
+            : t('security.twoFactor.backupLeft', { remaining: status.backupCodes.remaining, total: status.backupCodes.total })}
         </p>
         {status.backupCodes.remind ? (
           <div className="message warning" role="note">
-            Few backup codes are left, or they are old: make a new set.
+            {t('security.twoFactor.backupRemind')}
           </div>
         ) : null}
         {newSet ? (
           <>
             <BackupCodes set={newSet} />
             <button type="button" onClick={() => setNewSet(undefined)}>
-              Done
+              {t('security.common.done')}
             </button>
           </>
         ) : (
@@ -219,9 +231,9 @@ export function TwoFactorPage(): ReactElement {
     body = (
       <>
         <p className="status-line">
-          Status: <strong>Off</strong>
+          <Trans i18nKey="security.twoFactor.statusOff" components={{ strong: <strong /> }} />
         </p>
-        <SuccessMessage>{turnedOff ? 'Two-factor authentication is off.' : undefined}</SuccessMessage>
+        <SuccessMessage>{turnedOff ? t('security.twoFactor.turnedOff') : undefined}</SuccessMessage>
         <Requirement status={status} />
         <TurnOn
           onEnabled={(result) => {
@@ -237,10 +249,10 @@ export function TwoFactorPage(): ReactElement {
   }
 
   return (
-    <SettingsLayout title="Two-factor authentication">
-      <p>Even with a stolen password, nobody can sign in without the code from your phone or one of your backup codes.</p>
+    <SettingsLayout title={t('common.pages.twoFactor')}>
+      <p>{t('security.twoFactor.intro')}</p>
       <ErrorMessage>{loaded.error}</ErrorMessage>
-      {body ?? (loaded.loading ? <p role="status">Loading…</p> : null)}
+      {body ?? (loaded.loading ? <p role="status">{t('common.loading')}</p> : null)}
     </SettingsLayout>
   );
 }

@@ -1,0 +1,155 @@
+// Auto-forwarding: the addresses mail is sent on to (added and removed here, at most the server's limit), "Keep a copy in my mailbox", and the personal security code where the administrator requires it; saved with OK.
+import { useEffect, useState } from 'react';
+import type { FormEvent, ReactElement } from 'react';
+import { request } from '../../api';
+import type { ForwardingSettings } from '../../api-types';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
+import { useSession } from '../../components/session-context';
+import { SettingsLayout } from '../../components/settings-layout';
+import { useLoad } from '../../components/use-load';
+import { useTranslation } from '../../i18n';
+
+/** Enough to catch a typo before the list is saved; the server checks every address properly. */
+const LOOKS_LIKE_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function ForwardingPage(): ReactElement {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const loaded = useLoad<ForwardingSettings>('/api/v1/settings/forwarding');
+  const [settings, setSettings] = useState<ForwardingSettings | undefined>(undefined);
+  const [addresses, setAddresses] = useState<string[]>([]);
+  const [keepCopy, setKeepCopy] = useState(true);
+  const [newAddress, setNewAddress] = useState('');
+  const [addError, setAddError] = useState<string | undefined>(undefined);
+  const [securityCode, setSecurityCode] = useState('');
+  // Shown from the start when the settings say the code guards the list, and also once the server
+  // asks for it (the administrator may have turned it on since the page loaded).
+  const [codeAsked, setCodeAsked] = useState(false);
+  const [dirty, setDirty] = useState(false);
+  const [done, setDone] = useState(false);
+  const action = useAction();
+
+  useEffect(() => {
+    if (!loaded.data) return;
+    setSettings(loaded.data);
+    setAddresses(loaded.data.addresses);
+    setKeepCopy(loaded.data.keepCopy);
+  }, [loaded.data]);
+
+  const codeShown = codeAsked || settings?.securityCodeRequired === true;
+  const max = settings?.maxAddresses ?? 0;
+
+  function changed(): void {
+    setDone(false);
+    setDirty(true);
+  }
+
+  function add(event: FormEvent): void {
+    event.preventDefault();
+    const address = newAddress.trim().toLowerCase();
+    if (!LOOKS_LIKE_ADDRESS.test(address)) return setAddError(t('settings.forwarding.notAnAddress'));
+    if (address === session.address.toLowerCase()) return setAddError(t('settings.forwarding.ownAddress'));
+    if (addresses.includes(address)) return setAddError(t('settings.forwarding.alreadyListed', { address }));
+    if (addresses.length >= max) return setAddError(t('settings.forwarding.tooMany', { max }));
+    setAddError(undefined);
+    setAddresses([...addresses, address]);
+    setNewAddress('');
+    changed();
+  }
+
+  function remove(address: string): void {
+    setAddError(undefined);
+    setAddresses(addresses.filter((a) => a !== address));
+    changed();
+  }
+
+  function submit(event: FormEvent): void {
+    event.preventDefault();
+    setDone(false);
+    void action.run(
+      async () => {
+        const answer = await request<ForwardingSettings>('PUT', '/api/v1/settings/forwarding', {
+          addresses,
+          keepCopy,
+          ...(codeShown && securityCode !== '' ? { securityCode } : {}),
+        });
+        setSettings(answer);
+        setAddresses(answer.addresses);
+        setKeepCopy(answer.keepCopy);
+        setSecurityCode('');
+        setDirty(false);
+        setDone(true);
+      },
+      (error) => {
+        if (error.code === 'SECURITY_CODE_REQUIRED' || error.code === 'SECURITY_CODE_WRONG') setCodeAsked(true);
+        return false;
+      },
+    );
+  }
+
+  return (
+    <SettingsLayout title={t('common.pages.forwarding')}>
+      <ErrorMessage>{loaded.error}</ErrorMessage>
+      {settings ? (
+        <>
+          <p>{t('settings.forwarding.intro', { address: session.address, max })}</p>
+          <form onSubmit={add} aria-label={t('settings.forwarding.addLabel')} noValidate>
+            <TextField label={t('settings.forwarding.newAddress')} type="email" value={newAddress} onChange={setNewAddress} autoComplete="off" maxLength={320} />
+            <ErrorMessage>{addError}</ErrorMessage>
+            <button type="submit" className="secondary">
+              {t('settings.forwarding.add')}
+            </button>
+          </form>
+          <form onSubmit={submit} aria-label={t('common.pages.forwarding')}>
+            {addresses.length === 0 ? (
+              <p>{t('settings.forwarding.none')}</p>
+            ) : (
+              <ul aria-label={t('settings.forwarding.listLabel')} className="forwarding-list">
+                {addresses.map((address) => (
+                  <li key={address}>
+                    <span>{address}</span>{' '}
+                    <button type="button" className="link-button" aria-label={t('settings.forwarding.removeNamed', { address })} onClick={() => remove(address)}>
+                      {t('settings.forwarding.remove')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <label className="checkbox-label">
+              <input
+                type="checkbox"
+                checked={keepCopy}
+                onChange={(event) => {
+                  setKeepCopy(event.target.checked);
+                  changed();
+                }}
+              />
+              {t('settings.forwarding.keepCopy')}
+            </label>
+            <p className="hint">{t('settings.forwarding.keepCopyHint')}</p>
+            {codeShown ? (
+              <TextField
+                label={t('settings.forwarding.securityCode')}
+                type="password"
+                value={securityCode}
+                onChange={setSecurityCode}
+                autoComplete="off"
+                required
+                maxLength={64}
+                hint={t('settings.forwarding.securityCodeHint')}
+              />
+            ) : null}
+            {dirty ? <p className="hint">{t('settings.forwarding.unsaved')}</p> : null}
+            <ErrorMessage>{action.error}</ErrorMessage>
+            <SuccessMessage>{done ? t('settings.forwarding.saved') : undefined}</SuccessMessage>
+            <button type="submit" disabled={action.busy}>
+              {t('settings.forwarding.ok')}
+            </button>
+          </form>
+        </>
+      ) : loaded.loading ? (
+        <p role="status">{t('common.loading')}</p>
+      ) : null}
+    </SettingsLayout>
+  );
+}

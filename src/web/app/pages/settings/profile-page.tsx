@@ -1,0 +1,121 @@
+// Profile: the display name on the mail the user sends, the webmail's language on every device (or the browser's), and the password hint where hints are enabled; saved with OK.
+import { useEffect, useId, useState } from 'react';
+import type { FormEvent, ReactElement } from 'react';
+import { request } from '../../api';
+import type { ProfileSettings } from '../../api-types';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
+import { useSession } from '../../components/session-context';
+import { SettingsLayout } from '../../components/settings-layout';
+import { useLoad } from '../../components/use-load';
+import { LANGUAGES, LANGUAGE_NAMES, Trans, browserLanguage, changeLanguage, isLanguage, useTranslation } from '../../i18n';
+
+/** Mirrors the server's limit (MAX_DISPLAY_NAME in src/web/api/settings/routes.ts). */
+const MAX_DISPLAY_NAME = 100;
+const MAX_HINT = 200;
+
+/** The pages switch at once: to the chosen language, or back to the browser's for "Same as the browser". */
+async function followLanguage(language: string): Promise<void> {
+  await changeLanguage(isLanguage(language) ? language : browserLanguage());
+}
+
+export function ProfilePage(): ReactElement {
+  const { t } = useTranslation();
+  const { refresh } = useSession();
+  const loaded = useLoad<ProfileSettings>('/api/v1/settings/profile');
+  const [saved, setSaved] = useState<ProfileSettings | undefined>(undefined);
+  const [displayName, setDisplayName] = useState('');
+  const [language, setLanguage] = useState('');
+  const [hint, setHint] = useState('');
+  const [done, setDone] = useState(false);
+  const action = useAction();
+  const languageId = useId();
+
+  useEffect(() => {
+    if (!loaded.data) return;
+    setSaved(loaded.data);
+    setDisplayName(loaded.data.displayName);
+    setLanguage(loaded.data.language);
+    setHint(loaded.data.hint);
+  }, [loaded.data]);
+
+  function submit(event: FormEvent): void {
+    event.preventDefault();
+    if (!saved) return;
+    setDone(false);
+    void action.run(async () => {
+      // The hint has its own route (Password settings uses it too), sent first and only when it
+      // changed: a hint refused (it gives the password away) leaves the rest unsaved as well.
+      if (saved.hintsEnabled && hint.trim() !== saved.hint) await request('PUT', '/api/v1/security/password-hint', { hint });
+      // The answer reads the account after both changes, the hint included.
+      const profile = await request<ProfileSettings>('PUT', '/api/v1/settings/profile', { displayName, language });
+      setSaved(profile);
+      setDisplayName(profile.displayName);
+      setLanguage(profile.language);
+      setHint(profile.hint);
+      await followLanguage(profile.language);
+      // The header shows the display name from the session.
+      await refresh();
+      setDone(true);
+    });
+  }
+
+  function edited<T>(set: (value: T) => void): (value: T) => void {
+    return (value) => {
+      setDone(false);
+      set(value);
+    };
+  }
+
+  return (
+    <SettingsLayout title={t('common.pages.profile')}>
+      <p>{t('settings.profile.intro')}</p>
+      <ErrorMessage>{loaded.error}</ErrorMessage>
+      {saved ? (
+        <form onSubmit={submit} aria-label={t('common.pages.profile')}>
+          <p>
+            <Trans i18nKey="settings.profile.address" values={{ address: saved.address }} components={{ strong: <strong /> }} />
+          </p>
+          <TextField
+            label={t('settings.profile.displayName')}
+            value={displayName}
+            onChange={edited(setDisplayName)}
+            autoComplete="name"
+            maxLength={MAX_DISPLAY_NAME}
+            hint={t('settings.profile.displayNameHint')}
+          />
+          <div className="field">
+            <label htmlFor={languageId}>{t('settings.profile.language')}</label>
+            <select id={languageId} value={language} onChange={(event) => edited(setLanguage)(event.target.value)} aria-describedby={`${languageId}-hint`}>
+              <option value="">{t('settings.profile.sameAsBrowser')}</option>
+              {LANGUAGES.map((code) => (
+                <option key={code} value={code} lang={code}>
+                  {LANGUAGE_NAMES[code]}
+                </option>
+              ))}
+            </select>
+            <p id={`${languageId}-hint`} className="hint">
+              {t('settings.profile.languageHint')}
+            </p>
+          </div>
+          {saved.hintsEnabled ? (
+            <TextField
+              label={t('settings.profile.passwordHint')}
+              value={hint}
+              onChange={edited(setHint)}
+              autoComplete="off"
+              maxLength={MAX_HINT}
+              hint={t('settings.profile.passwordHintHelp')}
+            />
+          ) : null}
+          <ErrorMessage>{action.error}</ErrorMessage>
+          <SuccessMessage>{done ? t('settings.profile.saved') : undefined}</SuccessMessage>
+          <button type="submit" disabled={action.busy}>
+            {t('settings.profile.ok')}
+          </button>
+        </form>
+      ) : loaded.loading ? (
+        <p role="status">{t('common.loading')}</p>
+      ) : null}
+    </SettingsLayout>
+  );
+}
