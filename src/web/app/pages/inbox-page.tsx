@@ -1,45 +1,50 @@
-// The mail views: folders with unread counts, the message list of one folder (sort, filters, search, more pages), the reading pane, compose, and live updates while the page is visible.
+// The mail views: folders, the message list of one folder and the reading pane or compose, with the open folder, message and draft in the URL (/mail?folder=Sent&uid=12) and live updates while the page is visible.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FormEvent, ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import { APIError, describeError, request } from '../api';
-import type { MailFolder, MailMessage, MessageListItem, MessagePage } from '../api-types';
-import type { ComposeDraft } from '../components/mail/compose';
+import type { MailFolder, MailMessage, MessageListItem } from '../api-types';
 import { Compose } from '../components/mail/compose';
-import type { ReplyKind } from '../components/mail/reader';
-import { Reader, formatAddress } from '../components/mail/reader';
+import { FolderList } from '../components/mail/folder-list';
+import { folderLabel, storedAttachments } from '../components/mail/mail-format';
+import { messagesPath } from '../components/mail/mail-types';
+import { MessageListView } from '../components/mail/message-list';
+import { Reader } from '../components/mail/reader';
+import type { ComposeDraft, ReplyKind } from '../components/mail/reply-draft';
+import { EMPTY_DRAFT, replyDraft } from '../components/mail/reply-draft';
+import { useMailEvents } from '../components/mail/use-mail-events';
+import { useMessageList } from '../components/mail/use-message-list';
 import { useSession } from '../components/session-context';
-import { formatTime } from '../format';
+import { useTranslation } from '../i18n';
+import { navigate, useRoute } from '../router';
+import { ROUTES } from '../routes';
 
-const TEXT = {
-  inbox: 'Inbox',
-  folders: 'Folders',
-  compose: 'New message',
-  list: 'Messages',
-  sort: 'Sort by',
-  sortDate: 'Date',
-  sortFrom: 'From',
-  sortSubject: 'Subject',
-  show: 'Show',
-  all: 'All',
-  unread: 'Unread',
-  flagged: 'Flagged',
-  search: 'Search',
-  searchHint: 'Words, or from:, to:, subject:, body:, since:YYYY-MM-DD, before:YYYY-MM-DD',
-  more: 'Load more',
-  empty: 'No messages.',
-  loading: 'Loading…',
-  noSubject: '(no subject)',
-  flaggedMark: 'Flagged',
-  unreadCount: (n: number) => `${n} unread`,
-  replyPrefix: 'Re: ',
-  forwardPrefix: 'Fwd: ',
-  forwardHeader: '---------- Forwarded message ----------',
-  wrote: (who: string) => `${who} wrote:`,
-};
+interface MailPlace {
+  folder: string;
+  /** The message open in the reading pane. */
+  uid?: number | undefined;
+  /** The Drafts message open in compose (its latest save). */
+  draft?: number | undefined;
+}
 
-const PAGE_SIZE = 50;
-type Sort = 'date' | 'from' | 'subject';
-type Filter = '' | 'unread' | 'flagged';
+function positive(value: string | null): number | undefined {
+  const n = Number(value);
+  return value !== null && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+function placeOf(route: string): MailPlace {
+  const query = new URLSearchParams(route.split('?')[1] ?? '');
+  return { folder: query.get('folder') || 'INBOX', uid: positive(query.get('uid')), draft: positive(query.get('draft')) };
+}
+
+/** The route of a place: `/mail` alone is the inbox. */
+function routeOf(place: MailPlace): string {
+  const query = new URLSearchParams();
+  if (place.folder !== 'INBOX') query.set('folder', place.folder);
+  if (place.uid !== undefined) query.set('uid', String(place.uid));
+  if (place.draft !== undefined) query.set('draft', String(place.draft));
+  const search = query.toString();
+  return search ? `${ROUTES.mail}?${search}` : ROUTES.mail;
+}
 
 function quietly(caught: unknown): string | undefined {
   // A lost session has already sent the user to sign in; there is nothing to show here.
@@ -47,286 +52,177 @@ function quietly(caught: unknown): string | undefined {
   return describeError(caught);
 }
 
-function replyDraft(message: MailMessage, kind: ReplyKind, self: string): ComposeDraft {
-  const quoted = message.text
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
-  if (kind === 'forward') {
-    const subject = /^fwd?:/i.test(message.subject) ? message.subject : `${TEXT.forwardPrefix}${message.subject}`;
-    return { to: '', cc: '', subject, text: `\n\n${TEXT.forwardHeader}\n${formatAddress(message.from)}\n${message.subject}\n\n${message.text}` };
-  }
-  const subject = /^re:/i.test(message.subject) ? message.subject : `${TEXT.replyPrefix}${message.subject}`;
-  const first = message.replyTo.length > 0 ? message.replyTo : message.from ? [message.from] : [];
-  const to = first.map((a) => a.address);
-  const cc = kind === 'replyAll' ? [...message.to, ...message.cc].map((a) => a.address).filter((a) => a.toLowerCase() !== self.toLowerCase() && !to.includes(a)) : [];
-  return {
-    to: to.join(', '),
-    cc: cc.join(', '),
-    subject,
-    text: `\n\n${TEXT.wrote(formatAddress(message.from))}\n${quoted}`,
-    ...(message.messageId ? { inReplyTo: message.messageId } : {}),
-  };
-}
-
-/**
- * GET /api/v1/mail/events while the page is visible. A `mailbox` event calls onMailbox; `end`
- * closes the stream, and the next click or key press opens it again (that request also checks the
- * session, so an idle tab times out instead of being kept alive by the stream).
- */
-function useMailEvents(onMailbox: (name: string) => void): void {
-  const handler = useRef(onMailbox);
-  useEffect(() => {
-    handler.current = onMailbox;
-  }, [onMailbox]);
-  useEffect(() => {
-    let source: EventSource | undefined;
-    let ended = false;
-    const open = (): void => {
-      if (source || document.visibilityState !== 'visible') return;
-      ended = false;
-      source = new EventSource('/api/v1/mail/events');
-      source.addEventListener('mailbox', (event) => {
-        try {
-          const data = JSON.parse((event as MessageEvent<string>).data) as { name?: unknown };
-          if (typeof data.name === 'string') handler.current(data.name);
-        } catch {
-          // A malformed event changes nothing.
-        }
-      });
-      source.addEventListener('folders', () => handler.current(''));
-      // A refused reconnect (the session ended) leaves the stream closed for good; the next user
-      // action tries again, and its API requests show the sign-in page if the session is gone.
-      source.addEventListener('error', () => {
-        if (source?.readyState === EventSource.CLOSED) close();
-      });
-      source.addEventListener('end', () => {
-        ended = true;
-        close();
-      });
-    };
-    const close = (): void => {
-      source?.close();
-      source = undefined;
-    };
-    const onVisibility = (): void => {
-      if (document.visibilityState === 'visible' && !ended) open();
-      else if (document.visibilityState !== 'visible') close();
-    };
-    const onAction = (): void => {
-      if (!source) open();
-    };
-    open();
-    document.addEventListener('visibilitychange', onVisibility);
-    window.addEventListener('pointerdown', onAction);
-    window.addEventListener('keydown', onAction);
-    return () => {
-      close();
-      document.removeEventListener('visibilitychange', onVisibility);
-      window.removeEventListener('pointerdown', onAction);
-      window.removeEventListener('keydown', onAction);
-    };
-  }, []);
-}
-
 export function InboxPage(): ReactElement {
+  const { t } = useTranslation();
+  const place = placeOf(useRoute());
+  const { folder, uid: selected, draft: draftParam } = place;
   const [folders, setFolders] = useState<MailFolder[]>([]);
-  const [folder, setFolder] = useState('INBOX');
-  const [sort, setSort] = useState<Sort>('date');
-  const [filter, setFilter] = useState<Filter>('');
-  const [q, setQ] = useState('');
-  const [typed, setTyped] = useState('');
-  const [items, setItems] = useState<MessageListItem[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | undefined>(undefined);
-  const [selected, setSelected] = useState<number | undefined>(undefined);
   const [compose, setCompose] = useState<{ key: number; draft: ComposeDraft } | undefined>(undefined);
+  /** The Drafts UID of what compose shows (its latest save), when it has one. */
+  const composeUid = useRef<number | undefined>(undefined);
   const self = useSession().session.address;
 
-  const listPath = useCallback(
-    (after: string | null): string => {
-      const params = new URLSearchParams({ limit: String(PAGE_SIZE), sort, order: sort === 'date' ? 'desc' : 'asc' });
-      if (filter) params.set('filter', filter);
-      if (q.trim()) params.set('q', q.trim());
-      if (after) params.set('cursor', after);
-      return `/api/v1/mail/folders/${encodeURIComponent(folder)}/messages?${params.toString()}`;
-    },
-    [folder, sort, filter, q],
-  );
+  const onError = useCallback((caught: unknown): void => {
+    setError(caught === undefined ? undefined : quietly(caught));
+  }, []);
+  const list = useMessageList(folder, onError);
+  const { reload, setItems } = list;
 
   const loadFolders = useCallback(async (): Promise<void> => {
     try {
       setFolders((await request<{ folders: MailFolder[] }>('GET', '/api/v1/mail/folders')).folders);
     } catch (caught) {
-      setError(quietly(caught));
+      onError(caught);
     }
-  }, []);
-
-  const loadList = useCallback(async (): Promise<void> => {
-    setLoading(true);
-    try {
-      const page = await request<MessagePage>('GET', listPath(null));
-      setItems(page.items);
-      setCursor(page.nextCursor);
-      setError(undefined);
-    } catch (caught) {
-      setError(quietly(caught));
-    } finally {
-      setLoading(false);
-    }
-  }, [listPath]);
-
-  async function loadMore(): Promise<void> {
-    if (!cursor) return;
-    try {
-      const page = await request<MessagePage>('GET', listPath(cursor));
-      setItems((before) => [...before, ...page.items]);
-      setCursor(page.nextCursor);
-    } catch (caught) {
-      setError(quietly(caught));
-    }
-  }
+  }, [onError]);
 
   useEffect(() => {
     void loadFolders();
   }, [loadFolders]);
-  useEffect(() => {
-    void loadList();
-  }, [loadList]);
 
   useMailEvents(
     useCallback(
       (name: string) => {
         void loadFolders();
-        if (name === '' || name === folder) void loadList();
+        if (name === '' || name === folder) void reload();
       },
-      [folder, loadFolders, loadList],
+      [folder, loadFolders, reload],
     ),
   );
 
-  const isDrafts = folders.find((f) => f.name === folder)?.specialUse === 'Drafts';
+  const refresh = useCallback((): void => {
+    void loadFolders();
+    void reload();
+  }, [loadFolders, reload]);
 
-  function openCompose(draft: ComposeDraft): void {
-    setCompose({ key: Date.now(), draft });
-    setSelected(undefined);
-  }
+  const draftsFolder = folders.find((f) => f.specialUse === 'Drafts')?.name ?? 'Drafts';
+  const isDrafts = folder === draftsFolder;
 
-  async function open(item: MessageListItem): Promise<void> {
-    if (!isDrafts) {
-      setCompose(undefined);
-      setSelected(item.uid);
+  const closeCompose = useCallback((): void => {
+    composeUid.current = undefined;
+    setCompose(undefined);
+  }, []);
+
+  // A draft in the URL (opened from Drafts, saved by compose, or the place to come back to after
+  // signing in again) opens in compose; leaving it (Back) closes compose.
+  useEffect(() => {
+    if (draftParam === undefined) {
+      if (composeUid.current !== undefined) closeCompose();
       return;
     }
+    if (draftParam === composeUid.current) return;
+    let cancelled = false;
+    void (async () => {
+      try {
+        const base = messagesPath(draftsFolder);
+        const message = await request<MailMessage>('GET', `${base}/${draftParam}?peek=true`);
+        const attachments = await storedAttachments(base, message.uid, message.attachments);
+        if (cancelled) return;
+        composeUid.current = message.uid;
+        setCompose({
+          key: Date.now(),
+          draft: {
+            ...EMPTY_DRAFT,
+            to: message.to.map((a) => a.address).join(', '),
+            cc: message.cc.map((a) => a.address).join(', '),
+            subject: message.subject,
+            text: message.text.replace(/\n$/, ''),
+            attachments,
+            draftUid: message.uid,
+          },
+        });
+      } catch (caught) {
+        if (!cancelled) onError(caught);
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [draftParam, draftsFolder, closeCompose, onError]);
+
+  // Opening a message (a click, Back or Forward) puts the reading pane in place of compose.
+  useEffect(() => {
+    if (selected !== undefined) closeCompose();
+  }, [selected, closeCompose]);
+
+  function go(next: MailPlace, options: { replace?: boolean } = {}): void {
+    navigate(routeOf(next), options);
+  }
+
+  function openCompose(draft: ComposeDraft): void {
+    composeUid.current = draft.draftUid;
+    setCompose({ key: Date.now(), draft });
+    go({ folder, draft: draft.draftUid });
+  }
+
+  function open(item: MessageListItem): void {
     // A draft reopens in compose, and its next save replaces it.
+    if (isDrafts) go({ folder, draft: item.uid });
+    else go({ folder, uid: item.uid });
+  }
+
+  async function reply(message: MailMessage, kind: ReplyKind): Promise<void> {
     try {
-      const message = await request<MailMessage>('GET', `/api/v1/mail/folders/${encodeURIComponent(folder)}/messages/${item.uid}?peek=true`);
-      openCompose({
-        to: message.to.map((a) => a.address).join(', '),
-        cc: message.cc.map((a) => a.address).join(', '),
-        subject: message.subject,
-        text: message.text.replace(/\n$/, ''),
-        draftUid: message.uid,
-      });
+      // A forward carries the original's attachments, read back from the server.
+      const attachments = kind === 'forward' && message.attachments.length > 0 ? await storedAttachments(messagesPath(folder), message.uid, message.attachments) : [];
+      openCompose(replyDraft(message, kind, self, attachments));
     } catch (caught) {
-      setError(quietly(caught));
+      onError(caught);
     }
   }
 
-  function search(event: FormEvent): void {
-    event.preventDefault();
-    setQ(typed);
+  function finishCompose(): void {
+    closeCompose();
+    if (draftParam !== undefined) go({ folder }, { replace: true });
+    refresh();
   }
-
-  function chooseFolder(name: string): void {
-    setFolder(name);
-    setSelected(undefined);
-    setCursor(null);
-  }
-
-  const refresh = (): void => {
-    void loadFolders();
-    void loadList();
-  };
 
   return (
     <section className="mail" aria-labelledby="mail-title">
-      <nav className="mail-folders" aria-label={TEXT.folders}>
-        <button type="button" onClick={() => openCompose({ to: '', cc: '', subject: '', text: '' })}>
-          {TEXT.compose}
-        </button>
-        <ul>
-          {folders.map((f) => (
-            <li key={f.name}>
-              <button type="button" className="link-button" aria-current={f.name === folder ? 'true' : undefined} onClick={() => chooseFolder(f.name)}>
-                {f.name}
-                {f.unread > 0 ? <span className="count" aria-label={TEXT.unreadCount(f.unread)}>{` (${f.unread})`}</span> : null}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <FolderList
+        folders={folders}
+        current={folder}
+        onChoose={(name) => go({ folder: name, draft: composeUid.current })}
+        onCompose={() => openCompose(EMPTY_DRAFT)}
+        onChanged={(show) => {
+          void loadFolders();
+          if (show !== undefined && show !== folder) go({ folder: show });
+          else void reload();
+        }}
+        onError={onError}
+      />
       <div className="mail-list">
-        <h1 id="mail-title">{folder === 'INBOX' ? TEXT.inbox : folder}</h1>
-        <form className="mail-tools" onSubmit={search} role="search">
-          <label>
-            {TEXT.search}{' '}
-            <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} title={TEXT.searchHint} />
-          </label>
-          <label>
-            {TEXT.sort}{' '}
-            <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
-              <option value="date">{TEXT.sortDate}</option>
-              <option value="from">{TEXT.sortFrom}</option>
-              <option value="subject">{TEXT.sortSubject}</option>
-            </select>
-          </label>
-          <label>
-            {TEXT.show}{' '}
-            <select value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
-              <option value="">{TEXT.all}</option>
-              <option value="unread">{TEXT.unread}</option>
-              <option value="flagged">{TEXT.flagged}</option>
-            </select>
-          </label>
-        </form>
+        <h1 id="mail-title">{folderLabel(folder)}</h1>
         {error ? (
           <div className="message error" role="alert">
             <p>{error}</p>
           </div>
         ) : null}
-        <ul className="messages" aria-label={TEXT.list} aria-busy={loading}>
-          {items.map((item) => (
-            <li key={item.uid} className={`${item.seen ? 'read' : 'unread'}${item.uid === selected ? ' selected' : ''}`}>
-              <button type="button" className="message-row" onClick={() => void open(item)}>
-                <span className="from">{item.from ? item.from.name || item.from.address : ''}</span>
-                <span className="subject">{item.subject || TEXT.noSubject}</span>
-                <span className="date">{formatTime(item.date)}</span>
-                {item.flagged ? <span className="flag" aria-label={TEXT.flaggedMark}>⚑</span> : null}
-              </button>
-            </li>
-          ))}
-        </ul>
-        {!loading && items.length === 0 ? <p>{TEXT.empty}</p> : null}
-        {loading && items.length === 0 ? <p role="status">{TEXT.loading}</p> : null}
-        {cursor ? (
-          <button type="button" className="secondary" onClick={() => void loadMore()}>
-            {TEXT.more}
-          </button>
-        ) : null}
+        <MessageListView
+          key={folder}
+          folder={folder}
+          folders={folders}
+          list={list}
+          open={selected}
+          onOpen={open}
+          onChanged={(gone) => {
+            if (selected !== undefined && gone.includes(selected)) go({ folder }, { replace: true });
+            refresh();
+          }}
+          onError={onError}
+        />
       </div>
       <div className="mail-pane">
         {compose ? (
           <Compose
             key={compose.key}
             initial={compose.draft}
-            onClose={() => {
-              setCompose(undefined);
-              refresh();
-            }}
-            onSent={() => {
-              setCompose(undefined);
-              refresh();
+            onClose={finishCompose}
+            onSent={finishCompose}
+            onSaved={(uid) => {
+              composeUid.current = uid;
+              go({ folder, draft: uid }, { replace: true });
             }}
           />
         ) : selected !== undefined ? (
@@ -336,13 +232,19 @@ export function InboxPage(): ReactElement {
             uid={selected}
             folders={folders}
             onChanged={refresh}
+            onSeen={(uid) => {
+              setItems((before) => before.map((i) => (i.uid === uid ? { ...i, seen: true } : i)));
+              void loadFolders();
+            }}
             onGone={() => {
-              setSelected(undefined);
+              go({ folder }, { replace: true });
               refresh();
             }}
-            onReply={(message, kind) => openCompose(replyDraft(message, kind, self))}
+            onReply={(message, kind) => void reply(message, kind)}
           />
-        ) : null}
+        ) : (
+          <p className="hint">{t('mail.reader.none')}</p>
+        )}
       </div>
     </section>
   );

@@ -1,48 +1,27 @@
-// The reading pane: headers, sender warnings and verdicts, the body (sanitised HTML in a sandboxed frame, or text), attachments and the message actions.
+// The reading pane: headers, sender warnings and verdicts, the body (sanitised HTML in a sandboxed frame, or text), remote images on request, attachments and the message actions.
 import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
 import { APIError, describeError, request } from '../../api';
-import type { MailAddress, MailFolder, MailMessage } from '../../api-types';
+import type { MailFolder, MailMessage } from '../../api-types';
 import { formatTime } from '../../format';
-
-const TEXT = {
-  loading: 'Loading message…',
-  from: 'From',
-  to: 'To',
-  cc: 'Cc',
-  date: 'Date',
-  noSubject: '(no subject)',
-  verdicts: 'Sender checks',
-  imagesBlocked: 'Remote images blocked.',
-  showImages: 'Show images',
-  attachments: 'Attachments',
-  markUnread: 'Mark unread',
-  flag: 'Flag',
-  unflag: 'Remove flag',
-  moveTo: 'Move to',
-  move: 'Move',
-  delete: 'Delete',
-  reply: 'Reply',
-  replyAll: 'Reply all',
-  forward: 'Forward',
-  body: 'Message body',
-};
-
-/** Who a reply goes to, and the quoted original a reply or forward starts from. */
-export type ReplyKind = 'reply' | 'replyAll' | 'forward';
-
-export function formatAddress(a: MailAddress | null): string {
-  if (!a) return '';
-  return a.name ? `${a.name} <${a.address}>` : a.address;
-}
+import { useTranslation } from '../../i18n';
+import { AttachmentList } from './attachment-list';
+import { folderLabel } from './mail-format';
+import type { MailMessageView } from './mail-types';
+import { messagesPath } from './mail-types';
+import type { ReplyKind } from './reply-draft';
+import { formatAddress } from './reply-draft';
 
 /**
- * The sanitised HTML inside a frame with an empty sandbox: no script, no same-origin access, no
- * forms, and it inherits the page's CSP, so even a remote image the sanitiser missed is refused.
+ * The sanitised HTML inside a sandboxed frame: no script, no forms, no popups, and it inherits the
+ * page's CSP, so even a remote image the sanitiser missed is refused. It keeps the webmail's origin
+ * (allow-same-origin) only so that proxied images are same-site requests that carry the session
+ * cookie; with no script in the frame, that origin gives the sender's HTML nothing to use. Never
+ * add allow-scripts beside it: together they let a frame lift its own sandbox.
  */
-function HTMLBody({ html }: { html: string }): ReactElement {
+function HTMLBody({ html, title }: { html: string; title: string }): ReactElement {
   const document = `<!doctype html><html><head><meta charset="utf-8"><base target="_blank"></head><body>${html}</body></html>`;
-  return <iframe className="mail-html" title={TEXT.body} sandbox="" srcDoc={document} />;
+  return <iframe className="mail-html" title={title} sandbox="allow-same-origin" srcDoc={document} />;
 }
 
 export interface ReaderProps {
@@ -50,59 +29,77 @@ export interface ReaderProps {
   uid: number;
   folders: MailFolder[];
   onChanged(): void;
+  /** The message was unread and is now marked read. */
+  onSeen(uid: number): void;
   onGone(): void;
   onReply(message: MailMessage, kind: ReplyKind): void;
 }
 
-export function Reader({ folder, uid, folders, onChanged, onGone, onReply }: ReaderProps): ReactElement {
-  const [message, setMessage] = useState<MailMessage | undefined>(undefined);
+function sessionLost(caught: unknown): boolean {
+  return caught instanceof APIError && ['SESSION_TIMED_OUT', 'SIGN_IN_REQUIRED'].includes(caught.code);
+}
+
+export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onReply }: ReaderProps): ReactElement {
+  const { t } = useTranslation();
+  const [message, setMessage] = useState<MailMessageView | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [images, setImages] = useState(false);
+  /** Bumped to read the message again (the sender's image choice changed). */
+  const [version, setVersion] = useState(0);
   const [target, setTarget] = useState('');
-  const base = `/api/v1/mail/folders/${encodeURIComponent(folder)}/messages`;
+  const base = messagesPath(folder);
 
   useEffect(() => {
     let cancelled = false;
-    setMessage(undefined);
     setError(undefined);
-    request<MailMessage>('GET', `${base}/${uid}${images ? '?remoteImages=allow' : ''}`).then(
-      (answer) => {
+    // peek: reading does not change the message by itself; marking it read is a change of its own,
+    // so it works whether or not the server's GET marks messages read.
+    request<MailMessageView>('GET', `${base}/${uid}?peek=true${images ? '&remoteImages=allow' : ''}`).then(
+      async (answer) => {
         if (cancelled) return;
         setMessage(answer);
-        onChanged();
+        if (answer.seen) return;
+        const flags = await request<{ seen: boolean }>('PATCH', `${base}/${uid}`, { seen: true });
+        if (cancelled) return;
+        setMessage((before) => (before ? { ...before, seen: flags.seen } : before));
+        onSeen(uid);
       },
       (caught: unknown) => {
-        if (!cancelled && !(caught instanceof APIError && ['SESSION_TIMED_OUT', 'SIGN_IN_REQUIRED'].includes(caught.code))) setError(describeError(caught));
+        if (!cancelled && !sessionLost(caught)) setError(describeError(caught));
       },
-    );
+    ).catch((caught: unknown) => {
+      if (!cancelled && !sessionLost(caught)) setError(describeError(caught));
+    });
     return () => {
       cancelled = true;
     };
-    // Only a new message or the images choice reads again: onChanged is the page's refresh, and
-    // reading again whenever it changes would loop.
-  }, [base, uid, images]);
+    // Only a new message, the images choice or a sender choice reads again: onSeen is the page's
+    // refresh, and reading again whenever it changes would loop.
+  }, [base, uid, images, version]);
 
   async function act(run: () => Promise<void>): Promise<void> {
     try {
       setError(undefined);
       await run();
     } catch (caught) {
-      setError(describeError(caught));
+      if (!sessionLost(caught)) setError(describeError(caught));
     }
   }
 
-  if (error) {
+  if (error && !message) {
     return (
       <div className="message error" role="alert">
         <p>{error}</p>
       </div>
     );
   }
-  if (!message) return <p role="status">{TEXT.loading}</p>;
+  if (!message) return <p role="status">{t('mail.reader.loading')}</p>;
   const others = folders.filter((f) => f.name !== folder);
+  const sender = message.from?.address ?? '';
+  const auth = message.authentication;
   return (
     <article className="reader" aria-labelledby="reader-subject">
-      <h2 id="reader-subject">{message.subject || TEXT.noSubject}</h2>
+      <h2 id="reader-subject">{message.subject || t('mail.list.noSubject')}</h2>
       {message.warnings.length > 0 ? (
         <div className="message warning" role="alert">
           {message.warnings.map((w) => (
@@ -111,36 +108,40 @@ export function Reader({ folder, uid, folders, onChanged, onGone, onReply }: Rea
         </div>
       ) : null}
       <dl className="headers">
-        <dt>{TEXT.from}</dt>
+        <dt>{t('mail.reader.from')}</dt>
         <dd>{formatAddress(message.from)}</dd>
-        <dt>{TEXT.to}</dt>
+        <dt>{t('mail.reader.to')}</dt>
         <dd>{message.to.map(formatAddress).join(', ')}</dd>
         {message.cc.length > 0 ? (
           <>
-            <dt>{TEXT.cc}</dt>
+            <dt>{t('mail.reader.cc')}</dt>
             <dd>{message.cc.map(formatAddress).join(', ')}</dd>
           </>
         ) : null}
-        <dt>{TEXT.date}</dt>
+        <dt>{t('mail.reader.date')}</dt>
         <dd>{formatTime(message.date)}</dd>
-        {message.authentication ? (
+        {auth ? (
           <>
-            <dt>{TEXT.verdicts}</dt>
+            <dt>{t('mail.reader.verdicts')}</dt>
             <dd>
-              SPF {message.authentication.spf}, DKIM {message.authentication.dkim.map((d) => `${d.domain} ${d.result}`).join(', ') || 'none'}, DMARC {message.authentication.dmarc}
+              {t('mail.reader.verdictLine', {
+                spf: auth.spf,
+                dkim: auth.dkim.map((d) => `${d.domain} ${d.result}`).join(', ') || t('mail.reader.noDkim'),
+                dmarc: auth.dmarc,
+              })}
             </dd>
           </>
         ) : null}
       </dl>
       <div className="actions">
         <button type="button" className="secondary" onClick={() => onReply(message, 'reply')}>
-          {TEXT.reply}
+          {t('mail.reader.reply')}
         </button>
         <button type="button" className="secondary" onClick={() => onReply(message, 'replyAll')}>
-          {TEXT.replyAll}
+          {t('mail.reader.replyAll')}
         </button>
         <button type="button" className="secondary" onClick={() => onReply(message, 'forward')}>
-          {TEXT.forward}
+          {t('mail.reader.forward')}
         </button>
         <button
           type="button"
@@ -152,7 +153,7 @@ export function Reader({ folder, uid, folders, onChanged, onGone, onReply }: Rea
             })
           }
         >
-          {TEXT.markUnread}
+          {t('mail.reader.markUnread')}
         </button>
         <button
           type="button"
@@ -166,15 +167,15 @@ export function Reader({ folder, uid, folders, onChanged, onGone, onReply }: Rea
             })
           }
         >
-          {message.flagged ? TEXT.unflag : TEXT.flag}
+          {message.flagged ? t('mail.reader.unflag') : t('mail.reader.flag')}
         </button>
         <label className="inline-field">
-          {TEXT.moveTo}{' '}
+          {t('mail.reader.moveTo')}{' '}
           <select value={target} onChange={(e) => setTarget(e.target.value)}>
             <option value="" />
             {others.map((f) => (
               <option key={f.name} value={f.name}>
-                {f.name}
+                {folderLabel(f.name)}
               </option>
             ))}
           </select>
@@ -190,7 +191,7 @@ export function Reader({ folder, uid, folders, onChanged, onGone, onReply }: Rea
             })
           }
         >
-          {TEXT.move}
+          {t('mail.reader.move')}
         </button>
         <button
           type="button"
@@ -202,35 +203,61 @@ export function Reader({ folder, uid, folders, onChanged, onGone, onReply }: Rea
             })
           }
         >
-          {TEXT.delete}
+          {t('mail.reader.delete')}
         </button>
       </div>
+      {error ? (
+        <div className="message error" role="alert">
+          <p>{error}</p>
+        </div>
+      ) : null}
       {message.remoteImagesBlocked && !images ? (
         <div className="message notice">
           <p>
-            {TEXT.imagesBlocked}{' '}
+            {t('mail.reader.imagesBlocked')}{' '}
             <button type="button" className="link-button" onClick={() => setImages(true)}>
-              {TEXT.showImages}
+              {t('mail.reader.showImages')}
             </button>
+            {sender && message.senderAuthenticated !== false ? (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() =>
+                    void act(async () => {
+                      await request('POST', '/api/v1/mail/image-senders', { address: sender });
+                      setVersion((v) => v + 1);
+                    })
+                  }
+                >
+                  {t('mail.reader.alwaysShowImages', { sender })}
+                </button>
+              </>
+            ) : null}
           </p>
         </div>
       ) : null}
-      {message.html !== null ? <HTMLBody html={message.html} /> : <pre className="mail-text">{message.text}</pre>}
-      {message.attachments.length > 0 ? (
-        <section aria-label={TEXT.attachments}>
-          <h3>{TEXT.attachments}</h3>
-          <ul>
-            {message.attachments.map((a) => (
-              <li key={a.index}>
-                <a href={`${base}/${uid}/attachments/${a.index}`} download={a.filename}>
-                  {a.filename}
-                </a>{' '}
-                ({Math.ceil(a.size / 1024)} KB)
-              </li>
-            ))}
-          </ul>
-        </section>
+      {message.imagesAllowedForSender && sender ? (
+        <p className="hint">
+          {t('mail.reader.imagesAlwaysShown', { sender })}{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() =>
+              void act(async () => {
+                await request('DELETE', `/api/v1/mail/image-senders/${encodeURIComponent(sender)}`);
+                setImages(false);
+                setVersion((v) => v + 1);
+              })
+            }
+          >
+            {t('mail.reader.stopShowingImages')}
+          </button>
+        </p>
       ) : null}
+      {message.html !== null ? <HTMLBody html={message.html} title={t('mail.reader.body')} /> : <pre className="mail-text">{message.text}</pre>}
+      <AttachmentList base={base} uid={uid} attachments={message.attachments} />
     </article>
   );
 }

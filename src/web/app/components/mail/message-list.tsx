@@ -1,0 +1,218 @@
+// The message list of one folder: search, sort and filter, a checkbox per row with "select all on this page", and the bulk actions on the selected messages.
+import { useEffect, useMemo, useState } from 'react';
+import type { FormEvent, ReactElement } from 'react';
+import { request } from '../../api';
+import type { MailFolder, MessageListItem } from '../../api-types';
+import { formatTime } from '../../format';
+import { useTranslation } from '../../i18n';
+import { folderLabel } from './mail-format';
+import { messagesPath } from './mail-types';
+import type { Filter, MessageList, Sort } from './use-message-list';
+
+/** Flag changes go one message at a time (there is no bulk flag route): this many at once. */
+const PARALLEL = 8;
+
+export interface MessageListProps {
+  folder: string;
+  folders: MailFolder[];
+  list: MessageList;
+  /** The message open in the reading pane. */
+  open: number | undefined;
+  onOpen(item: MessageListItem): void;
+  /** After a bulk action: `gone` are the UIDs no longer in this folder. */
+  onChanged(gone: number[]): void;
+  onError(caught: unknown): void;
+}
+
+async function eachUid(uids: number[], run: (uid: number) => Promise<void>): Promise<void> {
+  for (let i = 0; i < uids.length; i += PARALLEL) await Promise.all(uids.slice(i, i + PARALLEL).map(run));
+}
+
+export function MessageListView({ folder, folders, list, open, onOpen, onChanged, onError }: MessageListProps): ReactElement {
+  const { t } = useTranslation();
+  const [typed, setTyped] = useState(list.q);
+  const [checked, setChecked] = useState<ReadonlySet<number>>(new Set());
+  const [target, setTarget] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { items } = list;
+
+  // Only rows still shown stay selected (a reload, another folder, a live update).
+  useEffect(() => {
+    setChecked((before) => {
+      const shown = new Set(items.map((i) => i.uid));
+      const kept = [...before].filter((uid) => shown.has(uid));
+      return kept.length === before.size ? before : new Set(kept);
+    });
+  }, [items]);
+  useEffect(() => {
+    setChecked(new Set());
+    setTarget('');
+  }, [folder]);
+
+  const selected = useMemo(() => items.filter((i) => checked.has(i.uid)), [items, checked]);
+  const allChecked = items.length > 0 && selected.length === items.length;
+  const base = messagesPath(folder);
+
+  function toggle(uid: number, on: boolean): void {
+    setChecked((before) => {
+      const next = new Set(before);
+      if (on) next.add(uid);
+      else next.delete(uid);
+      return next;
+    });
+  }
+
+  async function bulk(run: (uids: number[]) => Promise<number[]>): Promise<void> {
+    const uids = selected.map((i) => i.uid);
+    if (uids.length === 0) return;
+    setBusy(true);
+    try {
+      const gone = await run(uids);
+      setChecked(new Set());
+      onError(undefined);
+      onChanged(gone);
+    } catch (caught) {
+      onError(caught);
+      onChanged([]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function setFlag(flag: 'seen' | 'flagged', on: boolean): void {
+    void bulk(async (uids) => {
+      await eachUid(uids, async (uid) => {
+        await request('PATCH', `${base}/${uid}`, { [flag]: on });
+      });
+      const changed = new Set(uids);
+      list.setItems((before) => before.map((i) => (changed.has(i.uid) ? { ...i, [flag]: on } : i)));
+      return [];
+    });
+  }
+
+  function search(event: FormEvent): void {
+    event.preventDefault();
+    list.setQ(typed);
+  }
+
+  const others = folders.filter((f) => f.name !== folder);
+  return (
+    <>
+      <form className="mail-tools" onSubmit={search} role="search">
+        <label>
+          {t('mail.list.search')}{' '}
+          <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} title={t('mail.list.searchHint')} />
+        </label>
+        <label>
+          {t('mail.list.sort')}{' '}
+          <select value={list.sort} onChange={(e) => list.setSort(e.target.value as Sort)}>
+            <option value="date">{t('mail.list.sortDate')}</option>
+            <option value="from">{t('mail.list.sortFrom')}</option>
+            <option value="subject">{t('mail.list.sortSubject')}</option>
+          </select>
+        </label>
+        <label>
+          {t('mail.list.show')}{' '}
+          <select value={list.filter} onChange={(e) => list.setFilter(e.target.value as Filter)}>
+            <option value="">{t('mail.list.all')}</option>
+            <option value="unread">{t('mail.list.unread')}</option>
+            <option value="flagged">{t('mail.list.flagged')}</option>
+          </select>
+        </label>
+      </form>
+      <div className="bulk-tools" role="toolbar" aria-label={t('mail.bulk.title')}>
+        <label className="inline-field">
+          <input type="checkbox" checked={allChecked} disabled={items.length === 0} onChange={(e) => setChecked(e.target.checked ? new Set(items.map((i) => i.uid)) : new Set())} />{' '}
+          {t('mail.bulk.selectAll')}
+        </label>
+        {selected.length > 0 ? (
+          <>
+            <span role="status">{t('mail.bulk.selected', { count: selected.length })}</span>
+            <button type="button" className="secondary" disabled={busy} onClick={() => setFlag('seen', true)}>
+              {t('mail.bulk.markRead')}
+            </button>
+            <button type="button" className="secondary" disabled={busy} onClick={() => setFlag('seen', false)}>
+              {t('mail.bulk.markUnread')}
+            </button>
+            <button type="button" className="secondary" disabled={busy} onClick={() => setFlag('flagged', true)}>
+              {t('mail.bulk.flag')}
+            </button>
+            <button type="button" className="secondary" disabled={busy} onClick={() => setFlag('flagged', false)}>
+              {t('mail.bulk.unflag')}
+            </button>
+            <label className="inline-field">
+              {t('mail.bulk.moveTo')}{' '}
+              <select value={target} onChange={(e) => setTarget(e.target.value)}>
+                <option value="" />
+                {others.map((f) => (
+                  <option key={f.name} value={f.name}>
+                    {folderLabel(f.name)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy || target === ''}
+              onClick={() =>
+                void bulk(async (uids) => {
+                  await request('POST', `${base}/move`, { uids, to: target });
+                  return uids;
+                })
+              }
+            >
+              {t('mail.bulk.move')}
+            </button>
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={() =>
+                void bulk(async (uids) => {
+                  await request('POST', `${base}/delete`, { uids });
+                  return uids;
+                })
+              }
+            >
+              {t('mail.bulk.delete')}
+            </button>
+          </>
+        ) : null}
+      </div>
+      <ul className="messages" aria-label={t('mail.list.title')} aria-busy={list.loading}>
+        {items.map((item) => {
+          const subject = item.subject || t('mail.list.noSubject');
+          return (
+            <li key={item.uid} className={`${item.seen ? 'read' : 'unread'}${item.uid === open ? ' selected' : ''}${checked.has(item.uid) ? ' checked' : ''}`}>
+              <input
+                type="checkbox"
+                className="row-check"
+                checked={checked.has(item.uid)}
+                onChange={(e) => toggle(item.uid, e.target.checked)}
+                aria-label={t('mail.bulk.selectOne', { subject })}
+              />
+              <button type="button" className="message-row" onClick={() => onOpen(item)}>
+                <span className="from">{item.from ? item.from.name || item.from.address : ''}</span>
+                <span className="subject">{subject}</span>
+                <span className="date">{formatTime(item.date)}</span>
+                {item.flagged ? (
+                  <span className="flag" aria-label={t('mail.list.flaggedMark')}>
+                    ⚑
+                  </span>
+                ) : null}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {!list.loading && items.length === 0 ? <p>{t('mail.list.empty')}</p> : null}
+      {list.loading && items.length === 0 ? <p role="status">{t('common.loading')}</p> : null}
+      {list.cursor ? (
+        <button type="button" className="secondary" onClick={() => void list.loadMore()}>
+          {t('mail.list.more')}
+        </button>
+      ) : null}
+    </>
+  );
+}
