@@ -13,6 +13,8 @@ import { passkeyRoutes } from './security/passkey-routes.js';
 import { recoveryRoutes } from './security/recovery-routes.js';
 import { securityRoutes } from './security/routes.js';
 import { sessionRoutes } from './session/routes.js';
+import { settingsRoutes } from './settings/routes.js';
+import type { SettingsAPIDeps } from './settings/routes.js';
 import { registerWebmail } from './webmail-static.js';
 
 export interface HTTPAppDeps {
@@ -25,12 +27,17 @@ export interface HTTPAppDeps {
   publicURL?: string;
   /** The mail core for the webmail's /api/v1/mail; without it those routes are not served. */
   mail?: MailAPIDeps;
+  /** The account's own settings (profile, auto-forwarding) for /api/v1/settings; without them those routes are not served. */
+  settings?: SettingsAPIDeps;
 }
 
 export interface HTTPAppOptions {
   /** PEM credentials for the HTTPS listener; the caller keeps them current with setSecureContext. */
   https?: { cert: string; key: string };
 }
+
+/** One year, the value browsers' preload lists ask for; subdomains are left to their own servers. */
+export const HSTS_MAX_AGE_SECONDS = 31_536_000;
 
 /** Request log lines carry the path only: query strings may hold one-time tokens (reset links). */
 function requestSerializer(request: { method: string; url: string; ip: string }): Record<string, string> {
@@ -45,11 +52,17 @@ export function buildHTTPApp(deps: HTTPAppDeps, options: HTTPAppOptions = {}): F
 
   void app.register(fastifyCookie);
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
-  // Headers for every answer: no sniffing, no framing (clickjacking of the security pages), no referrer leaks.
+  // Headers for every answer: no sniffing, no framing (clickjacking of the security pages), no
+  // referrer leaks, no window of ours reachable from another site's (cross-origin opener). Over
+  // HTTPS, HSTS: once seen, the browser never again tries this host over plain HTTP, where a
+  // network attacker could strip TLS and read the session cookie.
+  const hsts = options.https !== undefined;
   app.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('x-frame-options', 'DENY');
     void reply.header('referrer-policy', 'no-referrer');
+    void reply.header('cross-origin-opener-policy', 'same-origin');
+    if (hsts) void reply.header('strict-transport-security', `max-age=${HSTS_MAX_AGE_SECONDS}`);
     return payload;
   });
   if (deps.security) {
@@ -60,6 +73,7 @@ export function buildHTTPApp(deps: HTTPAppDeps, options: HTTPAppOptions = {}): F
     passkeyRoutes(routes, security);
     recoveryRoutes(routes, security, { publicURL: deps.publicURL ?? 'https://localhost:8443' });
     if (deps.mail) mailRoutes(routes, security, deps.mail);
+    if (deps.settings) settingsRoutes(routes, security, deps.settings);
     void app.register(async (api) => {
       routes.mount(api);
       api.get('/api/docs', async () => routes.openAPI());

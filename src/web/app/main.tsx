@@ -2,8 +2,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { setupI18n } from './i18n';
 import './styles.css';
+import './small-screens.css';
 
+setupI18n();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
