@@ -15,7 +15,7 @@ const LAYERS = {
   server: ['errors', 'config', 'shared-state', 'accounts', 'security', 'mail', 'proto'],
   'web/api': ['errors', 'config', 'shared-state', 'accounts', 'security', 'mail'],
   'web/app': [],
-  cli: ['errors', 'config', 'accounts', 'security', 'mail', 'main.ts', 'serve.ts', 'logger.ts', 'server'],
+  cli: ['errors', 'config', 'accounts', 'security', 'mail', 'main.ts', 'serve.ts', 'cluster.ts', 'logger.ts', 'server'],
 };
 
 const SRC = path.resolve('src');

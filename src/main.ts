@@ -10,7 +10,7 @@ import { Security, loadServerKey, openGeoIP } from './security/index.js';
 import type { ServerKey } from './security/index.js';
 import { Forwarding, MailStore, Mailboxes, RecipientResolver, SystemMailer } from './mail/index.js';
 import { createDKIMSigner } from './mail/auth/index.js';
-import type { EventBus } from './shared-state/index.js';
+import type { EventBus, EventLink } from './shared-state/index.js';
 import { MemoryEventBus } from './shared-state/index.js';
 import type { Store, StoreOptions } from './store/index.js';
 import { embeddedPaths, openStore } from './store/index.js';
@@ -45,6 +45,8 @@ export interface OpenAppOptions {
   now?: () => number;
   /** Where MAILWARD_SECRET_KEY is read from; process.env by default. */
   env?: Record<string, string | undefined>;
+  /** The other `serve` processes of this server, when there are several (cluster.ts). */
+  eventLink?: EventLink;
 }
 
 /** Creates the data directory (0700: it holds keys, hashes and mail) and checks it is usable. */
@@ -99,7 +101,7 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
   const policies = new PolicyService(store, now);
   const accounts = new AccountService({ store, hasher, policies, now });
   const onError = (error: unknown): void => options.logger.error({ err: error }, 'background task failed');
-  const events = new MemoryEventBus({ onError });
+  const events = new MemoryEventBus({ onError, ...(options.eventLink ? { link: options.eventLink } : {}) });
   const recipients = new RecipientResolver(accounts);
   const mail = new MailStore({ store, events, now });
   let security: Security;

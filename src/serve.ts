@@ -31,8 +31,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartServerOptions {
+  /**
+   * Runs the hourly housekeeping (pruning, backup-code reminders) here; false in all but one of
+   * several processes on the same data directory, so each job runs once.
+   */
+  periodicJobs?: boolean;
+}
+
 /** Starts every listener that exists and is enabled. */
-export async function startServer(app: App): Promise<RunningServer> {
+export async function startServer(app: App, options: StartServerOptions = {}): Promise<RunningServer> {
   const { config, logger } = app;
   // Built first: a bad outbound setting (an unreadable ca_file) must fail before any socket opens.
   // One resolver (and its cache) for sender checks and MX routing.
@@ -49,7 +57,14 @@ export async function startServer(app: App): Promise<RunningServer> {
   let smtp: RunningSMTP | undefined;
   let pop3: RunningPOP3 | undefined;
   let imap: RunningIMAP | undefined;
-  const deps = { logger, checkStorage: () => app.store.ping(), security: app.security, publicURL: app.publicURL, mail: webMailDeps(app, { kickOutbound: () => outbound.kick() }) };
+  const deps = {
+    logger,
+    checkStorage: () => app.store.ping(),
+    security: app.security,
+    publicURL: app.publicURL,
+    mail: webMailDeps(app, { kickOutbound: () => outbound.kick() }),
+    settings: { store: app.store, forwarding: app.forwarding },
+  };
   try {
     smtp = await startSMTP(smtpDeps(app, { resolver, kickOutbound: () => outbound.kick() }), tls, enabledListeners(app, ['smtp', 'submission', 'smtps']));
     for (const listener of smtp.listeners) {
@@ -92,9 +107,12 @@ export async function startServer(app: App): Promise<RunningServer> {
   app.security.sessions.start();
   app.security.alerts.start();
   const prune = (): void => void housekeeping(app).catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed'));
-  prune();
-  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
-  pruneTimer.unref();
+  let pruneTimer: NodeJS.Timeout | undefined;
+  if (options.periodicJobs !== false) {
+    prune();
+    pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
+    pruneTimer.unref();
+  }
   outbound.start();
   return {
     listeners,
@@ -159,6 +177,8 @@ function webMailDeps(app: App, options: { kickOutbound: () => void }): MailAPIDe
     recipients: app.recipients,
     submission: new Submission({ mail: app.mail, recipients: app.recipients, volume: app.security.volume, hostname: app.config.hostname, now: app.now, signer, kickOutbound: options.kickOutbound }),
     maxMessageBytes: app.config.smtp.max_message_bytes,
+    imageSenders: app.store.imageSenders,
+    imageProxy: { key: app.key },
     now: app.now,
   };
 }

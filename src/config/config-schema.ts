@@ -286,6 +286,17 @@ export const CONFIG_SCHEMA = z
       .strict()
       .prefault({}),
 
+    server: z
+      .object({
+        // Default 1. The number of `serve` processes on this data directory, sharing every
+        // listening socket (node:cluster): a machine's cores all serve mail, and one crashing
+        // process takes only its own connections with it. They share the database and its state
+        // (throttles, locks, sessions) and hear each other's events (IDLE, live updates).
+        workers: leaf(z.int().min(1).max(64).default(1), 'an integer from 1 to 64'),
+      })
+      .strict()
+      .prefault({}),
+
     shutdown: z
       .object({
         // Default 10. On SIGTERM, `serve` stops accepting connections and waits this long for

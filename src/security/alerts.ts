@@ -161,7 +161,8 @@ export class Alerts {
   /** Subscribes to the event bus: serve once, and every CLI command for the events it raises itself. */
   start(): void {
     if (this.#unsubscribe) return;
-    this.#unsubscribe = this.deps.events.subscribe((event) => this.#track(this.handle(event)), { types: ALERT_EVENTS });
+    // Local only: with several server processes every one hears every event, but one alert must go.
+    this.#unsubscribe = this.deps.events.subscribe((event) => this.#track(this.handle(event)), { types: ALERT_EVENTS, origin: 'local' });
   }
 
   /** Unsubscribes and waits for alerts being sent. */

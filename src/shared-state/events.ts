@@ -108,9 +108,30 @@ export type MailwardEvent = EventBase &
 export type MailwardEventType = MailwardEvent['type'];
 export type EventOf<T extends MailwardEventType> = Extract<MailwardEvent, { type: T }>;
 
+export interface SubscribeOptions {
+  /** Only these types; all when absent. */
+  types?: MailwardEventType[];
+  /**
+   * 'any' (the default): events published in this process and in the other processes of the same
+   * server (a doorbell: IDLE, live updates, revocations). 'local': only this process's own, for
+   * work that must happen once per event however many processes hear it (an alert mail).
+   */
+  origin?: 'local' | 'any';
+}
+
 export interface EventBus {
   publish(event: MailwardEvent): Promise<void>;
   /** Calls `handler` for every event (or only the named types); returns an unsubscribe function. */
-  subscribe(handler: (event: MailwardEvent) => void, options?: { types?: MailwardEventType[] }): () => void;
+  subscribe(handler: (event: MailwardEvent) => void, options?: SubscribeOptions): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * How a bus reaches the other processes of one server: `send` hands an event published here to
+ * them, and `onReceive` is called with each event published there.
+ */
+export interface EventLink {
+  send(event: MailwardEvent): void;
+  onReceive(handler: (event: MailwardEvent) => void): void;
+  close?(): void;
 }

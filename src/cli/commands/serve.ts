@@ -1,8 +1,9 @@
-// `mailward serve`: every listener in one process, with graceful shutdown on SIGTERM/SIGINT.
+// `mailward serve`: every listener, in one process or in several workers under a supervisor (server.workers), with graceful shutdown on SIGTERM/SIGINT.
 import type { Command } from 'commander';
 import { ensureFirstRunAdmin } from '../../accounts/index.js';
 import { createLogger } from '../../logger.js';
 import { openApp } from '../../main.js';
+import { isClusterWorker, reportWorkerReady, superviseWorkers, workerEventLink, workerIndex } from '../../cluster.js';
 import type { GlobalOptions } from '../context.js';
 import { resolveSettings } from '../context.js';
 
@@ -28,21 +29,42 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
     .action(async (options: { firstRun?: boolean }) => {
       const settings = resolveSettings(globals());
       const logger = createLogger({ level: settings.config.log.level });
-      const app = await openApp({ dataDir: settings.dataDir, config: settings.config, logger });
+      const graceMs = settings.config.shutdown.grace_seconds * 1000;
+      const worker = isClusterWorker();
+      if (settings.config.server.workers > 1 && !worker) {
+        // The supervisor: migrations and the first-run account happen once, here, before any worker opens the store.
+        const app = await openApp({ dataDir: settings.dataDir, config: settings.config, logger });
+        try {
+          if (options.firstRun) {
+            const created = await ensureFirstRunAdmin(app.accounts);
+            if (created) announceFirstRun(created.address, created.password);
+          }
+        } finally {
+          await app.close();
+        }
+        const code = await superviseWorkers({ workers: settings.config.server.workers, logger, graceMs });
+        logger.info('stopped');
+        logger.flush();
+        process.exitCode = code;
+        return;
+      }
+
+      const app = await openApp({ dataDir: settings.dataDir, config: settings.config, logger, ...(worker ? { eventLink: workerEventLink() } : {}) });
       // Loaded here so that other commands never pay for the HTTP and TLS stack.
       const { startServer } = await import('../../serve.js');
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
-        if (options.firstRun) {
+        if (options.firstRun && !worker) {
           const created = await ensureFirstRunAdmin(app.accounts);
           if (created) announceFirstRun(created.address, created.password);
         }
-        server = await startServer(app);
+        server = await startServer(app, { periodicJobs: !worker || workerIndex() === 0 });
       } catch (error) {
         await app.close();
         throw error;
       }
-      logger.info({ dataDir: settings.dataDir, database: app.store.dialect }, 'mailward started');
+      if (worker) reportWorkerReady();
+      else logger.info({ dataDir: settings.dataDir, database: app.store.dialect }, 'mailward started');
 
       await new Promise<void>((resolve) => {
         let stopping = false;
@@ -57,7 +79,7 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
           const grace = setTimeout(() => {
             logger.error({ graceSeconds: settings.config.shutdown.grace_seconds }, 'shutdown grace period over; exiting');
             process.exit(1);
-          }, settings.config.shutdown.grace_seconds * 1000);
+          }, graceMs);
           grace.unref();
           void server
             .close()
@@ -70,7 +92,12 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
             });
         };
         process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
+        // A worker hears Ctrl-C with its whole terminal and then SIGTERM from the supervisor; the
+        // supervisor's signal is the one that counts, so the first does not skip the grace period.
+        if (worker) process.on('SIGINT', () => undefined);
+        else process.on('SIGINT', stop);
       });
+      // A worker's IPC channel keeps it alive; once its work is done it leaves.
+      if (worker) process.disconnect?.();
     });
 }
