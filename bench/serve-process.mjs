@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { memoryKiB, treeCpuMs } from './smtp/proc.mjs';
+import { processTree, sumMemoryKiB, treeCpuMs } from './smtp/proc.mjs';
 
 export const REPO = fileURLToPath(new URL('../', import.meta.url));
 export const BIN = path.join(REPO, 'bin', 'mailward.js');
@@ -74,22 +74,33 @@ export async function startServeProcess({ dataDir, env, port, collectable = fals
   });
   fs.closeSync(out);
   await waitForPort(child, port, logFile);
+  // With server.workers > 1 the server is a supervisor and its workers: memory, CPU and the
+  // garbage collection cover the whole process tree.
+  const pids = () => processTree(child.pid).map((p) => p.pid);
   return {
     pid: child.pid,
     memory: () => {
-      const m = memoryKiB(child.pid);
-      return { pss: m?.pss ?? NaN, rss: m?.rss ?? NaN, processes: 1 };
+      const m = sumMemoryKiB(pids());
+      return { pss: m.count ? m.pss : NaN, rss: m.count ? m.rss : NaN, processes: m.count };
     },
     cpuMs: () => treeCpuMs(child.pid),
+    /** Sums every process's process.memoryUsage() after a full GC in each. */
     collectGarbage: async () => {
       if (!collectable) throw new Error('mailward serve was started without collectable');
-      fs.rmSync(gcStatsFile, { force: true });
-      child.kill('SIGUSR2');
-      for (let i = 0; i < 100; i++) {
-        await sleep(50);
-        if (fs.existsSync(gcStatsFile)) return JSON.parse(fs.readFileSync(gcStatsFile, 'utf8'));
+      const all = pids();
+      for (const pid of all) fs.rmSync(`${gcStatsFile}.${pid}`, { force: true });
+      for (const pid of all) process.kill(pid, 'SIGUSR2');
+      const total = { heapUsed: 0, external: 0, rss: 0 };
+      for (const pid of all) {
+        const file = `${gcStatsFile}.${pid}`;
+        for (let i = 0; i < 100 && !fs.existsSync(file); i++) await sleep(50);
+        if (!fs.existsSync(file)) throw new Error(`mailward process ${pid} did not answer SIGUSR2 with its memory usage`);
+        const usage = JSON.parse(fs.readFileSync(file, 'utf8'));
+        total.heapUsed += usage.heapUsed;
+        total.external += usage.external;
+        total.rss += usage.rss;
       }
-      throw new Error('mailward did not answer SIGUSR2 with its memory usage');
+      return total;
     },
     problems: () => fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean),
     stop: () => stopChild(child, 20_000),

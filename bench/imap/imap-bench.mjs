@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { writeResultsBlock } from '../results-file.mjs';
 import { freePort } from '../smtp/mailward.mjs';
 import { IMAPBenchClient } from './imap-client.mjs';
+import { buildMessages } from './messages.mjs';
 import { dovecotVersion, ensureDovecot, fillMaildir, startDovecot } from './dovecot.mjs';
 import { prepareMailward, startMailward } from './mailward-imap.mjs';
 
@@ -21,6 +22,8 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '5' },
     idle: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '3' },
+    // Mailward's server.workers: serve processes sharing the port, as Dovecot's imap processes do.
+    workers: { type: 'string', default: '2' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -29,31 +32,7 @@ const CLIENTS = Number(options.clients);
 const SECONDS = Number(options.seconds);
 const IDLE = Number(options.idle);
 const ROUNDS = Number(options.rounds);
-
-/** ~4 KB plain-text messages with the headers ENVELOPE reads. */
-function buildMessages(count) {
-  const words = 'mail server bench lake harbor kettle violet quartz meadow lantern river stone window garden'.split(' ');
-  const out = [];
-  for (let i = 0; i < count; i++) {
-    const lines = [];
-    let size = 0;
-    let n = i;
-    while (size < 3600) {
-      const line = Array.from({ length: 11 }, () => words[(n = (n * 1103515245 + 12345) % 2147483648) % words.length]).join(' ');
-      lines.push(line);
-      size += line.length + 2;
-    }
-    const date = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toUTCString().replace('GMT', '+0000');
-    out.push(
-      Buffer.from(
-        `Return-Path: <sender${i % 97}@example.net>\r\nFrom: Sender ${i % 97} <sender${i % 97}@example.net>\r\nTo: Bench <${USER}>\r\nCc: team@example.net\r\n` +
-          `Subject: Bench message ${i} about ${words[i % words.length]}\r\nDate: ${date}\r\nMessage-ID: <bench-${i}@example.net>\r\n` +
-          `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${lines.join('\r\n')}\r\n`,
-      ),
-    );
-  }
-  return out;
-}
+const WORKERS = Number(options.workers);
 
 async function login(port) {
   const client = await IMAPBenchClient.connect(port);
@@ -170,7 +149,7 @@ async function main() {
   ensureDovecot();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mailward-imap-bench-'));
   fs.chmodSync(root, 0o755);
-  const messages = buildMessages(MESSAGES);
+  const messages = buildMessages(MESSAGES, USER);
   console.log(`building ${MESSAGES} messages in Mailward and in a Maildir…`);
   const dataDir = path.join(root, 'mailward');
   fs.mkdirSync(dataDir);
@@ -181,7 +160,7 @@ async function main() {
 
   const mailwardPort = await freePort();
   const dovecotPort = await freePort();
-  const mailward = await startMailward({ dataDir, imapPort: mailwardPort, maxConnections: IDLE });
+  const mailward = await startMailward({ dataDir, imapPort: mailwardPort, maxConnections: IDLE, workers: WORKERS });
   const dovecot = await startDovecot({ dir: dovecotDir, imapPort: dovecotPort, user: USER, password: PASSWORD, maxConnections: IDLE });
   const servers = [
     { name: 'mailward', port: mailwardPort, instance: mailward },
@@ -231,10 +210,10 @@ async function main() {
     .map(([name, byServer]) => `- ${name}: ` + Object.entries(byServer).map(([server, rs]) => `${server} ${rs.map((r) => fmt(name === 'bodies' ? r.mbPerSecond : name === 'login' ? r.perSecond : r.fetchesPerSecond, 1)).join(' / ')}`).join('; '))
     .join('\n');
   const block = [
-    `Run ${new Date().toISOString()} — \`npm run bench:imap -- --messages ${MESSAGES} --clients ${CLIENTS} --seconds ${SECONDS} --idle ${IDLE} --rounds ${ROUNDS}\``,
+    `Run ${new Date().toISOString()} — \`npm run bench:imap -- --messages ${MESSAGES} --clients ${CLIENTS} --seconds ${SECONDS} --idle ${IDLE} --rounds ${ROUNDS} --workers ${WORKERS}\``,
     '',
     `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'n/a'}); ${os.type()} ${os.release()}; Node ${process.version}; ${dovecotVersion().split(' ')[0] ? `Dovecot ${dovecotVersion().split(' ')[0]}` : ''}; load average at end ${os.loadavg().map((n) => n.toFixed(2)).join(', ')}.`,
-    `Both servers on 127.0.0.1 without TLS, the same ${MESSAGES} messages of ~4 KB in INBOX (Mailward: stored through its delivery path; Dovecot: Maildir, index built by a warm-up pass), the same user with an argon2id password (m=19 MiB, t=2, p=1), the same client (bench/imap/imap-client.mjs), ${CLIENTS} connections, ${SECONDS} s per round, median of ${ROUNDS} rounds, servers alternating. Dovecot in its high-performance login mode (service_count = 0). Memory is PSS summed over each server's process tree.`,
+    `Both servers on 127.0.0.1 without TLS, the same ${MESSAGES} messages of ~4 KB in INBOX (Mailward: stored through its delivery path; Dovecot: Maildir, index built by a warm-up pass), the same user with an argon2id password (m=19 MiB, t=2, p=1), the same client (bench/imap/imap-client.mjs), ${CLIENTS} connections, ${SECONDS} s per round, median of ${ROUNDS} rounds, servers alternating. Dovecot in its high-performance login mode (service_count = 0); Mailward with server.workers = ${WORKERS}. Memory is PSS summed over each server's process tree.`,
     '',
     table,
     '',

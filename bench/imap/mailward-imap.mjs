@@ -28,7 +28,7 @@ export async function prepareMailward({ dataDir, address, password, messages }) 
   }
 }
 
-export async function startMailward({ dataDir, imapPort, maxConnections = 3000 }) {
+export async function startMailward({ dataDir, imapPort, maxConnections = 3000, workers = 1 }) {
   const env = {
     ...process.env,
     MAILWARD_LOG_LEVEL: 'warn',
@@ -36,6 +36,7 @@ export async function startMailward({ dataDir, imapPort, maxConnections = 3000 }
     MAILWARD_LISTENERS_IMAP_HOST: '127.0.0.1',
     MAILWARD_LISTENERS_IMAP_PORT: String(imapPort),
     MAILWARD_IMAP_ALLOW_PLAINTEXT_AUTH: 'true',
+    MAILWARD_SERVER_WORKERS: String(workers),
     MAILWARD_IMAP_MAX_CONNECTIONS_PER_ACCOUNT: String(maxConnections + 100),
     MAILWARD_IMAP_MAX_CONNECTIONS_PER_IP: String(maxConnections * 2 + 100),
     ...otherListenersOff(['imap']),

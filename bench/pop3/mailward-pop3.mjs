@@ -22,7 +22,7 @@ export async function prepareMailward({ dataDir, users, password, messages }) {
 }
 
 /** `mailward serve` with POP3 (plain text allowed: the bench compares without TLS) on 127.0.0.1:`pop3Port`. */
-export async function startMailward({ dataDir, pop3Port }) {
+export async function startMailward({ dataDir, pop3Port, workers = 1 }) {
   const env = {
     ...process.env,
     MAILWARD_LOG_LEVEL: 'warn',
@@ -31,6 +31,7 @@ export async function startMailward({ dataDir, pop3Port }) {
     MAILWARD_LISTENERS_POP3_HOST: '127.0.0.1',
     MAILWARD_LISTENERS_POP3_PORT: String(pop3Port),
     MAILWARD_POP3_ALLOW_PLAINTEXT_AUTH: 'true',
+    MAILWARD_SERVER_WORKERS: String(workers),
     ...otherListenersOff(['pop3']),
   };
   return startServeProcess({ dataDir, env, port: pop3Port });

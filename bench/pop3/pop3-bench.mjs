@@ -19,18 +19,20 @@ const { values: options } = parseArgs({
     size: { type: 'string', default: '4096' },
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
+    // Mailward's server.workers: serve processes sharing the port, as Dovecot's pop3 processes do.
+    workers: { type: 'string', default: '2' },
     untuned: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (options.help) {
-  console.log(`node bench/pop3/pop3-bench.mjs [--clients 10] [--messages 100] [--size 4096] [--seconds 10] [--rounds 3] [--untuned] [--no-write]
+  console.log(`node bench/pop3/pop3-bench.mjs [--clients 10] [--messages 100] [--size 4096] [--seconds 10] [--rounds 3] [--workers 2] [--untuned] [--no-write]
 
 Each client is its own account (a POP3 maildrop takes one session at a time) and runs sessions back
 to back: USER, PASS, LIST, RETR of every message, QUIT. Both servers without TLS on 127.0.0.1, the
 same argon2id password hash, the same client. --untuned runs Dovecot's default login processes
-(one per connection) instead of the high-performance mode.`);
+(one per connection) instead of the high-performance mode. --workers sets Mailward's server.workers.`);
   process.exit(0);
 }
 const CLIENTS = Number(options.clients);
@@ -109,7 +111,7 @@ async function main() {
   const mailwardPort = await freePort();
   const dovecotPop3Port = await freePort();
   const dovecotImapPort = await freePort();
-  const mailward = await startMailward({ dataDir, pop3Port: mailwardPort });
+  const mailward = await startMailward({ dataDir, pop3Port: mailwardPort, workers: Number(options.workers) });
   const dovecot = await startDovecot({ dir: dovecotDir, imapPort: dovecotImapPort, pop3Port: dovecotPop3Port, user: USERS[0], password: PASSWORD, tuned: TUNED, maxConnections: CLIENTS * 4 });
   // startDovecot writes a passwd-file for one user; every account gets the same argon2id cost.
   // Dovecot re-reads the file when it changes.
@@ -155,10 +157,10 @@ async function main() {
     .join('\n');
   const version = dovecotVersion().split(' ')[0];
   const block = [
-    `Run ${new Date().toISOString()} — \`npm run bench:pop3 -- --clients ${CLIENTS} --messages ${MESSAGES} --size ${SIZE} --seconds ${SECONDS} --rounds ${ROUNDS}${TUNED ? '' : ' --untuned'}\``,
+    `Run ${new Date().toISOString()} — \`npm run bench:pop3 -- --clients ${CLIENTS} --messages ${MESSAGES} --size ${SIZE} --seconds ${SECONDS} --rounds ${ROUNDS} --workers ${options.workers}${TUNED ? '' : ' --untuned'}\``,
     '',
     `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'n/a'}); ${os.type()} ${os.release()}; Node ${process.version}; Dovecot ${version || 'n/a'} (Debian). Load average at start ${loadStart.map((n) => n.toFixed(2)).join(', ')}, at end ${os.loadavg().map((n) => n.toFixed(2)).join(', ')}.`,
-    `Both servers on 127.0.0.1 without TLS (Mailward with pop3.allow_plaintext_auth), ${CLIENTS} accounts with the same ${MESSAGES} messages of ~${SIZE} octets in INBOX (Mailward: stored through its delivery path; Dovecot: Maildir, indexes built by a warm-up pass), every account with an argon2id password (m=19 MiB, t=2, p=1). ${CLIENTS} clients (bench/pop3/pop3-client.mjs), one per account, each running sessions back to back, one command at a time: USER, PASS, LIST, RETR 1…n, QUIT (nothing deleted; both servers set \\Seen at QUIT). ${SECONDS} s per round, median of ${ROUNDS} rounds, servers alternating. Dovecot ${TUNED ? 'in its high-performance login mode (service_count = 0, process_min_avail = 2)' : 'with default login processes'}. Server CPU is the whole process tree's user + system time.`,
+    `Both servers on 127.0.0.1 without TLS (Mailward with pop3.allow_plaintext_auth), ${CLIENTS} accounts with the same ${MESSAGES} messages of ~${SIZE} octets in INBOX (Mailward: stored through its delivery path; Dovecot: Maildir, indexes built by a warm-up pass), every account with an argon2id password (m=19 MiB, t=2, p=1). ${CLIENTS} clients (bench/pop3/pop3-client.mjs), one per account, each running sessions back to back, one command at a time: USER, PASS, LIST, RETR 1…n, QUIT (nothing deleted; both servers set \\Seen at QUIT). ${SECONDS} s per round, median of ${ROUNDS} rounds, servers alternating. Dovecot ${TUNED ? 'in its high-performance login mode (service_count = 0, process_min_avail = 2)' : 'with default login processes'}. Mailward with server.workers = ${options.workers}. Server CPU is the whole process tree's user + system time.`,
     '',
     table,
     '',

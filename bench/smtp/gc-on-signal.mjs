@@ -1,4 +1,4 @@
-// Preloaded into the bench's Mailward (node --expose-gc --import this file): on SIGUSR2 it runs a full garbage collection and writes process.memoryUsage() to $BENCH_GC_STATS_FILE, so the memory test can read live memory rather than a heap's free room.
+// Preloaded into the bench's Mailward (node --expose-gc --import this file; cluster workers inherit it): on SIGUSR2 it runs a full garbage collection and writes process.memoryUsage() to $BENCH_GC_STATS_FILE.<pid>, so the memory test can read live memory rather than a heap's free room.
 import fs from 'node:fs';
 
 process.on('SIGUSR2', () => {
@@ -8,6 +8,6 @@ process.on('SIGUSR2', () => {
   }
   const file = process.env.BENCH_GC_STATS_FILE;
   if (!file) return;
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(process.memoryUsage()));
-  fs.renameSync(`${file}.tmp`, file);
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(process.memoryUsage()));
+  fs.renameSync(`${file}.${process.pid}.tmp`, `${file}.${process.pid}`);
 });

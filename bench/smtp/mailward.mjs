@@ -81,11 +81,13 @@ export class MailwardInstance {
    */
   async collectGarbage() {
     if (!this.gcStatsFile) throw new Error('mailward was started without gcStatsFile');
-    fs.rmSync(this.gcStatsFile, { force: true });
+    // gc-on-signal.mjs writes to the file named with the process's pid.
+    const file = `${this.gcStatsFile}.${this.pid}`;
+    fs.rmSync(file, { force: true });
     this.child.kill('SIGUSR2');
     for (let i = 0; i < 100; i++) {
       await sleep(50);
-      if (fs.existsSync(this.gcStatsFile)) return JSON.parse(fs.readFileSync(this.gcStatsFile, 'utf8'));
+      if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
     }
     throw new Error('mailward did not answer SIGUSR2 with its memory usage');
   }
