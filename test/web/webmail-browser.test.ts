@@ -259,6 +259,44 @@ describe.skipIf(skip)('the webmail in Chromium', () => {
     expect(await page.getByLabel('Verification code').count()).toBe(0);
   });
 
+  it('forces this browser out from a second browser: its next action says it was signed out', async () => {
+    const second = await browser.newContext();
+    try {
+      const tab = await second.newPage();
+      tab.setDefaultTimeout(5_000);
+      await tab.goto(`${base}/`);
+      f.advance(MINUTE);
+      await tab.getByLabel('Email address').fill(ALICE);
+      await tab.getByLabel('Password', { exact: true }).fill(FIXTURE_PASSWORD);
+      await tab.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await tab.getByLabel('Verification code').fill(appCode(base32, f.clock()));
+      await tab.getByRole('button', { name: 'Verify' }).click();
+      await tab.getByRole('heading', { name: 'Inbox' }).waitFor();
+      await tab.goto(`${base}/settings/security/devices`);
+      // The first browser: trusted, signed in, not the one looking at the page.
+      const first = tab.getByRole('table', { name: 'My frequently used devices' }).getByRole('row').filter({ hasText: /^Signed in(?! — current)/ });
+      await first.getByRole('button', { name: /^Force logout / }).click();
+      // Forced out, it is no longer trusted either: it moves to the other devices, logged out.
+      await tab.getByRole('table', { name: 'Other devices' }).getByRole('row').filter({ hasText: /^Logged out/ }).waitFor();
+      expect(await tab.getByRole('table', { name: 'My frequently used devices' }).getByRole('row').filter({ hasText: /^Signed in/ }).count()).toBe(0);
+    } finally {
+      await second.close();
+    }
+    // The first browser's next request finds its session gone.
+    await page.getByRole('link', { name: 'Personal Settings', exact: true }).click();
+    await page.getByText('You were signed out. Please sign in again.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    // No longer trusted: signing in again asks for the code.
+    f.advance(MINUTE);
+    await signIn();
+    await page.getByLabel('Verification code').fill(appCode(base32, f.clock()));
+    // Trusted again, as the tests after this one expect.
+    await page.getByLabel('This is my trusted device').check();
+    await page.getByRole('button', { name: 'Verify' }).click();
+    // Back where the lost click was going.
+    await page.getByRole('heading', { level: 1, name: 'Security checkup' }).waitFor();
+  });
+
   it('after 31 idle minutes says "Operation timed out", and signing in again leads back to the same page', async () => {
     await page.getByRole('link', { name: 'Personal Settings', exact: true }).click();
     await openSecurityPage('Mail services');

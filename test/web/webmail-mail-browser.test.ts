@@ -130,11 +130,39 @@ describe.skipIf(skip)('the mail views in Chromium', () => {
     await banner.waitFor();
     await bob.getByText('Remote images blocked.').waitFor();
     const frame = bob.locator('iframe.mail-html');
-    // Same origin only, for the image proxy's cookie; never scripts (both together would lift the sandbox).
-    expect(await frame.getAttribute('sandbox')).toBe('allow-same-origin');
+    // Same origin only for the image proxy's cookie, popups for the links a user clicks; never
+    // scripts (with same-origin they would lift the sandbox).
+    expect((await frame.getAttribute('sandbox'))?.split(' ').sort()).toEqual(['allow-popups', 'allow-popups-to-escape-sandbox', 'allow-same-origin']);
     await bob.frameLocator('iframe.mail-html').getByText('Please verify').waitFor();
     await bob.waitForTimeout(300);
     expect(remoteRequests.filter((u) => u.includes(TRACKER))).toEqual([]);
+  });
+
+  it('opens a link in the mail in a new tab, with no way back to the webmail (noopener)', async () => {
+    const LINKED = Buffer.from(
+      [
+        'From: "News" <news@elsewhere.example>',
+        `To: ${BOB}`,
+        'Subject: Read the report',
+        'Date: Sat, 02 Mar 2024 10:00:00 +0000',
+        'MIME-Version: 1.0',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        `<p>The <a href="${base}/linked-page">full report</a> is online.</p>`,
+        '',
+      ].join('\r\n'),
+    );
+    await t.app.mailboxes.append(t.accounts.get(BOB)!, 'INBOX', LINKED);
+    const row = bob.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'Read the report' });
+    await row.getByRole('button').click();
+    const link = bob.frameLocator('iframe.mail-html').getByRole('link', { name: 'full report' });
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+    const [opened] = await Promise.all([bob.context().waitForEvent('page'), link.click()]);
+    await opened.waitForLoadState('domcontentloaded');
+    expect(opened.url()).toBe(`${base}/linked-page`);
+    // noopener: the new tab cannot reach (or redirect) the webmail's window.
+    expect(await opened.evaluate('window.opener')).toBeNull();
+    await opened.close();
   });
 
   it('autosaves the compose form to Drafts, and a draft reopens in compose', async () => {
@@ -420,5 +448,30 @@ describe.skipIf(skip)('the mail views in Chromium', () => {
     await carol.getByRole('heading', { level: 2, name: 'Bulk one' }).waitFor();
     expect(await rowOf(carol, 'Bulk one').getAttribute('class')).toContain('selected');
     expect(pageErrors).toEqual([]);
+  });
+  it('loads the next page by itself as the list scrolls to its end, through a long folder', async () => {
+    const account = t.accounts.get(CAROL)!;
+    for (let i = 0; i < 130; i++) {
+      const raw = Buffer.from(
+        [`From: "Sender ${i}" <s${i}@elsewhere.example>`, `To: ${CAROL}`, `Subject: Long folder ${String(i).padStart(3, '0')}`, `Date: ${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toUTCString()}`, '', 'Hi', ''].join('\r\n'),
+      );
+      await t.app.mailboxes.append(account, 'Archive', raw);
+    }
+    await carol.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /^Archive/ }).click();
+    const rows = carol.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+    await rows.first().waitFor();
+    const first = await rows.count();
+    expect(first).toBeLessThan(130);
+    // Scrolling to the end brings the next pages without a click, each row once, until all are there.
+    const more = carol.getByRole('button', { name: 'Load more' });
+    for (let i = 0; i < 10 && (await more.count()) > 0; i++) {
+      await more.scrollIntoViewIfNeeded().catch(() => undefined);
+      await carol.waitForTimeout(200);
+    }
+    // The end of the folder: no more pages, every message of it listed once.
+    expect(await more.count()).toBe(0);
+    const subjects = await rows.getByText(/^Long folder \d{3}$/).allTextContents();
+    expect(subjects).toHaveLength(130);
+    expect(new Set(subjects).size).toBe(130);
   });
 });

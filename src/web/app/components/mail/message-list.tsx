@@ -1,5 +1,5 @@
 // The message list of one folder: search, sort and filter, a checkbox per row with "select all on this page", and the bulk actions on the selected messages.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import { request } from '../../api';
 import type { MailFolder, MessageListItem } from '../../api-types';
@@ -208,11 +208,50 @@ export function MessageListView({ folder, folders, list, open, onOpen, onChanged
       </ul>
       {!list.loading && items.length === 0 ? <p>{t('mail.list.empty')}</p> : null}
       {list.loading && items.length === 0 ? <p role="status">{t('common.loading')}</p> : null}
-      {list.cursor ? (
-        <button type="button" className="secondary" onClick={() => void list.loadMore()}>
-          {t('mail.list.more')}
-        </button>
-      ) : null}
+      {list.cursor ? <MoreButton list={list} label={t('mail.list.more')} /> : null}
     </>
+  );
+}
+
+/**
+ * The next page: loaded when the button scrolls into view (so scrolling goes on through a folder of
+ * any size, one page of rows at a time) or when it is pressed, never twice at once. Rows out of
+ * view are not laid out or painted (content-visibility in styles.css), so a long list stays smooth.
+ */
+function MoreButton({ list, label }: { list: MessageList; label: string }): ReactElement {
+  const button = useRef<HTMLButtonElement>(null);
+  const busy = useRef(false);
+  const { loadMore } = list;
+  useEffect(() => {
+    const more = (): void => {
+      if (busy.current) return;
+      busy.current = true;
+      void loadMore().finally(() => {
+        busy.current = false;
+      });
+    };
+    const element = button.current;
+    if (!element || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) more();
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [loadMore]);
+  return (
+    <button
+      ref={button}
+      type="button"
+      className="secondary"
+      onClick={() => {
+        if (busy.current) return;
+        busy.current = true;
+        void loadMore().finally(() => {
+          busy.current = false;
+        });
+      }}
+    >
+      {label}
+    </button>
   );
 }

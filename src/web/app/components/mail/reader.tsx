@@ -13,15 +13,17 @@ import type { ReplyKind } from './reply-draft';
 import { formatAddress } from './reply-draft';
 
 /**
- * The sanitised HTML inside a sandboxed frame: no script, no forms, no popups, and it inherits the
- * page's CSP, so even a remote image the sanitiser missed is refused. It keeps the webmail's origin
+ * The sanitised HTML inside a sandboxed frame: no script and no forms, and it inherits the page's
+ * CSP, so even a remote image the sanitiser missed is refused. It keeps the webmail's origin
  * (allow-same-origin) only so that proxied images are same-site requests that carry the session
  * cookie; with no script in the frame, that origin gives the sender's HTML nothing to use. Never
- * add allow-scripts beside it: together they let a frame lift its own sandbox.
+ * add allow-scripts beside it: together they let a frame lift its own sandbox. Links (rewritten by
+ * the server to target=_blank rel=noopener noreferrer) open in a new tab of their own, outside the
+ * sandbox, as any link the user clicks; without script nothing else can open a window.
  */
 function HTMLBody({ html, title }: { html: string; title: string }): ReactElement {
   const document = `<!doctype html><html><head><meta charset="utf-8"><base target="_blank"></head><body>${html}</body></html>`;
-  return <iframe className="mail-html" title={title} sandbox="allow-same-origin" srcDoc={document} />;
+  return <iframe className="mail-html" title={title} sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" srcDoc={document} />;
 }
 
 export interface ReaderProps {

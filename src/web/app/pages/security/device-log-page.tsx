@@ -28,9 +28,11 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
   const action = useAction();
   const { t } = useTranslation();
   const name = deviceName(t, device);
-  let button: ReactElement | null = null;
+  // A trusted device that is signed in elsewhere gets both: trust removed, and its sessions ended.
+  let remove: ReactElement | null = null;
+  let logout: ReactElement | null = null;
   if (list === 'trusted') {
-    button = (
+    remove = (
       <button
         type="button"
         disabled={action.busy}
@@ -45,9 +47,10 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
         {t('security.devices.removeDevice')}
       </button>
     );
-  } else if (device.status === 'signed_in') {
+  }
+  if (device.status === 'signed_in') {
     // Not offered for this browser: "Sign out" in the header does that.
-    button = (
+    logout = (
       <button
         type="button"
         disabled={action.busy}
@@ -74,7 +77,8 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
         {device.lastIp ? <span className="hint"> {t('security.common.inParens', { text: device.lastIp })}</span> : null}
       </td>
       <td>
-        {button}
+        {remove}
+        {logout}
         <ErrorMessage>{action.error}</ErrorMessage>
       </td>
     </tr>
