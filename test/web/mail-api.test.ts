@@ -395,6 +395,9 @@ describe('webmail mail API', () => {
   it('autosaves a draft, replacing the previous save', async () => {
     const first = await alice.call<{ uid: number }>('PUT', '/api/v1/mail/drafts', { to: [BOB], bcc: [CAROL], subject: 'Draft one', text: 'half' });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
+    // The draft keeps its Bcc, so compose reopens it whole.
+    const saved = await alice.call<{ bcc: Array<{ address: string }> }>('GET', `/api/v1/mail/folders/Drafts/messages/${first.body.uid}`);
+    expect(saved.body.bcc.map((a) => a.address)).toEqual([CAROL]);
     const second = await alice.call<{ uid: number }>('PUT', '/api/v1/mail/drafts', { draftUid: first.body.uid, to: [BOB], subject: 'Draft two', text: 'whole' });
     expect(second.body.uid).toBeGreaterThan(first.body.uid);
     const drafts = await alice.call<Page>('GET', '/api/v1/mail/folders/Drafts/messages');

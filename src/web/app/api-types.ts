@@ -229,6 +229,8 @@ export interface MailMessage {
   from: MailAddress | null;
   to: MailAddress[];
   cc: MailAddress[];
+  /** Only on the account's own drafts. */
+  bcc: MailAddress[];
   replyTo: MailAddress[];
   subject: string;
   date: number;

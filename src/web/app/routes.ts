@@ -23,7 +23,13 @@ export const ROUTES = {
 } as const;
 
 /** Personal Settings → Mailbox Security, as users know it from other webmail suites (SPEC.md); `page` names its title in common.pages. */
-export const SECURITY_PAGES: ReadonlyArray<{ path: string; page: keyof typeof COMMON.pages }> = [
+/** A page in a Personal Settings menu: its path, and its title's key in common.pages. */
+export interface PageLink {
+  path: string;
+  page: keyof typeof COMMON.pages;
+}
+
+export const SECURITY_PAGES: ReadonlyArray<PageLink> = [
   { path: ROUTES.checkup, page: 'checkup' },
   { path: ROUTES.loginRecords, page: 'loginRecords' },
   { path: ROUTES.password, page: 'password' },
@@ -38,7 +44,7 @@ export const SECURITY_PAGES: ReadonlyArray<{ path: string; page: keyof typeof CO
 ];
 
 /** Personal Settings → Settings: the account's own settings outside Mailbox Security. */
-export const SETTINGS_PAGES: ReadonlyArray<{ path: string; page: keyof typeof COMMON.pages }> = [
+export const SETTINGS_PAGES: ReadonlyArray<PageLink> = [
   { path: ROUTES.profile, page: 'profile' },
   { path: ROUTES.forwarding, page: 'forwarding' },
 ];

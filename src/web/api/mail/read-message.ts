@@ -203,6 +203,8 @@ export async function presentMessage(
     from: from ?? null,
     to: addressList(parsed.to),
     cc: addressList(parsed.cc),
+    // Only the sender's own copies have one (a draft keeps it for the compose form to reopen).
+    bcc: addressList(parsed.bcc),
     replyTo: addressList(parsed.replyTo),
     subject: parsed.subject ?? '',
     date: (parsed.date ?? new Date(row.internal_date)).getTime(),

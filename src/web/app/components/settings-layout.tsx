@@ -1,5 +1,6 @@
-// Personal Settings: the Mailbox Security menu on the left, the chosen page on the right.
+// Personal Settings: the Settings and Mailbox Security menus on the left, the chosen page on the right.
 import type { ReactElement, ReactNode } from 'react';
+import type { PageLink } from '../routes';
 import { useTranslation } from '../i18n';
 import { SECURITY_PAGES, SETTINGS_PAGES, pathOf } from '../routes';
 import { useRoute } from '../router';
@@ -12,35 +13,33 @@ export function SettingsLayout({ title, children }: { title: string; children: R
     <div className="settings">
       <nav className="side-menu" aria-label={t('common.menu.personalSettings')}>
         <p className="menu-title">{t('common.menu.personalSettings')}</p>
-        <p className="menu-section" id="settings-menu">
-          {t('common.menu.settings')}
-        </p>
-        <ul aria-labelledby="settings-menu">
-          {SETTINGS_PAGES.map((page) => (
-            <li key={page.path}>
-              <Link to={page.path} aria-current={path === page.path ? 'page' : undefined}>
-                {t(`common.pages.${page.page}`)}
-              </Link>
-            </li>
-          ))}
-        </ul>
-        <p className="menu-section" id="mailbox-security-menu">
-          {t('common.menu.mailboxSecurity')}
-        </p>
-        <ul aria-labelledby="mailbox-security-menu">
-          {SECURITY_PAGES.map((page) => (
-            <li key={page.path}>
-              <Link to={page.path} aria-current={path === page.path ? 'page' : undefined}>
-                {t(`common.pages.${page.page}`)}
-              </Link>
-            </li>
-          ))}
-        </ul>
+        <MenuSection id="settings-menu" title={t('common.menu.settings')} pages={SETTINGS_PAGES} path={path} />
+        <MenuSection id="mailbox-security-menu" title={t('common.menu.mailboxSecurity')} pages={SECURITY_PAGES} path={path} />
       </nav>
       <section className="settings-page" aria-labelledby="page-title">
         <h1 id="page-title">{title}</h1>
         {children}
       </section>
     </div>
+  );
+}
+
+function MenuSection({ id, title, pages, path }: { id: string; title: string; pages: ReadonlyArray<PageLink>; path: string }): ReactElement {
+  const { t } = useTranslation();
+  return (
+    <>
+      <p className="menu-section" id={id}>
+        {title}
+      </p>
+      <ul aria-labelledby={id}>
+        {pages.map((page) => (
+          <li key={page.path}>
+            <Link to={page.path} aria-current={path === page.path ? 'page' : undefined}>
+              {t(`common.pages.${page.page}`)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

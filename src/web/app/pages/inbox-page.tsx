@@ -126,6 +126,7 @@ export function InboxPage(): ReactElement {
             ...EMPTY_DRAFT,
             to: message.to.map((a) => a.address).join(', '),
             cc: message.cc.map((a) => a.address).join(', '),
+            bcc: message.bcc.map((a) => a.address).join(', '),
             subject: message.subject,
             text: message.text.replace(/\n$/, ''),
             attachments,

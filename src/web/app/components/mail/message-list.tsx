@@ -5,7 +5,7 @@ import { request } from '../../api';
 import type { MailFolder, MessageListItem } from '../../api-types';
 import { formatTime } from '../../format';
 import { useTranslation } from '../../i18n';
-import { folderLabel } from './mail-format';
+import { FolderSelect } from './folder-select';
 import { messagesPath } from './mail-types';
 import type { Filter, MessageList, Sort } from './use-message-list';
 
@@ -95,7 +95,6 @@ export function MessageListView({ folder, folders, list, open, onOpen, onChanged
     list.setQ(typed);
   }
 
-  const others = folders.filter((f) => f.name !== folder);
   return (
     <>
       <form className="mail-tools" onSubmit={search} role="search">
@@ -140,17 +139,7 @@ export function MessageListView({ folder, folders, list, open, onOpen, onChanged
             <button type="button" className="secondary" disabled={busy} onClick={() => setFlag('flagged', false)}>
               {t('mail.bulk.unflag')}
             </button>
-            <label className="inline-field">
-              {t('mail.bulk.moveTo')}{' '}
-              <select value={target} onChange={(e) => setTarget(e.target.value)}>
-                <option value="" />
-                {others.map((f) => (
-                  <option key={f.name} value={f.name}>
-                    {folderLabel(f.name)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FolderSelect label={t('mail.bulk.moveTo')} folders={folders} current={folder} value={target} onChange={setTarget} />
             <button
               type="button"
               className="secondary"

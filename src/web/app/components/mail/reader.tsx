@@ -6,7 +6,7 @@ import type { MailFolder, MailMessage } from '../../api-types';
 import { formatTime } from '../../format';
 import { useTranslation } from '../../i18n';
 import { AttachmentList } from './attachment-list';
-import { folderLabel } from './mail-format';
+import { FolderSelect } from './folder-select';
 import type { MailMessageView } from './mail-types';
 import { messagesPath } from './mail-types';
 import type { ReplyKind } from './reply-draft';
@@ -96,7 +96,6 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
     );
   }
   if (!message) return <p role="status">{t('mail.reader.loading')}</p>;
-  const others = folders.filter((f) => f.name !== folder);
   const sender = message.from?.address ?? '';
   const auth = message.authentication;
   return (
@@ -171,17 +170,7 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
         >
           {message.flagged ? t('mail.reader.unflag') : t('mail.reader.flag')}
         </button>
-        <label className="inline-field">
-          {t('mail.reader.moveTo')}{' '}
-          <select value={target} onChange={(e) => setTarget(e.target.value)}>
-            <option value="" />
-            {others.map((f) => (
-              <option key={f.name} value={f.name}>
-                {folderLabel(f.name)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FolderSelect label={t('mail.reader.moveTo')} folders={folders} current={folder} value={target} onChange={setTarget} />
         <button
           type="button"
           className="secondary"
