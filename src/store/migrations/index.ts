@@ -16,6 +16,7 @@ import * as m0010 from './0010-passkeys.js';
 import * as m0011 from './0011-recovery-alerts.js';
 import * as m0012 from './0012-webmail-sort.js';
 import * as m0013 from './0013-webmail-preferences.js';
+import * as m0014 from './0014-keyword-index.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0011-recovery-alerts': m0011,
   '0012-webmail-sort': m0012,
   '0013-webmail-preferences': m0013,
+  '0014-keyword-index': m0014,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {
