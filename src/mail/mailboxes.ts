@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import type { FlagColumns, MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
+import { BODY_CACHE } from './body-cache.js';
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
 import type { MailStore } from './mail-store.js';
 import { isInferiorOf, normalizeMailboxName, parentNames } from './mailbox-name.js';
@@ -264,12 +265,36 @@ export class Mailboxes {
     return this.deps.store.mail.expungedSince(mailboxId, modseq);
   }
 
-  body(blobId: string): Promise<Buffer> {
-    return this.deps.store.blobs.get(blobId);
+  async body(blobId: string): Promise<Buffer> {
+    const cached = BODY_CACHE.get(blobId);
+    if (cached) return cached;
+    const body = await this.deps.store.blobs.get(blobId);
+    BODY_CACHE.set(blobId, body);
+    return body;
   }
 
-  /** Several bodies at once (FETCH of many small messages): one query instead of one per message where the store allows. */
+  /**
+   * Several bodies at once (FETCH of many small messages): those read lately from memory, the rest
+   * in one query instead of one per message where the store allows.
+   */
   async bodies(blobIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    const missing: string[] = [];
+    for (const id of blobIds) {
+      const cached = BODY_CACHE.get(id);
+      if (cached) out.set(id, cached);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      for (const [id, body] of await this.#readBodies(missing)) {
+        out.set(id, body);
+        BODY_CACHE.set(id, body);
+      }
+    }
+    return out;
+  }
+
+  async #readBodies(blobIds: readonly string[]): Promise<Map<string, Buffer>> {
     const blobs = this.deps.store.blobs;
     if (blobs.getMany) return blobs.getMany(blobIds);
     // The same contract as getMany(): a body that is gone (its message expunged meanwhile) is left out.
