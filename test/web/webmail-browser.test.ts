@@ -277,7 +277,7 @@ describe.skipIf(skip)('the webmail in Chromium', () => {
       const first = tab.getByRole('table', { name: 'My frequently used devices' }).getByRole('row').filter({ hasText: /^Signed in(?! — current)/ });
       await first.getByRole('button', { name: /^Force logout / }).click();
       // Forced out, it is no longer trusted either: it moves to the other devices, logged out.
-      await tab.getByRole('table', { name: 'Other devices' }).getByRole('row').filter({ hasText: /^Logged out/ }).waitFor();
+      await tab.getByRole('table', { name: 'Other devices' }).getByRole('row').filter({ hasText: /^Logged out/ }).filter({ hasText: 'Linux /' }).waitFor();
       expect(await tab.getByRole('table', { name: 'My frequently used devices' }).getByRole('row').filter({ hasText: /^Signed in/ }).count()).toBe(0);
     } finally {
       await second.close();
