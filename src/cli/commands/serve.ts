@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ensureFirstRunAdmin } from '../../accounts/index.js';
 import { createLogger } from '../../logger.js';
 import { openApp } from '../../main.js';
+import type { App } from '../../main.js';
 import { isClusterWorker, reportWorkerReady, superviseWorkers, workerEventLink, workerIndex } from '../../cluster.js';
 import type { GlobalOptions } from '../context.js';
 import { resolveSettings } from '../context.js';
@@ -21,6 +22,12 @@ function announceFirstRun(address: string, password: string): void {
   );
 }
 
+/** `--first-run`: on an empty data directory, the domain and the administrator, announced once. */
+async function firstRun(app: App): Promise<void> {
+  const created = await ensureFirstRunAdmin(app.accounts);
+  if (created) announceFirstRun(created.address, created.password);
+}
+
 export function registerServeCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('serve')
@@ -35,10 +42,7 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
         // The supervisor: migrations and the first-run account happen once, here, before any worker opens the store.
         const app = await openApp({ dataDir: settings.dataDir, config: settings.config, logger });
         try {
-          if (options.firstRun) {
-            const created = await ensureFirstRunAdmin(app.accounts);
-            if (created) announceFirstRun(created.address, created.password);
-          }
+          if (options.firstRun) await firstRun(app);
         } finally {
           await app.close();
         }
@@ -54,10 +58,7 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       const { startServer } = await import('../../serve.js');
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
-        if (options.firstRun && !worker) {
-          const created = await ensureFirstRunAdmin(app.accounts);
-          if (created) announceFirstRun(created.address, created.password);
-        }
+        if (options.firstRun && !worker) await firstRun(app);
         server = await startServer(app, { periodicJobs: !worker || workerIndex() === 0 });
       } catch (error) {
         await app.close();

@@ -1,7 +1,7 @@
 // Sign-in: address and password, then the second factor (app code, backup code or passkey, "This is my trusted device") when the server asks for it; or a passkey alone.
 import { useId, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { errorText, request } from '../api';
+import { describeError, errorText, request } from '../api';
 import type { APIError } from '../api';
 import type { PasskeyCeremony, SecondFactorAnswer, SignedInAnswer } from '../api-types';
 import { ErrorMessage, TextField, useAction } from '../components/form';
@@ -42,7 +42,7 @@ function refusal(error: APIError): ReactElement | string {
     }
     default:
       // ACCOUNT_DISABLED and the rest: the server's message says what to do.
-      return error.status >= 500 ? i18n.t('common.errors.withCode', { message: errorText(error), code: error.code }) : errorText(error);
+      return describeError(error);
   }
 }
 

@@ -1,5 +1,5 @@
 // The message list of one folder: search, sort and filter, a checkbox per row with "select all on this page", and the bulk actions on the selected messages.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import { request } from '../../api';
 import type { MailFolder, MessageListItem } from '../../api-types';
@@ -211,14 +211,14 @@ function MoreButton({ list, label }: { list: MessageList; label: string }): Reac
   const button = useRef<HTMLButtonElement>(null);
   const busy = useRef(false);
   const { loadMore } = list;
+  const more = useCallback((): void => {
+    if (busy.current) return;
+    busy.current = true;
+    void loadMore().finally(() => {
+      busy.current = false;
+    });
+  }, [loadMore]);
   useEffect(() => {
-    const more = (): void => {
-      if (busy.current) return;
-      busy.current = true;
-      void loadMore().finally(() => {
-        busy.current = false;
-      });
-    };
     const element = button.current;
     if (!element || typeof IntersectionObserver === 'undefined') return;
     const observer = new IntersectionObserver((entries) => {
@@ -226,20 +226,9 @@ function MoreButton({ list, label }: { list: MessageList; label: string }): Reac
     });
     observer.observe(element);
     return () => observer.disconnect();
-  }, [loadMore]);
+  }, [more]);
   return (
-    <button
-      ref={button}
-      type="button"
-      className="secondary"
-      onClick={() => {
-        if (busy.current) return;
-        busy.current = true;
-        void loadMore().finally(() => {
-          busy.current = false;
-        });
-      }}
-    >
+    <button ref={button} type="button" className="secondary" onClick={more}>
       {label}
     </button>
   );
