@@ -2,16 +2,17 @@
 import type { AccountRow, AccountService, PasswordHasher, PolicyService } from '../accounts/index.js';
 import { normalizeAddress } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
-import type { EventBus, Protocol } from '../shared-state/index.js';
+import type { EventBus } from '../shared-state/index.js';
 import type { Store } from '../store/index.js';
+import type { Actor } from './actor.js';
 import type { AuditLog } from './audit-log.js';
 import { canonicalIp } from './network.js';
+import type { MailServices } from './service-switch.js';
+import { servicesOf } from './service-switch.js';
 import type { SessionRegistry } from './session-registry.js';
 import type { Throttle, ThrottleLimits } from './throttle.js';
 import { throttleLimits } from './throttle.js';
 
-export type MailService = 'smtp' | 'imap' | 'pop3';
-export type MailServices = Record<MailService, boolean>;
 
 export interface AccountSecurityDeps {
   store: Pick<Store, 'accounts'>;
@@ -26,29 +27,9 @@ export interface AccountSecurityDeps {
   sessions?: Pick<SessionRegistry, 'spare'>;
 }
 
-/** Who asks, from where: 'user:<address>' from the web, 'admin:cli' from the command line. */
-export interface Actor {
-  actor: string;
-  ip?: string;
-  /** The session making the change, which a revocation spares. */
-  sessionId?: string;
-}
-
 export const SECURITY_CODE_MIN = 6;
 export const SECURITY_CODE_MAX = 64;
 export const PASSWORD_HINT_MAX = 100;
-
-/** Whether the account lets this protocol in; the webmail cannot be closed. */
-export function serviceOpen(account: AccountRow, protocol: Protocol): boolean {
-  if (protocol === 'smtp') return account.smtp_enabled === 1;
-  if (protocol === 'imap') return account.imap_enabled === 1;
-  if (protocol === 'pop3') return account.pop3_enabled === 1;
-  return true;
-}
-
-export function servicesOf(account: AccountRow): MailServices {
-  return { smtp: account.smtp_enabled === 1, imap: account.imap_enabled === 1, pop3: account.pop3_enabled === 1 };
-}
 
 export class AccountSecurity {
   constructor(private readonly deps: AccountSecurityDeps) {}

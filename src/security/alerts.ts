@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus, EventOf, MailwardEvent, MailwardEventType, Protocol } from '../shared-state/index.js';
 import type { AccountRow, NotificationRow, Store } from '../store/index.js';
-import type { Actor } from './account-security.js';
+import type { Actor } from './actor.js';
 import type { AlternateEmail } from './alternate-email.js';
 import type { AuditLog } from './audit-log.js';
 import { KNOWN_WINDOW_MS } from './authenticate.js';

@@ -5,7 +5,8 @@ import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import { addToWindow } from '../shared-state/index.js';
 import type { AlternateEmailRow, Store } from '../store/index.js';
-import type { AccountSecurity, Actor } from './account-security.js';
+import type { AccountSecurity } from './account-security.js';
+import type { Actor } from './actor.js';
 import type { AuditLog } from './audit-log.js';
 import { canonicalIp } from './network.js';
 import {

@@ -8,7 +8,7 @@ import type { Store } from '../store/index.js';
 import type { AppPasswords } from './app-passwords.js';
 import { looksLikeAppPassword } from './app-passwords.js';
 import type { LoginReason, LoginRecords } from './login-records.js';
-import { serviceOpen } from './account-security.js';
+import { serviceOpen } from './service-switch.js';
 import { canonicalIp } from './network.js';
 import type { DeviceSeen, Devices } from './devices.js';
 import type { ServerKey } from './server-key.js';

@@ -6,7 +6,7 @@ import { accountDomain } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus, Protocol } from '../shared-state/index.js';
 import type { DeviceRow, Store } from '../store/index.js';
-import type { Actor } from './account-security.js';
+import type { Actor } from './actor.js';
 import type { AuditLog } from './audit-log.js';
 import type { GeoIP } from './geoip.js';
 import type { ServerKey } from './server-key.js';

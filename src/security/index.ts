@@ -23,3 +23,5 @@ export * from './recovery-tokens.js';
 export * from './alternate-email.js';
 export * from './password-reset.js';
 export * from './alerts.js';
+export * from './actor.js';
+export * from './service-switch.js';

@@ -1,7 +1,7 @@
 // Admin policy changes, validated and audited with their before and after values.
 import type { PolicyService } from '../accounts/index.js';
 import type { AuditLog } from './audit-log.js';
-import type { Actor } from './account-security.js';
+import type { Actor } from './actor.js';
 
 export async function changePolicy(
   deps: { policies: PolicyService; audit: AuditLog },

@@ -1,7 +1,7 @@
 // Every live session (web session, SMTP/IMAP/POP3 connection) and the revocation check that ends it within a second.
 import { randomUUID } from 'node:crypto';
 import type { EventBus, MailwardEvent, Protocol } from '../shared-state/index.js';
-import { serviceOpen } from './account-security.js';
+import { serviceOpen } from './service-switch.js';
 import type { AccountRow, Store } from '../store/index.js';
 
 export type EndReason = 'revoked' | 'account_disabled' | 'account_deleted' | 'password_changed' | 'service_closed' | 'app_password_revoked';
