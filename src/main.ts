@@ -6,10 +6,12 @@ import { AccountService, PolicyService, createArgon2Hasher } from './accounts/in
 import type { PasswordHasher } from './accounts/index.js';
 import type { MailwardConfig } from './config/index.js';
 import { MailwardError } from './errors/index.js';
-import { Security, loadServerKey, openGeoIP } from './security/index.js';
-import type { ServerKey } from './security/index.js';
-import { Forwarding, MailStore, Mailboxes, RecipientResolver, SystemMailer } from './mail/index.js';
-import { createDKIMSigner } from './mail/auth/index.js';
+import { Security, openGeoIP } from './security/index.js';
+import { loadServerKey } from './kernel/index.js';
+import type { ServerKey } from './kernel/index.js';
+import { Forwarding, RecipientResolver, SystemMailer } from './transport/index.js';
+import { MailStore, Mailboxes } from './mailbox/index.js';
+import { createDKIMSigner } from './transport/index.js';
 import type { EventBus, EventLink } from './shared-state/index.js';
 import { MemoryEventBus } from './shared-state/index.js';
 import type { Store, StoreOptions } from './store/index.js';

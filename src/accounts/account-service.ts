@@ -1,7 +1,7 @@
 // Domains, accounts and aliases: validation, normalisation and password handling over the store.
 import { MailwardError } from '../errors/index.js';
 import type { AccountRow, AliasRow, DomainRow, Store } from '../store/index.js';
-import { normalizeAddress, normalizeDomain } from './address.js';
+import { normalizeAddress, normalizeDomain } from '../lib/address.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { assertPasswordStrength } from './password-strength.js';
 import type { PolicyService } from './policy-service.js';

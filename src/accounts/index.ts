@@ -1,6 +1,5 @@
 // Public surface of the accounts module.
 export * from './account-service.js';
-export * from './address.js';
 export * from './first-run.js';
 export * from './password-hasher.js';
 export * from './password-strength.js';

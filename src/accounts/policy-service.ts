@@ -2,7 +2,7 @@
 import { MailwardError } from '../errors/index.js';
 import type { Store } from '../store/index.js';
 import { GLOBAL_SCOPE, domainScope } from '../store/index.js';
-import { normalizeDomain } from './address.js';
+import { normalizeDomain } from '../lib/address.js';
 import type { PolicyKey, PolicyValue } from './policy-schema.js';
 import { POLICIES, isPolicyKey } from './policy-schema.js';
 

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../errors/index.js';
 import { DIALECTS, dialectUnavailable } from '../../test/support/dialects.js';
 import type { SecurityFixture } from '../../test/support/account-security-fixture.js';
 import { T0, expectCode, openSecurityFixture } from '../../test/support/account-security-fixture.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../kernel/actor.js';
 
 const START = 'Initial-Passw0rd-9';
 const IP = '198.51.100.7';

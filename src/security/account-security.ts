@@ -1,17 +1,17 @@
 // The account's security settings: password change, personal security code, hint, mail services, disable/enable, revocation.
 import type { AccountRow, AccountService, PasswordHasher, PolicyService } from '../accounts/index.js';
-import { normalizeAddress } from '../accounts/index.js';
+import { normalizeAddress } from '../lib/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import type { Store } from '../store/index.js';
-import type { Actor } from './actor.js';
-import type { AuditLog } from './audit-log.js';
-import { canonicalIp } from './network.js';
-import type { MailServices } from './service-switch.js';
-import { servicesOf } from './service-switch.js';
-import type { SessionRegistry } from './session-registry.js';
-import type { Throttle, ThrottleLimits } from './throttle.js';
-import { throttleLimits } from './throttle.js';
+import type { Actor } from '../kernel/actor.js';
+import type { AuditLog } from '../kernel/audit-log.js';
+import { canonicalIp } from './gate/network.js';
+import type { MailServices } from './gate/service-switch.js';
+import { servicesOf } from './gate/service-switch.js';
+import type { SessionRegistry } from './sessions/session-registry.js';
+import type { Throttle, ThrottleLimits } from './gate/throttle.js';
+import { throttleLimits } from './gate/throttle.js';
 
 
 export interface AccountSecurityDeps {

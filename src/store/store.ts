@@ -9,6 +9,8 @@ import { openPostgres } from './dialects/postgres/postgres-database.js';
 import { POSTGRES_TRAITS } from './dialects/postgres/postgres-traits.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Tables } from './schema.js';
+import type { Repositories } from './repositories.js';
+export type { Repositories } from './repositories.js';
 import type { StateStore } from '../shared-state/index.js';
 import { SqliteStateStore } from './state/sqlite-state-store.js';
 import { PostgresStateStore } from './state/postgres-state-store.js';
@@ -16,70 +18,27 @@ import type { BlobStore } from './blobs/blob-store.js';
 import { FsBlobStore } from './blobs/fs-blob-store.js';
 import { PostgresBlobStore } from './blobs/postgres-blob-store.js';
 import { TieredBlobStore } from './blobs/tiered-blob-store.js';
-import type { BlobRepository } from './repositories/blob-repository.js';
 import { createBlobRepository } from './repositories/blob-repository.js';
-import type { AccountRepository } from './repositories/account-repository.js';
 import { createAccountRepository } from './repositories/account-repository.js';
-import type { AliasRepository } from './repositories/alias-repository.js';
 import { createAliasRepository } from './repositories/alias-repository.js';
-import type { DomainRepository } from './repositories/domain-repository.js';
 import { createDomainRepository } from './repositories/domain-repository.js';
-import type { PolicyRepository } from './repositories/policy-repository.js';
-import type { LoginRecordRepository } from './repositories/login-record-repository.js';
 import { createLoginRecordRepository } from './repositories/login-record-repository.js';
-import type { AppPasswordRepository } from './repositories/app-password-repository.js';
 import { createAppPasswordRepository } from './repositories/app-password-repository.js';
-import type { AuditRepository } from './repositories/audit-repository.js';
-import type { MailRepository } from './repositories/mail-repository.js';
-import type { OutboundRepository } from './repositories/outbound-repository.js';
 import { createOutboundRepository } from './repositories/outbound-repository.js';
 import { createMailRepository } from './repositories/mail-repository.js';
 import { createAuditRepository } from './repositories/audit-repository.js';
-import type { DKIMRepository } from './repositories/dkim-repository.js';
 import { createDKIMRepository } from './repositories/dkim-repository.js';
-import type { ForwardingRepository } from './repositories/forwarding-repository.js';
 import { createForwardingRepository } from './repositories/forwarding-repository.js';
 import { createPolicyRepository } from './repositories/policy-repository.js';
-import type { TwoFactorRepository } from './repositories/two-factor-repository.js';
 import { createTwoFactorRepository } from './repositories/two-factor-repository.js';
-import type { DeviceRepository } from './repositories/device-repository.js';
 import { createDeviceRepository } from './repositories/device-repository.js';
-import type { PasskeyRepository } from './repositories/passkey-repository.js';
 import { createPasskeyRepository } from './repositories/passkey-repository.js';
-import type { AlternateEmailRepository } from './repositories/alternate-email-repository.js';
 import { createAlternateEmailRepository } from './repositories/alternate-email-repository.js';
-import type { PasswordResetRepository } from './repositories/password-reset-repository.js';
 import { createPasswordResetRepository } from './repositories/password-reset-repository.js';
-import type { NotificationRepository } from './repositories/notification-repository.js';
 import { createNotificationRepository } from './repositories/notification-repository.js';
-import type { ImageSenderRepository } from './repositories/image-sender-repository.js';
 import { createImageSenderRepository } from './repositories/image-sender-repository.js';
 import { SqliteReader } from './dialects/sqlite/sqlite-reader.js';
 
-export interface Repositories {
-  domains: DomainRepository;
-  accounts: AccountRepository;
-  aliases: AliasRepository;
-  policies: PolicyRepository;
-  loginRecords: LoginRecordRepository;
-  appPasswords: AppPasswordRepository;
-  audit: AuditRepository;
-  mail: MailRepository;
-  outbound: OutboundRepository;
-  dkim: DKIMRepository;
-  forwarding: ForwardingRepository;
-  twoFactor: TwoFactorRepository;
-  devices: DeviceRepository;
-  passkeys: PasskeyRepository;
-  alternateEmails: AlternateEmailRepository;
-  passwordResets: PasswordResetRepository;
-  /** In-app notifications and alert preferences. */
-  notifications: NotificationRepository;
-  /** The webmail's "always show images from this sender" list. */
-  imageSenders: ImageSenderRepository;
-  /** Message bodies kept as rows (see BlobStore.inlineLimit); read them through `Store.blobs`. */
-  blobRows: BlobRepository;
-}
 
 export interface Store extends Repositories {
   readonly dialect: DialectTraits['name'];

@@ -1,9 +1,9 @@
 // `mailward domain dkim` as a child process: the printed TXT record is the stored public key, mail signed with the key verifies against it, --rotate moves to a new selector.
 import { dkimVerify } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDKIMSigner, toMailauthResolver } from '../../src/mail/auth/index.js';
-import { createStubResolver } from '../../src/mail/dns/dns-resolver.js';
-import { loadServerKey } from '../../src/security/index.js';
+import { createDKIMSigner, toMailauthResolver } from '../../src/transport/index.js';
+import { createStubResolver } from '../../src/transport/dns/dns-resolver.js';
+import { loadServerKey } from '../../src/kernel/index.js';
 import {
   assertBuilt,
   CLI_TEST_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 // `mailward queue list|retry|delete` as a child process: the listing, making an entry due, removing it, and one-line failures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueRemote } from '../../src/mail/outbound.js';
+import { enqueueRemote } from '../../src/transport/outbound.js';
 import type { App } from '../../src/main.js';
 import {
   assertBuilt,

@@ -1,13 +1,13 @@
 // A store with one local account (alice@example.test), helpers to queue messages, and workers pointed at a loopback remote SMTP server.
 import { AccountService, PolicyService } from '../../src/accounts/index.js';
 import type { PasswordHasher } from '../../src/accounts/index.js';
-import type { StubZone } from '../../src/mail/dns/dns-resolver.js';
-import { createStubResolver } from '../../src/mail/dns/dns-resolver.js';
-import { MailStore } from '../../src/mail/mail-store.js';
-import type { DSNRequest } from '../../src/mail/outbound.js';
-import { enqueueRemote } from '../../src/mail/outbound.js';
-import type { OutboundLogger, OutboundSettings, OutboundWorkerOptions } from '../../src/mail/outbound/index.js';
-import { OutboundWorker } from '../../src/mail/outbound/index.js';
+import type { StubZone } from '../../src/transport/dns/dns-resolver.js';
+import { createStubResolver } from '../../src/transport/dns/dns-resolver.js';
+import { MailStore } from '../../src/mailbox/mail-store.js';
+import type { DSNRequest } from '../../src/transport/outbound.js';
+import { enqueueRemote } from '../../src/transport/outbound.js';
+import type { OutboundLogger, OutboundSettings, OutboundWorkerOptions } from '../../src/transport/index.js';
+import { OutboundWorker } from '../../src/transport/index.js';
 import { MemoryEventBus } from '../../src/shared-state/index.js';
 import type { OutboundRow, Store } from '../../src/store/index.js';
 import type { TestDialect, TestStore } from './dialects.js';

@@ -1,6 +1,7 @@
 // Alternate email, password reset and alerts built over a security fixture, with a mailer that records what it would send.
 import type { AccountRow } from '../../src/accounts/index.js';
-import type { GeoIP, SecurityMailer, SecurityMessage } from '../../src/security/index.js';
+import type { GeoIP } from '../../src/security/index.js';
+import type { SecurityMailer, SecurityMessage } from '../../src/kernel/index.js';
 import { Alerts, AlternateEmail, PasswordReset } from '../../src/security/index.js';
 import type { SecurityFixture } from './security-fixture.js';
 import { FIXTURE_PASSWORD } from './security-fixture.js';

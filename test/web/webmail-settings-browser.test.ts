@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRow } from '../../src/accounts/index.js';
-import { Forwarding, RecipientResolver } from '../../src/mail/index.js';
+import { Forwarding, RecipientResolver } from '../../src/transport/index.js';
 import { buildHTTPApp } from '../../src/web/api/http-app.js';
 import { chromiumUnavailable, ensureWebmailBuilt, launchChromium } from '../support/browser.js';
 import type { SecurityFixture } from '../support/security-fixture.js';

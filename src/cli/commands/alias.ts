@@ -1,6 +1,6 @@
 // `mailward alias add|list|remove`: extra addresses that deliver to an account.
 import type { Command } from 'commander';
-import { normalizeAddress } from '../../accounts/index.js';
+import { normalizeAddress } from '../../lib/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { printJSON, printTable } from '../output.js';

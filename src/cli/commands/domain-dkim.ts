@@ -1,10 +1,10 @@
 // `mailward domain dkim DOMAIN [--selector S] [--rotate] [--algorithm A] [--json]`: the domain's DKIM key and the DNS record to publish.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { DKIMAlgorithm, DKIMDNSRecord, DKIMEnsureResult } from '../../mail/auth/index.js';
-import { DKIM_ALGORITHMS, DKIMKeys, dkimDNSRecord } from '../../mail/auth/index.js';
-import type { ServerKey } from '../../security/index.js';
-import { loadServerKey } from '../../security/index.js';
+import type { DKIMAlgorithm, DKIMDNSRecord, DKIMEnsureResult } from '../../transport/index.js';
+import { DKIM_ALGORITHMS, DKIMKeys, dkimDNSRecord } from '../../transport/index.js';
+import type { ServerKey } from '../../kernel/index.js';
+import { loadServerKey } from '../../kernel/index.js';
 import type { App } from '../../main.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';

@@ -1,6 +1,6 @@
 // `mailward domain add|list|remove|dkim`.
 import type { Command } from 'commander';
-import { normalizeDomain } from '../../accounts/index.js';
+import { normalizeDomain } from '../../lib/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { printJSON, printTable } from '../output.js';

@@ -1,6 +1,7 @@
 // `mailward policy get [KEY]` and `mailward policy set KEY VALUE [--domain D]`.
 import type { Command } from 'commander';
-import { normalizeDomain, parsePolicyText } from '../../accounts/index.js';
+import { normalizeDomain } from '../../lib/index.js';
+import { parsePolicyText } from '../../accounts/index.js';
 import { MailwardError } from '../../errors/index.js';
 import { changePolicy } from '../../security/index.js';
 import { CLI_ACTOR } from './actor.js';

@@ -1,7 +1,7 @@
 // `mailward queue list|retry|delete`: look at the outbound queue, make an entry due now, or remove it.
 import type { Command } from 'commander';
-import type { OutboundRow } from '../../mail/outbound/index.js';
-import { OutboundQueueAdmin, parseQueueId, queueEntryState } from '../../mail/outbound/index.js';
+import type { OutboundRow } from '../../transport/outbound/index.js';
+import { OutboundQueueAdmin, parseQueueId, queueEntryState } from '../../transport/index.js';
 import type { App } from '../../main.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';

@@ -1,6 +1,6 @@
 // `mailward security blocks list|clear` and `mailward audit`: brute-force blocks and the global audit log.
 import type { Command } from 'commander';
-import { normalizeAddress } from '../../accounts/index.js';
+import { normalizeAddress } from '../../lib/index.js';
 import { canonicalIp } from '../../security/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';

@@ -1,7 +1,8 @@
 // `mailward user services|logins|app-passwords|2fa|audit`: the admin's view of an account's security.
 import type { Command } from 'commander';
 import { MailwardError } from '../../errors/index.js';
-import type { AuditView, MailServices } from '../../security/index.js';
+import type { AuditView } from '../../kernel/index.js';
+import type { MailServices } from '../../security/index.js';
 import { servicesOf } from '../../security/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';

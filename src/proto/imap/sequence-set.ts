@@ -75,3 +75,17 @@ export function expand(set: SequenceSet, max: number): number[] {
 export function hasNumberAbove(set: SequenceSet, max: number): boolean {
   return set.some(({ start, end }) => (start !== '*' && start > max) || (end !== '*' && end > max));
 }
+
+/** The UIDs as a compact sequence set ("1:3,7"), sorted and without repeats: what VANISHED, COPYUID and ESEARCH send. */
+export function formatUids(uids: readonly number[]): string {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}

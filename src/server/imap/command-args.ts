@@ -1,6 +1,6 @@
 // Reading a command's arguments by the grammar each command wants; a mismatch is an IMAPSyntaxError (tagged BAD).
-import type { MessageFlags } from '../../mail/index.js';
-import { isValidKeyword } from '../../mail/index.js';
+import type { MessageFlags } from '../../mailbox/index.js';
+import { isValidKeyword } from '../../mailbox/index.js';
 import { decodeMailboxUTF7 } from '../../proto/imap/mailbox-utf7.js';
 import type { IMAPCommand, IMAPValue } from '../../proto/imap/imap-value.js';
 import type { SequenceSet } from '../../proto/imap/sequence-set.js';

@@ -1,7 +1,7 @@
 // Maps a FETCH body section to byte ranges of the stored message through its cached MIME structure, filters header fields and undoes transfer encodings for BINARY.
 import { MailwardError } from '../../errors/index.js';
-import type { MIMEPart } from '../../mail/mime/index.js';
-import { findMIMEPart } from '../../mail/mime/index.js';
+import type { MIMEPart } from '../../mailbox/mime/index.js';
+import { findMIMEPart } from '../../mailbox/mime/index.js';
 import type { IMAPPartial } from '../../proto/imap/imap-value.js';
 import type { FetchSection } from './fetch-items.js';
 

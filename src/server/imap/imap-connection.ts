@@ -6,6 +6,7 @@ import { MailwardError, isMailwardError } from '../../errors/index.js';
 import { IMAPCommandParser, LITERAL_MINUS_MAX_BYTES } from '../../proto/imap/imap-command-parser.js';
 import type { ParseEvent } from '../../proto/imap/imap-command-parser.js';
 import type { ResponseValue } from '../../proto/imap/imap-response.js';
+import { formatUids } from '../../proto/imap/sequence-set.js';
 import { continuation, tagged, untagged, untaggedData } from '../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../proto/imap/imap-value.js';
 import type { EndReason } from '../../security/index.js';
@@ -28,8 +29,6 @@ const MAX_RAW_LINE = 64 * 1024;
 const MAX_CONSECUTIVE_ERRORS = 20;
 /** How long a BYE may take to reach a slow client before the socket is destroyed. */
 const BYE_GRACE_MS = 2000;
-/** How often IDLE re-reads the journal when no doorbell rang (changes made by another process). */
-export const IDLE_POLL_MS = 2000;
 
 export interface IMAPConnectionOptions {
   deps: IMAPDeps;
@@ -440,18 +439,4 @@ export class IMAPConnection {
     if (!options.keepSocket) this.#socket.destroy();
     this.options.onClose();
   }
-}
-
-/** `1:3,7` from sorted UIDs (VANISHED, COPYUID). */
-export function formatUids(uids: readonly number[]): string {
-  const sorted = [...new Set(uids)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  let i = 0;
-  while (i < sorted.length) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
 }

@@ -1,7 +1,7 @@
 // What every IMAP op sees: the server's dependencies, the connection's state, and how to answer.
 import type { Logger } from 'pino';
 import type { AccountRow } from '../../accounts/index.js';
-import type { Mailboxes } from '../../mail/index.js';
+import type { Mailboxes } from '../../mailbox/index.js';
 import type { IMAPCommand } from '../../proto/imap/imap-value.js';
 import type { ResponseCode, TaggedStatus } from '../../proto/imap/imap-response.js';
 import type { Security } from '../../security/index.js';

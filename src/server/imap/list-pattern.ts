@@ -1,5 +1,5 @@
 // LIST and LSUB patterns (RFC 3501 §6.3.8, RFC 9051 §6.3.9): reference plus pattern, `*` and `%` wildcards, INBOX in any case.
-import { HIERARCHY_DELIMITER, MAX_MAILBOX_NAME_BYTES } from '../../mail/index.js';
+import { HIERARCHY_DELIMITER, MAX_MAILBOX_NAME_BYTES } from '../../mailbox/index.js';
 
 export interface ListPattern {
   /** The reference and pattern joined, as the client would read it back. */

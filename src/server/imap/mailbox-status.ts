@@ -1,5 +1,5 @@
 // STATUS data items (RFC 3501 §6.3.10, RFC 9051 §6.3.11, CONDSTORE RFC 7162, SIZE RFC 8438, APPENDLIMIT RFC 7889), shared by STATUS and LIST-STATUS (RFC 5819).
-import type { MailboxRow } from '../../mail/index.js';
+import type { MailboxRow } from '../../mailbox/index.js';
 import type { ResponseValue } from '../../proto/imap/imap-response.js';
 import { untaggedData } from '../../proto/imap/imap-response.js';
 import type { IMAPValue } from '../../proto/imap/imap-value.js';

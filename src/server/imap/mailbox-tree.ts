@@ -1,6 +1,6 @@
 // The account's mailboxes as LIST and LSUB see them: each name, the levels above it that are no mailbox, and what lies below each.
-import type { MailboxRow } from '../../mail/index.js';
-import { HIERARCHY_DELIMITER, INBOX, parentNames } from '../../mail/index.js';
+import type { MailboxRow } from '../../mailbox/index.js';
+import { HIERARCHY_DELIMITER, INBOX, parentNames } from '../../mailbox/index.js';
 
 export interface MailboxNode {
   name: string;

@@ -1,7 +1,7 @@
 // One session's view of its selected mailbox: message sequence numbers, \Recent, and the journal position it has reported up to.
-import type { Mailboxes } from '../../mail/index.js';
+import type { Mailboxes } from '../../mailbox/index.js';
 import type { SequenceSet } from '../../proto/imap/sequence-set.js';
-import type { MailboxRow, MessageFlagsRow } from '../../mail/index.js';
+import type { MailboxRow, MessageFlagsRow } from '../../mailbox/index.js';
 import { UidList } from './uid-list.js';
 
 /** What a sync found for the client: sent as untagged responses by the connection. */

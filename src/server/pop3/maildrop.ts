@@ -1,5 +1,5 @@
 // A POP3 session's view of INBOX: the messages present at login, numbered from 1, with deletion marks that only QUIT applies.
-import type { Mailboxes } from '../../mail/index.js';
+import type { Mailboxes } from '../../mailbox/index.js';
 
 export interface MaildropMessage {
   uid: number;

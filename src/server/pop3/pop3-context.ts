@@ -1,7 +1,7 @@
 // What every POP3 op needs: the server's dependencies and the session an op works on.
 import type { Logger } from 'pino';
 import type { AccountRow } from '../../accounts/index.js';
-import type { Mailboxes } from '../../mail/index.js';
+import type { Mailboxes } from '../../mailbox/index.js';
 import type { POP3State } from '../../proto/pop3/pop3-command.js';
 import type { Security } from '../../security/index.js';
 import type { StateStore } from '../../shared-state/index.js';

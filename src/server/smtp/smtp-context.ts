@@ -2,7 +2,7 @@
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { AccountRow } from '../../accounts/index.js';
-import type { InboundDelivery, RecipientResolver, Submission } from '../../mail/index.js';
+import type { InboundDelivery, RecipientResolver, Submission } from '../../transport/index.js';
 import type { Security } from '../../security/index.js';
 
 export type SMTPListenerKind = 'mx' | 'submission';

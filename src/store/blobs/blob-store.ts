@@ -1,6 +1,6 @@
 // Content-addressed storage for message bodies: the id is the SHA-256 of the bytes.
 import type { Readable } from 'node:stream';
-import type { Repositories } from '../store.js';
+import type { Repositories } from '../repositories.js';
 
 export interface BlobRef {
   /** Lower-case hex SHA-256 of the content. */

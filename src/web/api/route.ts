@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type {} from '@fastify/cookie';
 import { MailwardError } from '../../errors/index.js';
-import type { Actor, Security, WebSession } from '../../security/index.js';
+import type { Actor } from '../../kernel/index.js';
+import type { Security, WebSession } from '../../security/index.js';
 import { SESSION_COOKIE } from './cookies.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,6 +1,6 @@
 // The webmail's one door to the JSON API: same-origin JSON requests, the CSRF token on every change, errors as APIError, and the signal that the session is gone.
-import { currentLanguage, i18n } from './i18n';
-import { en as COMMON } from './i18n/messages/common';
+import { currentLanguage, i18n } from './i18n/index.js';
+import { en as COMMON } from './i18n/messages/common.js';
 
 /** The `{ status, code, message }` body of every error answer (docs/errors.md). */
 export interface ErrorBody {

@@ -1,6 +1,6 @@
 // How times, protocols, sign-in results and waits read on the pages, in the user's language.
-import { currentLanguage, i18n } from './i18n';
-import { en as COMMON } from './i18n/messages/common';
+import { currentLanguage, i18n } from './i18n/index.js';
+import { en as COMMON } from './i18n/messages/common.js';
 
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return i18n.t('common.format.never');

@@ -1,8 +1,8 @@
 // Starts the webmail in the page the server sent (index.html).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app';
-import { setupI18n } from './i18n';
+import { App } from './app.js';
+import { setupI18n } from './i18n/index.js';
 import './styles.css';
 import './small-screens.css';
 

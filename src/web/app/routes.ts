@@ -1,5 +1,5 @@
 // The webmail's pages and their paths; the Mailbox Security menu is built from this list in its order.
-import type { en as COMMON } from './i18n/messages/common';
+import type { en as COMMON } from './i18n/messages/common.js';
 
 export const ROUTES = {
   signIn: '/sign-in',

@@ -1,5 +1,5 @@
 // Passkeys in the browser: the server's base64url JSON options turned into what navigator.credentials expects, and the credential turned back into JSON.
-import { i18n } from './i18n';
+import { i18n } from './i18n/index.js';
 
 /** A credential named in options (excludeCredentials, allowCredentials), its id in base64url. */
 interface CredentialDescriptorJSON {

@@ -1,7 +1,7 @@
 // APPEND (RFC 3501 §6.3.11, RFC 9051 §6.3.12) with APPENDUID (UIDPLUS, RFC 4315), TRYCREATE, APPENDLIMIT (RFC 7889) and RFC 6855's `UTF8 (~{n})` form.
 import { MailwardError } from '../../../errors/index.js';
-import type { MessageFlags } from '../../../mail/index.js';
-import { normalizeMailboxName } from '../../../mail/index.js';
+import type { MessageFlags } from '../../../mailbox/index.js';
+import { normalizeMailboxName } from '../../../mailbox/index.js';
 import { parseIMAPDateTime } from '../../../proto/imap/imap-date.js';
 import type { IMAPCommand, IMAPValue } from '../../../proto/imap/imap-value.js';
 import { arg, flagList, keyword, mailboxName } from '../command-args.js';

@@ -5,7 +5,7 @@ import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
 import { arg, expectArgCount, mailboxName } from '../command-args.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
-import { formatUids } from '../imap-connection.js';
+import { formatUids } from '../../../proto/imap/sequence-set.js';
 import { resolveMessageSet } from '../message-set.js';
 import { reportExpunged } from './expunge.js';
 

@@ -1,6 +1,6 @@
 // CREATE (RFC 3501 §6.3.3, RFC 9051 §6.3.4) with missing parents, and CREATE-SPECIAL-USE (RFC 6154 §3): `CREATE name (USE (\Drafts))`.
 import { MailwardError } from '../../../errors/index.js';
-import { HIERARCHY_DELIMITER, INBOX, SPECIAL_USES, normalizeMailboxName } from '../../../mail/index.js';
+import { HIERARCHY_DELIMITER, INBOX, SPECIAL_USES, normalizeMailboxName } from '../../../mailbox/index.js';
 import type { IMAPValue } from '../../../proto/imap/imap-value.js';
 import { arg, expectArgCount, keyword, list, mailboxName } from '../command-args.js';
 import type { CommandResult, IMAPOp } from '../imap-context.js';

@@ -2,7 +2,7 @@
 import { untaggedData } from '../../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
 import { arg, expectArgCount } from '../command-args.js';
-import { formatUids } from '../imap-connection.js';
+import { formatUids } from '../../../proto/imap/sequence-set.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
 import { resolveMessageSet } from '../message-set.js';

@@ -1,9 +1,9 @@
 // FETCH and UID FETCH (RFC 3501 §6.4.5, RFC 9051 §6.4.5, BINARY of RFC 3516, CHANGEDSINCE/VANISHED of RFC 7162): message data, bodies streamed from the blob store.
 import type { Readable } from 'node:stream';
-import type { MessageFetchRow } from '../../../mail/index.js';
-import type { MIMEPart } from '../../../mail/mime/index.js';
-import { bodyStructureToIMAP, envelopeToIMAP } from '../../../mail/mime/index.js';
-import type { Envelope } from '../../../mail/mime/index.js';
+import type { MessageFetchRow } from '../../../mailbox/index.js';
+import type { MIMEPart } from '../../../mailbox/mime/index.js';
+import { bodyStructureToIMAP, envelopeToIMAP } from '../../../mailbox/mime/index.js';
+import type { Envelope } from '../../../mailbox/mime/index.js';
 import { FetchResponseBuilder, untaggedData } from '../../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
 import { arg, expectArgCount, flagNames, sequenceSet } from '../command-args.js';
@@ -11,7 +11,7 @@ import { applyPartial, binaryPart, decodeTransferEncoding, filterHeaderFields, p
 import type { ByteRange } from '../fetch-body.js';
 import type { FetchItem, FetchRequest } from '../fetch-items.js';
 import { parseFetchRequest } from '../fetch-items.js';
-import { formatUids } from '../imap-connection.js';
+import { formatUids } from '../../../proto/imap/sequence-set.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { IMAPSyntaxError, SELECTED } from '../imap-context.js';
 import { resolveMessageSet, uidInSet } from '../message-set.js';

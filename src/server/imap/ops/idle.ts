@@ -1,9 +1,11 @@
 // IDLE (RFC 2177): reports changes as they happen until the client says DONE; the doorbell is the event bus, the truth the journal.
 import { continuation } from '../../../proto/imap/imap-response.js';
 import { expectArgCount } from '../command-args.js';
-import { IDLE_POLL_MS } from '../imap-connection.js';
 import type { IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED } from '../imap-context.js';
+
+/** How often IDLE re-reads the journal when no doorbell rang (changes made by another process). */
+export const IDLE_POLL_MS = 2000;
 
 export const IDLE: IMAPOp = {
   states: AUTHENTICATED,

@@ -1,5 +1,5 @@
 // LIST (RFC 3501 §6.3.8, RFC 9051 §6.3.9) with LIST-EXTENDED (RFC 5258), SPECIAL-USE (RFC 6154), CHILDREN (RFC 3348) and LIST-STATUS (RFC 5819).
-import { HIERARCHY_DELIMITER } from '../../../mail/index.js';
+import { HIERARCHY_DELIMITER } from '../../../mailbox/index.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
 import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import type { IMAPCommand, IMAPValue } from '../../../proto/imap/imap-value.js';

@@ -1,5 +1,5 @@
 // LSUB (RFC 3501 §6.3.9; gone from IMAP4rev2, kept for IMAP4rev1 clients): the subscribed mailboxes that match a pattern.
-import { HIERARCHY_DELIMITER, parentNames } from '../../../mail/index.js';
+import { HIERARCHY_DELIMITER, parentNames } from '../../../mailbox/index.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
 import { arg, expectArgCount, mailboxName } from '../command-args.js';
 import type { IMAPOp } from '../imap-context.js';

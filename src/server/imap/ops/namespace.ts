@@ -1,6 +1,6 @@
 // NAMESPACE (RFC 2342, RFC 9051 §6.3.10): one personal namespace with no prefix; no other users' or shared mailboxes are reachable.
 import { untaggedData } from '../../../proto/imap/imap-response.js';
-import { HIERARCHY_DELIMITER } from '../../../mail/index.js';
+import { HIERARCHY_DELIMITER } from '../../../mailbox/index.js';
 import { expectArgCount } from '../command-args.js';
 import type { IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED } from '../imap-context.js';

@@ -1,12 +1,12 @@
 // SEARCH and UID SEARCH (RFC 3501 §6.4.4, RFC 9051 §6.4.4, ESEARCH of RFC 4731, MODSEQ of RFC 7162): indexed columns first, message bytes only when a key needs them.
-import type { MessageMetaRow } from '../../../mail/index.js';
-import { fullBodyText, MAX_SEARCH_TEXT } from '../../../mail/index.js';
-import type { MIMEPart } from '../../../mail/mime/index.js';
-import { decodeHeaderValue, readHeaderBlock } from '../../../mail/mime/index.js';
+import type { MessageMetaRow } from '../../../mailbox/index.js';
+import { fullBodyText, MAX_SEARCH_TEXT } from '../../../mailbox/index.js';
+import type { MIMEPart } from '../../../mailbox/mime/index.js';
+import { decodeHeaderValue, readHeaderBlock } from '../../../mailbox/mime/index.js';
 import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
-import { formatUids } from '../imap-connection.js';
+import { formatUids } from '../../../proto/imap/sequence-set.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
 import type { SearchKey } from '../search-query.js';

@@ -4,7 +4,7 @@ import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
 import type { SequenceSet } from '../../../proto/imap/sequence-set.js';
 import { arg, flagNames, keyword, list, mailboxName, numberArg, sequenceSet } from '../command-args.js';
-import { formatUids } from '../imap-connection.js';
+import { formatUids } from '../../../proto/imap/sequence-set.js';
 import type { IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED, IMAPSyntaxError } from '../imap-context.js';
 import { SelectedMailbox } from '../selected-mailbox.js';

@@ -1,10 +1,10 @@
 // STORE and UID STORE (RFC 3501 §6.4.6, RFC 9051 §6.4.6) with UNCHANGEDSINCE and MODIFIED (CONDSTORE, RFC 7162 §3.1.3).
-import type { FlagChangeMode } from '../../../mail/index.js';
+import type { FlagChangeMode } from '../../../mailbox/index.js';
 import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
 import { arg, flagList, flagNames, keyword, list, numberArg } from '../command-args.js';
-import { formatUids } from '../imap-connection.js';
+import { formatUids } from '../../../proto/imap/sequence-set.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { IMAPSyntaxError, SELECTED } from '../imap-context.js';
 import { resolveMessageSet } from '../message-set.js';

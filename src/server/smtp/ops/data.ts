@@ -1,8 +1,8 @@
 // DATA: the message is read whole (within the size limit), then stored for every recipient before the 250 goes out.
 import { randomBytes } from 'node:crypto';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
-import { normalizeAddress } from '../../../accounts/index.js';
-import { parseAddressList, readHeaderBlock } from '../../../mail/mime/index.js';
+import { normalizeAddress } from '../../../lib/index.js';
+import { parseAddressList, readHeaderBlock } from '../../../mailbox/mime/index.js';
 import { canonicalIp } from '../../../security/index.js';
 import type { SMTPDeps, SMTPListenerKind } from '../smtp-context.js';
 import { stateOf, tlsInfo } from '../smtp-context.js';

@@ -1,6 +1,6 @@
 // MAIL FROM: on submission the envelope sender must be the user's own address or alias.
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
-import { normalizeAddress } from '../../../accounts/index.js';
+import { normalizeAddress } from '../../../lib/index.js';
 import type { SMTPDeps, SMTPListenerKind } from '../smtp-context.js';
 import { stateOf } from '../smtp-context.js';
 import { smtpError } from '../smtp-replies.js';

@@ -1,5 +1,5 @@
 // GET /api/v1/mail/events: Server-Sent Events telling the webmail a folder's counts changed (the EventBus rings; the counts are read again from the store).
-import { accountDomain } from '../../../accounts/index.js';
+import { accountDomain } from '../../../lib/index.js';
 import type { Security, WebSession } from '../../../security/index.js';
 import type { MailwardEvent } from '../../../shared-state/index.js';
 import type { APIRoutes } from '../route.js';

@@ -2,7 +2,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
-import type { ServerKey } from '../../../security/index.js';
+import type { ServerKey } from '../../../kernel/index.js';
 import type { APIRoutes } from '../route.js';
 import type { FetchedImage, ImageFetchFailure, SafeFetchTestOptions } from './safe-fetch.js';
 import { ImageFetchError, fetchRemoteImage } from './safe-fetch.js';

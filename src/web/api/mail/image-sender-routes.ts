@@ -1,6 +1,6 @@
 // /api/v1/mail/image-senders: the senders whose remote images the webmail shows without asking ("Always show images from this sender").
 import { z } from 'zod';
-import { normalizeAddress } from '../../../accounts/index.js';
+import { normalizeAddress } from '../../../lib/index.js';
 import { MailwardError } from '../../../errors/index.js';
 import type { APIRoutes } from '../route.js';
 import type { ImageSenderList, MailAPIDeps } from './mail-deps.js';

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import type { AccountService } from '../../../accounts/index.js';
 import { MailwardError } from '../../../errors/index.js';
-import type { MailboxRow, Mailboxes, RecipientResolver, Submission } from '../../../mail/index.js';
+import type { MailboxRow, Mailboxes } from '../../../mailbox/index.js';
+import type { RecipientResolver, Submission } from '../../../transport/index.js';
 import type { EventBus } from '../../../shared-state/index.js';
 import type { ImageProxyDeps } from './image-proxy.js';
 

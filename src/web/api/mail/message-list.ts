@@ -1,10 +1,10 @@
 // The message list of a folder: keyset pages in date, sender or subject order (an opaque cursor), the unread/flagged filters and the search box.
 import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
-import type { MessageMetaRow, MessageSortKey } from '../../../mail/index.js';
-import { parseMessageSearch, searchMailbox } from '../../../mail/index.js';
-import type { Address, Envelope, MIMEPart } from '../../../mail/mime/index.js';
-import { decodeHeaderValue } from '../../../mail/mime/index.js';
+import type { MessageMetaRow, MessageSortKey } from '../../../mailbox/index.js';
+import { parseMessageSearch, searchMailbox } from '../../../mailbox/index.js';
+import type { Address, Envelope, MIMEPart } from '../../../mailbox/mime/index.js';
+import { decodeHeaderValue } from '../../../mailbox/mime/index.js';
 import type { APIRoutes } from '../route.js';
 import type { MailAPIDeps } from './mail-deps.js';
 import { folderParams, ownFolder } from './mail-deps.js';

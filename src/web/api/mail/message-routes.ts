@@ -1,7 +1,7 @@
 // /api/v1/mail/folders/:name/messages/…: read a message (without side effects), download an attachment, flag, move and delete — every change through Mailboxes, so IMAP IDLE sees it.
 import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
-import type { MessageRow } from '../../../mail/index.js';
+import type { MessageRow } from '../../../mailbox/index.js';
 import type { APIRoutes } from '../route.js';
 import type { ImageProxySigner } from './image-proxy.js';
 import type { MailAPIDeps } from './mail-deps.js';

@@ -2,7 +2,7 @@
 import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
-import type { MessageRow } from '../../../mail/index.js';
+import type { MessageRow } from '../../../mailbox/index.js';
 import { imageSenderKey } from './image-sender-routes.js';
 import { MAX_IMAGE_URL_LENGTH } from './image-proxy.js';
 import type { MailAPIDeps } from './mail-deps.js';

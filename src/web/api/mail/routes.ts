@@ -1,8 +1,8 @@
 // /api/v1/mail: the webmail's folders, and the registration of every mail route (messages, send, contacts, live updates, image proxy and image senders).
 import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
-import { INBOX } from '../../../mail/index.js';
-import type { MailboxRow } from '../../../mail/index.js';
+import { INBOX } from '../../../mailbox/index.js';
+import type { MailboxRow } from '../../../mailbox/index.js';
 import type { Security } from '../../../security/index.js';
 import type { APIRoutes } from '../route.js';
 import { mailEventRoutes } from './event-routes.js';

@@ -1,6 +1,7 @@
 // /api/v1/security: the Mailbox Security centre's API (device log, login records, password, security code, services, two-factor, backup codes, app passwords).
 import { z } from 'zod';
-import { STRENGTH_RULES, accountDomain } from '../../../accounts/index.js';
+import { STRENGTH_RULES } from '../../../accounts/index.js';
+import { accountDomain } from '../../../lib/index.js';
 import type { Security } from '../../../security/index.js';
 import type { APIRoutes } from '../route.js';
 import { passwordField as password } from '../schemas.js';

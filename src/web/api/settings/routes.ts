@@ -1,9 +1,9 @@
 // /api/v1/settings: the account's own settings outside Mailbox Security: the profile (display name, webmail language) and the auto-forwarding list.
 import { z } from 'zod';
-import { accountDomain } from '../../../accounts/index.js';
+import { accountDomain } from '../../../lib/index.js';
 import type { AccountRow } from '../../../accounts/index.js';
-import type { Forwarding } from '../../../mail/index.js';
-import { MAX_FORWARD_ADDRESSES } from '../../../mail/index.js';
+import type { Forwarding } from '../../../transport/index.js';
+import { MAX_FORWARD_ADDRESSES } from '../../../transport/index.js';
 import type { Security } from '../../../security/index.js';
 import type { APIRoutes } from '../route.js';
 

@@ -1,8 +1,8 @@
 // A new set of backup codes, shown once, with a download as a text file.
 import { useEffect, useRef } from 'react';
 import type { ReactElement } from 'react';
-import type { BackupCodeSet } from '../api-types';
-import { useTranslation } from '../i18n';
+import type { BackupCodeSet } from '../api-types.js';
+import { useTranslation } from '../i18n/index.js';
 
 /**
  * The file is made in the browser from the answer (a Blob URL): the codes are not stored in a form

@@ -1,7 +1,7 @@
 // Form pieces every page uses: a labelled field, the error and success lines, and a hook that runs one API action at a time.
 import { useCallback, useId, useState } from 'react';
 import type { HTMLAttributes, ReactElement, ReactNode } from 'react';
-import { APIError, describeError } from '../api';
+import { APIError, describeError } from '../api.js';
 
 export interface TextFieldProps {
   label: string;

@@ -1,7 +1,7 @@
 // The language menu of the pages before sign-in: the choice is kept on this browser; signed in, Profile keeps it on the server.
 import { useId } from 'react';
 import type { ReactElement } from 'react';
-import { LANGUAGES, LANGUAGE_NAMES, changeLanguage, currentLanguage, isLanguage, useTranslation } from '../i18n';
+import { LANGUAGES, LANGUAGE_NAMES, changeLanguage, currentLanguage, isLanguage, useTranslation } from '../i18n/index.js';
 
 export function LanguageMenu(): ReactElement {
   const { t } = useTranslation();

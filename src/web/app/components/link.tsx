@@ -1,6 +1,6 @@
 // A link that changes the route without a page load, and stays a real link (middle-click, copy address).
 import type { AnchorHTMLAttributes, MouseEvent, ReactElement } from 'react';
-import { navigate } from '../router';
+import { navigate } from '../router.js';
 
 export interface LinkProps extends Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> {
   to: string;

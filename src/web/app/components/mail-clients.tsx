@@ -1,11 +1,11 @@
 // Mail clients that signed in with the account password: with two-factor sign-in on, each needs an app password, created here with one click; also how a sign-in's place reads.
 import { useState } from 'react';
 import type { ReactElement } from 'react';
-import { request } from '../api';
-import type { CreatedAppPassword, MailClient } from '../api-types';
-import { formatTime, protocolLabel } from '../format';
-import { i18n, useTranslation } from '../i18n';
-import { ErrorMessage, useAction } from './form';
+import { request } from '../api.js';
+import type { CreatedAppPassword, MailClient } from '../api-types.js';
+import { formatTime, protocolLabel } from '../format.js';
+import { i18n, useTranslation } from '../i18n/index.js';
+import { ErrorMessage, useAction } from './form.js';
 
 /**
  * A sign-in's place as the server gave it: a city stays as it is; the two fixed values GeoIP gives

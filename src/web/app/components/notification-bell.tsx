@@ -1,12 +1,12 @@
 // The bell in the header: the number of unread security notifications, linking to their list.
 import { useCallback, useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
-import { request } from '../api';
-import type { NotificationList } from '../api-types';
-import { useTranslation } from '../i18n';
-import { ROUTES } from '../routes';
-import { useRoute } from '../router';
-import { Link } from './link';
+import { request } from '../api.js';
+import type { NotificationList } from '../api-types.js';
+import { useTranslation } from '../i18n/index.js';
+import { ROUTES } from '../routes.js';
+import { useRoute } from '../router.js';
+import { Link } from './link.js';
 
 /** Sent by the notifications page after marking them read, so the count follows at once. */
 export const NOTIFICATIONS_CHANGED = 'mailward:notifications-changed';

@@ -1,10 +1,10 @@
 // Personal Settings: the Settings and Mailbox Security menus on the left, the chosen page on the right.
 import type { ReactElement, ReactNode } from 'react';
-import type { PageLink } from '../routes';
-import { useTranslation } from '../i18n';
-import { SECURITY_PAGES, SETTINGS_PAGES, pathOf } from '../routes';
-import { useRoute } from '../router';
-import { Link } from './link';
+import type { PageLink } from '../routes.js';
+import { useTranslation } from '../i18n/index.js';
+import { SECURITY_PAGES, SETTINGS_PAGES, pathOf } from '../routes.js';
+import { useRoute } from '../router.js';
+import { Link } from './link.js';
 
 export function SettingsLayout({ title, children }: { title: string; children: ReactNode }): ReactElement {
   const path = pathOf(useRoute());

@@ -1,12 +1,12 @@
 // The frame of every signed-in page: the header with the account and "Sign out", and the backup-code notice after a sign-in that used one.
 import { useState } from 'react';
 import type { ReactElement, ReactNode } from 'react';
-import { useTranslation } from '../i18n';
-import { ROUTES, pathOf } from '../routes';
-import { useRoute } from '../router';
-import { Link } from './link';
-import { NotificationBell } from './notification-bell';
-import { useSession } from './session-context';
+import { useTranslation } from '../i18n/index.js';
+import { ROUTES, pathOf } from '../routes.js';
+import { useRoute } from '../router.js';
+import { Link } from './link.js';
+import { NotificationBell } from './notification-bell.js';
+import { useSession } from './session-context.js';
 
 export interface ShellProps {
   onSignOut(): void;

@@ -1,6 +1,6 @@
 // Loads one GET answer for a page, and loads it again on demand (after a change).
 import { useCallback, useEffect, useState } from 'react';
-import { APIError, describeError, request } from '../api';
+import { APIError, describeError, request } from '../api.js';
 
 export interface Loaded<T> {
   data: T | undefined;

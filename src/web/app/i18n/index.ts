@@ -1,11 +1,11 @@
 // The webmail's languages: i18next set up with every catalogue, the language picked from the user's choice or the browser, and <html lang> kept true.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import type { Language, Translation } from './resources';
-import { LANGUAGES, TRANSLATIONS, isLanguage, pickLanguage } from './resources';
+import type { Language, Translation } from './resources.js';
+import { LANGUAGES, TRANSLATIONS, isLanguage, pickLanguage } from './resources.js';
 
-export type { Language } from './resources';
-export { LANGUAGES, LANGUAGE_NAMES, isLanguage } from './resources';
+export type { Language } from './resources.js';
+export { LANGUAGES, LANGUAGE_NAMES, isLanguage } from './resources.js';
 export { Trans, useTranslation } from 'react-i18next';
 
 declare module 'i18next' {

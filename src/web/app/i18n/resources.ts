@@ -1,10 +1,10 @@
 // Every language's messages, put together by area; pure data, so tests read it without a browser.
-import * as auth from './messages/auth';
-import * as common from './messages/common';
-import * as mail from './messages/mail';
-import * as security from './messages/security';
-import * as settings from './messages/settings';
-import type { Shape } from './shape';
+import * as auth from './messages/auth.js';
+import * as common from './messages/common.js';
+import * as mail from './messages/mail.js';
+import * as security from './messages/security.js';
+import * as settings from './messages/settings.js';
+import type { Shape } from './shape.js';
 
 export const LANGUAGES = ['en', 'zh-TW', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];

@@ -1,13 +1,13 @@
 // "Forgot password?": the address goes to the server, which answers the same for every address; the link it mails leads to the reset page.
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../api';
-import type { PasswordResetRequested } from '../api-types';
-import { ErrorMessage, TextField, useAction } from '../components/form';
-import { LanguageMenu } from '../components/language-menu';
-import { Link } from '../components/link';
-import { useTranslation } from '../i18n';
-import { ROUTES } from '../routes';
+import { request } from '../api.js';
+import type { PasswordResetRequested } from '../api-types.js';
+import { ErrorMessage, TextField, useAction } from '../components/form.js';
+import { LanguageMenu } from '../components/language-menu.js';
+import { Link } from '../components/link.js';
+import { useTranslation } from '../i18n/index.js';
+import { ROUTES } from '../routes.js';
 
 export function ForgotPasswordPage(): ReactElement {
   const [address, setAddress] = useState('');

@@ -1,22 +1,22 @@
 // The mail views: folders, the message list of one folder and the reading pane or compose, with the open folder, message and draft in the URL (/mail?folder=Sent&uid=12) and live updates while the page is visible.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReactElement } from 'react';
-import { APIError, describeError, request } from '../api';
-import type { MailFolder, MailMessage, MessageListItem } from '../api-types';
-import { Compose } from '../components/mail/compose';
-import { FolderList } from '../components/mail/folder-list';
-import { folderLabel, storedAttachments } from '../components/mail/mail-format';
-import { messagesPath } from '../components/mail/mail-types';
-import { MessageListView } from '../components/mail/message-list';
-import { Reader } from '../components/mail/reader';
-import type { ComposeDraft, ReplyKind } from '../components/mail/reply-draft';
-import { EMPTY_DRAFT, replyDraft } from '../components/mail/reply-draft';
-import { useMailEvents } from '../components/mail/use-mail-events';
-import { useMessageList } from '../components/mail/use-message-list';
-import { useSession } from '../components/session-context';
-import { useTranslation } from '../i18n';
-import { navigate, useRoute } from '../router';
-import { ROUTES } from '../routes';
+import { APIError, describeError, request } from '../api.js';
+import type { MailFolder, MailMessage, MessageListItem } from '../api-types.js';
+import { Compose } from '../components/mail/compose.js';
+import { FolderList } from '../components/mail/folder-list.js';
+import { folderLabel, storedAttachments } from '../components/mail/mail-format.js';
+import { messagesPath } from '../components/mail/mail-types.js';
+import { MessageListView } from '../components/mail/message-list.js';
+import { Reader } from '../components/mail/reader.js';
+import type { ComposeDraft, ReplyKind } from '../components/mail/reply-draft.js';
+import { EMPTY_DRAFT, replyDraft } from '../components/mail/reply-draft.js';
+import { useMailEvents } from '../components/mail/use-mail-events.js';
+import { useMessageList } from '../components/mail/use-message-list.js';
+import { useSession } from '../components/session-context.js';
+import { useTranslation } from '../i18n/index.js';
+import { navigate, useRoute } from '../router.js';
+import { ROUTES } from '../routes.js';
 
 interface MailPlace {
   folder: string;

@@ -1,8 +1,8 @@
 // A route the webmail does not have.
 import type { ReactElement } from 'react';
-import { Link } from '../components/link';
-import { useTranslation } from '../i18n';
-import { ROUTES } from '../routes';
+import { Link } from '../components/link.js';
+import { useTranslation } from '../i18n/index.js';
+import { ROUTES } from '../routes.js';
 
 export function NotFoundPage(): ReactElement {
   const { t } = useTranslation();

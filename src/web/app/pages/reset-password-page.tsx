@@ -1,16 +1,16 @@
 // The page a "Forgot password" mail links to: checks the link, then a new password (and the second factor when the account has one) sets it.
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { describeError, request } from '../api';
-import type { APIError } from '../api';
-import type { PasskeyCeremony, PasswordResetCheck } from '../api-types';
-import { ErrorMessage, TextField, useAction } from '../components/form';
-import { Link } from '../components/link';
-import { useFragmentToken } from '../fragment';
-import { Trans, useTranslation } from '../i18n';
-import { ROUTES } from '../routes';
-import type { RequestOptionsJSON } from '../webauthn';
-import { getPasskey, inBrowser, passkeysSupported } from '../webauthn';
+import { describeError, request } from '../api.js';
+import type { APIError } from '../api.js';
+import type { PasskeyCeremony, PasswordResetCheck } from '../api-types.js';
+import { ErrorMessage, TextField, useAction } from '../components/form.js';
+import { Link } from '../components/link.js';
+import { useFragmentToken } from '../fragment.js';
+import { Trans, useTranslation } from '../i18n/index.js';
+import { ROUTES } from '../routes.js';
+import type { RequestOptionsJSON } from '../webauthn.js';
+import { getPasskey, inBrowser, passkeysSupported } from '../webauthn.js';
 
 type State = { kind: 'checking' } | { kind: 'invalid'; reason?: string } | { kind: 'ready'; address: string; secondFactorRequired: boolean } | { kind: 'done' };
 

@@ -1,17 +1,17 @@
 // Sign-in: address and password, then the second factor (app code, backup code or passkey, "This is my trusted device") when the server asks for it; or a passkey alone.
 import { useId, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { describeError, errorText, request } from '../api';
-import type { APIError } from '../api';
-import type { PasskeyCeremony, SecondFactorAnswer, SignedInAnswer } from '../api-types';
-import { ErrorMessage, TextField, useAction } from '../components/form';
-import { Link } from '../components/link';
-import { formatWait } from '../format';
-import { LanguageMenu } from '../components/language-menu';
-import { i18n, useTranslation } from '../i18n';
-import { ROUTES } from '../routes';
-import type { RequestOptionsJSON } from '../webauthn';
-import { getPasskey, inBrowser, passkeysSupported } from '../webauthn';
+import { describeError, errorText, request } from '../api.js';
+import type { APIError } from '../api.js';
+import type { PasskeyCeremony, SecondFactorAnswer, SignedInAnswer } from '../api-types.js';
+import { ErrorMessage, TextField, useAction } from '../components/form.js';
+import { Link } from '../components/link.js';
+import { formatWait } from '../format.js';
+import { LanguageMenu } from '../components/language-menu.js';
+import { i18n, useTranslation } from '../i18n/index.js';
+import { ROUTES } from '../routes.js';
+import type { RequestOptionsJSON } from '../webauthn.js';
+import { getPasskey, inBrowser, passkeysSupported } from '../webauthn.js';
 
 export interface Notice {
   kind: 'info' | 'error';

@@ -1,10 +1,10 @@
 // The page the alternate-email check mail links to: proves the mailbox with the link's token, signed in or not.
 import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
-import { describeError, request } from '../api';
-import { useFragmentToken } from '../fragment';
-import { i18n, useTranslation } from '../i18n';
-import { ROUTES } from '../routes';
+import { describeError, request } from '../api.js';
+import { useFragmentToken } from '../fragment.js';
+import { i18n, useTranslation } from '../i18n/index.js';
+import { ROUTES } from '../routes.js';
 
 type State = { kind: 'checking' } | { kind: 'verified'; address: string; account: string } | { kind: 'failed'; reason: string };
 

@@ -1,9 +1,9 @@
 // A message's attachments in the reading pane: images preview in the page, PDF opens in a new tab (both served inline and sandboxed), everything else downloads.
 import { useState } from 'react';
 import type { ReactElement } from 'react';
-import type { MailMessage } from '../../api-types';
-import { useTranslation } from '../../i18n';
-import { formatSize } from './mail-format';
+import type { MailMessage } from '../../api-types.js';
+import { useTranslation } from '../../i18n/index.js';
+import { formatSize } from './mail-format.js';
 
 /** The types the attachment route serves inline (the same list as the server's). */
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);

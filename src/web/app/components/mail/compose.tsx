@@ -1,12 +1,12 @@
 // The compose form: recipients (To, Cc, Bcc) with completion from recent correspondents, subject, plain text and attachments, sending, and autosave to Drafts so a timeout or a closed tab loses at most a few seconds.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChangeEvent, FormEvent, ReactElement } from 'react';
-import { describeError, request } from '../../api';
-import type { MailAddress } from '../../api-types';
-import { useTranslation } from '../../i18n';
-import { fileAttachment, formatSize } from './mail-format';
-import { MAX_ATTACHMENT_BYTES } from './mail-types';
-import type { ComposeDraft } from './reply-draft';
+import { describeError, request } from '../../api.js';
+import type { MailAddress } from '../../api-types.js';
+import { useTranslation } from '../../i18n/index.js';
+import { fileAttachment, formatSize } from './mail-format.js';
+import { MAX_ATTACHMENT_BYTES } from './mail-types.js';
+import type { ComposeDraft } from './reply-draft.js';
 
 /** Saved this long after the last keystroke (a pause), and at least this often while typing. */
 const PAUSE_MS = 1500;

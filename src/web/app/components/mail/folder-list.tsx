@@ -1,11 +1,11 @@
 // The folder list: every folder with its unread count, "New message", and creating, renaming and deleting the user's own folders (the special ones stay).
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { MailFolder } from '../../api-types';
-import { useTranslation } from '../../i18n';
-import { folderLabel } from './mail-format';
-import { isSpecialFolder } from './mail-types';
+import { request } from '../../api.js';
+import type { MailFolder } from '../../api-types.js';
+import { useTranslation } from '../../i18n/index.js';
+import { folderLabel } from './mail-format.js';
+import { isSpecialFolder } from './mail-types.js';
 
 export interface FolderListProps {
   folders: MailFolder[];

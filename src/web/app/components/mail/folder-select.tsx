@@ -1,7 +1,7 @@
 // "Move to" with a list of the other folders, for the reading pane and the bulk actions alike.
 import type { ReactElement } from 'react';
-import type { MailFolder } from '../../api-types';
-import { folderLabel } from './mail-format';
+import type { MailFolder } from '../../api-types.js';
+import { folderLabel } from './mail-format.js';
 
 export interface FolderSelectProps {
   label: string;

@@ -1,8 +1,8 @@
 // How the mail views write sizes and folder names in the user's language, and how a file becomes base64 for the compose form.
-import { APIError } from '../../api';
-import { i18n } from '../../i18n';
-import type { ComposeAttachment, SpecialFolder } from './mail-types';
-import { SPECIAL_FOLDERS } from './mail-types';
+import { APIError } from '../../api.js';
+import { i18n } from '../../i18n/index.js';
+import type { ComposeAttachment, SpecialFolder } from './mail-types.js';
+import { SPECIAL_FOLDERS } from './mail-types.js';
 
 /** "512 bytes", "12 KB", "3.4 MB". */
 export function formatSize(bytes: number): string {

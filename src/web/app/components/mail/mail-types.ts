@@ -1,5 +1,5 @@
 // Mail-only shapes the webmail reads and sends (beside api-types.ts): the reading view's newer fields, compose attachments, and the mail size limit.
-import type { MailMessage } from '../../api-types';
+import type { MailMessage } from '../../api-types.js';
 
 /** GET /api/v1/mail/folders/:name/messages/:uid, with the fields of the image proxy (absent on a server without it). */
 export interface MailMessageView extends MailMessage {

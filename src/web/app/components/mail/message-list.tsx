@@ -1,13 +1,13 @@
 // The message list of one folder: search, sort and filter, a checkbox per row with "select all on this page", and the bulk actions on the selected messages.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { MailFolder, MessageListItem } from '../../api-types';
-import { formatTime } from '../../format';
-import { useTranslation } from '../../i18n';
-import { FolderSelect } from './folder-select';
-import { messagesPath } from './mail-types';
-import type { Filter, MessageList, Sort } from './use-message-list';
+import { request } from '../../api.js';
+import type { MailFolder, MessageListItem } from '../../api-types.js';
+import { formatTime } from '../../format.js';
+import { useTranslation } from '../../i18n/index.js';
+import { FolderSelect } from './folder-select.js';
+import { messagesPath } from './mail-types.js';
+import type { Filter, MessageList, Sort } from './use-message-list.js';
 
 /** Flag changes go one message at a time (there is no bulk flag route): this many at once. */
 const PARALLEL = 8;

@@ -1,16 +1,16 @@
 // The reading pane: headers, sender warnings and verdicts, the body (sanitised HTML in a sandboxed frame, or text), remote images on request, attachments and the message actions.
 import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
-import { APIError, describeError, request } from '../../api';
-import type { MailFolder, MailMessage } from '../../api-types';
-import { formatTime } from '../../format';
-import { useTranslation } from '../../i18n';
-import { AttachmentList } from './attachment-list';
-import { FolderSelect } from './folder-select';
-import type { MailMessageView } from './mail-types';
-import { messagesPath } from './mail-types';
-import type { ReplyKind } from './reply-draft';
-import { formatAddress } from './reply-draft';
+import { APIError, describeError, request } from '../../api.js';
+import type { MailFolder, MailMessage } from '../../api-types.js';
+import { formatTime } from '../../format.js';
+import { useTranslation } from '../../i18n/index.js';
+import { AttachmentList } from './attachment-list.js';
+import { FolderSelect } from './folder-select.js';
+import type { MailMessageView } from './mail-types.js';
+import { messagesPath } from './mail-types.js';
+import type { ReplyKind } from './reply-draft.js';
+import { formatAddress } from './reply-draft.js';
 
 /**
  * The sanitised HTML inside a sandboxed frame: no script and no forms, and it inherits the page's

@@ -1,7 +1,7 @@
 // The compose form a reply, a reply to all or a forward starts from: recipients, subject prefix, the quoted original (and, for a forward, its attachments).
-import type { MailAddress, MailMessage } from '../../api-types';
-import { i18n } from '../../i18n';
-import type { ComposeAttachment } from './mail-types';
+import type { MailAddress, MailMessage } from '../../api-types.js';
+import { i18n } from '../../i18n/index.js';
+import type { ComposeAttachment } from './mail-types.js';
 
 /** Who a reply goes to, and the quoted original a reply or forward starts from. */
 export type ReplyKind = 'reply' | 'replyAll' | 'forward';

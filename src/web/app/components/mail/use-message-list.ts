@@ -1,9 +1,9 @@
 // The message list of one folder as state: sort, filter and search, the loaded pages, and reloading them (after a change, or a live update).
 import { useCallback, useEffect, useState } from 'react';
 import type { Dispatch, SetStateAction } from 'react';
-import { request } from '../../api';
-import type { MessageListItem, MessagePage } from '../../api-types';
-import { messagesPath } from './mail-types';
+import { request } from '../../api.js';
+import type { MessageListItem, MessagePage } from '../../api-types.js';
+import { messagesPath } from './mail-types.js';
 
 const PAGE_SIZE = 50;
 export type Sort = 'date' | 'from' | 'subject';

@@ -1,5 +1,5 @@
 // Words of the pages outside the mailbox: sign-in and its second step, "Forgot password?", the links from security mail, and why a session ended.
-import type { Shape } from '../shape';
+import type { Shape } from '../shape.js';
 
 export const en = {
   signIn: {

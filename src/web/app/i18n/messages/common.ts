@@ -1,5 +1,5 @@
 // Words every page shares: the frame, the Personal Settings menu, loading and errors (one text per stable error code), times and waits.
-import type { Shape } from '../shape';
+import type { Shape } from '../shape.js';
 
 export const en = {
   loading: 'Loading…',

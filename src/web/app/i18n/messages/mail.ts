@@ -1,5 +1,5 @@
 // Words of the mail views (folders, message list and bulk actions, reading pane, compose) in English, Traditional Chinese (Taiwan) and Simplified Chinese (see ../resources.ts).
-import type { Shape } from '../shape';
+import type { Shape } from '../shape.js';
 
 export const en = {
   folders: {

@@ -1,5 +1,5 @@
 // Words of the Mailbox Security pages (checkup, login records, password, security code, mail services, devices, two-factor, passkeys, app passwords, alternate email, notifications) and their shared pieces, in every language.
-import type { Shape } from '../shape';
+import type { Shape } from '../shape.js';
 
 export const en = {
   common: {

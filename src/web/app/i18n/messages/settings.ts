@@ -1,5 +1,5 @@
 // The words of Personal Settings → Settings (the Profile and Auto-forwarding pages) in every language (see ../resources.ts).
-import type { Shape } from '../shape';
+import type { Shape } from '../shape.js';
 
 export const en = {
   profile: {

@@ -1,13 +1,13 @@
 // Alternate email: the verified address and one being verified, adding or changing it (password, then the mailed code), and removing it.
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { AlternateEmailStatus } from '../../api-types';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { formatTime } from '../../format';
-import { Trans, useTranslation } from '../../i18n';
+import { request } from '../../api.js';
+import type { AlternateEmailStatus } from '../../api-types.js';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { formatTime } from '../../format.js';
+import { Trans, useTranslation } from '../../i18n/index.js';
 
 function AddAddress({ changing, onSent }: { changing: boolean; onSent(address: string): void }): ReactElement {
   const [address, setAddress] = useState('');

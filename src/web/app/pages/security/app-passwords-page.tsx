@@ -1,14 +1,14 @@
 // App passwords: generated secrets for mail clients, each limited to some of SMTP, IMAP4 and POP3, shown once and revocable.
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { AppPassword, CreatedAppPassword, MailClient, Protocol } from '../../api-types';
-import { ErrorMessage, TextField, useAction } from '../../components/form';
-import { MailClients } from '../../components/mail-clients';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { formatTime, protocolLabel } from '../../format';
-import { useTranslation } from '../../i18n';
+import { request } from '../../api.js';
+import type { AppPassword, CreatedAppPassword, MailClient, Protocol } from '../../api-types.js';
+import { ErrorMessage, TextField, useAction } from '../../components/form.js';
+import { MailClients } from '../../components/mail-clients.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { formatTime, protocolLabel } from '../../format.js';
+import { useTranslation } from '../../i18n/index.js';
 
 const PROTOCOLS: readonly Protocol[] = ['smtp', 'imap', 'pop3'];
 

@@ -1,14 +1,14 @@
 // Security checkup: the first Mailbox Security page, listing what protects the account already and what is missing, each with a link to the page that fixes it.
 import type { TFunction } from 'i18next';
 import type { ReactElement } from 'react';
-import type { AlternateEmailStatus, LoginRecordPage, MailServices, Passkey, TwoFactorStatus } from '../../api-types';
-import { ErrorMessage } from '../../components/form';
-import { Link } from '../../components/link';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { formatTime, protocolLabel } from '../../format';
-import { useTranslation } from '../../i18n';
-import { ROUTES } from '../../routes';
+import type { AlternateEmailStatus, LoginRecordPage, MailServices, Passkey, TwoFactorStatus } from '../../api-types.js';
+import { ErrorMessage } from '../../components/form.js';
+import { Link } from '../../components/link.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { formatTime, protocolLabel } from '../../format.js';
+import { useTranslation } from '../../i18n/index.js';
+import { ROUTES } from '../../routes.js';
 
 interface Item {
   key: string;

@@ -1,14 +1,14 @@
 // Device log: "My frequently used devices" (trusted: no code asked) and "Other devices", with Remove device and Force logout.
 import type { TFunction } from 'i18next';
 import type { ReactElement } from 'react';
-import { request } from '../../api';
-import type { Device, DeviceLog } from '../../api-types';
-import { ErrorMessage, useAction } from '../../components/form';
-import { locationLabel } from '../../components/mail-clients';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { formatTime, protocolLabel } from '../../format';
-import { useTranslation } from '../../i18n';
+import { request } from '../../api.js';
+import type { Device, DeviceLog } from '../../api-types.js';
+import { ErrorMessage, useAction } from '../../components/form.js';
+import { locationLabel } from '../../components/mail-clients.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { formatTime, protocolLabel } from '../../format.js';
+import { useTranslation } from '../../i18n/index.js';
 
 const STATUS: Record<Device['status'], `security.devices.status.${Device['status']}`> = {
   current: 'security.devices.status.current',

@@ -1,15 +1,15 @@
 // Login records: earlier sign-ins (all, successful, failed), newest first, a page at a time, with a warning when failures show up.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReactElement } from 'react';
-import { APIError, describeError, request } from '../../api';
-import type { LoginRecord, LoginRecordPage } from '../../api-types';
-import { ErrorMessage } from '../../components/form';
-import { Link } from '../../components/link';
-import { locationLabel } from '../../components/mail-clients';
-import { SettingsLayout } from '../../components/settings-layout';
-import { formatTime, protocolLabel, resultLabel } from '../../format';
-import { Trans, useTranslation } from '../../i18n';
-import { ROUTES } from '../../routes';
+import { APIError, describeError, request } from '../../api.js';
+import type { LoginRecord, LoginRecordPage } from '../../api-types.js';
+import { ErrorMessage } from '../../components/form.js';
+import { Link } from '../../components/link.js';
+import { locationLabel } from '../../components/mail-clients.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { formatTime, protocolLabel, resultLabel } from '../../format.js';
+import { Trans, useTranslation } from '../../i18n/index.js';
+import { ROUTES } from '../../routes.js';
 
 type Filter = 'all' | 'success' | 'failure';
 

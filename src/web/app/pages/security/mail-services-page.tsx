@@ -1,13 +1,13 @@
 // Mail services: open or close SMTP, POP3 and IMAP4 for the account, so unused doors cannot be used to guess or steal the password.
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { MailServices, Protocol } from '../../api-types';
-import { ErrorMessage, SuccessMessage, useAction } from '../../components/form';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { protocolLabel } from '../../format';
-import { useTranslation } from '../../i18n';
+import { request } from '../../api.js';
+import type { MailServices, Protocol } from '../../api-types.js';
+import { ErrorMessage, SuccessMessage, useAction } from '../../components/form.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { protocolLabel } from '../../format.js';
+import { useTranslation } from '../../i18n/index.js';
 
 /** The services in the order users know them, each with what it is for. */
 const SERVICES: ReadonlyArray<{ key: Protocol; use: `security.services.uses.${Protocol}` }> = [

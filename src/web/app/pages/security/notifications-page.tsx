@@ -2,17 +2,17 @@
 import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
-import { request } from '../../api';
-import type { AlertPreference, NotificationList, SecurityNotification } from '../../api-types';
-import { ErrorMessage, SuccessMessage, useAction } from '../../components/form';
-import { locationLabel } from '../../components/mail-clients';
-import { NOTIFICATIONS_CHANGED } from '../../components/notification-bell';
-import { useSession } from '../../components/session-context';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { formatTime, protocolLabel } from '../../format';
-import { currentLanguage, useTranslation } from '../../i18n';
-import { en as SECURITY } from '../../i18n/messages/security';
+import { request } from '../../api.js';
+import type { AlertPreference, NotificationList, SecurityNotification } from '../../api-types.js';
+import { ErrorMessage, SuccessMessage, useAction } from '../../components/form.js';
+import { locationLabel } from '../../components/mail-clients.js';
+import { NOTIFICATIONS_CHANGED } from '../../components/notification-bell.js';
+import { useSession } from '../../components/session-context.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { formatTime, protocolLabel } from '../../format.js';
+import { currentLanguage, useTranslation } from '../../i18n/index.js';
+import { en as SECURITY } from '../../i18n/messages/security.js';
 
 type AlertKind = keyof typeof SECURITY.notifications.kinds;
 

@@ -1,15 +1,15 @@
 // Passkeys: the list (name, created, last used), adding one with this device's authenticator, renaming and deleting.
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { Passkey, PasskeyCeremony } from '../../api-types';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { formatTime } from '../../format';
-import { useTranslation } from '../../i18n';
-import type { CreationOptionsJSON } from '../../webauthn';
-import { createPasskey, inBrowser, passkeysSupported } from '../../webauthn';
+import { request } from '../../api.js';
+import type { Passkey, PasskeyCeremony } from '../../api-types.js';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { formatTime } from '../../format.js';
+import { useTranslation } from '../../i18n/index.js';
+import type { CreationOptionsJSON } from '../../webauthn.js';
+import { createPasskey, inBrowser, passkeysSupported } from '../../webauthn.js';
 
 function AddPasskey({ onAdded }: { onAdded(passkey: Passkey): void }): ReactElement {
   const [password, setPassword] = useState('');

@@ -1,14 +1,14 @@
 // Password settings: change the password (current, new with a live strength meter, confirm, and the personal security code when it guards the change), and the password hint.
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { PasswordSettings } from '../../api-types';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
-import { useSession } from '../../components/session-context';
-import { SettingsLayout } from '../../components/settings-layout';
-import { StrengthMeter } from '../../components/strength-meter';
-import { useLoad } from '../../components/use-load';
-import { useTranslation } from '../../i18n';
+import { request } from '../../api.js';
+import type { PasswordSettings } from '../../api-types.js';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { useSession } from '../../components/session-context.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { StrengthMeter } from '../../components/strength-meter.js';
+import { useLoad } from '../../components/use-load.js';
+import { useTranslation } from '../../i18n/index.js';
 
 function ChangePassword({ settings }: { settings: PasswordSettings | undefined }): ReactElement {
   const { session, refresh } = useSession();

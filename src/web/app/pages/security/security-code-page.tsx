@@ -1,10 +1,10 @@
 // Personal security code: set or change it with the account password; where the administrator turns the mechanism on, it guards password changes and forwarding.
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useTranslation } from '../../i18n';
+import { request } from '../../api.js';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useTranslation } from '../../i18n/index.js';
 
 export function SecurityCodePage(): ReactElement {
   const [password, setPassword] = useState('');

@@ -1,16 +1,16 @@
 // Two-factor authentication: turn it on (password → QR code and key → code → backup codes and app passwords for mail clients), turn it off, make new backup codes.
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { BackupCodeSet, EnabledTwoFactor, Enrolment, TwoFactorStatus } from '../../api-types';
-import { BackupCodes } from '../../components/backup-codes';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
-import { MailClients } from '../../components/mail-clients';
-import { useSession } from '../../components/session-context';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { formatTime } from '../../format';
-import { Trans, useTranslation } from '../../i18n';
+import { request } from '../../api.js';
+import type { BackupCodeSet, EnabledTwoFactor, Enrolment, TwoFactorStatus } from '../../api-types.js';
+import { BackupCodes } from '../../components/backup-codes.js';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { MailClients } from '../../components/mail-clients.js';
+import { useSession } from '../../components/session-context.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { formatTime } from '../../format.js';
+import { Trans, useTranslation } from '../../i18n/index.js';
 
 /**
  * The QR code comes as SVG text; as a data: image it cannot run script and the page's CSP

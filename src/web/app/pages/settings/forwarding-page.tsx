@@ -1,13 +1,13 @@
 // Auto-forwarding: the addresses mail is sent on to (added and removed here, at most the server's limit), "Keep a copy in my mailbox", and the personal security code where the administrator requires it; saved with OK.
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { ForwardingSettings } from '../../api-types';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
-import { useSession } from '../../components/session-context';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { useTranslation } from '../../i18n';
+import { request } from '../../api.js';
+import type { ForwardingSettings } from '../../api-types.js';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { useSession } from '../../components/session-context.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { useTranslation } from '../../i18n/index.js';
 
 /** Enough to catch a typo before the list is saved; the server checks every address properly. */
 const LOOKS_LIKE_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,13 +1,13 @@
 // Profile: the display name on the mail the user sends, the webmail's language on every device (or the browser's), and the password hint where hints are enabled; saved with OK.
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api';
-import type { ProfileSettings } from '../../api-types';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form';
-import { useSession } from '../../components/session-context';
-import { SettingsLayout } from '../../components/settings-layout';
-import { useLoad } from '../../components/use-load';
-import { LANGUAGES, LANGUAGE_NAMES, Trans, browserLanguage, changeLanguage, isLanguage, useTranslation } from '../../i18n';
+import { request } from '../../api.js';
+import type { ProfileSettings } from '../../api-types.js';
+import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { useSession } from '../../components/session-context.js';
+import { SettingsLayout } from '../../components/settings-layout.js';
+import { useLoad } from '../../components/use-load.js';
+import { LANGUAGES, LANGUAGE_NAMES, Trans, browserLanguage, changeLanguage, isLanguage, useTranslation } from '../../i18n/index.js';
 
 /** Mirrors the server's limit (MAX_DISPLAY_NAME in src/web/api/settings/routes.ts). */
 const MAX_DISPLAY_NAME = 100;

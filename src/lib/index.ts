@@ -1,0 +1,2 @@
+// Public surface of the leaf helpers that every layer may use (pure functions, no I/O).
+export * from './address.js';

@@ -1,0 +1,56 @@
+// Sending and downloading volume per account: crossing an admin limit refuses the message and disables the account.
+import type { AccountRow, PolicyKey, PolicyService } from '../../accounts/index.js';
+import { normalizeAddress } from '../../lib/index.js';
+import type { StateStore } from '../../shared-state/index.js';
+import { addToWindow } from '../../shared-state/index.js';
+import type { AccountSecurity } from '../account-security.js';
+
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export type VolumeKind = 'smtp' | 'pop3';
+
+export type VolumeVerdict = { ok: true } | { ok: false; limit: PolicyKey; max: number };
+
+/** The windows each kind is counted in (fixed calendar hours and days, UTC). */
+const WINDOWS: Record<VolumeKind, Array<{ key: PolicyKey; span: number; name: string }>> = {
+  smtp: [
+    { key: 'limits.smtp.messages_per_hour', span: HOUR_MS, name: 'hour' },
+    { key: 'limits.smtp.messages_per_day', span: DAY_MS, name: 'day' },
+  ],
+  pop3: [{ key: 'limits.pop3.messages_per_day', span: DAY_MS, name: 'day' }],
+};
+
+export const VOLUME_EXCEEDED = 'volume_exceeded';
+
+export class VolumeLimits {
+  constructor(
+    private readonly deps: { state: StateStore; policies: PolicyService; security: AccountSecurity; now: () => number },
+  ) {}
+
+  /**
+   * Counts `messages` (sent by SMTP submission, or downloaded by POP3 RETR) for the account. When a
+   * count passes its limit the caller must refuse the message, and the account is disabled with
+   * reason volume_exceeded until an admin enables it.
+   */
+  async count(options: { account: AccountRow; kind: VolumeKind; messages?: number }): Promise<VolumeVerdict> {
+    const now = this.deps.now();
+    const domain = normalizeAddress(options.account.address).domain;
+    const n = options.messages ?? 1;
+    for (const window of WINDOWS[options.kind]) {
+      const max = (await this.deps.policies.get(window.key, { domain })) as number;
+      if (max === 0) continue;
+      const key = `volume:${options.kind}:${window.name}:${options.account.id}`;
+      const total = await addToWindow(this.deps.state, { key, spanMs: window.span, now, amount: n });
+      if (total > max) {
+        await this.deps.security.disable({
+          address: options.account.address,
+          reason: `${VOLUME_EXCEEDED}: ${window.key} = ${max}`,
+          by: { actor: 'system' },
+        });
+        return { ok: false, limit: window.key, max };
+      }
+    }
+    return { ok: true };
+  }
+}
