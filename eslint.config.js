@@ -1,4 +1,4 @@
-// Lint rules, including the import arrows of DESIGN.md ("Dependencies point down only").
+// Lint rules, including the import arrows of docs/architecture.md ("Dependencies point down only").
 import path from 'node:path';
 import tseslint from 'typescript-eslint';
 
@@ -18,7 +18,9 @@ const LAYERS = {
   server: ['errors', 'lib', 'config', 'shared-state', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'proto'],
   'web/api': ['errors', 'lib', 'config', 'shared-state', 'kernel', 'accounts', 'security', 'mailbox', 'transport'],
   'web/app': [],
-  cli: ['errors', 'lib', 'config', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'main.ts', 'serve.ts', 'cluster.ts', 'logger.ts', 'server'],
+  // The composition root: opens the core, starts the doors, schedules the jobs.
+  app: ['errors', 'lib', 'config', 'shared-state', 'store', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'server', 'web/api'],
+  cli: ['errors', 'lib', 'config', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'app'],
 };
 
 const SRC = path.resolve('src');
@@ -38,11 +40,18 @@ function layerOf(file) {
  * each import, which is all the layering depends on.
  */
 const layeringRule = {
-  meta: { type: 'problem', schema: [], messages: { arrow: 'DESIGN.md: src/{{from}} may import only {{allowed}} (not src/{{to}}).' } },
+  meta: { type: 'problem', schema: [], messages: {
+      arrow: 'docs/architecture.md: src/{{from}} may import only {{allowed}} (not src/{{to}}).',
+      topLevel: 'docs/architecture.md: src/{{file}} belongs in a layer folder (the composition root is src/app/).',
+    } },
   create(context) {
     // Tests may build fixtures from any layer; the arrows bind production code.
     if (/\.test\.tsx?$/.test(context.filename) || /-test-support\.ts$/.test(context.filename)) return {};
     const from = layerOf(context.filename);
+    if (from !== undefined && !from.includes('/') && from.endsWith('.ts') && !LAYERS[from]) {
+      // Every file belongs to a layer folder: a file at the top of src/ would sit outside every arrow.
+      return { Program: (node) => context.report({ node, messageId: 'topLevel', data: { file: from } }) };
+    }
     const allowed = from && LAYERS[from];
     if (!allowed) return {};
     const check = (node) => {

@@ -250,7 +250,7 @@ async function main() {
     console.log(USAGE);
     return 0;
   }
-  if (!fs.existsSync(new URL('../../dist/main.js', import.meta.url))) {
+  if (!fs.existsSync(new URL('../../dist/app/index.js', import.meta.url))) {
     console.error('bench:auth: dist/ is missing; run `npm run build` first (npm run bench:auth does).');
     return 1;
   }

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../dist/config/index.js';
-import { createLogger } from '../../dist/logger.js';
-import { openApp } from '../../dist/main.js';
+import { createLogger } from '../../dist/app/index.js';
+import { openApp } from '../../dist/app/index.js';
 
 export { fmt, markdownTable, printTable } from './format.mjs';
 

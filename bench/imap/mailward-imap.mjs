@@ -11,9 +11,9 @@ function cli(dataDir, args, input) {
 export async function prepareMailward({ dataDir, address, password, messages }) {
   cli(dataDir, ['domain', 'add', address.split('@')[1]]);
   cli(dataDir, ['user', 'add', address, '--password-stdin'], `${password}\n`);
-  const { openApp } = await import(path.join(REPO, 'dist', 'main.js'));
+  const { openApp } = await import(path.join(REPO, 'dist', 'app', 'index.js'));
   const { loadConfig } = await import(path.join(REPO, 'dist', 'config', 'index.js'));
-  const { createLogger } = await import(path.join(REPO, 'dist', 'logger.js'));
+  const { createLogger } = await import(path.join(REPO, 'dist', 'app', 'index.js'));
   const app = await openApp({ dataDir, config: loadConfig({ env: {} }), logger: createLogger({ level: 'warn' }), env: {} });
   try {
     const account = await app.accounts.getUser(address);

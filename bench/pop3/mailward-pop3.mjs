@@ -4,9 +4,9 @@ import { REPO, otherListenersOff, startServeProcess } from '../serve-process.mjs
 
 /** Creates the domain and every user (argon2id, as `user add` would), and stores `messages` in each INBOX. */
 export async function prepareMailward({ dataDir, users, password, messages }) {
-  const { openApp } = await import(path.join(REPO, 'dist', 'main.js'));
+  const { openApp } = await import(path.join(REPO, 'dist', 'app', 'index.js'));
   const { loadConfig } = await import(path.join(REPO, 'dist', 'config', 'index.js'));
-  const { createLogger } = await import(path.join(REPO, 'dist', 'logger.js'));
+  const { createLogger } = await import(path.join(REPO, 'dist', 'app', 'index.js'));
   const app = await openApp({ dataDir, config: loadConfig({ env: {} }), logger: createLogger({ level: 'warn' }), env: {} });
   try {
     for (const domain of new Set(users.map((u) => u.split('@')[1]))) await app.accounts.addDomain(domain);

@@ -76,7 +76,7 @@ export function createArgon2Hasher(options: { params?: Argon2Params } = {}): Pas
       if (isTooBig(secret)) {
         throw new MailwardError('TOO_BIG', { message: `password longer than ${MAX_SECRET_BYTES} bytes` });
       }
-      // Runs on libuv's thread pool, off the event loop; callers throttle before calling (DESIGN.md).
+      // Runs on libuv's thread pool, off the event loop; callers throttle before calling (docs/architecture.md).
       return argon2Hash(secret, hashOptions);
     },
 

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MailwardConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
-import { createLogger } from '../logger.js';
-import type { Logger } from '../logger.js';
-import type { App } from '../main.js';
-import { openApp } from '../main.js';
+import { createLogger } from '../app/logger.js';
+import type { Logger } from '../app/logger.js';
+import type { App } from '../app/open-app.js';
+import { openApp } from '../app/open-app.js';
 
 export interface GlobalOptions {
   data?: string;

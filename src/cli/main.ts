@@ -70,7 +70,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     refusePasswordArgument(argv.slice(2));
     await buildProgram().parseAsync(normalizeArgv(argv));
-    return 0;
+    // A command that finished without throwing may still have failed (serve's supervisor when a worker could not start).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are "errors" to commander with exit code 0.

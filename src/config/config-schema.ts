@@ -286,6 +286,20 @@ export const CONFIG_SCHEMA = z
       .strict()
       .prefault({}),
 
+    cache: z
+      .object({
+        // Default 32. Megabytes of recently read message bodies (each up to 128 KiB) kept in memory
+        // by each serve process: a client that reads the same mail again costs no store read. 0
+        // turns it off. Sized for the process, not per user: it helps a server with thousands of
+        // users as much as its size allows, and never grows past it.
+        body_cache_mb: leaf(z.int().min(0).max(4096).default(32), 'an integer from 0 to 4096'),
+        // Default 16. Megabytes of ENVELOPE and BODYSTRUCTURE text rendered for IMAP FETCH and kept
+        // in memory by each serve process; 0 turns it off.
+        structure_cache_mb: leaf(z.int().min(0).max(4096).default(16), 'an integer from 0 to 4096'),
+      })
+      .strict()
+      .prefault({}),
+
     server: z
       .object({
         // Default 1. The number of `serve` processes on this data directory, sharing every

@@ -1,4 +1,4 @@
-// The one closed set of error codes and the error class every layer throws (DESIGN.md "Errors").
+// The one closed set of error codes and the error class every layer throws (docs/architecture.md "Errors").
 
 /** Every code Mailward can answer with; docs/errors.md explains each for users and admins. */
 export const ERROR_CODES = {

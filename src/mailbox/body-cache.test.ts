@@ -4,7 +4,7 @@ import { BodyCache } from './body-cache.js';
 
 describe('BodyCache', () => {
   it('keeps bodies up to its size, dropping the least recently used first', () => {
-    const cache = new BodyCache(30, 20);
+    const cache = new BodyCache({ maxBytes: 30, maxEntryBytes: 20 });
     cache.set('a', Buffer.alloc(10, 'a'));
     cache.set('b', Buffer.alloc(10, 'b'));
     cache.set('c', Buffer.alloc(10, 'c'));
@@ -19,7 +19,7 @@ describe('BodyCache', () => {
   });
 
   it('never keeps a body larger than an entry may be', () => {
-    const cache = new BodyCache(100, 20);
+    const cache = new BodyCache({ maxBytes: 100, maxEntryBytes: 20 });
     cache.set('big', Buffer.alloc(21));
     expect(cache.get('big')).toBeUndefined();
     expect(cache.bytes).toBe(0);
@@ -27,11 +27,20 @@ describe('BodyCache', () => {
 
   it('keeps a copy, not a view of the buffer it was read from', () => {
     const batch = Buffer.from('first-body|second-body');
-    const cache = new BodyCache(100, 100);
+    const cache = new BodyCache({ maxBytes: 100, maxEntryBytes: 100 });
     cache.set('x', batch.subarray(0, 10));
     const kept = cache.get('x')!;
     expect(kept.toString()).toBe('first-body');
     batch.fill(0);
     expect(cache.get('x')!.toString()).toBe('first-body');
+  });
+});
+
+describe('BodyCache turned off', () => {
+  it('keeps nothing when its size is 0 (cache.body_cache_mb = 0)', () => {
+    const cache = new BodyCache({ maxBytes: 0, maxEntryBytes: 100 });
+    cache.set('a', Buffer.alloc(10));
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.bytes).toBe(0);
   });
 });

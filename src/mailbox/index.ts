@@ -8,3 +8,4 @@ export * from './mailboxes.js';
 export * from './message-search.js';
 export * from './mailbox-name.js';
 export * from './blob-cleanup.js';
+export * from './body-cache.js';

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import type { FlagColumns, MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
-import { BODY_CACHE } from './body-cache.js';
+import type { BodyCache } from './body-cache.js';
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
 import type { MailStore } from './mail-store.js';
 import { isInferiorOf, normalizeMailboxName, parentNames } from './mailbox-name.js';
@@ -16,6 +16,8 @@ export interface MailboxesDeps {
   events: EventBus;
   mail: MailStore;
   now: () => number;
+  /** This process's recently read bodies (made by the composition root, sized from `cache.body_cache_mb`). */
+  bodyCache: BodyCache;
 }
 
 export type FlagChangeMode = 'add' | 'remove' | 'replace';
@@ -266,10 +268,10 @@ export class Mailboxes {
   }
 
   async body(blobId: string): Promise<Buffer> {
-    const cached = BODY_CACHE.get(blobId);
+    const cached = this.deps.bodyCache.get(blobId);
     if (cached) return cached;
     const body = await this.deps.store.blobs.get(blobId);
-    BODY_CACHE.set(blobId, body);
+    this.deps.bodyCache.set(blobId, body);
     return body;
   }
 
@@ -281,14 +283,14 @@ export class Mailboxes {
     const out = new Map<string, Buffer>();
     const missing: string[] = [];
     for (const id of blobIds) {
-      const cached = BODY_CACHE.get(id);
+      const cached = this.deps.bodyCache.get(id);
       if (cached) out.set(id, cached);
       else missing.push(id);
     }
     if (missing.length > 0) {
       for (const [id, body] of await this.#readBodies(missing)) {
         out.set(id, body);
-        BODY_CACHE.set(id, body);
+        this.deps.bodyCache.set(id, body);
       }
     }
     return out;

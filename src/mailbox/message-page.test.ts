@@ -6,6 +6,7 @@ import { MemoryEventBus } from '../shared-state/index.js';
 import type { MessageSortKey } from '../store/index.js';
 import { MailStore } from './mail-store.js';
 import type { MessageMetaRow } from './mailboxes.js';
+import { BodyCache } from './body-cache.js';
 import { Mailboxes } from './mailboxes.js';
 import { parseMessageSearch, searchMailbox } from './message-search.js';
 
@@ -38,7 +39,7 @@ for (const dialect of DIALECTS) {
       const { store } = t;
       const events = new MemoryEventBus();
       const mail = new MailStore({ store, events, now: () => NOW });
-      mailboxes = new Mailboxes({ store, events, mail, now: () => NOW });
+      mailboxes = new Mailboxes({ store, events, mail, now: () => NOW, bodyCache: new BodyCache({ maxBytes: 1024 * 1024, maxEntryBytes: 128 * 1024 }) });
       const domain = await store.domains.create({ name: 'example.test', now: NOW });
       const account = await store.accounts.create({
         address: 'alice@example.test',

@@ -1,7 +1,7 @@
 // `mailward queue list|retry|delete` as a child process: the listing, making an entry due, removing it, and one-line failures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueRemote } from '../../src/transport/outbound.js';
-import type { App } from '../../src/main.js';
+import type { App } from '../../src/app/open-app.js';
 import {
   assertBuilt,
   CLI_TEST_TIMEOUT_MS,

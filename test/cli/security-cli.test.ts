@@ -1,9 +1,9 @@
 // `mailward user services|app-passwords|logins|audit`, `security blocks`, `policy set` and `audit` as child processes on one data directory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/logger.js';
-import type { App } from '../../src/main.js';
-import { openApp } from '../../src/main.js';
+import { createLogger } from '../../src/app/logger.js';
+import type { App } from '../../src/app/open-app.js';
+import { openApp } from '../../src/app/open-app.js';
 import type { AuthenticateInput } from '../../src/security/index.js';
 import {
   assertBuilt,

@@ -1,9 +1,9 @@
 // IMAP transcripts with two or three sessions on one account: IDLE, EXPUNGE timing and renumbering, flag updates, \Recent, UID stability, QRESYNC, CONDSTORE and EXAMINE.
 import nodemailer from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openApp } from '../../src/main.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer } from '../../src/serve.js';
+import { openApp } from '../../src/app/open-app.js';
+import { createLogger } from '../../src/app/logger.js';
+import { startServer } from '../../src/app/start-server.js';
 import { removeTempDataDirs } from '../support/cli.js';
 import type { IMAPTestServer } from '../support/imap-server.js';
 import { IMAPWire, passwordOf, startIMAPTestServer } from '../support/imap-server.js';

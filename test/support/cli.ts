@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { LISTENER_NAMES, loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/logger.js';
-import type { App } from '../../src/main.js';
-import { openApp } from '../../src/main.js';
+import { createLogger } from '../../src/app/logger.js';
+import type { App } from '../../src/app/open-app.js';
+import { openApp } from '../../src/app/open-app.js';
 
 /** Directories made by tempDataDir, removed by removeTempDataDirs. */
 const tempDirs: string[] = [];

@@ -1,12 +1,12 @@
 // An in-process Mailward (store, security, IMAP and SMTP listeners on port 0) with known users, and a raw IMAP wire client for transcript tests.
 import net from 'node:net';
 import tls from 'node:tls';
-import type { App } from '../../src/main.js';
-import { openApp } from '../../src/main.js';
+import type { App } from '../../src/app/open-app.js';
+import { openApp } from '../../src/app/open-app.js';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/logger.js';
-import type { RunningServer } from '../../src/serve.js';
-import { startServer } from '../../src/serve.js';
+import { createLogger } from '../../src/app/logger.js';
+import type { RunningServer } from '../../src/app/start-server.js';
+import { startServer } from '../../src/app/start-server.js';
 import { ephemeralPortsEnv, tempDataDir } from './cli.js';
 import { passwordOf } from './mail-server.js';
 

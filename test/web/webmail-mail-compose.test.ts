@@ -2,11 +2,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/logger.js';
-import type { App } from '../../src/main.js';
-import { openApp } from '../../src/main.js';
-import type { RunningServer } from '../../src/serve.js';
-import { startServer } from '../../src/serve.js';
+import { createLogger } from '../../src/app/logger.js';
+import type { App } from '../../src/app/open-app.js';
+import { openApp } from '../../src/app/open-app.js';
+import type { RunningServer } from '../../src/app/start-server.js';
+import { startServer } from '../../src/app/start-server.js';
 import { chromiumUnavailable, ensureWebmailBuilt, launchChromium } from '../support/browser.js';
 import { ephemeralPortsEnv, removeTempDataDirs, tempDataDir } from '../support/cli.js';
 import { passwordOf } from '../support/mail-server.js';

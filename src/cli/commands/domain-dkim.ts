@@ -5,7 +5,7 @@ import type { DKIMAlgorithm, DKIMDNSRecord, DKIMEnsureResult } from '../../trans
 import { DKIM_ALGORITHMS, DKIMKeys, dkimDNSRecord } from '../../transport/index.js';
 import type { ServerKey } from '../../kernel/index.js';
 import { loadServerKey } from '../../kernel/index.js';
-import type { App } from '../../main.js';
+import type { App } from '../../app/open-app.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { isoTime, printJSON } from '../output.js';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { OutboundRow } from '../../transport/outbound/index.js';
 import { OutboundQueueAdmin, parseQueueId, queueEntryState } from '../../transport/index.js';
-import type { App } from '../../main.js';
+import type { App } from '../../app/open-app.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { isoTime, printJSON, printTable } from '../output.js';

@@ -27,7 +27,7 @@ export type CommandOf<V extends POP3Verb> = Extract<POP3Command, { verb: V }>;
 /** What a command's parser makes of its arguments: the command, or a reason to show after -ERR. */
 export type ArgumentsResult<V extends POP3Verb> = { ok: true; command: CommandOf<V> } | { ok: false; message: string };
 
-/** One command's grammar and where it may be used (DESIGN.md: one command per file). */
+/** One command's grammar and where it may be used (docs/architecture.md: one command per file). */
 export interface POP3CommandSpec<V extends POP3Verb> {
   verb: V;
   states: readonly POP3State[];

@@ -366,7 +366,7 @@ export class Passkeys {
       }
       return { accountId: row.account_id, passkeyId: row.id, userVerified: info.userVerified };
     });
-    // After a verified passkey the client may learn why it cannot go on (DESIGN.md, core contracts).
+    // After a verified passkey the client may learn why it cannot go on (docs/architecture.md, core contracts).
     const owner = account ?? (await this.deps.store.accounts.findById(signIn.accountId));
     if (!owner) throw refused('account');
     if (owner.status !== 'active') throw new MailwardError('ACCOUNT_DISABLED');

@@ -12,7 +12,7 @@ import { SessionRegistry, endReasonFor } from './session-registry.js';
 
 const PASSWORD = 'Initial-Passw0rd-9';
 const POLL_MS = 100;
-/** DESIGN.md: a revocation reaches live connections within one second. */
+/** docs/architecture.md: a revocation reaches live connections within one second. */
 const DEADLINE_MS = 1000;
 
 function accountRow(overrides: Partial<AccountRow> = {}): AccountRow {

@@ -58,7 +58,7 @@ const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INTERNAL', 'STO
 
 /** The reply for any error a handler met: our codes by the table, anything else a temporary local error. */
 export function replyFor(error: unknown, options: { correlationId?: string } = {}): Error & { responseCode: number } {
-  // Server-side failures show only a reference the admin finds in the log (DESIGN.md "Errors").
+  // Server-side failures show only a reference the admin finds in the log (docs/architecture.md "Errors").
   const ref = (reply: SMTPReply): SMTPReply => (options.correlationId ? { ...reply, text: `${reply.text} (ref ${options.correlationId})` } : reply);
   if (isMailwardError(error)) {
     const smtp = (error.details as { smtp?: SMTPReply } | undefined)?.smtp;

@@ -31,7 +31,7 @@ import { forgetRememberedRoute, rememberRoute, takeRememberedRoute } from './ret
 import { ROUTES, isLinkRoute, isPublicRoute, isSignInRoute, pathOf } from './routes.js';
 import { currentRoute, isLocalRoute, navigate, useRoute } from './router.js';
 
-/** SPEC.md, "Operation Timed Out": the mailbox is protected, and the user comes back to the same page. */
+/** "Operation Timed Out": the mailbox is protected, and the user comes back to the same page. */
 function timedOut(): Notice {
   return { kind: 'error', text: i18n.t('auth.session.timedOut') };
 }

@@ -22,7 +22,7 @@ export const ROUTES = {
   forwarding: '/settings/forwarding',
 } as const;
 
-/** Personal Settings → Mailbox Security, as users know it from other webmail suites (SPEC.md); `page` names its title in common.pages. */
+/** Personal Settings → Mailbox Security, as users know it from other webmail suites; `page` names its title in common.pages. */
 /** A page in a Personal Settings menu: its path, and its title's key in common.pages. */
 export interface PageLink {
   path: string;

@@ -51,7 +51,7 @@ export function unmetRules(password: string, strength: PasswordSettings['strengt
 
 export function StrengthMeter({ password, strength, address }: { password: string; strength: PasswordSettings['strength']; address: string }): ReactElement | null {
   const { t } = useTranslation();
-  // Level "none": no rule is shown to the user (SPEC.md).
+  // Level "none": no rule is shown to the user.
   if (strength.level === 'none') return null;
   const unmet = unmetRules(password, strength, address);
   const length = Math.min([...password].length, strength.minLength) / strength.minLength;

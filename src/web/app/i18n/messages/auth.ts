@@ -10,7 +10,7 @@ export const en = {
     submit: 'Sign in',
     forgot: 'Forgot password?',
     withPasskey: 'Sign in with a passkey',
-    /** The text users know for a wrong address or password (SPEC.md, Password settings). */
+    /** The text users know for a wrong address or password (Password settings). */
     verificationFailure: 'Verification failure. Please check the username and password you entered.',
     hint: 'Password hint: {{hint}}',
     throttledFor: 'Too many failed attempts. Please try again in {{wait}}.',

@@ -1,21 +1,21 @@
-// Composition root: the one place that picks implementations (SQLite or PostgreSQL, fs or database blobs) and wires them.
+// Opens the core on a data directory and wires its implementations (SQLite or PostgreSQL, fs or database blobs): the first half of the composition root, used by `serve` and by every CLI command.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { AccountService, PolicyService, createArgon2Hasher } from './accounts/index.js';
-import type { PasswordHasher } from './accounts/index.js';
-import type { MailwardConfig } from './config/index.js';
-import { MailwardError } from './errors/index.js';
-import { Security, openGeoIP } from './security/index.js';
-import { loadServerKey } from './kernel/index.js';
-import type { ServerKey } from './kernel/index.js';
-import { Forwarding, RecipientResolver, SystemMailer } from './transport/index.js';
-import { MailStore, Mailboxes } from './mailbox/index.js';
-import { createDKIMSigner } from './transport/index.js';
-import type { EventBus, EventLink } from './shared-state/index.js';
-import { MemoryEventBus } from './shared-state/index.js';
-import type { Store, StoreOptions } from './store/index.js';
-import { embeddedPaths, openStore } from './store/index.js';
+import { AccountService, PolicyService, createArgon2Hasher } from '../accounts/index.js';
+import type { PasswordHasher } from '../accounts/index.js';
+import type { MailwardConfig } from '../config/index.js';
+import { MailwardError } from '../errors/index.js';
+import { Security, openGeoIP } from '../security/index.js';
+import { loadServerKey } from '../kernel/index.js';
+import type { ServerKey } from '../kernel/index.js';
+import { Forwarding, RecipientResolver, SystemMailer } from '../transport/index.js';
+import { BODY_CACHE_MAX_ENTRY_BYTES, BodyCache, MailStore, Mailboxes } from '../mailbox/index.js';
+import { createDKIMSigner } from '../transport/index.js';
+import type { EventBus, EventLink } from '../shared-state/index.js';
+import { MemoryEventBus } from '../shared-state/index.js';
+import type { Store, StoreOptions } from '../store/index.js';
+import { embeddedPaths, openStore } from '../store/index.js';
 
 export interface App {
   readonly config: MailwardConfig;
@@ -129,7 +129,7 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     events,
     security,
     mail,
-    mailboxes: new Mailboxes({ store, events, mail, now }),
+    mailboxes: new Mailboxes({ store, events, mail, now, bodyCache: new BodyCache({ maxBytes: options.config.cache.body_cache_mb * 1024 * 1024, maxEntryBytes: BODY_CACHE_MAX_ENTRY_BYTES }) }),
     key,
     recipients,
     forwarding: new Forwarding({

@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import type { EventLink, MailwardEvent } from './shared-state/index.js';
+import type { EventLink, MailwardEvent } from '../shared-state/index.js';
 
 /** What travels between the supervisor and a worker over the IPC channel. */
 type ClusterMessage = { mailward: 'event'; event: MailwardEvent } | { mailward: 'ready' };
