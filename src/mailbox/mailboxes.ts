@@ -4,11 +4,12 @@ import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import type { FlagColumns, MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
 import type { BodyCache } from './body-cache.js';
+import { BodyReader } from './body-reader.js';
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
 import type { MailStore } from './mail-store.js';
 import { isInferiorOf, normalizeMailboxName, parentNames } from './mailbox-name.js';
-import type { MessageFlags } from './message-flags.js';
-import { isValidKeyword } from './message-flags.js';
+import type { FlagChangeMode, MessageFlags } from './message-flags.js';
+import { applyFlags, sameFlags } from './message-flags.js';
 import { releaseBlob } from './blob-cleanup.js';
 
 export interface MailboxesDeps {
@@ -19,8 +20,6 @@ export interface MailboxesDeps {
   /** This process's recently read bodies (made by the composition root, sized from `cache.body_cache_mb`). */
   bodyCache: BodyCache;
 }
-
-export type FlagChangeMode = 'add' | 'remove' | 'replace';
 
 export interface StoreFlagsResult {
   /** MODSEQ given to every message this change touched (0 when none changed). */
@@ -42,52 +41,12 @@ export interface CopyResult {
   pairs: Array<[number, number]>;
 }
 
-/** The flags of a row as a list (the five system flags, then keywords). */
-export function flagsOf(row: FlagColumns): MessageFlags & { keywords: string[] } {
-  return {
-    seen: row.seen === 1,
-    answered: row.answered === 1,
-    flagged: row.flagged === 1,
-    deleted: row.deleted === 1,
-    draft: row.draft === 1,
-    keywords: row.keywords === '' ? [] : row.keywords.split(' '),
-  };
-}
-
-const SYSTEM_FLAGS = ['seen', 'answered', 'flagged', 'deleted', 'draft'] as const;
-
-/** Keywords per message; a client cannot grow a row without bound. */
-export const MAX_KEYWORDS_PER_MESSAGE = 100;
-
-function applyFlags(current: FlagColumns, mode: FlagChangeMode, change: MessageFlags): FlagColumns {
-  const next = { ...current };
-  const keywords = new Set(current.keywords === '' ? [] : current.keywords.split(' '));
-  const given = (change.keywords ?? []).filter(isValidKeyword);
-  if (mode === 'replace') {
-    for (const flag of SYSTEM_FLAGS) next[flag] = change[flag] ? 1 : 0;
-    keywords.clear();
-    for (const k of given) keywords.add(k);
-  } else {
-    const value = mode === 'add' ? 1 : 0;
-    for (const flag of SYSTEM_FLAGS) if (change[flag]) next[flag] = value;
-    for (const keyword of given) {
-      // Keywords compare case-insensitively (RFC 3501 §2.3.2): remove any spelling, add once.
-      const existing = [...keywords].find((k) => k.toLowerCase() === keyword.toLowerCase());
-      if (mode === 'add' && existing === undefined) keywords.add(keyword);
-      if (mode === 'remove' && existing !== undefined) keywords.delete(existing);
-    }
-  }
-  if (keywords.size > MAX_KEYWORDS_PER_MESSAGE) throw new MailwardError('LIMIT', { message: `At most ${MAX_KEYWORDS_PER_MESSAGE} keywords per message` });
-  next.keywords = [...keywords].join(' ');
-  return next;
-}
-
-function sameFlags(a: FlagColumns, b: FlagColumns): boolean {
-  return SYSTEM_FLAGS.every((f) => a[f] === b[f]) && a.keywords === b.keywords;
-}
-
 export class Mailboxes {
-  constructor(private readonly deps: MailboxesDeps) {}
+  readonly #bodies: BodyReader;
+
+  constructor(private readonly deps: MailboxesDeps) {
+    this.#bodies = new BodyReader({ blobs: deps.store.blobs, cache: deps.bodyCache });
+  }
 
   /** Every mailbox of the account, the special-use ones created on first use; sorted by name. */
   list(accountId: number): Promise<MailboxRow[]> {
@@ -267,48 +226,14 @@ export class Mailboxes {
     return this.deps.store.mail.expungedSince(mailboxId, modseq);
   }
 
-  async body(blobId: string): Promise<Buffer> {
-    const cached = this.deps.bodyCache.get(blobId);
-    if (cached) return cached;
-    const body = await this.deps.store.blobs.get(blobId);
-    this.deps.bodyCache.set(blobId, body);
-    return body;
+  /** One body, from memory when read lately. */
+  body(blobId: string): Promise<Buffer> {
+    return this.#bodies.body(blobId);
   }
 
-  /**
-   * Several bodies at once (FETCH of many small messages): those read lately from memory, the rest
-   * in one query instead of one per message where the store allows.
-   */
-  async bodies(blobIds: readonly string[]): Promise<Map<string, Buffer>> {
-    const out = new Map<string, Buffer>();
-    const missing: string[] = [];
-    for (const id of blobIds) {
-      const cached = this.deps.bodyCache.get(id);
-      if (cached) out.set(id, cached);
-      else missing.push(id);
-    }
-    if (missing.length > 0) {
-      for (const [id, body] of await this.#readBodies(missing)) {
-        out.set(id, body);
-        this.deps.bodyCache.set(id, body);
-      }
-    }
-    return out;
-  }
-
-  async #readBodies(blobIds: readonly string[]): Promise<Map<string, Buffer>> {
-    const blobs = this.deps.store.blobs;
-    if (blobs.getMany) return blobs.getMany(blobIds);
-    // The same contract as getMany(): a body that is gone (its message expunged meanwhile) is left out.
-    const out = new Map<string, Buffer>();
-    for (const id of new Set(blobIds)) {
-      try {
-        out.set(id, await blobs.get(id));
-      } catch (error) {
-        if (!(error instanceof MailwardError && error.code === 'NOT_FOUND')) throw error;
-      }
-    }
-    return out;
+  /** Several bodies at once (FETCH of many small messages), in one store read where it allows. */
+  bodies(blobIds: readonly string[]): Promise<Map<string, Buffer>> {
+    return this.#bodies.bodies(blobIds);
   }
 
   bodyStream(blobId: string, range?: { start?: number; end?: number }): Promise<Readable> {
