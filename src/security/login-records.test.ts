@@ -9,6 +9,7 @@ import type { NewLoginRecord, Tables } from '../store/index.js';
 import type { LoginRecordQuery } from '../store/index.js';
 import { createLoginRecordRepository } from '../store/repositories/login-record-repository.js';
 import { describeOnEveryDialect } from '../../test/support/every-dialect.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { FIXTURE_DOMAIN, FIXTURE_NOW, FIXTURE_PASSWORD, securityFixture } from '../../test/support/security-fixture.js';
 import type { LoginRecordInput, LoginRecordView } from './login-records.js';
 
@@ -95,8 +96,9 @@ describeOnEveryDialect('login records', securityFixture(), (f, dialect) => {
 
   it('writes queued records on its own within moments (no flush needed)', async () => {
     f.security.loginRecords.add(record());
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await f.security.loginRecords.page({ accountId: alice.id })).records).toHaveLength(1);
+    const written = async (): Promise<number> => (await f.security.loginRecords.page({ accountId: alice.id })).records.length;
+    // page() reads the store and never flushes: only the writer's own timer can bring the record there.
+    expect(await waitFor(written, { timeout: 2000, what: 'the queued record in the store' })).toBe(1);
   });
 
   it('pages newest first, filters by result and by time range [from, to)', async () => {

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountRow } from '../accounts/index.js';
 import { describeOnEveryDialect } from '../../test/support/every-dialect.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { T0, accountSecurityFixture } from '../../test/support/account-security-fixture.js';
 import { AccountSecurity } from './account-security.js';
 import type { AuditEntry } from './audit-log.js';
@@ -93,6 +94,8 @@ describeOnEveryDialect('SessionRegistry', accountSecurityFixture(), (f) => {
   let pop3: Tracked;
   let web: Tracked;
   let actionAt = 0;
+  /** Poll rounds finished since the test began. */
+  let rounds = 0;
   const errors: unknown[] = [];
 
   function track(input: Omit<LiveSessionInput, 'end' | 'accountId' | 'authenticatedAt' | 'ip' | 'client'>): Tracked {
@@ -129,9 +132,10 @@ describeOnEveryDialect('SessionRegistry', accountSecurityFixture(), (f) => {
     }
   }
 
-  /** Waits two poll rounds and a margin, then expects these sessions to be still live. */
+  /** Waits until two more poll rounds have finished (one wholly after this call), then expects these sessions to be still live. */
   async function expectLive(...sessions: Tracked[]): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 2 * POLL_MS + 50));
+    const after = rounds + 2;
+    await waitFor(() => rounds >= after, { timeout: 20 * POLL_MS, what: 'two poll rounds' });
     for (const session of sessions) {
       expect(session.reason()).toBeUndefined();
       expect(registry.list(alice.id).map((s: LiveSession) => s.id)).toContain(session.id);
@@ -143,6 +147,12 @@ describeOnEveryDialect('SessionRegistry', accountSecurityFixture(), (f) => {
     alice = await f.addAccount(`alice@${f.domain}`, PASSWORD);
     appPasswordId = (await f.security.appPasswords.create({ account: alice, name: 'Phone', protocols: 'pop3', actor: 'user:alice@example.org' })).appPassword.id;
     registry = new SessionRegistry({ store: f.store, events: f.events, now: f.clock.now, pollIntervalMs: POLL_MS, onError: (error) => errors.push(error) });
+    rounds = 0;
+    const checkAll = registry.checkAll.bind(registry);
+    registry.checkAll = async () => {
+      await checkAll();
+      rounds++;
+    };
     registry.start();
     imap = track({ protocol: 'imap', credential: 'password', appPasswordId: null });
     pop3 = track({ protocol: 'pop3', credential: 'app_password', appPasswordId });
@@ -153,9 +163,8 @@ describeOnEveryDialect('SessionRegistry', accountSecurityFixture(), (f) => {
     f.published.length = 0;
   });
   afterEach(async () => {
+    // Resolves once a poll round or an event's check under way has finished its queries.
     await registry.stop();
-    // A poll round already under way finishes its queries before the next test (or the store closes).
-    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(errors).toEqual([]);
   });
 
