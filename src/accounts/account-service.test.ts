@@ -1,9 +1,7 @@
 // AccountService over every store dialect: normalisation, alias/account conflicts, resolution, rehashing, disabling, strength levels.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestStore } from '../../test/support/dialects.js';
-import { DIALECTS, dialectUnavailable, openTestStore } from '../../test/support/dialects.js';
+import { beforeEach, expect, it } from 'vitest';
+import { describeOnEveryDialect, liveStore, testStore } from '../../test/support/every-dialect.js';
 import { isMailwardError } from '../errors/index.js';
-import type { Store } from '../store/index.js';
 import { AccountService } from './account-service.js';
 import { createArgon2Hasher } from './password-hasher.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -23,147 +21,139 @@ async function expectCode(promise: Promise<unknown>, code: string, message?: Reg
   if (message) expect((error as Error).message).toMatch(message);
 }
 
-for (const dialect of DIALECTS) {
-  describe.skipIf(dialectUnavailable(dialect))(`AccountService on ${dialect}`, () => {
-    let t: TestStore;
-    let store: Store;
-    let policies: PolicyService;
-    const lowHasher = createArgon2Hasher({ params: LOW_PARAMS });
-    const service = (hasher: PasswordHasher = lowHasher): AccountService => new AccountService({ store, hasher, policies, now: () => NOW });
+describeOnEveryDialect('AccountService', testStore, (t) => {
+  const store = liveStore(t);
+  let policies: PolicyService;
+  const lowHasher = createArgon2Hasher({ params: LOW_PARAMS });
+  const service = (hasher: PasswordHasher = lowHasher): AccountService => new AccountService({ store, hasher, policies, now: () => NOW });
 
-    beforeEach(async () => {
-      t = await openTestStore(dialect);
-      store = t.store;
-      policies = new PolicyService(store, () => NOW);
-    });
-    afterEach(async () => {
-      await t.cleanup();
-    });
-
-    it('normalises domains and addresses on the way in (case, IDN, spaces)', async () => {
-      const accounts = service();
-      expect((await accounts.addDomain(' BÜCHER.Example ')).name).toBe('xn--bcher-kva.example');
-      const alice = await accounts.addUser({ address: ' Alice@BÜCHER.example', password: 'Kq7vz3mw-long', displayName: '  Alice  ' });
-      expect(alice).toMatchObject({
-        address: 'alice@xn--bcher-kva.example',
-        local_part: 'alice',
-        display_name: 'Alice',
-        status: 'active',
-        is_admin: 0,
-        must_change_password: 0,
-        created_at: NOW,
-      });
-      expect((await accounts.getUser('ALICE@bücher.example')).id).toBe(alice.id);
-      expect((await accounts.listUsers({ domain: 'Bücher.EXAMPLE' })).map((a) => a.id)).toEqual([alice.id]);
-      await expectCode(accounts.addDomain('bücher.example'), 'EXISTS');
-      await expectCode(accounts.addUser({ address: 'ALICE@xn--bcher-kva.example', password: 'Kq7vz3mw-long' }), 'EXISTS');
-      await expectCode(accounts.addUser({ address: 'bob@nowhere.example', password: 'Kq7vz3mw-long' }), 'NOT_FOUND', /nowhere\.example/);
-      await expectCode(accounts.addUser({ address: 'bob smith@bücher.example', password: 'Kq7vz3mw-long' }), 'INVALID_ADDRESS');
-      expect(await store.accounts.count()).toBe(1);
-    });
-
-    it('refuses an alias that is an account and an account that is an alias', async () => {
-      const accounts = service();
-      await accounts.addDomain('example.org');
-      await accounts.addUser({ address: 'alice@example.org', password: 'Kq7vz3mw-long' });
-      await accounts.addUser({ address: 'bob@example.org', password: 'Kq7vz3mw-long' });
-
-      await expectCode(accounts.addAlias('BOB@example.org', 'alice@example.org'), 'EXISTS', /bob@example\.org is already an account/);
-      await accounts.addAlias('Info@Example.org', 'alice@example.org');
-      await expectCode(accounts.addUser({ address: 'INFO@example.org', password: 'Kq7vz3mw-long' }), 'EXISTS', /info@example\.org is already an alias/);
-      await expectCode(accounts.addAlias('info@example.org', 'bob@example.org'), 'EXISTS');
-      await expectCode(accounts.addAlias('sales@example.org', 'nobody@example.org'), 'NOT_FOUND');
-      await expectCode(accounts.addAlias('sales@elsewhere.example', 'alice@example.org'), 'NOT_FOUND', /elsewhere\.example/);
-
-      expect(await store.accounts.count()).toBe(2);
-      expect((await accounts.listAliases()).map(({ alias, target }) => [alias.address, target])).toEqual([
-        ['info@example.org', 'alice@example.org'],
-      ]);
-    });
-
-    it('resolves an address or an alias to its account, and anything else to undefined', async () => {
-      const accounts = service();
-      await accounts.addDomain('bücher.example');
-      const alice = await accounts.addUser({ address: 'alice@bücher.example', password: 'Kq7vz3mw-long' });
-      await accounts.addAlias('info@bücher.example', 'alice@bücher.example');
-
-      expect((await accounts.resolve('Alice@BÜCHER.example'))?.id).toBe(alice.id);
-      expect((await accounts.resolve('INFO@xn--bcher-kva.example'))?.id).toBe(alice.id);
-      expect(await accounts.resolve('nobody@bücher.example')).toBeUndefined();
-      expect(await accounts.resolve('not an address')).toBeUndefined();
-      expect(await accounts.aliasesOf(alice)).toEqual(['info@xn--bcher-kva.example']);
-      // getUser is for accounts only: an alias is not an account.
-      await expectCode(accounts.getUser('info@bücher.example'), 'NOT_FOUND');
-
-      await accounts.deleteUser('alice@bücher.example');
-      expect(await accounts.resolve('info@bücher.example')).toBeUndefined();
-      expect(await accounts.listAliases()).toEqual([]);
-    });
-
-    it('upgrades a hash made with outdated parameters when the password verifies', async () => {
-      await service().addDomain('example.org');
-      const old = await service(lowHasher).addUser({ address: 'alice@example.org', password: 'Kq7vz3mw-long' });
-      expect(old.password_hash.startsWith('$argon2id$v=19$m=4096,t=1,p=1$')).toBe(true);
-
-      const current = service(createArgon2Hasher());
-      expect(await current.verifyPassword(old, 'Kq7vz3mw-wrong')).toBe(false);
-      expect((await current.getUser('alice@example.org')).password_hash).toBe(old.password_hash);
-
-      expect(await current.verifyPassword(old, 'Kq7vz3mw-long')).toBe(true);
-      const upgraded = await current.getUser('alice@example.org');
-      expect(upgraded.password_hash.startsWith(CURRENT_HASH_PREFIX)).toBe(true);
-      expect(await current.verifyPassword(upgraded, 'Kq7vz3mw-long')).toBe(true);
-      // A current hash is left alone.
-      expect((await current.getUser('alice@example.org')).password_hash).toBe(upgraded.password_hash);
-    });
-
-    it('needs a reason to disable; enable clears it', async () => {
-      const accounts = service();
-      await accounts.addDomain('example.org');
-      await accounts.addUser({ address: 'bob@example.org', password: 'Kq7vz3mw-long' });
-
-      await expectCode(accounts.disable('bob@example.org', ' \n\t '), 'INVALID_INPUT', /reason is required/);
-      expect((await accounts.getUser('bob@example.org')).status).toBe('active');
-
-      expect(await accounts.disable('BOB@example.org', '  left the company ')).toMatchObject({
-        status: 'disabled',
-        disabled_reason: 'left the company',
-        disabled_at: NOW,
-      });
-      expect(await accounts.enable('bob@example.org')).toMatchObject({ status: 'active', disabled_reason: null, disabled_at: null });
-      await expectCode(accounts.disable('nobody@example.org', 'why'), 'NOT_FOUND');
-    });
-
-    it('applies the strength level of the domain, else the global one, else the default (medium)', async () => {
-      const accounts = service();
-      await accounts.addDomain('a.example');
-      await accounts.addDomain('b.example');
-      const TWO_CLASSES = 'kq7vz3mw'; // 8 characters, lower + digits
-      const THREE_CLASSES = 'Kq7vz3mw'; // 8 characters, upper + lower + digits
-
-      // Default medium: 8 characters of 2 classes.
-      await accounts.checkNewPassword('alice@a.example', TWO_CLASSES);
-      await expectCode(accounts.checkNewPassword('alice@a.example', 'kq7vz3m'), 'PASSWORD_TOO_SHORT');
-      await expectCode(accounts.checkNewPassword('alice@a.example', 'kqvzmwxy'), 'PASSWORD_TOO_SIMPLE');
-
-      // Global strong: 3 classes, everywhere without a domain value.
-      await policies.set('password.strength', 'strong');
-      await expectCode(accounts.checkNewPassword('alice@b.example', TWO_CLASSES), 'PASSWORD_TOO_SIMPLE');
-      await accounts.checkNewPassword('alice@b.example', THREE_CLASSES);
-      await expectCode(accounts.checkNewPassword('alice@b.example', 'Alice-Kq7vz3'), 'PASSWORD_CONTAINS_NAME');
-
-      // a.example very_strong (14 characters) overrides the global level for a.example only.
-      await policies.set('password.strength', 'very_strong', { domain: 'a.example' });
-      await expectCode(accounts.checkNewPassword('alice@a.example', THREE_CLASSES), 'PASSWORD_TOO_SHORT');
-      await expectCode(accounts.addUser({ address: 'alice@a.example', password: THREE_CLASSES }), 'PASSWORD_TOO_SHORT');
-      await accounts.addUser({ address: 'alice@b.example', password: THREE_CLASSES });
-      await accounts.addUser({ address: 'alice@a.example', password: 'Kq7vz3mw-Rt5yu' });
-
-      // b.example none: a domain may also be laxer than the global level.
-      await policies.set('password.strength', 'none', { domain: 'b.example' });
-      await accounts.addUser({ address: 'bob@b.example', password: 'x' });
-      await expectCode(accounts.addUser({ address: 'bob@a.example', password: 'x' }), 'PASSWORD_TOO_SHORT');
-      expect((await accounts.listUsers()).map((a) => a.address)).toEqual(['alice@a.example', 'alice@b.example', 'bob@b.example']);
-    });
+  beforeEach(async () => {
+    policies = new PolicyService(store, () => NOW);
   });
-}
+
+  it('normalises domains and addresses on the way in (case, IDN, spaces)', async () => {
+    const accounts = service();
+    expect((await accounts.addDomain(' BÜCHER.Example ')).name).toBe('xn--bcher-kva.example');
+    const alice = await accounts.addUser({ address: ' Alice@BÜCHER.example', password: 'Kq7vz3mw-long', displayName: '  Alice  ' });
+    expect(alice).toMatchObject({
+      address: 'alice@xn--bcher-kva.example',
+      local_part: 'alice',
+      display_name: 'Alice',
+      status: 'active',
+      is_admin: 0,
+      must_change_password: 0,
+      created_at: NOW,
+    });
+    expect((await accounts.getUser('ALICE@bücher.example')).id).toBe(alice.id);
+    expect((await accounts.listUsers({ domain: 'Bücher.EXAMPLE' })).map((a) => a.id)).toEqual([alice.id]);
+    await expectCode(accounts.addDomain('bücher.example'), 'EXISTS');
+    await expectCode(accounts.addUser({ address: 'ALICE@xn--bcher-kva.example', password: 'Kq7vz3mw-long' }), 'EXISTS');
+    await expectCode(accounts.addUser({ address: 'bob@nowhere.example', password: 'Kq7vz3mw-long' }), 'NOT_FOUND', /nowhere\.example/);
+    await expectCode(accounts.addUser({ address: 'bob smith@bücher.example', password: 'Kq7vz3mw-long' }), 'INVALID_ADDRESS');
+    expect(await store.accounts.count()).toBe(1);
+  });
+
+  it('refuses an alias that is an account and an account that is an alias', async () => {
+    const accounts = service();
+    await accounts.addDomain('example.org');
+    await accounts.addUser({ address: 'alice@example.org', password: 'Kq7vz3mw-long' });
+    await accounts.addUser({ address: 'bob@example.org', password: 'Kq7vz3mw-long' });
+
+    await expectCode(accounts.addAlias('BOB@example.org', 'alice@example.org'), 'EXISTS', /bob@example\.org is already an account/);
+    await accounts.addAlias('Info@Example.org', 'alice@example.org');
+    await expectCode(accounts.addUser({ address: 'INFO@example.org', password: 'Kq7vz3mw-long' }), 'EXISTS', /info@example\.org is already an alias/);
+    await expectCode(accounts.addAlias('info@example.org', 'bob@example.org'), 'EXISTS');
+    await expectCode(accounts.addAlias('sales@example.org', 'nobody@example.org'), 'NOT_FOUND');
+    await expectCode(accounts.addAlias('sales@elsewhere.example', 'alice@example.org'), 'NOT_FOUND', /elsewhere\.example/);
+
+    expect(await store.accounts.count()).toBe(2);
+    expect((await accounts.listAliases()).map(({ alias, target }) => [alias.address, target])).toEqual([
+      ['info@example.org', 'alice@example.org'],
+    ]);
+  });
+
+  it('resolves an address or an alias to its account, and anything else to undefined', async () => {
+    const accounts = service();
+    await accounts.addDomain('bücher.example');
+    const alice = await accounts.addUser({ address: 'alice@bücher.example', password: 'Kq7vz3mw-long' });
+    await accounts.addAlias('info@bücher.example', 'alice@bücher.example');
+
+    expect((await accounts.resolve('Alice@BÜCHER.example'))?.id).toBe(alice.id);
+    expect((await accounts.resolve('INFO@xn--bcher-kva.example'))?.id).toBe(alice.id);
+    expect(await accounts.resolve('nobody@bücher.example')).toBeUndefined();
+    expect(await accounts.resolve('not an address')).toBeUndefined();
+    expect(await accounts.aliasesOf(alice)).toEqual(['info@xn--bcher-kva.example']);
+    // getUser is for accounts only: an alias is not an account.
+    await expectCode(accounts.getUser('info@bücher.example'), 'NOT_FOUND');
+
+    await accounts.deleteUser('alice@bücher.example');
+    expect(await accounts.resolve('info@bücher.example')).toBeUndefined();
+    expect(await accounts.listAliases()).toEqual([]);
+  });
+
+  it('upgrades a hash made with outdated parameters when the password verifies', async () => {
+    await service().addDomain('example.org');
+    const old = await service(lowHasher).addUser({ address: 'alice@example.org', password: 'Kq7vz3mw-long' });
+    expect(old.password_hash.startsWith('$argon2id$v=19$m=4096,t=1,p=1$')).toBe(true);
+
+    const current = service(createArgon2Hasher());
+    expect(await current.verifyPassword(old, 'Kq7vz3mw-wrong')).toBe(false);
+    expect((await current.getUser('alice@example.org')).password_hash).toBe(old.password_hash);
+
+    expect(await current.verifyPassword(old, 'Kq7vz3mw-long')).toBe(true);
+    const upgraded = await current.getUser('alice@example.org');
+    expect(upgraded.password_hash.startsWith(CURRENT_HASH_PREFIX)).toBe(true);
+    expect(await current.verifyPassword(upgraded, 'Kq7vz3mw-long')).toBe(true);
+    // A current hash is left alone.
+    expect((await current.getUser('alice@example.org')).password_hash).toBe(upgraded.password_hash);
+  });
+
+  it('needs a reason to disable; enable clears it', async () => {
+    const accounts = service();
+    await accounts.addDomain('example.org');
+    await accounts.addUser({ address: 'bob@example.org', password: 'Kq7vz3mw-long' });
+
+    await expectCode(accounts.disable('bob@example.org', ' \n\t '), 'INVALID_INPUT', /reason is required/);
+    expect((await accounts.getUser('bob@example.org')).status).toBe('active');
+
+    expect(await accounts.disable('BOB@example.org', '  left the company ')).toMatchObject({
+      status: 'disabled',
+      disabled_reason: 'left the company',
+      disabled_at: NOW,
+    });
+    expect(await accounts.enable('bob@example.org')).toMatchObject({ status: 'active', disabled_reason: null, disabled_at: null });
+    await expectCode(accounts.disable('nobody@example.org', 'why'), 'NOT_FOUND');
+  });
+
+  it('applies the strength level of the domain, else the global one, else the default (medium)', async () => {
+    const accounts = service();
+    await accounts.addDomain('a.example');
+    await accounts.addDomain('b.example');
+    const TWO_CLASSES = 'kq7vz3mw'; // 8 characters, lower + digits
+    const THREE_CLASSES = 'Kq7vz3mw'; // 8 characters, upper + lower + digits
+
+    // Default medium: 8 characters of 2 classes.
+    await accounts.checkNewPassword('alice@a.example', TWO_CLASSES);
+    await expectCode(accounts.checkNewPassword('alice@a.example', 'kq7vz3m'), 'PASSWORD_TOO_SHORT');
+    await expectCode(accounts.checkNewPassword('alice@a.example', 'kqvzmwxy'), 'PASSWORD_TOO_SIMPLE');
+
+    // Global strong: 3 classes, everywhere without a domain value.
+    await policies.set('password.strength', 'strong');
+    await expectCode(accounts.checkNewPassword('alice@b.example', TWO_CLASSES), 'PASSWORD_TOO_SIMPLE');
+    await accounts.checkNewPassword('alice@b.example', THREE_CLASSES);
+    await expectCode(accounts.checkNewPassword('alice@b.example', 'Alice-Kq7vz3'), 'PASSWORD_CONTAINS_NAME');
+
+    // a.example very_strong (14 characters) overrides the global level for a.example only.
+    await policies.set('password.strength', 'very_strong', { domain: 'a.example' });
+    await expectCode(accounts.checkNewPassword('alice@a.example', THREE_CLASSES), 'PASSWORD_TOO_SHORT');
+    await expectCode(accounts.addUser({ address: 'alice@a.example', password: THREE_CLASSES }), 'PASSWORD_TOO_SHORT');
+    await accounts.addUser({ address: 'alice@b.example', password: THREE_CLASSES });
+    await accounts.addUser({ address: 'alice@a.example', password: 'Kq7vz3mw-Rt5yu' });
+
+    // b.example none: a domain may also be laxer than the global level.
+    await policies.set('password.strength', 'none', { domain: 'b.example' });
+    await accounts.addUser({ address: 'bob@b.example', password: 'x' });
+    await expectCode(accounts.addUser({ address: 'bob@a.example', password: 'x' }), 'PASSWORD_TOO_SHORT');
+    expect((await accounts.listUsers()).map((a) => a.address)).toEqual(['alice@a.example', 'alice@b.example', 'bob@b.example']);
+  });
+});

@@ -1,9 +1,7 @@
 // PolicyService over every store dialect (layering, validation, stale stored values) and parsePolicyText's conversions.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestStore } from '../../test/support/dialects.js';
-import { DIALECTS, dialectUnavailable, openTestStore } from '../../test/support/dialects.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { describeOnEveryDialect, liveStore, testStore } from '../../test/support/every-dialect.js';
 import { isMailwardError } from '../errors/index.js';
-import type { Store } from '../store/index.js';
 import { GLOBAL_SCOPE, domainScope } from '../store/index.js';
 import { POLICIES } from './policy-schema.js';
 import { PolicyService, parsePolicyText } from './policy-service.js';
@@ -65,72 +63,64 @@ describe('parsePolicyText', () => {
   });
 });
 
-for (const dialect of DIALECTS) {
-  describe.skipIf(dialectUnavailable(dialect))(`PolicyService on ${dialect}`, () => {
-    let t: TestStore;
-    let store: Store;
-    let policies: PolicyService;
+describeOnEveryDialect('PolicyService', testStore, (t) => {
+  const store = liveStore(t);
+  let policies: PolicyService;
 
-    beforeEach(async () => {
-      t = await openTestStore(dialect);
-      store = t.store;
-      policies = new PolicyService(store, () => NOW);
-      for (const name of ['a.example', 'xn--bcher-kva.example']) await store.domains.create({ name, now: NOW });
-    });
-    afterEach(async () => {
-      await t.cleanup();
-    });
-
-    it('answers every key with its default and where it comes from', async () => {
-      const entries = await policies.list();
-      expect(entries.map((e) => e.key)).toEqual(Object.keys(POLICIES));
-      for (const entry of entries) {
-        expect(entry).toMatchObject({ source: 'default', value: POLICIES[entry.key].default });
-        expect(entry.description).toBe(POLICIES[entry.key].description);
-      }
-      expect(await policies.get('password.strength')).toBe('medium');
-      expect(await policies.get('auth.max_failures', { domain: 'a.example' })).toBe(5);
-    });
-
-    it('layers a domain value over the global one over the default', async () => {
-      expect(await policies.set('password.strength', 'strong')).toEqual({ before: 'medium', after: 'strong' });
-      expect(await policies.set('password.strength', 'very_strong', { domain: 'BÜCHER.example' })).toEqual({
-        before: 'strong',
-        after: 'very_strong',
-      });
-
-      expect(await policies.entry('password.strength')).toMatchObject({ value: 'strong', source: 'global' });
-      expect(await policies.entry('password.strength', { domain: 'bücher.example' })).toMatchObject({
-        value: 'very_strong',
-        source: 'domain:xn--bcher-kva.example',
-      });
-      expect(await policies.entry('password.strength', { domain: 'a.example' })).toMatchObject({ value: 'strong', source: 'global' });
-      expect(await policies.entry('auth.max_failures', { domain: 'a.example' })).toMatchObject({ value: 5, source: 'default' });
-      expect((await store.policies.get(domainScope('xn--bcher-kva.example'), 'password.strength'))?.value).toBe('"very_strong"');
-    });
-
-    it('refuses a bad value, an unknown key and an unknown domain, and stores nothing', async () => {
-      await expectCode(policies.set('auth.max_failures', 0), 'INVALID_INPUT', /^policy auth\.max_failures: /);
-      await expectCode(policies.set('auth.max_failures', '7'), 'INVALID_INPUT');
-      await expectCode(policies.set('password.strength', 'extreme'), 'INVALID_INPUT', /^policy password\.strength: /);
-      await expectCode(policies.set('no.such.key', 1), 'NOT_FOUND', /unknown policy key "no\.such\.key"/);
-      await expectCode(policies.entry('no.such.key'), 'NOT_FOUND');
-      await expectCode(policies.set('password.strength', 'strong', { domain: 'nowhere.example' }), 'NOT_FOUND', /nowhere\.example/);
-      expect(await store.policies.list()).toEqual([]);
-    });
-
-    it('falls back past a stored value the schema refuses (e.g. written by a newer version)', async () => {
-      await store.policies.set({ scope: GLOBAL_SCOPE, key: 'password.strength', value: '"ultra"', now: NOW });
-      await store.policies.set({ scope: GLOBAL_SCOPE, key: 'auth.max_failures', value: '"7"', now: NOW });
-      expect(await policies.entry('password.strength')).toMatchObject({ value: 'medium', source: 'default' });
-      expect(await policies.entry('auth.max_failures')).toMatchObject({ value: 5, source: 'default' });
-
-      // A refused domain value falls back to a valid global one, not to the default.
-      await policies.set('password.strength', 'strong');
-      await store.policies.set({ scope: domainScope('a.example'), key: 'password.strength', value: '"ultra"', now: NOW });
-      expect(await policies.entry('password.strength', { domain: 'a.example' })).toMatchObject({ value: 'strong', source: 'global' });
-      await store.policies.set({ scope: domainScope('a.example'), key: 'auth.max_failures', value: '0', now: NOW });
-      expect(await policies.get('auth.max_failures', { domain: 'a.example' })).toBe(5);
-    });
+  beforeEach(async () => {
+    policies = new PolicyService(store, () => NOW);
+    for (const name of ['a.example', 'xn--bcher-kva.example']) await store.domains.create({ name, now: NOW });
   });
-}
+
+  it('answers every key with its default and where it comes from', async () => {
+    const entries = await policies.list();
+    expect(entries.map((e) => e.key)).toEqual(Object.keys(POLICIES));
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ source: 'default', value: POLICIES[entry.key].default });
+      expect(entry.description).toBe(POLICIES[entry.key].description);
+    }
+    expect(await policies.get('password.strength')).toBe('medium');
+    expect(await policies.get('auth.max_failures', { domain: 'a.example' })).toBe(5);
+  });
+
+  it('layers a domain value over the global one over the default', async () => {
+    expect(await policies.set('password.strength', 'strong')).toEqual({ before: 'medium', after: 'strong' });
+    expect(await policies.set('password.strength', 'very_strong', { domain: 'BÜCHER.example' })).toEqual({
+      before: 'strong',
+      after: 'very_strong',
+    });
+
+    expect(await policies.entry('password.strength')).toMatchObject({ value: 'strong', source: 'global' });
+    expect(await policies.entry('password.strength', { domain: 'bücher.example' })).toMatchObject({
+      value: 'very_strong',
+      source: 'domain:xn--bcher-kva.example',
+    });
+    expect(await policies.entry('password.strength', { domain: 'a.example' })).toMatchObject({ value: 'strong', source: 'global' });
+    expect(await policies.entry('auth.max_failures', { domain: 'a.example' })).toMatchObject({ value: 5, source: 'default' });
+    expect((await store.policies.get(domainScope('xn--bcher-kva.example'), 'password.strength'))?.value).toBe('"very_strong"');
+  });
+
+  it('refuses a bad value, an unknown key and an unknown domain, and stores nothing', async () => {
+    await expectCode(policies.set('auth.max_failures', 0), 'INVALID_INPUT', /^policy auth\.max_failures: /);
+    await expectCode(policies.set('auth.max_failures', '7'), 'INVALID_INPUT');
+    await expectCode(policies.set('password.strength', 'extreme'), 'INVALID_INPUT', /^policy password\.strength: /);
+    await expectCode(policies.set('no.such.key', 1), 'NOT_FOUND', /unknown policy key "no\.such\.key"/);
+    await expectCode(policies.entry('no.such.key'), 'NOT_FOUND');
+    await expectCode(policies.set('password.strength', 'strong', { domain: 'nowhere.example' }), 'NOT_FOUND', /nowhere\.example/);
+    expect(await store.policies.list()).toEqual([]);
+  });
+
+  it('falls back past a stored value the schema refuses (e.g. written by a newer version)', async () => {
+    await store.policies.set({ scope: GLOBAL_SCOPE, key: 'password.strength', value: '"ultra"', now: NOW });
+    await store.policies.set({ scope: GLOBAL_SCOPE, key: 'auth.max_failures', value: '"7"', now: NOW });
+    expect(await policies.entry('password.strength')).toMatchObject({ value: 'medium', source: 'default' });
+    expect(await policies.entry('auth.max_failures')).toMatchObject({ value: 5, source: 'default' });
+
+    // A refused domain value falls back to a valid global one, not to the default.
+    await policies.set('password.strength', 'strong');
+    await store.policies.set({ scope: domainScope('a.example'), key: 'password.strength', value: '"ultra"', now: NOW });
+    expect(await policies.entry('password.strength', { domain: 'a.example' })).toMatchObject({ value: 'strong', source: 'global' });
+    await store.policies.set({ scope: domainScope('a.example'), key: 'auth.max_failures', value: '0', now: NOW });
+    expect(await policies.get('auth.max_failures', { domain: 'a.example' })).toBe(5);
+  });
+});

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IMAPTestServer } from '../support/imap-server.js';
 import { IMAPWire, passwordOf, startIMAPTestServer } from '../support/imap-server.js';
+import { waitFor } from '../support/wait-for.js';
 
 const ALICE = 'alice@example.test';
 
@@ -20,6 +21,18 @@ describe('IMAP limits', () => {
     await t.close();
   });
 
+  /** Whether a new connection gets the OK greeting (not BYE); it logs out at once. */
+  async function greeted(): Promise<boolean> {
+    const wire = await IMAPWire.connect(t.imapPort);
+    try {
+      if (!/^\* OK/.test(await wire.greeting())) return false;
+      await wire.command('LOGOUT');
+      return true;
+    } finally {
+      wire.close();
+    }
+  }
+
   it('refuses a third connection of one account with NO [LIMIT], and lets it in once one leaves', async () => {
     const first = await IMAPWire.connect(t.imapPort);
     const second = await IMAPWire.connect(t.imapPort);
@@ -29,7 +42,9 @@ describe('IMAP limits', () => {
     expect(await third.login(ALICE, passwordOf(ALICE))).toMatch(/^t1 NO \[LIMIT\] Too many IMAP connections/);
     first.write('x LOGOUT\r\n');
     await first.until(/x OK/);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The server lets the session go when the connection closes.
+    const imapSessions = (): number => t.app.security.sessions.list(t.accounts.get(ALICE)!).filter((s) => s.protocol === 'imap').length;
+    await waitFor(() => imapSessions() < 2, { what: 'the first session to end' });
     expect(await third.command(`LOGIN ${ALICE} "${passwordOf(ALICE)}"`)).toMatch(/ OK /);
     second.close();
     third.close();
@@ -46,8 +61,8 @@ describe('IMAP limits', () => {
     expect(await extra.until(/\* BYE/)).toMatch(/^\* BYE \[UNAVAILABLE\] Too many connections/);
     for (const wire of open) wire.close();
     extra.close();
-    // The server counts a connection as gone when it sees the close.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The server counts a connection as gone when it sees the close: the next tests need it greeted again.
+    await waitFor(greeted, { what: 'a connection from this address greeted again' });
   });
 
   it('closes a connection that does not log in within the login timeout', async () => {

@@ -6,6 +6,7 @@ import { assertBuilt, killAllServes, removeTempDataDirs } from '../support/cli.j
 import type { MailServer } from '../support/mail-server.js';
 import { addedFields, startMailServer } from '../support/mail-server.js';
 import { WireClient, wireDeliver } from '../support/smtp-wire.js';
+import { waitFor } from '../support/wait-for.js';
 
 let server: MailServer;
 
@@ -211,7 +212,8 @@ describe.concurrent('bad input on the MX', () => {
     expect((await dropped.command('RCPT TO:<bob@example.test>')).code).toBe(250);
     expect((await dropped.command('DATA')).code).toBe(354);
     dropped.write(`Subject: dropped ${t}\r\n\r\nthe first half of the bo`);
-    await sleep(300);
+    // Sent before the close: TCP delivers the half message, then the end of the connection.
+    await dropped.flushed();
     dropped.destroy();
 
     // 2. The client closes its sending side (FIN) after half a message and waits for an answer.
@@ -220,15 +222,19 @@ describe.concurrent('bad input on the MX', () => {
     socket.setEncoding('latin1').on('data', (chunk: string) => (transcript += chunk));
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.on('error', () => undefined);
-    while (!transcript.includes('220 ')) await sleep(20);
+    await waitFor(() => transcript.includes('220 '), { what: 'the greeting' });
     socket.write('EHLO client.example\r\nMAIL FROM:<x@remote.example>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n');
-    while (!transcript.includes('354 ')) await sleep(20);
+    await waitFor(() => transcript.includes('354 '), { what: '354 to DATA' });
     socket.write(`Subject: half-closed ${t}\r\n\r\nthe first half of the bo`);
     socket.end();
     await Promise.race([closed, sleep(3000)]);
     socket.destroy();
 
-    await sleep(300);
+    // A whole message sent after both is stored: the server has been through the two ends by then.
+    const after = token();
+    const { final } = await wireDeliver(server.ports.smtp, { from: 'x@remote.example', to: ['bob@example.test'], data: `Subject: after ${after}\r\n\r\nok\r\n` });
+    expect(final.code).toBe(250);
+    expect(bobHas(after)).toBe(1);
     expect(transcript.slice(transcript.indexOf('354 '))).not.toMatch(/^250 /m);
     expect(bobHas(t)).toBe(0);
   });

@@ -20,6 +20,7 @@ import { PostgresStateStore } from '../../src/store/state/postgres-state-store.j
 import { SqliteStateStore } from '../../src/store/state/sqlite-state-store.js';
 import type { TestDialect, TestStore } from './dialects.js';
 import { openTestStore, postgresURL, tempDir, testSchemaName } from './dialects.js';
+import type { DialectFixture } from './every-dialect.js';
 
 /** A fixed instant inside an hour and a day (10:00:00 UTC), so window arithmetic in tests is plain. */
 export const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
@@ -63,6 +64,8 @@ export interface SecurityFixture {
    * counters of earlier tests never meet this one's).
    */
   reset(): Promise<string>;
+  /** The domain the last reset() handed out (example.org before any). */
+  readonly domain: string;
   close(): Promise<void>;
 }
 
@@ -125,6 +128,7 @@ export async function openSecurityFixture(dialect: TestDialect): Promise<Securit
   const security = new Security({ store, accounts, hasher, policies, events, key, now: clock.now });
   const published: MailwardEvent[] = [];
   let domains = 0;
+  let domain = 'example.org';
   events.subscribe((event) => published.push(event));
   return {
     t,
@@ -140,8 +144,8 @@ export async function openSecurityFixture(dialect: TestDialect): Promise<Securit
     eventsOf: <T extends MailwardEventType>(type: T) => published.filter((e): e is EventOf<T> => e.type === type),
     settle: () => new Promise((resolve) => setImmediate(resolve)),
     async addAccount(address, password) {
-      const { domain } = normalizeAddress(address);
-      if (!(await store.domains.findByName(domain))) await accounts.addDomain(domain);
+      const { domain: name } = normalizeAddress(address);
+      if (!(await store.domains.findByName(name))) await accounts.addDomain(name);
       return accounts.addUser({ address, password });
     },
     async reload(account) {
@@ -156,7 +160,11 @@ export async function openSecurityFixture(dialect: TestDialect): Promise<Securit
       clock.t = T0;
       published.length = 0;
       for (const row of await store.policies.list()) await store.policies.remove(row.scope, row.key);
-      return `t${++domains}.example.org`;
+      domain = `t${++domains}.example.org`;
+      return domain;
+    },
+    get domain() {
+      return domain;
     },
     async close() {
       security.sessions.stop();
@@ -164,6 +172,18 @@ export async function openSecurityFixture(dialect: TestDialect): Promise<Securit
       await events.close();
       await t.cleanup();
     },
+  };
+}
+
+/**
+ * For describeOnEveryDialect: one security core per dialect, reset before each test (each test
+ * then has a domain of its own, `f.domain`); with `perTest`, a new one for each test instead.
+ */
+export function accountSecurityFixture(options: { perTest?: boolean } = {}): DialectFixture<SecurityFixture> {
+  return {
+    open: (dialect) => openSecurityFixture(dialect),
+    close: (f) => f.close(),
+    ...(options.perTest ? {} : { reset: (f: SecurityFixture) => f.reset() }),
   };
 }
 

@@ -28,6 +28,8 @@ export interface IMAPTestServerOptions {
   env?: Record<string, string>;
   /** PostgreSQL URL to run on instead of the embedded SQLite. */
   databaseURL?: string;
+  /** The clock the whole server reads (Date.now unless told). */
+  now?: () => number;
 }
 
 export async function startIMAPTestServer(options: IMAPTestServerOptions = {}): Promise<IMAPTestServer> {
@@ -39,7 +41,7 @@ export async function startIMAPTestServer(options: IMAPTestServerOptions = {}): 
     ...(options.databaseURL ? { MAILWARD_DATABASE_URL: options.databaseURL } : {}),
     ...options.env,
   };
-  const app = await openApp({ dataDir: data, config: loadConfig({ env }), logger: createLogger({ level: 'silent' }), env: {} });
+  const app = await openApp({ dataDir: data, config: loadConfig({ env }), logger: createLogger({ level: 'silent' }), env: {}, ...(options.now ? { now: options.now } : {}) });
   const accounts = new Map<string, number>();
   const users = options.users ?? ['alice@example.test', 'bob@example.test'];
   for (const domain of new Set(users.map((u) => u.split('@')[1]!))) await app.accounts.addDomain(domain);

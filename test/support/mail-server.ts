@@ -6,6 +6,7 @@ import type { PolicyKey, PolicyValue } from '../../src/accounts/index.js';
 import { embeddedPaths } from '../../src/store/index.js';
 import type { CLIResult, RunOptions, ServeHandle } from './cli.js';
 import { runCLI, startServe, tempDataDir, withDataDir } from './cli.js';
+import { waitFor } from './wait-for.js';
 
 /** The password of a test account: strong enough for the default policy, never containing the name. */
 export function passwordOf(address: string): string {
@@ -227,11 +228,12 @@ export function headerBlock(raw: Buffer): string {
 
 /** Waits until `check` returns a value that is not undefined (polling), or fails after `timeoutMs`. */
 export async function eventually<T>(check: () => T | undefined, options: { timeoutMs?: number; what?: string } = {}): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 5000);
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'a condition'}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const found = await waitFor(
+    () => {
+      const value = check();
+      return value === undefined ? undefined : { value };
+    },
+    { timeout: options.timeoutMs ?? 5000, interval: 50, what: options.what ?? 'a condition' },
+  );
+  return found.value;
 }

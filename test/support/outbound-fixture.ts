@@ -12,6 +12,9 @@ import { MemoryEventBus } from '../../src/shared-state/index.js';
 import type { OutboundRow, Store } from '../../src/store/index.js';
 import type { TestDialect, TestStore } from './dialects.js';
 import { openTestStore } from './dialects.js';
+import type { RemoteSMTP, RemoteSMTPOptions } from './remote-smtp.js';
+import { startRemoteSMTP } from './remote-smtp.js';
+import type { DialectFixture } from './every-dialect.js';
 
 export const HOSTNAME = 'mail.example.test';
 export const ALICE = 'alice@example.test';
@@ -72,8 +75,16 @@ export interface OutboundFixture {
   rows(): Promise<OutboundRow[]>;
   /** The raw messages in alice's INBOX, oldest first. */
   inbox(): Promise<Buffer[]>;
+  /** A loopback remote SMTP server, closed by cleanup() once the workers have stopped. */
+  remote(options?: RemoteSMTPOptions): Promise<RemoteSMTP>;
   cleanup(): Promise<void>;
 }
+
+/** For describeOnEveryDialect: a fresh store with alice for each test; its workers stop with it. */
+export const outboundFixture: DialectFixture<OutboundFixture> = {
+  open: (dialect) => openOutboundFixture(dialect),
+  close: (f) => f.cleanup(),
+};
 
 export async function openOutboundFixture(dialect: TestDialect): Promise<OutboundFixture> {
   const t = await openTestStore(dialect);
@@ -98,6 +109,7 @@ export async function openOutboundFixture(dialect: TestDialect): Promise<Outboun
   });
   const logger = new MemoryLogger();
   const workers: OutboundWorker[] = [];
+  const relays: RemoteSMTP[] = [];
   return {
     t,
     store,
@@ -140,9 +152,15 @@ export async function openOutboundFixture(dialect: TestDialect): Promise<Outboun
       const messages = await store.mail.listMessages(box.id);
       return Promise.all(messages.map((m) => store.blobs.get(m.blob_id)));
     },
+    async remote(options = {}) {
+      const remote = await startRemoteSMTP(options);
+      relays.push(remote);
+      return remote;
+    },
     async cleanup() {
       await Promise.all(workers.map((w) => w.stop({ graceMs: 0 })));
       await t.cleanup();
+      for (const remote of relays) await remote.close();
     },
   };
 }

@@ -15,6 +15,7 @@ import type { Store } from '../../src/store/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { TestDialect } from './dialects.js';
 import { postgresURL, tempDir, testSchemaName } from './dialects.js';
+import type { DialectFixture } from './every-dialect.js';
 
 /** 14 Nov 2023: a fixed start so every time in a test is reproducible. */
 export const FIXTURE_NOW = 1_700_000_000_000;
@@ -253,6 +254,18 @@ export async function openSecurityFixture(dialect: TestDialect, options: { hashe
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * For describeOnEveryDialect: one security core per dialect, reset before each test; with
+ * `perTest`, a new one for each test instead (where a test changes what reset() does not undo).
+ */
+export function securityFixture(options: { hasher?: 'fast' | 'owasp'; perTest?: boolean } = {}): DialectFixture<SecurityFixture> {
+  return {
+    open: (dialect) => openSecurityFixture(dialect, { hasher: options.hasher ?? 'fast' }),
+    close: (f) => f.cleanup(),
+    ...(options.perTest ? {} : { reset: (f: SecurityFixture) => f.reset() }),
   };
 }
 

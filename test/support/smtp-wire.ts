@@ -104,6 +104,11 @@ export class WireClient {
     this.#socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
   }
 
+  /** Resolves once everything written so far has left this process (handed to the kernel). */
+  flushed(): Promise<void> {
+    return new Promise((resolve, reject) => this.#socket.write(Buffer.alloc(0), (error) => (error ? reject(error) : resolve())));
+  }
+
   /** Writes one command line (CRLF added). */
   send(line: string): void {
     this.write(`${line}\r\n`);

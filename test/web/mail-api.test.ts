@@ -6,6 +6,7 @@ import { APIClient } from '../support/api-client.js';
 import { removeTempDataDirs } from '../support/cli.js';
 import type { IMAPTestServer } from '../support/imap-server.js';
 import { passwordOf, startIMAPTestServer } from '../support/imap-server.js';
+import { waitFor } from '../support/wait-for.js';
 
 const ALICE = 'alice@example.test';
 const BOB = 'bob@example.test';
@@ -361,7 +362,7 @@ describe('webmail mail API', () => {
       expect((await alice.call('POST', '/api/v1/mail/folders/Watch/messages/move', { uids: [2], to: 'Archive' })).body).toMatchObject({ moved: [{ uid: 2 }] });
       const deleted = await alice.call<{ movedToTrash: Array<{ uid: number; newUid: number }> }>('POST', '/api/v1/mail/folders/Watch/messages/delete', { uids: [3] });
       expect(deleted.body.movedToTrash).toHaveLength(1);
-      for (let waited = 0; expunges.length < 2 && waited < 3000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => expunges.length >= 2, { timeout: 3000, what: 'two EXPUNGEs over IDLE' });
       expect(expunges).toHaveLength(2);
 
       // Deleting in Trash removes for good.
@@ -431,7 +432,12 @@ describe('webmail mail API', () => {
       }
     }
     try {
-      await new Promise((r) => setTimeout(r, 100));
+      // The stream's first line (the retry hint) is written in the same turn as it subscribes to events.
+      while (!buffer.includes('retry: ')) {
+        const chunk = await reader.read();
+        if (chunk.done) throw new Error(`the stream ended before its first line; got ${buffer}`);
+        buffer += new TextDecoder().decode(chunk.value);
+      }
       await t.app.mail.deliver({ raw: plain({ from: 'live@example.net', subject: 'live' }), targets: [{ accountId: aliceId }] });
       const delivered = await nextEvent('mailbox', 1000);
       const counts = await t.app.mailboxes.counts((await t.app.mailboxes.get(aliceId, 'INBOX')).id);

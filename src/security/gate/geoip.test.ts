@@ -4,11 +4,11 @@ import net from 'node:net';
 import path from 'node:path';
 import type { CityResponse } from 'maxmind';
 import { Reader } from 'maxmind';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMailwardError } from '../../errors/index.js';
-import type { SecurityFixture } from '../../../test/support/security-fixture.js';
-import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../../../test/support/security-fixture.js';
-import { DIALECTS, dialectUnavailable, tempDir } from '../../../test/support/dialects.js';
+import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
+import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../../../test/support/security-fixture.js';
+import { tempDir } from '../../../test/support/dialects.js';
 import { LOCATION_LOCAL, LOCATION_UNKNOWN, MaxMindGeoIP, NoGeoIP, isLocalAddress, openGeoIP } from './geoip.js';
 import { Security } from '../security.js';
 
@@ -223,57 +223,49 @@ describe('GeoIP without a database', () => {
   });
 });
 
-for (const dialect of DIALECTS) {
-  describe.skipIf(dialectUnavailable(dialect))(`login record locations on ${dialect}`, () => {
-    let f: SecurityFixture;
-    let security: Security;
-    let dir: string;
-    beforeAll(async () => {
-      f = await openSecurityFixture(dialect);
-      dir = tempDir('mailward-geoip-');
-      const file = path.join(dir, 'city.mmdb');
-      fs.writeFileSync(file, fixtureDatabase());
-      security = new Security({
-        store: f.store,
-        accounts: f.accounts,
-        hasher: f.hasher,
-        policies: f.policies,
-        events: f.events,
-        key: f.key,
-        now: f.clock,
-        geoip: openGeoIP({ database: file }),
-      });
-    });
-    afterAll(async () => {
-      await security?.flush();
-      security?.sessions.stop();
-      await f?.cleanup();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    beforeEach(async () => {
-      await f.reset();
-    });
-
-    it('records where each sign-in came from, as it was when it happened', async () => {
-      const alice = await f.addUser('alice');
-      const username = `alice@${FIXTURE_DOMAIN}`;
-      await security.authenticate({ protocol: 'imap', username, secret: FIXTURE_PASSWORD, remoteIp: '203.0.113.7', tls: true });
-      f.advance(1000);
-      await security.authenticate({ protocol: 'web', username, secret: 'wrong', remoteIp: '2001:db8::5', tls: true });
-      f.advance(1000);
-      await security.authenticate({ protocol: 'pop3', username, secret: FIXTURE_PASSWORD, remoteIp: '192.168.7.7', tls: true });
-      f.advance(1000);
-      await security.authenticate({ protocol: 'smtp', username, secret: FIXTURE_PASSWORD, remoteIp: '192.0.2.44', tls: true });
-      await security.flush();
-      const page = await security.loginRecords.page({ accountId: alice.id, limit: 10 });
-      expect(page.records.map((r) => [r.protocol, r.result, r.location])).toEqual([
-        ['smtp', 'success', 'Unknown'],
-        ['pop3', 'success', 'Local network'],
-        ['web', 'failure', 'Paris, Île-de-France, France'],
-        ['imap', 'success', 'Berlin, Land Berlin, Germany'],
-      ]);
-      const stored = await f.query<{ location: string }>('select location from login_records order by id');
-      expect(stored.map((r) => r.location)).toEqual(['Berlin, Land Berlin, Germany', 'Paris, Île-de-France, France', 'Local network', 'Unknown']);
+describeOnEveryDialect('login record locations', securityFixture(), (f) => {
+  let security: Security;
+  let dir: string;
+  beforeAll(async () => {
+    dir = tempDir('mailward-geoip-');
+    const file = path.join(dir, 'city.mmdb');
+    fs.writeFileSync(file, fixtureDatabase());
+    security = new Security({
+      store: f.store,
+      accounts: f.accounts,
+      hasher: f.hasher,
+      policies: f.policies,
+      events: f.events,
+      key: f.key,
+      now: f.clock,
+      geoip: openGeoIP({ database: file }),
     });
   });
-}
+  afterAll(async () => {
+    await security?.flush();
+    security?.sessions.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records where each sign-in came from, as it was when it happened', async () => {
+    const alice = await f.addUser('alice');
+    const username = `alice@${FIXTURE_DOMAIN}`;
+    await security.authenticate({ protocol: 'imap', username, secret: FIXTURE_PASSWORD, remoteIp: '203.0.113.7', tls: true });
+    f.advance(1000);
+    await security.authenticate({ protocol: 'web', username, secret: 'wrong', remoteIp: '2001:db8::5', tls: true });
+    f.advance(1000);
+    await security.authenticate({ protocol: 'pop3', username, secret: FIXTURE_PASSWORD, remoteIp: '192.168.7.7', tls: true });
+    f.advance(1000);
+    await security.authenticate({ protocol: 'smtp', username, secret: FIXTURE_PASSWORD, remoteIp: '192.0.2.44', tls: true });
+    await security.flush();
+    const page = await security.loginRecords.page({ accountId: alice.id, limit: 10 });
+    expect(page.records.map((r) => [r.protocol, r.result, r.location])).toEqual([
+      ['smtp', 'success', 'Unknown'],
+      ['pop3', 'success', 'Local network'],
+      ['web', 'failure', 'Paris, Île-de-France, France'],
+      ['imap', 'success', 'Berlin, Land Berlin, Germany'],
+    ]);
+    const stored = await f.query<{ location: string }>('select location from login_records order by id');
+    expect(stored.map((r) => r.location)).toEqual(['Berlin, Land Berlin, Germany', 'Paris, Île-de-France, France', 'Local network', 'Unknown']);
+  });
+});

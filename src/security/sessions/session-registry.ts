@@ -72,6 +72,8 @@ export class SessionRegistry {
   #timer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #polling: Promise<void> | undefined;
+  /** Checks started by events, so stop() can wait for them as for a poll. */
+  readonly #checking = new Set<Promise<void>>();
 
   constructor(private readonly deps: SessionRegistryDeps) {}
 
@@ -80,7 +82,12 @@ export class SessionRegistry {
     this.#unsubscribe = this.deps.events.subscribe((event) => {
       if (!('accountId' in event) || event.accountId === null || !ACCOUNT_EVENTS.has(event.type)) return;
       if (event.type === 'SessionsRevoked' && event.exceptSessionId) this.spare(event.exceptSessionId, event.at);
-      void this.checkAccount(event.accountId).catch((error: unknown) => this.deps.onError?.(error));
+      const check = this.checkAccount(event.accountId).then(
+        () => undefined,
+        (error: unknown) => this.deps.onError?.(error),
+      );
+      this.#checking.add(check);
+      void check.finally(() => this.#checking.delete(check));
     });
     this.#timer = setInterval(() => {
       // One poll at a time; a slow store must not pile them up.
@@ -93,13 +100,13 @@ export class SessionRegistry {
     this.#timer.unref();
   }
 
-  /** Stops following and polling; resolves once a poll in progress has finished (before the store closes). */
+  /** Stops following and polling; resolves once a poll or check in progress has finished (before the store closes). */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#unsubscribe?.();
     this.#timer = undefined;
     this.#unsubscribe = undefined;
-    await this.#polling;
+    await Promise.all([this.#polling, ...this.#checking]);
   }
 
   register(input: LiveSessionInput): { id: string; unregister(): void } {

@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import { generate } from 'selfsigned';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMailwardError } from '../../errors/index.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 import { TLSManager, type TLSCredentials } from './index.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -66,14 +67,6 @@ async function peerFingerprint(server: tls.Server): Promise<string> {
     });
     socket.on('error', reject);
   });
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('TLSManager with a self-signed certificate', () => {
@@ -158,7 +151,7 @@ describe('TLSManager with configured files', () => {
 
     await replaceFile(files.keyFile, pairB.key);
     await replaceFile(files.certFile, pairB.cert);
-    await waitFor(() => manager.fingerprint === pairB.fingerprint);
+    await waitFor(() => manager.fingerprint === pairB.fingerprint, { timeout: 3000, what: 'the new pair in use' });
     expect(await peerFingerprint(server)).toBe(pairB.fingerprint);
     expect(reloaded).toEqual([pairB.fingerprint]);
     // No other files appear in the data directory when a certificate is configured.
@@ -194,12 +187,12 @@ describe('TLSManager with configured files', () => {
     const server = await startServer(manager);
 
     await replaceFile(files.certFile, pairB.cert); // certificate renewed, key not yet
-    await waitFor(() => logger.lines.some((line) => line.level === 'warn'));
+    await waitFor(() => logger.lines.some((line) => line.level === 'warn'), { timeout: 3000, what: 'a warning' });
     expect(manager.fingerprint).toBe(pairA.fingerprint);
     expect(await peerFingerprint(server)).toBe(pairA.fingerprint);
 
     await writeFile(files.keyFile, pairB.key); // rewritten in place this time
-    await waitFor(() => manager.fingerprint === pairB.fingerprint);
+    await waitFor(() => manager.fingerprint === pairB.fingerprint, { timeout: 3000, what: 'the new pair in use' });
     expect(await peerFingerprint(server)).toBe(pairB.fingerprint);
 
     const warnings = logger.lines.filter((line) => line.level === 'warn');

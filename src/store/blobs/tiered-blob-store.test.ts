@@ -1,9 +1,8 @@
 // The embedded store's blobs: small bodies as rows, large ones as files, one interface for both.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestStore } from '../../../test/support/dialects.js';
-import { openTestStore } from '../../../test/support/dialects.js';
+import { describe, expect, it } from 'vitest';
+import { testStore, useFixture } from '../../../test/support/every-dialect.js';
 import { INLINE_BLOB_BYTES } from './tiered-blob-store.js';
 
 async function read(stream: NodeJS.ReadableStream): Promise<string> {
@@ -13,13 +12,7 @@ async function read(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 describe('TieredBlobStore (SQLite with files)', () => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await openTestStore('sqlite');
-  });
-  afterEach(async () => {
-    await t.cleanup();
-  });
+  const t = useFixture(testStore, 'sqlite');
 
   const fileOf = (id: string): string => path.join(t.dir, 'blobs', id.slice(0, 2), id.slice(2, 4), id);
 

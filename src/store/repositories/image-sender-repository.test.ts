@@ -1,7 +1,6 @@
 // The image-senders list over SQLite and PostgreSQL: idempotent adds, per-account rows, removal, and rows that go with their account.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestStore } from '../../../test/support/dialects.js';
-import { DIALECTS, dialectUnavailable, openTestStore } from '../../../test/support/dialects.js';
+import { expect, it } from 'vitest';
+import { describeOnEveryDialect, liveStore, testStore } from '../../../test/support/every-dialect.js';
 import type { Store } from '../index.js';
 
 const NOW = 1_700_000_000_000;
@@ -23,40 +22,30 @@ async function addAccount(store: Store, address: string, domainId: number): Prom
   return row.id;
 }
 
-for (const dialect of DIALECTS) {
-  describe.skipIf(dialectUnavailable(dialect))(`image senders on ${dialect}`, () => {
-    let t: TestStore;
-    let store: Store;
-    beforeEach(async () => {
-      t = await openTestStore(dialect);
-      store = t.store;
-    });
-    afterEach(async () => {
-      await t.cleanup();
-    });
+describeOnEveryDialect('image senders', testStore, (t) => {
+  const store = liveStore(t);
 
-    it('adds a sender once, keeps each account apart, removes it, and drops the rows with the account', async () => {
-      const domain = await store.domains.create({ name: 'example.test', now: NOW });
-      const alice = await addAccount(store, 'alice@example.test', domain.id);
-      const bob = await addAccount(store, 'bob@example.test', domain.id);
+  it('adds a sender once, keeps each account apart, removes it, and drops the rows with the account', async () => {
+    const domain = await store.domains.create({ name: 'example.test', now: NOW });
+    const alice = await addAccount(store, 'alice@example.test', domain.id);
+    const bob = await addAccount(store, 'bob@example.test', domain.id);
 
-      expect(await store.imageSenders.add({ accountId: alice, sender: 'news@shop.example', now: NOW })).toEqual({ account_id: alice, sender: 'news@shop.example', created_at: NOW });
-      // Again, later: nothing changes, the first time stays.
-      expect(await store.imageSenders.add({ accountId: alice, sender: 'news@shop.example', now: NOW + 5 })).toMatchObject({ created_at: NOW });
-      await store.imageSenders.add({ accountId: alice, sender: 'a@early.example', now: NOW + 1 });
-      expect((await store.imageSenders.list(alice)).map((r) => r.sender)).toEqual(['news@shop.example', 'a@early.example']);
-      expect(await store.imageSenders.count(alice)).toBe(2);
-      expect(await store.imageSenders.has(alice, 'news@shop.example')).toBe(true);
-      expect(await store.imageSenders.has(bob, 'news@shop.example')).toBe(false);
-      expect(await store.imageSenders.list(bob)).toEqual([]);
+    expect(await store.imageSenders.add({ accountId: alice, sender: 'news@shop.example', now: NOW })).toEqual({ account_id: alice, sender: 'news@shop.example', created_at: NOW });
+    // Again, later: nothing changes, the first time stays.
+    expect(await store.imageSenders.add({ accountId: alice, sender: 'news@shop.example', now: NOW + 5 })).toMatchObject({ created_at: NOW });
+    await store.imageSenders.add({ accountId: alice, sender: 'a@early.example', now: NOW + 1 });
+    expect((await store.imageSenders.list(alice)).map((r) => r.sender)).toEqual(['news@shop.example', 'a@early.example']);
+    expect(await store.imageSenders.count(alice)).toBe(2);
+    expect(await store.imageSenders.has(alice, 'news@shop.example')).toBe(true);
+    expect(await store.imageSenders.has(bob, 'news@shop.example')).toBe(false);
+    expect(await store.imageSenders.list(bob)).toEqual([]);
 
-      expect(await store.imageSenders.remove(bob, 'news@shop.example')).toBe(false);
-      expect(await store.imageSenders.remove(alice, 'news@shop.example')).toBe(true);
-      expect(await store.imageSenders.remove(alice, 'news@shop.example')).toBe(false);
-      expect(await store.imageSenders.count(alice)).toBe(1);
+    expect(await store.imageSenders.remove(bob, 'news@shop.example')).toBe(false);
+    expect(await store.imageSenders.remove(alice, 'news@shop.example')).toBe(true);
+    expect(await store.imageSenders.remove(alice, 'news@shop.example')).toBe(false);
+    expect(await store.imageSenders.count(alice)).toBe(1);
 
-      await store.accounts.delete(alice);
-      expect(await store.imageSenders.count(alice)).toBe(0);
-    });
+    await store.accounts.delete(alice);
+    expect(await store.imageSenders.count(alice)).toBe(0);
   });
-}
+});

@@ -1,19 +1,14 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { TestStore } from '../../../../test/support/dialects.js';
-import { openTestStore } from '../../../../test/support/dialects.js';
+import { describe, expect, it } from 'vitest';
+import { testStore, useFixture } from '../../../../test/support/every-dialect.js';
 import { SqliteReader } from './sqlite-reader.js';
 
 const NOW = 1_700_000_000_000;
 
 describe('SqliteReader', () => {
-  let t: TestStore;
-  afterEach(async () => {
-    await t?.cleanup();
-  });
+  const t = useFixture(testStore, 'sqlite');
 
   it('reads what the writer committed, on its own connection, and fails cleanly once closed', async () => {
-    t = await openTestStore('sqlite');
     const { store } = t;
     const domain = await store.domains.create({ name: 'example.test', now: NOW });
     const account = await store.accounts.create({
@@ -56,7 +51,6 @@ describe('SqliteReader', () => {
   });
 
   it('answers a failing read with STORAGE_UNAVAILABLE and keeps serving', async () => {
-    t = await openTestStore('sqlite');
     const reader = SqliteReader.open(path.join(t.dir, 'mailward.db'));
     // Too many host parameters for one statement: the worker's error comes back, the worker lives on.
     await expect(reader.blobs(Array.from({ length: 40_000 }, (_, i) => String(i).padStart(64, '0')))).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
