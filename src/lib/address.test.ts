@@ -61,6 +61,8 @@ describe('normalizeDomain', () => {
     ['space', 'exa mple.com'],
     ['percent escape', 'example%2ecom'],
     ['bad punycode', 'xn--zz.com'],
+    ['punycode cut short', 'mail.xn--a.com'],
+    ['punycode of plain ASCII', 'xn--abc-.com'],
     ['reserved hyphens', 'ab--cd.com'],
     ['NUL', 'example\u0000.com'],
     ['control', 'exam\u0007ple.com'],

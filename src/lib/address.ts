@@ -1,5 +1,5 @@
 // Validates and normalises email addresses and mail domains to the one form Mailward stores and compares.
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { MailwardError } from '../errors/index.js';
 
 /** RFC 1035 §2.3.4: a name is at most 255 octets on the wire, which leaves 253 in text form. */
@@ -144,6 +144,9 @@ function checkDomain(input: string): Checked {
     if (label.slice(2, 4) === '--' && !label.startsWith('xn--')) {
       return { reason: `label "${echo(label)}" has reserved hyphens in positions 3 and 4` };
     }
+    if (label.startsWith('xn--') && !isALabel(label)) {
+      return { reason: `label "${echo(label)}" is not valid punycode` };
+    }
   }
   // A single label ("localhost") cannot be a public mail domain.
   if (labels.length < 2) return { reason: 'needs at least two labels' };
@@ -152,6 +155,16 @@ function checkDomain(input: string): Checked {
     return { reason: 'all-numeric top-level domain (IP addresses are not accepted)' };
   }
   return { value: name };
+}
+
+/**
+ * Whether an "xn--" label is an A-label (RFC 5890 §2.3.2.1): punycode that decodes to a non-ASCII
+ * U-label which encodes back to the same label. Node 24's domainToASCII passes undecodable
+ * punycode such as "xn--zz" through unchanged (Node 20's refused it), so this does not rely on it.
+ */
+function isALabel(label: string): boolean {
+  const unicode = domainToUnicode(label);
+  return /\P{ASCII}/u.test(unicode) && domainToASCII(unicode) === label;
 }
 
 /** Returns why a normalised local part is refused, or undefined when it is acceptable. */
