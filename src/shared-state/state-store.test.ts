@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { dialectUnavailable } from '../../test/support/dialects.js';
 import { openIsolatedTestStore, openPostgresStateStores, openSqliteStateStore } from '../../test/support/account-security-fixture.js';
 import type { StateStore } from './state-store.js';
+import { addToSlidingWindow, addToWindow } from './state-store.js';
 import { MemoryStateStore } from './memory/memory-state-store.js';
 
 const NOW = 1_700_000_000_000;
@@ -333,5 +334,64 @@ describe.skipIf(dialectUnavailable('postgres'))('PostgresStateStore across pools
       await other.end();
       await watcher.end();
     }
+  });
+});
+
+describe('addToSlidingWindow', () => {
+  const HOUR = 3600_000;
+  const MINUTE = 60_000;
+  /** The turn of an hour (UTC), where a fixed window starts afresh. */
+  const TURN = Date.UTC(2025, 0, 15, 11, 0, 0);
+  let state: MemoryStateStore;
+  beforeEach(() => {
+    state = new MemoryStateStore();
+  });
+  afterEach(async () => {
+    await state.close();
+  });
+  const add = (now: number, amount = 1): Promise<number> => addToSlidingWindow(state, { key: 'k', spanMs: HOUR, now, amount });
+
+  it('counts a burst across the turn of an hour in one window, where a fixed window counts it twice', async () => {
+    const fixed = (now: number): Promise<number> => addToWindow(state, { key: 'fixed', spanMs: HOUR, now });
+    for (const now of [TURN - 2 * MINUTE, TURN - MINUTE, TURN - 1]) {
+      await add(now);
+      await fixed(now);
+    }
+    expect(await add(TURN + MINUTE)).toBe(4);
+    expect(await fixed(TURN + MINUTE)).toBe(1);
+  });
+
+  it('slides: each message leaves the total an hour after it came, not all of them at a turn', async () => {
+    expect(await add(TURN - 30 * MINUTE)).toBe(1);
+    expect(await add(TURN - 10 * MINUTE, 2)).toBe(3);
+    expect(await add(TURN + 20 * MINUTE)).toBe(4);
+    // An hour after the first message only it has left.
+    expect(await add(TURN + 30 * MINUTE)).toBe(4);
+    expect(await add(TURN + 50 * MINUTE)).toBe(3);
+    expect(await add(TURN + 3 * HOUR)).toBe(1);
+  });
+
+  it('never counts a message older than the span, and always one younger than the span minus a slice', async () => {
+    for (const offset of [0, 1, 59_999, 30_000]) {
+      const start = TURN + offset;
+      const key = `edge-${offset}`;
+      await addToSlidingWindow(state, { key, spanMs: HOUR, now: start });
+      expect(await addToSlidingWindow(state, { key, spanMs: HOUR, now: start + HOUR - MINUTE, amount: 0 })).toBe(1);
+      expect(await addToSlidingWindow(state, { key, spanMs: HOUR, now: start + HOUR, amount: 0 })).toBe(0);
+    }
+  });
+
+  it('keeps at most one counter per slice, and lets the entry expire once its newest slice has left', async () => {
+    for (let minute = 0; minute < 180; minute++) await add(TURN + minute * MINUTE + 1_000);
+    const value = await state.get<Array<[number, number]>>('k', TURN + 180 * MINUTE);
+    expect(value).toHaveLength(60);
+    expect(await state.get('k', TURN + 179 * MINUTE + HOUR + 2 * MINUTE)).toBeUndefined();
+  });
+
+  it('keeps a slice a little ahead of its clock (another node), and starts afresh on a value it does not know', async () => {
+    await add(TURN + 5 * MINUTE);
+    expect(await add(TURN)).toBe(2);
+    await state.update('k', TURN, () => ({ value: 'junk', ttlMs: HOUR }));
+    expect(await add(TURN)).toBe(1);
   });
 });

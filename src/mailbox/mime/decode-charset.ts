@@ -1,14 +1,15 @@
-// Turns bytes in a MIME charset into a string, never throwing: an unknown charset falls back to UTF-8, then Latin-1.
+// Turns bytes in a MIME charset into a string, never throwing: libmime's charset table, an unknown charset as UTF-8, then Latin-1.
 import { TextDecoder } from 'node:util';
+import { createDecodeStream, decode, normalizeCharset } from 'libmime/lib/charset.js';
 
-/** Decoders by label; the set of labels TextDecoder accepts is finite, so this cache is bounded. */
-const DECODERS = new Map<string, TextDecoder>();
+const UTF8 = new TextDecoder('utf-8');
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * windows-1252 at 0x80-0x9F (WHATWG Encoding Standard). Node 20's TextDecoder decodes this label —
- * which is also what iso-8859-1, us-ascii and latin1 mean — as plain Latin-1, turning curly quotes
- * and the euro sign into C1 controls, so Mailward maps these 32 bytes itself.
+ * windows-1252 at 0x80-0x9F (WHATWG Encoding Standard), which is also what iso-8859-1, us-ascii and
+ * latin1 mean to libmime, as to every browser and mail client. iconv-lite's table turns the five
+ * bytes windows-1252 leaves undefined into U+FFFD, where ISO-8859-1 (what such mail says it is)
+ * has its C1 controls, so Mailward maps these 32 bytes itself; it is also the commonest case.
  */
 const WINDOWS_1252_HIGH =
   '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
@@ -25,17 +26,60 @@ function decodeWindows1252(bytes: Uint8Array): string {
   return latin1.replace(C1, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
 }
 
-function decoderFor(label: string): TextDecoder | null {
-  const cached = DECODERS.get(label);
-  if (cached !== undefined) return cached;
+/**
+ * GB2312 and GBK mail is decoded as GB18030, their superset (as the WHATWG Encoding Standard
+ * does): mailers label GB18030 text gb2312, and iconv-lite's GBK table would turn its four-byte
+ * characters into U+FFFD.
+ */
+const SUPERSETS: ReadonlyMap<string, string> = new Map([
+  ['GBK', 'gb18030'],
+  ['CP936', 'gb18030'],
+]);
+
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * An unknown label is read as UTF-8 when valid, else as Latin-1: RFC 2047 §6.2 leaves this to the
+ * reader, and Latin-1 keeps every byte visible where a replacement character would lose it.
+ */
+function decodeUnknown(bytes: Uint8Array): string {
   try {
-    const decoder = new TextDecoder(label);
-    DECODERS.set(label, decoder);
-    return decoder;
+    return STRICT_UTF8.decode(bytes);
   } catch {
-    // An unknown label (x-unknown, utf-7, garbage) is the sender's mistake, not a reason to lose the text.
-    return null;
+    return bufferOf(bytes).toString('latin1');
   }
+}
+
+type Decoder = (bytes: Uint8Array) => string;
+
+/** The decoder for a label as written, through libmime's names (which know mailers' misspellings: win-1252, latin_1, utf8). */
+function resolve(charset: string): Decoder {
+  const label = charset.trim();
+  const name = label === '' ? '' : normalizeCharset(label);
+  if (name === 'UTF-8') return (bytes) => UTF8.decode(bytes);
+  if (name === 'windows-1252') return decodeWindows1252;
+  // libmime says whether it has a decoder (it refuses UTF-7, base64 and hex) only through its stream.
+  if (name === '' || !createDecodeStream(name).supported) return decodeUnknown;
+  const target = SUPERSETS.get(name) ?? name;
+  return (bytes) => decode(bufferOf(bytes), target);
+}
+
+/**
+ * Decoders by label as written, so the common labels cost one lookup. At most this many are kept:
+ * labels are the sender's choice, and iconv-lite ignores punctuation in them.
+ */
+const DECODERS = new Map<string, Decoder>();
+const MAX_DECODERS = 500;
+
+function decoderFor(charset: string): Decoder {
+  let decoder = DECODERS.get(charset);
+  if (decoder === undefined) {
+    decoder = resolve(charset);
+    if (DECODERS.size < MAX_DECODERS) DECODERS.set(charset, decoder);
+  }
+  return decoder;
 }
 
 /**
@@ -57,18 +101,9 @@ export function decodeRawHeaderBytes(bytes: Buffer, start: number, end: number):
 }
 
 /**
- * Decodes `bytes` labelled with a MIME `charset` (RFC 2047 / RFC 2231). Labels follow the WHATWG
- * Encoding Standard, as browsers do (so iso-8859-1 means windows-1252); an unknown label is read as
- * UTF-8 when valid, else as Latin-1.
+ * Decodes `bytes` labelled with a MIME `charset` (RFC 2045, RFC 2047, RFC 2231) through libmime's
+ * charset table; an unknown label as UTF-8 when valid, else as Latin-1.
  */
 export function decodeCharset(bytes: Uint8Array, charset: string): string {
-  const label = charset.trim().toLowerCase();
-  const decoder = label === '' ? null : decoderFor(label);
-  if (decoder !== null) return decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
-  try {
-    return STRICT_UTF8.decode(bytes);
-  } catch {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  }
+  return decoderFor(charset)(bytes);
 }
-

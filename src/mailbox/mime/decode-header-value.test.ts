@@ -1,6 +1,7 @@
 // Tests decodeHeaderValue on RFC 2047's examples, split multi-byte characters and the charsets mail actually uses.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeHeaderValue } from './index.js';
+import { decodeCharset, decodeHeaderValue } from './index.js';
 
 describe('decodeHeaderValue', () => {
   it('decodes the examples of RFC 2047 §8', () => {
@@ -37,6 +38,19 @@ describe('decodeHeaderValue', () => {
     expect(decodeHeaderValue('=?iso-8859-1?Q?=80_5_caf=E9?=')).toBe('€ 5 café');
     expect(decodeHeaderValue('=?koi8-r?B?8NLJ18XU?=')).toBe('Привет');
     expect(decodeHeaderValue('=?utf-8*en?Q?hi?=')).toBe('hi');
+  });
+
+  it('reads the bytes of Q and B words with decodeCharset, every byte value included', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 60 }), fc.constantFrom('x-unknown', 'iso-8859-1', 'utf-8', 'gb2312', 'koi8-r'), (bytes, charset) => {
+        const buffer = Buffer.from(bytes);
+        const q = Array.from(buffer, (b) => `=${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+        expect(decodeHeaderValue(`=?${charset}?B?${buffer.toString('base64')}?=`)).toBe(decodeCharset(buffer, charset));
+        expect(decodeHeaderValue(`=?${charset}?Q?${q}?=`)).toBe(decodeCharset(buffer, charset));
+      }),
+    );
+    expect(decodeHeaderValue('=?iso-8859-1?Q?=81?=')).toBe('\u0081');
+    expect(decodeHeaderValue('=?gb2312?B?1tDOxA==?=')).toBe('中文');
   });
 
   it('leaves plain and malformed text alone and never throws', () => {

@@ -1,8 +1,8 @@
-// Computes a message's MIME tree, envelope and byte ranges once, at delivery, so IMAP FETCH ENVELOPE/BODYSTRUCTURE/BODY[section] never re-parses it.
+// Computes a message's MIME tree, envelope and byte ranges once, at delivery, by hand: IMAP needs the byte offsets of every part in the raw message (BODY[section], BODYSTRUCTURE sizes and lines), and mailparser/mailsplit decode and re-emit parts rather than give offsets.
 //
-// Hand-written rather than mailparser/mailsplit: those decode bodies and stream events, while IMAP
-// needs exact byte offsets of every header and body in the stored blob, in one linear pass that
-// decodes nothing. Semantics follow RFC 2045/2046 and, where the RFCs leave room, Dovecot.
+// One linear pass over the stored blob that decodes nothing, so IMAP FETCH ENVELOPE, BODYSTRUCTURE
+// and BODY[section] never re-parse it. Semantics follow RFC 2045/2046 and, where the RFCs leave
+// room, Dovecot.
 import { buildEnvelope, type Envelope } from './build-envelope.js';
 import { parseContentHeaders, type ContentDisposition } from './parse-content-headers.js';
 import { readHeaderBlock, type HeaderField } from './read-header-block.js';

@@ -1,4 +1,4 @@
-// A cursor over a structured MIME header value (RFC 2045 §5.1 tokens, RFC 5322 §3.2 comments and quoted strings).
+// A cursor over a structured MIME header value (RFC 2045 §5.1 tokens, RFC 5322 §3.2 comments) for the fields that carry no parameters.
 
 /** RFC 2045 tspecials; a token is any printable ASCII character except space and these. */
 const TSPECIALS = new Set(['(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '/', '[', ']', '?', '=']);
@@ -54,41 +54,5 @@ export class MIMECursor {
     const start = this.pos;
     while (this.pos < this.text.length && isTokenChar(this.text.charAt(this.pos))) this.pos++;
     return this.text.slice(start, this.pos);
-  }
-
-  /** Reads a quoted string at the cursor (which is at '"'), resolving quoted pairs; an unclosed one runs to the end. */
-  readQuoted(): string {
-    const { text } = this;
-    this.pos++;
-    let out = '';
-    let runStart = this.pos;
-    while (this.pos < text.length) {
-      const char = text.charAt(this.pos);
-      if (char === '"') {
-        out += text.slice(runStart, this.pos);
-        this.pos++;
-        return out;
-      }
-      if (char === '\\' && this.pos + 1 < text.length) {
-        out += text.slice(runStart, this.pos);
-        runStart = this.pos + 1;
-        this.pos += 2;
-      } else {
-        this.pos++;
-      }
-    }
-    return out + text.slice(runStart);
-  }
-
-  /** Moves to the next ';' outside quoted strings and comments (or the end), skipping what does not parse. */
-  skipToSemicolon(): void {
-    const { text } = this;
-    while (this.pos < text.length) {
-      const char = text.charAt(this.pos);
-      if (char === ';') return;
-      if (char === '"') this.readQuoted();
-      else if (char === '(') this.skipCFWS();
-      else this.pos++;
-    }
   }
 }

@@ -1,4 +1,11 @@
-// Parses RFC 5322 address lists (§3.4, with the obsolete forms of §4.4) into IMAP address structures (RFC 3501 §7.4.2), leniently.
+// Parses RFC 5322 address lists (§3.4, with the obsolete forms of §4.4) into IMAP address structures (RFC 3501 §7.4.2), leniently, by hand: nodemailer's addressparser loses what the ENVELOPE needs.
+//
+// addressparser is built for sending: it gives a comment, a phrase and a bare local part alike as
+// a name ("(none)", "John Smith" and "root" all become { name, address: '' }), so an empty member
+// or group ("Cc: group2: (foo) ;", which Dovecot writes as an empty group) would become a mailbox;
+// it re-quotes local parts, takes "a@b:" for a group and reads an "@" inside an unclosed quote as
+// the domain's. Behind an adapter it still failed two of the tests beside this file, and it was 3
+// to 10 times slower on large lists, which every delivery parses for the envelope.
 
 /**
  * One IMAP address. Group syntax (RFC 3501 §7.4.2): a group starts with mailbox = group name and

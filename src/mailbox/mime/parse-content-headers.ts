@@ -115,7 +115,7 @@ export function parseContentHeaders(fields: readonly HeaderField[], options: Par
           result.type = media.type;
           result.subtype = media.subtype;
         }
-        result.params = parseMIMEParameters(cursor);
+        result.params = parseMIMEParameters(value);
         break;
       }
       case 'content-transfer-encoding': {
@@ -127,7 +127,7 @@ export function parseContentHeaders(fields: readonly HeaderField[], options: Par
         const cursor = new MIMECursor(value);
         cursor.skipCFWS();
         const type = cursor.readToken();
-        if (type !== '') result.disposition = { type: type.toLowerCase(), params: parseMIMEParameters(cursor) };
+        if (type !== '') result.disposition = { type: type.toLowerCase(), params: parseMIMEParameters(value) };
         break;
       }
       case 'content-id':

@@ -1,4 +1,4 @@
-// Reads the header block of one MIME entity from the raw bytes: fields unfolded per RFC 5322 §2.2.3, and where the block ends.
+// Reads the header block of one MIME entity from the raw bytes: fields unfolded per RFC 5322 §2.2.3, and the byte offset where the block ends (which no MIME library reports).
 import { decodeRawHeaderBytes } from './decode-charset.js';
 
 const LF = 0x0a;

@@ -31,6 +31,10 @@ describe('canonicalIp', () => {
     expect(canonicalIp('FE80::1%eth1')).toBe(canonicalIp('fe80::1'));
   });
 
+  it('keeps the IPv4-compatible form "::a.b.c.d" apart from the IPv4 client it embeds', () => {
+    expect(canonicalIp('::192.0.2.1')).toBe('0000:0000:0000:0000:0000:0000:c000:0201');
+  });
+
   it('is idempotent', () => {
     for (const ip of ['192.0.2.1', '::ffff:192.0.2.1', '2001:db8::1', 'fe80::1%eth0', '64:ff9b::192.0.2.1']) {
       expect(canonicalIp(canonicalIp(ip))).toBe(canonicalIp(ip));

@@ -1,43 +1,37 @@
 // Client address helpers: canonical IP text and the network (/24 or /56) that spraying limits count by.
-import net from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { parseIp } from '../../lib/index.js';
+import type { IPAddress } from '../../lib/index.js';
 
-/** IPv4-mapped IPv6 ("::ffff:1.2.3.4") becomes plain IPv4; IPv6 is lower-cased and fully expanded. */
-export function canonicalIp(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1]) return mapped[1];
-  if (net.isIPv6(ip)) return expandIPv6(ip).join(':');
-  return ip;
+/** The client `ip` names, IPv4-mapped IPv6 ("::ffff:1.2.3.4", from a dual-stack socket) as the IPv4 client itself. */
+function clientOf(ip: string): IPAddress | undefined {
+  const address = parseIp(ip);
+  return address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress() ? address.toIPv4Address() : address;
 }
 
-function expandIPv6(ip: string): string[] {
-  let text = ip.toLowerCase().split('%')[0] ?? '';
-  // An embedded IPv4 tail ("::1.2.3.4") becomes two groups.
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4) {
-    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
-    text = text.slice(0, v4.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const missing = 8 - left.length - right.length;
-  return [...left, ...Array(Math.max(0, missing)).fill('0'), ...right].map((g) => g.padStart(4, '0'));
+/** The eight groups of an IPv6 address, four lower-case hex digits each. */
+function groups(address: ipaddr.IPv6): string[] {
+  return address.parts.map((part) => part.toString(16).padStart(4, '0'));
+}
+
+/** IPv4-mapped IPv6 ("::ffff:1.2.3.4") becomes plain IPv4; IPv6 is lower-cased and fully expanded, without a zone id. */
+export function canonicalIp(ip: string): string {
+  const address = clientOf(ip);
+  if (address === undefined) return ip;
+  return address instanceof ipaddr.IPv6 ? groups(address).join(':') : address.toString();
 }
 
 /** The network an address belongs to for per-network limits: IPv4 /24, IPv6 /56. */
 export function networkOf(ip: string): string {
-  const canonical = canonicalIp(ip);
-  if (net.isIPv4(canonical)) return `${canonical.split('.').slice(0, 3).join('.')}.0/24`;
-  if (net.isIPv6(ip)) {
-    const groups = canonical.split(':');
-    return `${groups.slice(0, 3).join(':')}:${(groups[3] ?? '0000').slice(0, 2)}00::/56`;
-  }
-  return canonical;
+  const address = clientOf(ip);
+  if (address === undefined) return ip;
+  if (address instanceof ipaddr.IPv4) return `${ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/24`).toString()}/24`;
+  return `${groups(ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/56`)).slice(0, 4).join(':')}::/56`;
 }
 
 /** The host an address stands for in per-address connection limits: the IPv4 address itself, or the IPv6 /64 (one host's usual allocation). */
 export function hostOf(ip: string): string {
-  const canonical = canonicalIp(ip);
-  if (net.isIPv6(canonical)) return `${canonical.split(':').slice(0, 4).join(':')}::/64`;
-  return canonical;
+  const address = clientOf(ip);
+  if (address === undefined) return ip;
+  return address instanceof ipaddr.IPv6 ? `${groups(address).slice(0, 4).join(':')}::/64` : address.toString();
 }

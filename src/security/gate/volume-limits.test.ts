@@ -1,4 +1,4 @@
-// VolumeLimits over SQLite and PostgreSQL: crossing a sending or download limit refuses and disables; windows roll over.
+// VolumeLimits over SQLite and PostgreSQL: crossing a sending or download limit refuses and disables; the windows slide.
 import { beforeEach, expect, it } from 'vitest';
 import type { AccountRow } from '../../accounts/index.js';
 import type { VolumeKind } from './volume-limits.js';
@@ -85,6 +85,41 @@ describeOnEveryDialect('VolumeLimits', accountSecurityFixture(), (f) => {
     await enable();
     f.clock.advance(DAY_MS);
     expect(await count('smtp')).toEqual({ ok: true });
+  });
+
+  it('a burst across the turn of an hour is counted in one hour: the window slides, it does not start afresh', async () => {
+    await f.setPolicy('limits.smtp.messages_per_hour', 3);
+    // T0 is a full hour (UTC): two minutes before the next one, three messages, then one after it.
+    f.clock.advance(HOUR_MS - 2 * 60_000);
+    for (let i = 0; i < 3; i++) {
+      expect(await count('smtp')).toEqual({ ok: true });
+      f.clock.advance(30_000);
+    }
+    f.clock.advance(60_000);
+    expect(await count('smtp')).toEqual({ ok: false, limit: 'limits.smtp.messages_per_hour', max: 3 });
+    expect((await f.reload(alice)).status).toBe('disabled');
+  });
+
+  it('each message leaves the hour an hour after it was sent', async () => {
+    await f.setPolicy('limits.smtp.messages_per_hour', 3);
+    for (let i = 0; i < 3; i++) {
+      expect(await count('smtp')).toEqual({ ok: true });
+      f.clock.advance(20 * 60_000);
+    }
+    // 60 minutes after the first: it has left, the two others still count.
+    f.clock.advance(60_000);
+    expect(await count('smtp')).toEqual({ ok: true });
+    f.clock.advance(5 * 60_000);
+    expect(await count('smtp')).toMatchObject({ ok: false, limit: 'limits.smtp.messages_per_hour' });
+  });
+
+  it('a burst across midnight (UTC) is counted in one day', async () => {
+    await f.setPolicy('limits.smtp.messages_per_day', 4);
+    const toMidnight = DAY_MS - (f.clock.t % DAY_MS);
+    f.clock.advance(toMidnight - 10 * 60_000);
+    for (let i = 0; i < 4; i++) expect(await count('smtp')).toEqual({ ok: true });
+    f.clock.advance(20 * 60_000);
+    expect(await count('smtp')).toEqual({ ok: false, limit: 'limits.smtp.messages_per_day', max: 4 });
   });
 
   it('limits.pop3.messages_per_day counts downloads, separately from sending', async () => {

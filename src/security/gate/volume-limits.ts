@@ -2,7 +2,7 @@
 import type { AccountRow, PolicyKey, PolicyService } from '../../accounts/index.js';
 import { normalizeAddress } from '../../lib/index.js';
 import type { StateStore } from '../../shared-state/index.js';
-import { addToWindow } from '../../shared-state/index.js';
+import { addToSlidingWindow } from '../../shared-state/index.js';
 import type { AccountSecurity } from '../account-security.js';
 
 const HOUR_MS = 3600_000;
@@ -12,7 +12,11 @@ export type VolumeKind = 'smtp' | 'pop3';
 
 export type VolumeVerdict = { ok: true } | { ok: false; limit: PolicyKey; max: number };
 
-/** The windows each kind is counted in (fixed calendar hours and days, UTC). */
+/**
+ * The windows each kind is counted in: the last hour and the last 24 hours, sliding, so a burst
+ * across the turn of an hour or a day counts as one (60 slices each: minutes for the hour, 24
+ * minutes for the day).
+ */
 const WINDOWS: Record<VolumeKind, Array<{ key: PolicyKey; span: number; name: string }>> = {
   smtp: [
     { key: 'limits.smtp.messages_per_hour', span: HOUR_MS, name: 'hour' },
@@ -41,7 +45,7 @@ export class VolumeLimits {
       const max = (await this.deps.policies.get(window.key, { domain })) as number;
       if (max === 0) continue;
       const key = `volume:${options.kind}:${window.name}:${options.account.id}`;
-      const total = await addToWindow(this.deps.state, { key, spanMs: window.span, now, amount: n });
+      const total = await addToSlidingWindow(this.deps.state, { key, spanMs: window.span, now, amount: n });
       if (total > max) {
         await this.deps.security.disable({
           address: options.account.address,

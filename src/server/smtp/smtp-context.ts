@@ -1,5 +1,5 @@
 // What every SMTP handler needs, and the per-session state Mailward keeps beside smtp-server's session.
-import type { SMTPServer, SMTPServerSession } from 'smtp-server';
+import type { SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { AccountRow } from '../../accounts/index.js';
 import type { InboundDelivery, RecipientResolver, Submission } from '../../transport/index.js';
@@ -40,13 +40,6 @@ export function stateOf(session: SMTPServerSession): SessionState {
     states.set(session, state);
   }
   return state;
-}
-
-/** The connection object of a session, to close it when the session is revoked. */
-export function connectionOf(server: SMTPServer, session: SMTPServerSession): { send(code: number, text: string): void; close(): void } | undefined {
-  const connections = (server as unknown as { connections: Set<{ session: SMTPServerSession; send(code: number, text: string): void; close(): void }> }).connections;
-  for (const connection of connections) if (connection.session === session) return connection;
-  return undefined;
 }
 
 export function tlsInfo(session: SMTPServerSession): { protocol?: string; cipher?: string } | undefined {

@@ -9,7 +9,7 @@ import { onMailFrom } from './ops/mail-from.js';
 import { onRcptTo } from './ops/rcpt-to.js';
 import type { SMTPDeps, SMTPListenerKind } from './smtp-context.js';
 import { stateOf } from './smtp-context.js';
-import { useOwnEnhancedCodes } from './smtp-replies.js';
+import { endIdleConnections, keepOwnEnhancedCodes, whileRunning } from './smtp-server-adapter.js';
 
 export type SMTPListenerName = 'smtp' | 'submission' | 'smtps';
 
@@ -57,6 +57,7 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
     // Before STARTTLS the submission port neither offers nor accepts AUTH (RFC 4954 §4: no
     // plain-text passwords on an unencrypted channel), unless the admin allows plain text.
     onConnect: (session: SMTPServerSession, callback: (error?: Error | null) => void) => {
+      keepOwnEnhancedCodes(ref.server!, session);
       if (kind === 'submission' && !session.secure && !deps.allowPlaintextAuth) session.disabledCommands = ['AUTH'];
       callback();
     },
@@ -64,24 +65,17 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
       session.disabledCommands = kind === 'mx' ? ['AUTH'] : undefined;
       callback();
     },
-    onAuth: onAuth(deps, () => ref.server!),
-    onMailFrom: onMailFrom(deps, kind),
-    onRcptTo: onRcptTo(deps, kind),
-    onData: onData(deps, kind),
+    // Wrapped so that a shutdown can tell a connection waiting for one of them from an idle one.
+    onAuth: whileRunning(onAuth(deps, () => ref.server!)),
+    onMailFrom: whileRunning(onMailFrom(deps, kind)),
+    onRcptTo: whileRunning(onRcptTo(deps, kind)),
+    onData: whileRunning(onData(deps, kind)),
     onClose: (session: SMTPServerSession) => stateOf(session).unregister?.(),
   };
   const server = new SMTPServer(options);
   ref.server = server;
   server.on('error', (error) => deps.logger.warn({ err: error, listener: name }, 'smtp connection error'));
   return server;
-}
-
-/** smtp-server's connection objects; the two private fields are read only to tell busy from idle. */
-interface LiveConnection {
-  _dataStream?: unknown;
-  _handlerPending?: boolean;
-  send(code: number, text: string): void;
-  close(): void;
 }
 
 /**
@@ -91,14 +85,7 @@ interface LiveConnection {
  * one in the middle of a message, or waiting for our reply to it, may finish it first.
  */
 function closeWhenIdle(server: SMTPServer): () => void {
-  const sweep = (): void => {
-    const connections = (server as unknown as { connections: Set<LiveConnection> }).connections;
-    for (const connection of [...connections]) {
-      if (connection._dataStream || connection._handlerPending) continue;
-      connection.send(421, '4.3.2 Server shutting down');
-      connection.close();
-    }
-  };
+  const sweep = (): void => endIdleConnections(server, '4.3.2 Server shutting down');
   sweep();
   const timer = setInterval(sweep, 200);
   timer.unref();
@@ -107,7 +94,6 @@ function closeWhenIdle(server: SMTPServer): () => void {
 
 /** Starts the enabled SMTP listeners; certificates follow the TLS manager's reloads. */
 export async function startSMTP(deps: SMTPDeps, tls: TLSManager, listeners: Array<{ name: SMTPListenerName; host: string; port: number }>): Promise<RunningSMTP> {
-  useOwnEnhancedCodes();
   const servers: SMTPServer[] = [];
   const bound: SMTPListener[] = [];
   const unsubscribe = tls.onReload((credentials) => {

@@ -1,5 +1,4 @@
 // SMTP replies with RFC 3463 enhanced status codes: one mapping from Mailward's error codes, and replies we choose exactly.
-import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { ErrorCode } from '../../errors/index.js';
 import { isMailwardError } from '../../errors/index.js';
 
@@ -69,23 +68,4 @@ export function replyFor(error: unknown, options: { correlationId?: string } = {
     return smtpError({ ...base, text: error.message || base.text });
   }
   return smtpError(ref(SMTP_REPLIES.INTERNAL));
-}
-
-const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3} /;
-let patched = false;
-
-/**
- * smtp-server derives the enhanced status code from the reply code alone (550 → 5.1.1), which
- * would turn "relaying denied" into "no such user". Replies whose text already starts with an
- * enhanced code are sent with that code only. Applied once, before any server starts.
- */
-export function useOwnEnhancedCodes(): void {
-  if (patched) return;
-  patched = true;
-  const proto = SMTPConnection.prototype as unknown as { send(code: number, data: unknown, context?: unknown): void };
-  const original = proto.send;
-  proto.send = function send(this: unknown, code: number, data: unknown, context?: unknown): void {
-    if (typeof data === 'string' && ENHANCED.test(data)) return original.call(this, code, data, false);
-    return original.call(this, code, data, context);
-  };
 }

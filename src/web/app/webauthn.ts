@@ -1,51 +1,19 @@
-// Passkeys in the browser: the server's base64url JSON options turned into what navigator.credentials expects, and the credential turned back into JSON.
+// Passkeys in the browser: the server's options JSON through @simplewebauthn/browser (loaded only when a ceremony starts), and the browser's refusals in words for the page.
+import type * as WebAuthnBrowser from '@simplewebauthn/browser';
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { i18n } from './i18n/index.js';
 
-/** A credential named in options (excludeCredentials, allowCredentials), its id in base64url. */
-interface CredentialDescriptorJSON {
-  id: string;
-  type: 'public-key';
-  transports?: string[];
-}
+/** The options of a registration, as the server's @simplewebauthn/server writes them. */
+export type CreationOptionsJSON = PublicKeyCredentialCreationOptionsJSON;
+/** The options of a sign-in with a passkey, as the server writes them. */
+export type RequestOptionsJSON = PublicKeyCredentialRequestOptionsJSON;
 
-export interface CreationOptionsJSON {
-  rp: { id?: string; name: string };
-  user: { id: string; name: string; displayName: string };
-  challenge: string;
-  pubKeyCredParams: Array<{ type: 'public-key'; alg: number }>;
-  timeout?: number;
-  excludeCredentials?: CredentialDescriptorJSON[];
-  authenticatorSelection?: AuthenticatorSelectionCriteria;
-  attestation?: AttestationConveyancePreference;
-  extensions?: AuthenticationExtensionsClientInputs;
-}
-
-export interface RequestOptionsJSON {
-  challenge: string;
-  timeout?: number;
-  rpId?: string;
-  allowCredentials?: CredentialDescriptorJSON[];
-  userVerification?: UserVerificationRequirement;
-  extensions?: AuthenticationExtensionsClientInputs;
-}
-
-export function fromBase64url(text: string): ArrayBuffer {
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes.buffer;
-}
-
-export function toBase64url(buffer: ArrayBuffer | ArrayBufferView): string {
-  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function descriptor(credential: CredentialDescriptorJSON): PublicKeyCredentialDescriptor {
-  return { id: fromBase64url(credential.id), type: credential.type, ...(credential.transports ? { transports: credential.transports as AuthenticatorTransport[] } : {}) };
+/**
+ * The library is imported when a ceremony starts, not with the first page: most visits never use
+ * a passkey, and the first page has a JavaScript budget (bench/web).
+ */
+function library(): Promise<typeof WebAuthnBrowser> {
+  return import('@simplewebauthn/browser');
 }
 
 /** The browser (and the connection) allow passkeys here: a secure context with the WebAuthn API. */
@@ -53,64 +21,28 @@ export function passkeysSupported(): boolean {
   return window.isSecureContext && typeof window.PublicKeyCredential === 'function' && navigator.credentials !== undefined;
 }
 
-/** Why a ceremony stopped in the browser, in words for the page (in the user's language). */
+/**
+ * Why a ceremony stopped in the browser, in words for the page (in the user's language). The
+ * library passes the browser's DOMException on, or wraps it in a WebAuthnError of the same name.
+ */
 export function describePasskeyError(error: unknown): string {
-  if (error instanceof DOMException) {
-    if (error.name === 'NotAllowedError') return i18n.t('security.passkeyErrors.cancelled');
-    if (error.name === 'InvalidStateError') return i18n.t('security.passkeyErrors.exists');
-    if (error.name === 'SecurityError') return i18n.t('security.passkeyErrors.address');
-  }
+  const name = error instanceof Error ? error.name : undefined;
+  if (name === 'NotAllowedError') return i18n.t('security.passkeyErrors.cancelled');
+  if (name === 'InvalidStateError') return i18n.t('security.passkeyErrors.exists');
+  if (name === 'SecurityError') return i18n.t('security.passkeyErrors.address');
   return i18n.t('security.passkeyErrors.failed');
 }
 
 /** navigator.credentials.create with the server's options; the answer as the JSON the API verifies. */
 export async function createPasskey(options: CreationOptionsJSON): Promise<Record<string, unknown>> {
-  const publicKey: PublicKeyCredentialCreationOptions = {
-    ...options,
-    challenge: fromBase64url(options.challenge),
-    user: { ...options.user, id: fromBase64url(options.user.id) },
-    excludeCredentials: (options.excludeCredentials ?? []).map(descriptor),
-  };
-  const credential = (await navigator.credentials.create({ publicKey })) as PublicKeyCredential | null;
-  if (!credential) throw new DOMException('no credential', 'NotAllowedError');
-  const response = credential.response as AuthenticatorAttestationResponse;
-  return {
-    id: credential.id,
-    rawId: toBase64url(credential.rawId),
-    type: credential.type,
-    ...(credential.authenticatorAttachment ? { authenticatorAttachment: credential.authenticatorAttachment } : {}),
-    clientExtensionResults: credential.getClientExtensionResults(),
-    response: {
-      clientDataJSON: toBase64url(response.clientDataJSON),
-      attestationObject: toBase64url(response.attestationObject),
-      transports: typeof response.getTransports === 'function' ? response.getTransports() : [],
-    },
-  };
+  const { startRegistration } = await library();
+  return { ...(await startRegistration({ optionsJSON: options })) };
 }
 
 /** navigator.credentials.get with the server's options; the answer as the JSON the API verifies. */
 export async function getPasskey(options: RequestOptionsJSON): Promise<Record<string, unknown>> {
-  const publicKey: PublicKeyCredentialRequestOptions = {
-    ...options,
-    challenge: fromBase64url(options.challenge),
-    allowCredentials: (options.allowCredentials ?? []).map(descriptor),
-  };
-  const credential = (await navigator.credentials.get({ publicKey })) as PublicKeyCredential | null;
-  if (!credential) throw new DOMException('no credential', 'NotAllowedError');
-  const response = credential.response as AuthenticatorAssertionResponse;
-  return {
-    id: credential.id,
-    rawId: toBase64url(credential.rawId),
-    type: credential.type,
-    ...(credential.authenticatorAttachment ? { authenticatorAttachment: credential.authenticatorAttachment } : {}),
-    clientExtensionResults: credential.getClientExtensionResults(),
-    response: {
-      clientDataJSON: toBase64url(response.clientDataJSON),
-      authenticatorData: toBase64url(response.authenticatorData),
-      signature: toBase64url(response.signature),
-      ...(response.userHandle ? { userHandle: toBase64url(response.userHandle) } : {}),
-    },
-  };
+  const { startAuthentication } = await library();
+  return { ...(await startAuthentication({ optionsJSON: options })) };
 }
 
 /**

@@ -2,7 +2,8 @@
 import type { SMTPServer, SMTPServerAuthentication, SMTPServerAuthenticationResponse, SMTPServerSession } from 'smtp-server';
 import { canonicalIp } from '../../../security/index.js';
 import type { SMTPDeps } from '../smtp-context.js';
-import { connectionOf, stateOf } from '../smtp-context.js';
+import { stateOf } from '../smtp-context.js';
+import { connectionOf } from '../smtp-server-adapter.js';
 import { SMTP_REPLIES, smtpError } from '../smtp-replies.js';
 
 export function onAuth(deps: SMTPDeps, server: () => SMTPServer) {

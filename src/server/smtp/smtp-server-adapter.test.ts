@@ -1,0 +1,123 @@
+// The adapter over a real smtp-server and real sockets: fails when an upgrade of smtp-server changes what it relies on.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WireClient } from '../../../test/support/smtp-wire.js';
+import { smtpError } from './smtp-replies.js';
+import { connectionOf, endIdleConnections, keepOwnEnhancedCodes, whileRunning } from './smtp-server-adapter.js';
+
+const servers: SMTPServer[] = [];
+
+afterEach(async () => {
+  WireClient.destroyAll();
+  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+});
+
+/** A plain-text server with enhanced status codes on, as the doors run it, plus `options`. */
+async function start(options: Partial<SMTPServerOptions>): Promise<{ server: SMTPServer; port: number; sessions: SMTPServerSession[] }> {
+  const sessions: SMTPServerSession[] = [];
+  const ref: { server?: SMTPServer } = {};
+  const server = new SMTPServer({
+    logger: false,
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    hideENHANCEDSTATUSCODES: false,
+    closeTimeout: 5_000,
+    onConnect: (session, callback) => {
+      sessions.push(session);
+      keepOwnEnhancedCodes(ref.server!, session);
+      callback();
+    },
+    ...options,
+  });
+  ref.server = server;
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { server, port: (server.server.address() as AddressInfo).port, sessions };
+}
+
+async function greeted(port: number): Promise<WireClient> {
+  const client = await WireClient.connect(port);
+  expect((await client.reply()).code).toBe(220);
+  expect((await client.command('EHLO client.example')).code).toBe(250);
+  return client;
+}
+
+describe('keepOwnEnhancedCodes', () => {
+  it("sends a handler's enhanced code as given, and smtp-server's own for every other reply", async () => {
+    const { port } = await start({
+      onMailFrom: (_address, _session, callback) => callback(smtpError({ code: 550, enhanced: '5.7.1', text: 'Delivery not authorized' })),
+    });
+    const client = await greeted(port);
+    expect(await client.command('MAIL FROM:<a@example.com>')).toMatchObject({ code: 550, text: '5.7.1 Delivery not authorized' });
+    expect(await client.command('RCPT TO:<b@example.com>')).toMatchObject({ code: 503, text: expect.stringMatching(/^5\.5\.1 /) });
+    expect(await client.command('NOOP')).toMatchObject({ code: 250, text: expect.stringMatching(/^2\.0\.0 /) });
+  });
+
+  it('finds the connection of a session in the public connections set', async () => {
+    const { server, port, sessions } = await start({});
+    await greeted(port);
+    const [session] = sessions;
+    const connection = connectionOf(server, session!);
+    expect(connection).toBeDefined();
+    expect(typeof connection!.send).toBe('function');
+    expect(typeof connection!.close).toBe('function');
+  });
+});
+
+describe('endIdleConnections', () => {
+  it('ends an idle connection with the reply, and lets one in the middle of a message finish it', async () => {
+    const { server, port } = await start({
+      onData: whileRunning((stream: SMTPServerDataStream, _session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void) => {
+        stream.resume();
+        stream.on('end', () => callback(null, 'Message accepted'));
+      }),
+    });
+    const idle = await greeted(port);
+    const busy = await greeted(port);
+    expect((await busy.command('MAIL FROM:<a@example.com>')).code).toBe(250);
+    expect((await busy.command('RCPT TO:<b@example.com>')).code).toBe(250);
+    expect((await busy.command('DATA')).code).toBe(354);
+    busy.write('Subject: half\r\n\r\nfirst half, ');
+
+    endIdleConnections(server, '4.3.2 Server shutting down');
+    expect(await idle.reply()).toMatchObject({ code: 421, text: '4.3.2 Server shutting down' });
+    expect(await idle.waitClosed()).toBe(true);
+
+    busy.write('second half\r\n.\r\n');
+    expect(await busy.reply()).toMatchObject({ code: 250 });
+    // Between messages the same connection is idle again.
+    endIdleConnections(server, '4.3.2 Server shutting down');
+    expect((await busy.reply()).code).toBe(421);
+  });
+});
+
+describe('whileRunning', () => {
+  it('marks the session busy until the handler calls back, passing the arguments through, and counts a second callback once', () => {
+    const session = {} as SMTPServerSession;
+    const replies: number[] = [];
+    const connection = { session, send: (code: number) => replies.push(code), close: () => undefined };
+    const server = { connections: new Set([connection]) } as unknown as SMTPServer;
+    const held: Array<(error: Error | null, text?: string) => void> = [];
+    const wrapped = whileRunning((_subject: string, _session: SMTPServerSession, callback: (error: Error | null, text?: string) => void) => {
+      held.push(callback);
+    });
+    const calls: unknown[][] = [];
+    wrapped('x', session, (...args) => calls.push(args));
+    endIdleConnections(server, '4.3.2 Server shutting down');
+    expect(replies).toEqual([]);
+    held[0]!(null, 'done');
+    held[0]!(null, 'again');
+    expect(calls).toEqual([
+      [null, 'done'],
+      [null, 'again'],
+    ]);
+    endIdleConnections(server, '4.3.2 Server shutting down');
+    expect(replies).toEqual([421]);
+    // A callback called twice must not leave the count below zero: the next handler makes it busy again.
+    wrapped('y', session, () => undefined);
+    endIdleConnections(server, '4.3.2 Server shutting down');
+    expect(replies).toEqual([421]);
+  });
+});

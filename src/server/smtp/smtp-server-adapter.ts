@@ -1,0 +1,71 @@
+// What Mailward needs of smtp-server beyond its options, in one place: its open connections, which of them are busy, and replies that keep our own enhanced status codes.
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
+import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+
+/** A reply text that starts with an RFC 3463 enhanced status code. */
+const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3} /;
+
+/** Handlers of ours that have not called back yet, per session. */
+const pending = new WeakMap<SMTPServerSession, number>();
+
+/**
+ * The connection of a session, through `server.connections` (declared in smtp-server's types),
+ * to end it when the session is revoked.
+ */
+export function connectionOf(server: SMTPServer, session: SMTPServerSession): SMTPConnection | undefined {
+  for (const connection of server.connections) if (connection.session === session) return connection;
+  return undefined;
+}
+
+/**
+ * Counts the session as busy from the call of `handler` until it calls back: a command waiting for
+ * our answer, or (onData) a message from its DATA command until our verdict on it. smtp-server keeps
+ * the same facts in private fields (_handlerPending, _dataStream); tracking them here needs none.
+ */
+export function whileRunning<T, C extends (...args: never[]) => void>(
+  handler: (subject: T, session: SMTPServerSession, callback: C) => void,
+): (subject: T, session: SMTPServerSession, callback: C) => void {
+  return (subject, session, callback) => {
+    pending.set(session, (pending.get(session) ?? 0) + 1);
+    let settled = false;
+    const done = ((...args: Parameters<C>) => {
+      if (!settled) {
+        settled = true;
+        pending.set(session, (pending.get(session) ?? 1) - 1);
+      }
+      callback(...args);
+    }) as C;
+    handler(subject, session, done);
+  };
+}
+
+function isBusy(session: SMTPServerSession): boolean {
+  return (pending.get(session) ?? 0) > 0;
+}
+
+/**
+ * Sends `reply` (a 421) to every connection that is not busy and closes it (RFC 5321 §3.8); a
+ * connection in the middle of a message, or waiting for our answer, may finish first.
+ */
+export function endIdleConnections(server: SMTPServer, reply: string): void {
+  for (const connection of [...server.connections]) {
+    if (isBusy(connection.session)) continue;
+    connection.send(421, reply);
+    connection.close();
+  }
+}
+
+/**
+ * smtp-server derives the enhanced status code of a handler's error from the reply code alone
+ * (550 → 5.1.1), which would turn "relaying denied" into "no such user", and it has no option to
+ * take the code from the error. So the session's connection sends a reply whose text already starts
+ * with an enhanced code with that code only. Call from onConnect, before any of our replies; this
+ * wraps one connection's public send(), never smtp-server's prototype, and the adapter's test fails
+ * if an upgrade stops sending handler errors through it.
+ */
+export function keepOwnEnhancedCodes(server: SMTPServer, session: SMTPServerSession): void {
+  const connection = connectionOf(server, session);
+  if (!connection) return;
+  const send = connection.send.bind(connection);
+  connection.send = (code, data, context) => send(code, data, typeof data === 'string' && ENHANCED.test(data) ? false : context);
+}
