@@ -110,6 +110,12 @@ export const POLICIES = {
     description:
       'Refuse inbound mail (550 5.7.1) that fails DMARC when the sender domain publishes p=reject. On by default: that is what the domain owner asked for, and it stops spoofed senders; turn it off per domain only to accept broken forwarders.',
   }),
+  'smtp.allow_unauthenticated_local_senders': define({
+    schema: z.boolean(),
+    default: false,
+    description:
+      'Accept mail on the MX that claims this domain (MAIL FROM or From:) without a DKIM signature of it and not from a trusted relay (smtp.trusted_relays). Off by default: such mail is refused with 550 5.7.1, since anyone can write a colleague\'s address and the recipient would trust it; turn it on only for a forwarding setup that hands such mail back unsigned.',
+  }),
   'limits.forwarding.messages_per_day': define({
     schema: count,
     default: 1000,

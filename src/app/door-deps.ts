@@ -6,7 +6,7 @@ import type { DNSResolver } from '../transport/dns/dns-resolver.js';
 import { SRS, SenderAuthenticator, createDKIMSigner } from '../transport/index.js';
 import type { OutboundSettings } from '../transport/index.js';
 import { OutboundWorker } from '../transport/index.js';
-import { InboundDelivery, Submission } from '../transport/index.js';
+import { InboundDelivery, Submission, trustedRelayMatcher } from '../transport/index.js';
 import type { ListenerName } from '../config/index.js';
 import type { startSMTP } from '../server/smtp/smtp-listeners.js';
 import type { startIMAP } from '../server/imap/imap-listeners.js';
@@ -88,6 +88,11 @@ export function smtpDeps(app: App, options: { resolver: DNSResolver; kickOutboun
             }),
           }
         : {}),
+      localSenders: {
+        isLocalDomain: (domain) => app.accounts.servesDomain(domain),
+        allowsUnauthenticated: (domain) => app.policies.get('smtp.allow_unauthenticated_local_senders', { domain }),
+        isTrustedRelay: trustedRelayMatcher(app.config.smtp.trusted_relays),
+      },
       forwarding: {
         lists: app.forwarding,
         recipients: app.recipients,

@@ -51,14 +51,24 @@ export interface OpenAppOptions {
   eventLink?: EventLink;
 }
 
-/** Creates the data directory (0700: it holds keys, hashes and mail) and checks it is usable. */
-function prepareDataDir(dataDir: string): void {
+/**
+ * Creates the data directory (0700: it holds keys, hashes and mail) and checks it is usable. One
+ * that already exists keeps the mode its operator gave it: everything Mailward creates inside is
+ * owner-only anyway, but a directory others may list or write is worth a warning (they could
+ * replace or watch files in it).
+ */
+function prepareDataDir(dataDir: string, logger: Logger): void {
+  let mode: number;
   try {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+    mode = fs.statSync(dataDir).mode & 0o777;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new MailwardError('STORAGE_UNAVAILABLE', { message: `data directory ${dataDir} is not usable: ${reason}`, cause: error });
+  }
+  if (process.platform !== 'win32' && (mode & 0o066) !== 0) {
+    logger.warn({ dataDir, mode: mode.toString(8) }, `data directory ${dataDir} is readable or writable by other users (mode ${mode.toString(8)}): chmod 700 it`);
   }
 }
 
@@ -96,7 +106,7 @@ export function publicURL(config: MailwardConfig): string {
 /** Opens storage and the core services on a data directory (for `serve` and for every CLI command). */
 export async function openApp(options: OpenAppOptions): Promise<App> {
   const dataDir = path.resolve(options.dataDir);
-  prepareDataDir(dataDir);
+  prepareDataDir(dataDir, options.logger);
   const now = options.now ?? Date.now;
   const store = await openStore(storeOptions(options.config, dataDir));
   const hasher = createArgon2Hasher();

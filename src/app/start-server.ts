@@ -4,6 +4,7 @@ import type { Server as TLSServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { MailwardError } from '../errors/index.js';
 import { createSystemResolver } from '../transport/dns/dns-resolver.js';
+import type { DNSResolver } from '../transport/dns/dns-resolver.js';
 import type { OutboundWorker } from '../transport/index.js';
 import { startSMTP } from '../server/smtp/smtp-listeners.js';
 import type { RunningSMTP } from '../server/smtp/smtp-listeners.js';
@@ -33,6 +34,8 @@ export interface StartServerOptions {
    * several processes on the same data directory, so each job runs once.
    */
   periodicJobs?: boolean;
+  /** Answers the DNS questions of sender checks and MX routing; the system's resolver by default. */
+  resolver?: DNSResolver;
 }
 
 /** Starts every listener that exists and is enabled. */
@@ -40,7 +43,7 @@ export async function startServer(app: App, options: StartServerOptions = {}): P
   const { config, logger } = app;
   // Built first: a bad outbound setting (an unreadable ca_file) must fail before any socket opens.
   // One resolver (and its cache) for sender checks and MX routing.
-  const resolver = createSystemResolver();
+  const resolver = options.resolver ?? createSystemResolver();
   const outbound = createOutboundWorker(app, resolver);
   const tls = await TLSManager.open({
     dataDir: app.dataDir,

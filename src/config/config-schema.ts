@@ -1,4 +1,5 @@
 // The one schema of Mailward's configuration: every key, its type, its default and its security meaning.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -30,6 +31,14 @@ const HOSTNAME_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\
 /** True when `name` is a DNS host name (and not an IPv4 address, whose last label is all digits). */
 function isHostname(name: string): boolean {
   return HOSTNAME_PATTERN.test(name) && !/(?:^|\.)\d+$/.test(name);
+}
+
+/** An IP address or a network in CIDR notation: "192.0.2.7", "198.51.100.0/24", "2001:db8::/32". */
+function isNetwork(text: string): boolean {
+  const [address = '', prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 }
 
 /** The log levels pino knows, quietest last. */
@@ -177,6 +186,20 @@ export const CONFIG_SCHEMA = z
         // smtp.dmarc_enforce). Turning it off drops all of that; only for closed test setups
         // without DNS.
         verify_senders: leaf(z.boolean().default(true), 'true or false'),
+        // Default [] (none). Addresses and networks (CIDR) of relays trusted to hand the MX mail
+        // that claims one of our own domains (MAIL FROM or From:) without a DKIM signature of that
+        // domain: a backup MX or a scanner in front of Mailward. Anyone else making that claim
+        // unsigned is refused with 550 5.7.1, since such mail would otherwise look to the
+        // recipient like mail from a colleague. List only hosts you run: a relay listed here can
+        // hand in mail in the name of every local account.
+        trusted_relays: leaf(
+          z
+            .array(z.string())
+            .max(1000)
+            .refine((list) => list.every(isNetwork))
+            .default([]),
+          'a list of IP addresses and networks, e.g. ["192.0.2.7", "198.51.100.0/24"] (comma-separated in the environment)',
+        ),
       })
       .strict()
       .prefault({}),

@@ -251,6 +251,16 @@ describe('loadConfig errors', () => {
     );
   });
 
+  it('reads smtp.trusted_relays from a file or comma-separated from the environment, and refuses what is not an address or network', () => {
+    expect(loadConfig({ env: {} }).smtp.trusted_relays).toEqual([]);
+    expect(loadConfig({ file: writeConfig('[smtp]\ntrusted_relays = ["192.0.2.7", "2001:db8::/32"]\n'), env: {} }).smtp.trusted_relays).toEqual(['192.0.2.7', '2001:db8::/32']);
+    expect(loadConfig({ env: { MAILWARD_SMTP_TRUSTED_RELAYS: ' 192.0.2.7, 198.51.100.0/24 ' } }).smtp.trusted_relays).toEqual(['192.0.2.7', '198.51.100.0/24']);
+    expect(loadConfig({ env: { MAILWARD_SMTP_TRUSTED_RELAYS: '' } }).smtp.trusted_relays).toEqual([]);
+    for (const bad of ['relay.example.org', '192.0.2.0/33', '2001:db8::/129', '192.0.2.0/24/1', '192.0.2.0/']) {
+      expect(loadError({ env: { MAILWARD_SMTP_TRUSTED_RELAYS: bad } }).message).toContain('MAILWARD_SMTP_TRUSTED_RELAYS');
+    }
+  });
+
   it('refuses a bad hostname', () => {
     for (const hostname of ['', 'mail_server', '-mail.example.org', 'mail.example.org.', 'a..b', '1.2.3.4', 'x'.repeat(64)]) {
       expect(loadError({ env: { MAILWARD_HOSTNAME: hostname } }).message).toBe(

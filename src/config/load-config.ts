@@ -184,6 +184,12 @@ function convertEnvValue(leaf: ConfigLeaf, value: string): unknown {
       if (parsed === undefined) throw invalid();
       return parsed;
     }
+    case 'array':
+      // Comma-separated; "" is the empty list.
+      return value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
     default:
       return value;
   }

@@ -10,13 +10,16 @@ import type { QueuedRecipient } from './outbound.js';
 import { enqueueRemote } from './outbound.js';
 import type { RecipientResolver } from './recipients.js';
 import type { MessageSigner } from './submission.js';
+import type { LocalSenderPolicy } from './local-sender-claims.js';
+import { checkLocalSenderClaims } from './local-sender-claims.js';
 import { receivedHeader } from './trace-headers.js';
 
 /** What sender authentication (SPF, DKIM, DMARC, ARC) answers for one message. */
 export interface SenderVerdict {
   /** Authentication-Results header line(s), CRLF-terminated, to prepend. */
   header: string;
-  verdicts: unknown;
+  /** Stored with the message; `dkim` lists each signature's domain and result. */
+  verdicts: { dkim?: ReadonlyArray<{ domain: string; result: string }> };
   /** Set when policy says to refuse the message (DMARC p=reject with enforcement on). */
   reject?: { code: number; enhanced: string; message: string };
 }
@@ -32,6 +35,8 @@ export interface InboundDeliveryDeps {
   hostname: string;
   now: () => number;
   sender?: SenderChecker;
+  /** Refuses unproven claims of our own domains as sender; without it, any sender is taken as given. */
+  localSenders?: LocalSenderPolicy;
   /** Auto-forwarding; without it every local recipient simply gets the message. */
   forwarding?: {
     lists: Forwarding;
@@ -62,7 +67,7 @@ export class InboundDelivery {
     const { deps } = this;
     const now = deps.now();
     let raw: Buffer = deps.sender?.stripForged ? deps.sender.stripForged(message.raw, deps.hostname) : message.raw;
-    let authResults: unknown;
+    let authResults: SenderVerdict['verdicts'] | undefined;
     if (deps.sender) {
       const verdict = await deps.sender.check({
         raw,
@@ -77,6 +82,10 @@ export class InboundDelivery {
       }
       raw = Buffer.concat([Buffer.from(verdict.header), raw]);
       authResults = verdict.verdicts;
+    }
+    if (deps.localSenders) {
+      const dkimPassed = (authResults?.dkim ?? []).filter((r) => r.result === 'pass').map((r) => r.domain);
+      await checkLocalSenderClaims(deps.localSenders, { raw: message.raw, mailFrom: message.mailFrom, remoteIp: message.remoteIp, dkimPassed });
     }
     const received = receivedHeader({
       helo: message.helo,

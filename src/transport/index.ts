@@ -4,6 +4,7 @@ export * from './recipients.js';
 export * from './trace-headers.js';
 export * from './dns/dns-resolver.js';
 export * from './inbound-delivery.js';
+export * from './local-sender-claims.js';
 export * from './submission.js';
 export * from './forwarding.js';
 export * from './system-mailer.js';

@@ -16,6 +16,8 @@ interface StatusJSON {
 
 describe('mailward user 2fa', () => {
   let data: string;
+  /** Unused backup codes of alice's: each completes her second step once. */
+  let backupCodes: string[] = [];
   const cli = (...args: string[]) => runCLI(args, { data });
   const status = async (): Promise<StatusJSON> => JSON.parse(expectSuccess(await cli('user', '2fa', ALICE, '--json'))) as StatusJSON;
 
@@ -31,6 +33,7 @@ describe('mailward user 2fa', () => {
       const code = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: app.now() });
       const enabled = await app.security.twoFactor.confirmEnrolment({ account: alice, code, by });
       await app.security.twoFactor.verify({ accountId: alice.id, code: enabled.backupCodes.codes[0]!, ip: by.ip });
+      backupCodes = enabled.backupCodes.codes.slice(1);
     });
   });
   afterAll(() => removeTempDataDirs());
@@ -50,6 +53,46 @@ describe('mailward user 2fa', () => {
     expect(nobody.code).not.toBe(0);
     expect(lines(nobody.stderr)).toHaveLength(1);
     expect((await status()).enabled).toBe(true);
+  });
+
+  it('security blocks clear --account lifts the second step\'s block too (also named as listed, otp:ADDRESS), and the owner can finish signing in', async () => {
+    const ip = '203.0.113.50';
+    const blocked = await withDataDir(data, async (app) => {
+      await app.policies.set('auth.max_failures', 2);
+      const alice = await app.accounts.getUser(ALICE);
+      const answers: string[] = [];
+      for (const code of ['000000', '111111', backupCodes[0]!]) {
+        answers.push(await app.security.twoFactor.verify({ accountId: alice.id, code, ip }).then(() => 'ok', (error: { code?: string }) => error.code ?? 'error'));
+      }
+      await app.security.flush();
+      return answers;
+    });
+    // The right code is refused before it is looked at: the second step is blocked.
+    expect(blocked).toEqual(['OTP_FAILED', 'OTP_FAILED', 'AUTH_THROTTLED']);
+    const listed = JSON.parse(expectSuccess(await cli('security', 'blocks', 'list', '--json'))) as Array<{ account: string | null }>;
+    expect(listed.map((b) => b.account)).toContain(`otp:${ALICE}`);
+
+    expect(expectSuccess(await cli('security', 'blocks', 'clear', '--account', ALICE))).toMatch(/^[1-9]\d* block record\(s\) cleared\n$/);
+    expect(JSON.parse(expectSuccess(await cli('security', 'blocks', 'list', '--json')))).toEqual([]);
+    const [first, afterListedName] = await withDataDir(data, async (app) => {
+      const alice = await app.accounts.getUser(ALICE);
+      const verify = (code: string): Promise<string> =>
+        app.security.twoFactor.verify({ accountId: alice.id, code, ip }).then(() => 'ok', (error: { code?: string }) => error.code ?? 'error');
+      const result = await verify(backupCodes[0]!);
+      // Blocked again, then cleared by the name `blocks list` shows.
+      for (const code of ['000000', '111111']) await verify(code);
+      await app.security.flush();
+      return [result, await verify(backupCodes[1]!)];
+    });
+    expect([first, afterListedName]).toEqual(['ok', 'AUTH_THROTTLED']);
+    expect(expectSuccess(await cli('security', 'blocks', 'clear', '--account', `otp:${ALICE}`))).toMatch(/^[1-9]\d* block record\(s\) cleared\n$/);
+    await withDataDir(data, async (app) => {
+      const alice = await app.accounts.getUser(ALICE);
+      await expect(app.security.twoFactor.verify({ accountId: alice.id, code: backupCodes[1]!, ip })).resolves.toMatchObject({ method: 'backup_code' });
+      expect(await app.security.throttle.blocks(app.now())).toEqual([]);
+      await app.policies.set('auth.max_failures', 5);
+      await app.security.flush();
+    });
   });
 
   it('reset turns it off, deletes the secret and codes, signs every session out, and is audited as the admin', async () => {

@@ -1,5 +1,4 @@
 // swaks (Debian's SMTP test tool) against a real `mailward serve`: STARTTLS + AUTH LOGIN submission and a plain MX delivery.
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,21 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, killAllServes, removeTempDataDirs, tempDataDir } from '../support/cli.js';
 import type { MailServer } from '../support/mail-server.js';
 import { addedFields, passwordOf, startMailServer } from '../support/mail-server.js';
+import { SKIP_WITHOUT_SWAKS, swaks } from '../support/swaks.js';
 
-const HAVE_SWAKS = spawnSync('swaks', ['--version'], { stdio: 'ignore' }).status === 0;
-// .ci/run installs swaks; a developer machine without it skips, CI must not.
-const SKIP = !HAVE_SWAKS && process.env.CI !== 'true';
-
-function swaks(args: string[]): Promise<{ code: number | null; transcript: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('swaks', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let transcript = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (transcript += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (transcript += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, transcript }));
-  });
-}
+const SKIP = SKIP_WITHOUT_SWAKS;
 
 let server: MailServer;
 let dir: string;

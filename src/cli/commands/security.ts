@@ -1,7 +1,7 @@
 // `mailward security blocks list|clear` and `mailward audit`: brute-force blocks and the global audit log.
 import type { Command } from 'commander';
 import { normalizeAddress } from '../../lib/index.js';
-import { canonicalIp } from '../../security/index.js';
+import { accountOfName, canonicalIp } from '../../security/index.js';
 import type { GlobalOptions } from '../context.js';
 import { withApp } from '../context.js';
 import { isoTime, printJSON, printTable } from '../output.js';
@@ -36,11 +36,12 @@ export function registerSecurityCommands(program: Command, globals: () => Global
   blocks
     .command('clear')
     .option('--ip <ip>', 'only blocks of this IP (and its network)')
-    .option('--account <address>', 'only blocks of this account name')
+    .option('--account <address>', 'only blocks of this account (every sign-in step: password, second factor, codes)')
     .description('lift blocks now (all of them without options)')
     .action((options: { ip?: string; account?: string }) =>
       withApp(globals(), async (app) => {
-        const username = options.account !== undefined ? normalizeAddress(options.account).address : undefined;
+        // "otp:alice@example.org" as `blocks list` shows it names the same account as its address.
+        const username = options.account !== undefined ? normalizeAddress(accountOfName(options.account)).address : undefined;
         const ip = options.ip !== undefined ? canonicalIp(options.ip) : undefined;
         const cleared = await app.security.throttle.clear({
           now: app.now(),

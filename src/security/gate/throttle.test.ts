@@ -192,6 +192,16 @@ describe('Throttle', () => {
       expect((await throttle.blocks(T0 + 1)).find((b) => b.scope === 'pair')?.username).toBe(BOB);
     });
 
+    it('clear({ username }) also lifts the blocks of the second steps ("otp:<address>"), however the account is named', async () => {
+      for (let i = 0; i < 3; i++) await fail({ username: `otp:${ALICE}`, ip: '198.51.100.7', now: T0, limits, countAccount: true });
+      for (let i = 0; i < 3; i++) await fail({ username: `otp:${BOB}`, ip: '203.0.113.9', now: T0, limits });
+      expect(await throttle.clear({ username: ALICE, now: T0 })).toBe(2);
+      expect((await throttle.blocks(T0 + 1)).map((b) => b.username)).toEqual([`otp:${BOB}`]);
+      expect(await throttle.check({ username: `otp:${ALICE}`, ip: '198.51.100.7', now: T0 + 1, isKnownIp: unknownIp })).toEqual({});
+      expect(await throttle.clear({ username: `otp:${BOB}`, now: T0 })).toBe(1);
+      expect(await throttle.blocks(T0 + 1)).toEqual([]);
+    });
+
     it('clear({ ip, username }) lifts only that pair', async () => {
       await setUp();
       expect(await throttle.clear({ ip: '198.51.100.7', username: ALICE, now: T0 })).toBe(1);

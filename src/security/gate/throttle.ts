@@ -67,6 +67,17 @@ function seenKey(mac: string): string {
   return `${PREFIX}seen:${mac}`;
 }
 
+/**
+ * The account a throttled name is about: the name itself for the password step, the address after
+ * the step's prefix for the other steps ("otp:", "passkey:", "code:", "alternate-email:"). An
+ * address has no ':' before its '@', so the prefix cannot be mistaken for part of one.
+ */
+export function accountOfName(name: string): string {
+  const at = name.lastIndexOf('@');
+  const colon = name.lastIndexOf(':', at < 0 ? undefined : at);
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
 function blockFor(count: number, limit: number): number {
   if (count < limit) return 0;
   return Math.min(FIRST_BLOCK_MS * 2 ** (count - limit), MAX_BLOCK_MS);
@@ -167,17 +178,23 @@ export class Throttle {
     return out;
   }
 
-  /** Lifts blocks (and their counts) for an IP (its pairs and network), an account name, or all. */
+  /**
+   * Lifts blocks (and their counts) for an IP (its pairs and network), an account, or all. An
+   * account's blocks are those of every name that concerns it: the password step's and each
+   * second step's ("otp:<address>" and the like), so an admin who clears an account lets its owner
+   * complete the whole sign-in, not only its first half.
+   */
   async clear(options: { ip?: string; username?: string; now: number }): Promise<number> {
     const entries = await this.state.scan<FailureState>(PREFIX, options.now);
     const ip = options.ip === undefined ? undefined : canonicalIp(options.ip);
     const network = options.ip === undefined ? undefined : networkOf(options.ip);
+    const account = options.username === undefined ? undefined : accountOfName(options.username);
     let cleared = 0;
     for (const { key, value } of entries) {
       if (key.startsWith(`${PREFIX}seen:`)) continue;
-      // With both an IP and a name, only that pair; with an IP alone, its pairs and its network.
+      // With both an IP and a name, only that account's pairs; with an IP alone, its pairs and its network.
       const matchesIp = ip === undefined || value.ip === ip || (options.username === undefined && value.network === network);
-      const matchesName = options.username === undefined || value.username === options.username;
+      const matchesName = account === undefined || (value.username !== undefined && accountOfName(value.username) === account);
       if (matchesIp && matchesName) {
         await this.state.delete(key);
         cleared++;

@@ -127,7 +127,8 @@ export async function createSelfSignedCertificate(options: SelfSignedCertificate
   // Key first: a crash between the two renames leaves a mismatched pair, which the next start
   // detects and replaces, never a certificate whose key is half-written.
   await writeFileAtomic(paths.keyFile, material.credentials.key, 0o600);
-  await writeFileAtomic(paths.certFile, material.credentials.cert, 0o644);
+  // The certificate is public, but nothing in the data directory is for other local users.
+  await writeFileAtomic(paths.certFile, material.credentials.cert, 0o600);
   await syncDirectory(paths.dir);
 
   options.logger.info(

@@ -4,6 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { MailwardError } from '../../errors/index.js';
 import type { StateEntry, StateStore, StateUpdate } from '../../shared-state/index.js';
+import { preparePrivateDatabaseFile } from '../private-database-file.js';
 
 /**
  * A separate file with synchronous=OFF: counters are written on every failed login, and losing the
@@ -20,7 +21,10 @@ export class SqliteStateStore implements StateStore {
 
   constructor(file: string) {
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      if (file !== ':memory:') {
+        fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+        preparePrivateDatabaseFile(file);
+      }
       this.#db = new BetterSqlite3(file, { timeout: 5000 });
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = OFF');

@@ -6,6 +6,7 @@ import type { DatabaseConnection, Driver } from 'kysely';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
 import { MailwardError } from '../../../errors/index.js';
 import type { Tables } from '../../schema.js';
+import { preparePrivateDatabaseFile } from '../../private-database-file.js';
 
 /**
  * Kysely begins SQLite transactions with a plain (deferred) BEGIN. Under WAL a deferred
@@ -77,7 +78,10 @@ export interface OpenSQLiteOptions {
 export function openSQLite(options: OpenSQLiteOptions): Kysely<Tables> {
   let database: BetterSqlite3.Database;
   try {
-    if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+    if (options.file !== ':memory:') {
+      fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+      preparePrivateDatabaseFile(options.file);
+    }
     database = new BetterSqlite3(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
     database.pragma('journal_mode = WAL');
     // FULL: a committed transaction survives power loss, which "never lose an acknowledged message" needs.
