@@ -26,9 +26,9 @@ const LAYERS = {
 
 /**
  * Arrows that carry types only, save from the files named: the webmail's bundle must not grow by
- * the contract's schemas (and zod with them), only by its error texts.
+ * the contract's schemas (and zod with them), only by its error texts and limits.
  */
-const TYPES_ONLY = { 'web/app': { 'web/contract': ['error-codes.js'] } };
+const TYPES_ONLY = { 'web/app': { 'web/contract': ['error-codes.js', 'limits.js'] } };
 
 const SRC = path.resolve('src');
 

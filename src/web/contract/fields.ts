@@ -1,8 +1,9 @@
 // Fields more than one endpoint takes or answers: the same field means the same rules everywhere.
 import { z } from 'zod';
+import { MAX_PASSWORD } from './limits.js';
 
 /** A password as typed: never empty, bounded so a huge body cannot make argon2 hash megabytes. */
-export const password = z.string().min(1).max(1024);
+export const password = z.string().min(1).max(MAX_PASSWORD);
 
 /** A code from the authenticator app, or a backup code. */
 export const otp = z.string().min(1).max(64);

@@ -1,7 +1,7 @@
 // The /api/v1 contract: every endpoint with its request and response schemas, the error codes and the named answer types.
 //
-// The server imports values from here; the webmail imports only types (and the error texts from
-// error-codes.ts, which needs no zod), so no schema reaches its bundle.
+// The server imports values from here; the webmail imports only types (and values only from
+// error-codes.ts and limits.ts, which need no zod), so no schema reaches its bundle.
 import type { Endpoint } from './endpoint.js';
 import { MAIL_API } from './mail-api.js';
 import { MESSAGE_API } from './message-api.js';
@@ -15,6 +15,7 @@ import { SETTINGS_API } from './settings-api.js';
 export * from './endpoint.js';
 export * from './error-body.js';
 export * from './error-codes.js';
+export * from './limits.js';
 export * from './types.js';
 export { MAX_IMAGE_URL_LENGTH, MAIL_API, composedMessage } from './mail-api.js';
 export { MESSAGE_API, folderName, folderParams, messageParams, uidList } from './message-api.js';
@@ -23,7 +24,7 @@ export { PASSKEY_API } from './passkey-api.js';
 export { RECOVERY_API } from './recovery-api.js';
 export { SECURITY_API } from './security-api.js';
 export { SESSION_API } from './session-api.js';
-export { MAX_DISPLAY_NAME, PROFILE_LANGUAGES, SETTINGS_API } from './settings-api.js';
+export { SETTINGS_API } from './settings-api.js';
 
 /** Every endpoint, by area. */
 export const API = {

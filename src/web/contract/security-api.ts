@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint.js';
 import { idParams, nextCursor, otp, password, protocol } from './fields.js';
+import { MAX_HINT } from './limits.js';
 
 /** What the device log shows of a device: never its key hash. */
 export const device = z.strictObject({
@@ -145,7 +146,7 @@ export const SECURITY_API = {
   passwordHint: endpoint('PUT /api/v1/security/password-hint', {
     summary: 'Set the password hint (shown after a failed sign-in where the admin allows hints)',
     tag,
-    body: z.object({ hint: z.string().max(200) }).strict(),
+    body: z.object({ hint: z.string().max(MAX_HINT) }).strict(),
     response: 'no-content',
   }),
   securityCode: endpoint('PUT /api/v1/security/security-code', {

@@ -1,11 +1,7 @@
 // /api/v1/settings: the account's own settings outside Mailbox Security: the profile (display name, webmail language) and the auto-forwarding list.
 import { z } from 'zod';
 import { endpoint } from './endpoint.js';
-
-/** The webmail's languages; '' follows the browser's preference. */
-export const PROFILE_LANGUAGES = ['', 'en', 'zh-TW', 'zh-CN'] as const;
-
-export const MAX_DISPLAY_NAME = 100;
+import { MAX_DISPLAY_NAME, PROFILE_LANGUAGES } from './limits.js';
 
 /**
  * The display name goes into the From: header of mail the webmail sends: a CR or LF would let it
