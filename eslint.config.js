@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 
 /** Each layer under src/ and the layers of ours it may import (besides itself). */
 const LAYERS = {
-  errors: [],
+  // The API contract: zod schemas only, shared by the server and the browser's bundle.
+  'web/contract': [],
+  // Owns nothing of its own but the error class: the code set is the contract's.
+  errors: ['web/contract'],
   lib: ['errors'],
   proto: [],
   config: ['errors', 'lib'],
@@ -16,16 +19,22 @@ const LAYERS = {
   security: ['errors', 'lib', 'store', 'shared-state', 'kernel', 'accounts', 'mailbox'],
   transport: ['errors', 'lib', 'store', 'shared-state', 'kernel', 'accounts', 'mailbox'],
   server: ['errors', 'lib', 'config', 'shared-state', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'proto'],
-  'web/api': ['errors', 'lib', 'config', 'shared-state', 'kernel', 'accounts', 'security', 'mailbox', 'transport'],
-  'web/app': [],
+  'web/api': ['errors', 'lib', 'config', 'shared-state', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'web/contract'],
+  'web/app': ['web/contract'],
   // The composition root: opens the core, starts the doors, schedules the jobs.
-  app: ['errors', 'lib', 'config', 'shared-state', 'store', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'server', 'web/api'],
+  app: ['errors', 'lib', 'config', 'shared-state', 'store', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'server', 'web/api', 'web/contract'],
   cli: ['errors', 'lib', 'config', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'app'],
 };
 
+/**
+ * Arrows that carry types only, save from the files named: the webmail's bundle must not grow by
+ * the contract's schemas (and zod with them), only by its error texts and limits.
+ */
+const TYPES_ONLY = { 'web/app': { 'web/contract': ['error-codes.js', 'limits.js'] } };
+
 const SRC = path.resolve('src');
 
-/** The layer a file under src/ belongs to ('web/api' and 'web/app' are layers of their own), or its file name at the top. */
+/** The layer a file under src/ belongs to ('web/api', 'web/app' and 'web/contract' are layers of their own), or its file name at the top. */
 function layerOf(file) {
   const relative = path.relative(SRC, file);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
@@ -40,10 +49,15 @@ function layerOf(file) {
  * each import, which is all the layering depends on.
  */
 const layeringRule = {
-  meta: { type: 'problem', schema: [], messages: {
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
       arrow: 'docs/architecture.md: src/{{from}} may import only {{allowed}} (not src/{{to}}).',
       topLevel: 'docs/architecture.md: src/{{file}} belongs in a layer folder (the composition root is src/app/).',
-    } },
+      typesOnly: 'src/{{from}} may import only types from src/{{to}} (values only from {{files}}).',
+    },
+  },
   create(context) {
     // Tests may build fixtures from any layer; the arrows bind production code.
     if (/\.test\.tsx?$/.test(context.filename) || /-test-support\.ts$/.test(context.filename)) return {};
@@ -58,7 +72,16 @@ const layeringRule = {
       const source = node.source?.value;
       if (typeof source !== 'string' || !source.startsWith('.')) return;
       const to = layerOf(path.resolve(path.dirname(context.filename), source));
-      if (to === undefined || to === from || allowed.includes(to)) return;
+      if (to === undefined || to === from) return;
+      const typesOnly = TYPES_ONLY[from]?.[to];
+      if (typesOnly && allowed.includes(to)) {
+        const onlyTypes = node.importKind === 'type' || node.exportKind === 'type';
+        if (!onlyTypes && !typesOnly.some((file) => source.endsWith(`/${file}`))) {
+          context.report({ node: node.source, messageId: 'typesOnly', data: { from, to, files: typesOnly.join(', ') } });
+        }
+        return;
+      }
+      if (allowed.includes(to)) return;
       context.report({ node: node.source, messageId: 'arrow', data: { from, to, allowed: allowed.length ? allowed.join(', ') : 'nothing of ours' } });
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };

@@ -1,15 +1,10 @@
-// The webmail's one door to the JSON API: same-origin JSON requests, the CSRF token on every change, errors as APIError, and the signal that the session is gone.
+// The webmail's one door to the JSON API: endpoints of the contract called by their route key, same-origin JSON requests, the CSRF token on every change, errors as APIError, and the signal that the session is gone.
+import type { ErrorBody as ServerErrorBody, Method, RequestOf, ResponseOf, Route, Routes } from '../contract/index.js';
 import { currentLanguage, i18n } from './i18n/index.js';
 import { en as COMMON } from './i18n/messages/common.js';
 
-/** The `{ status, code, message }` body of every error answer (docs/errors.md). */
-export interface ErrorBody {
-  status: number;
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-  correlationId?: string;
-}
+/** The `{ status, code, message }` body of every error answer (docs/errors.md), or one the webmail makes itself (NETWORK). */
+export type ErrorBody = Omit<ServerErrorBody, 'code'> & { code: string };
 
 export class APIError extends Error {
   readonly status: number;
@@ -55,8 +50,35 @@ export interface RequestOptions {
   signedIn?: boolean;
 }
 
+/** What a call of `R` takes: its path parameters, query and body where it has them; the argument may go where none is required. */
+export type CallArgs<R extends Route> = Partial<RequestOf<Routes[R]>> extends RequestOf<Routes[R]>
+  ? [input?: RequestOf<Routes[R]>, options?: RequestOptions]
+  : [input: RequestOf<Routes[R]>, options?: RequestOptions];
+
+/** The answer of `R`: its JSON, or undefined for 204. */
+export type Answer<R extends Route> = ResponseOf<Routes[R]>;
+
+/**
+ * Calls one endpoint by its route key ('PUT /api/v1/security/password'): the contract types what
+ * goes in and what comes back. Only the key's text is used at run time, so no schema is bundled.
+ */
+export function call<R extends Route>(route: R, ...[input, options]: CallArgs<R>): Promise<Answer<R>> {
+  const space = route.indexOf(' ');
+  const { params, query, body } = (input ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+  return request<Answer<R>>(route.slice(0, space) as Method, urlOf(route.slice(space + 1), params, query), body, options);
+}
+
+/** A path of the contract (`/api/v1/security/passkeys/:id`) with its parameters and query filled in; undefined values are left out. */
+export function urlOf(path: string, params: Record<string, unknown> = {}, query: Record<string, unknown> = {}): string {
+  const filled = path.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(String(params[name])));
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+  const text = search.toString();
+  return text === '' ? filled : `${filled}?${text}`;
+}
+
 /** Sends one request; resolves with the JSON answer (undefined for 204) or throws APIError. */
-export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   // The API refuses a change without the session's token (docs/security.md, "CSRF").

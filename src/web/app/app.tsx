@@ -1,8 +1,8 @@
 // The webmail's root: finds out whether this browser is signed in, routes between the sign-in pages and the signed-in ones, and brings a user whose session ended back to where they were.
 import { useCallback, useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
-import { APIError, clearCSRFToken, describeError, request, setSessionListeners } from './api.js';
-import type { SessionAnswer, SignedInAnswer } from './api-types.js';
+import type { SessionAnswer, SignedInAnswer } from '../contract/index.js';
+import { APIError, call, clearCSRFToken, describeError, setSessionListeners } from './api.js';
 import type { SessionInfo } from './components/session-context.js';
 import { SessionContext } from './components/session-context.js';
 import { Shell } from './components/shell.js';
@@ -102,7 +102,7 @@ export function App(): ReactElement {
 
   useEffect(() => {
     let cancelled = false;
-    request<SessionAnswer>('GET', '/api/v1/session', undefined, { signedIn: false }).then(
+    call('GET /api/v1/session', {}, { signedIn: false }).then(
       (answer) => {
         if (cancelled) return;
         followChosenLanguage(answer);
@@ -140,7 +140,7 @@ export function App(): ReactElement {
 
   const refresh = useCallback(async (): Promise<void> => {
     try {
-      const answer = await request<SessionAnswer>('GET', '/api/v1/session');
+      const answer = await call('GET /api/v1/session');
       setState((before) => (before.kind === 'signed_in' ? { kind: 'signed_in', session: { ...before.session, ...fromSession(answer) } } : before));
     } catch {
       // A lost session has its own handling (the listeners); otherwise the page keeps what it knew.
@@ -151,7 +151,7 @@ export function App(): ReactElement {
     setSigningOut(true);
     let notice: Notice | undefined;
     try {
-      await request('DELETE', '/api/v1/session', undefined, { signedIn: false });
+      await call('DELETE /api/v1/session', {}, { signedIn: false });
     } catch (error) {
       // Already ended on the server (timed out, forced out) is as good as signed out.
       if (!(error instanceof APIError && (error.code === 'SESSION_TIMED_OUT' || error.code === 'SIGN_IN_REQUIRED'))) {

@@ -2,6 +2,7 @@
 import { accountDomain } from '../../../lib/index.js';
 import type { Security, WebSession } from '../../../security/index.js';
 import type { MailwardEvent } from '../../../shared-state/index.js';
+import { MAIL_API } from '../../contract/index.js';
 import type { APIRoutes } from '../route.js';
 import type { MailAPIDeps } from './mail-deps.js';
 
@@ -26,11 +27,7 @@ async function deadlineOf(security: Security, session: WebSession, now: number):
 }
 
 export function mailEventRoutes(routes: APIRoutes, security: Security, deps: MailAPIDeps): void {
-  routes.add({
-    method: 'GET',
-    url: '/api/v1/mail/events',
-    summary: 'Live updates (text/event-stream): a "mailbox" event {name, total, unread} whenever a folder of the account changes; a heartbeat comment every 25 s',
-    tag: 'mail',
+  routes.add(MAIL_API.events, {
     auth: 'session',
     renewsSession: false,
     handler: async ({ session, reply, request }) => {

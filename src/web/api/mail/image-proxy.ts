@@ -1,16 +1,13 @@
 // GET /api/v1/mail/image-proxy: remote images of mail fetched by the server, so the sender learns neither the reader's address nor when the mail was read — and only URLs this server signed for this account.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
 import type { ServerKey } from '../../../kernel/index.js';
+import { MAIL_API } from '../../contract/index.js';
 import type { APIRoutes } from '../route.js';
 import type { FetchedImage, ImageFetchFailure, SafeFetchTestOptions } from './safe-fetch.js';
 import { ImageFetchError, fetchRemoteImage } from './safe-fetch.js';
 
-export const IMAGE_PROXY_PATH = '/api/v1/mail/image-proxy';
-
-/** Longest image URL the proxy takes (longer ones stay blocked in the message). */
-export const MAX_IMAGE_URL_LENGTH = 4096;
+export const IMAGE_PROXY_PATH = MAIL_API.imageProxy.path;
 
 /** What the image proxy needs: the server key its signatures derive from, and relaxations for tests. */
 export interface ImageProxyDeps {
@@ -65,20 +62,10 @@ const FAILURE_CODES: Record<ImageFetchFailure, 'FORBIDDEN' | 'TOO_BIG' | 'BAD_GA
 };
 
 export function imageProxyRoutes(routes: APIRoutes, deps: { imageProxy: ImageProxyDeps }, signer: ImageProxySigner): void {
-  routes.add({
-    method: 'GET',
-    url: IMAGE_PROXY_PATH,
-    summary: 'A remote image of a message, fetched by the server (u: the image URL, s: its signature from the message view); raster images up to 5 MB only',
-    tag: 'mail',
+  routes.add(MAIL_API.imageProxy, {
     auth: 'session',
     // Images load by themselves while a message is open; they do not count as the user being active.
     renewsSession: false,
-    query: z
-      .object({
-        u: z.string().min(1).max(MAX_IMAGE_URL_LENGTH),
-        s: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-      })
-      .strict(),
     // A GET with no CSRF token, so it must change nothing: it only reads, and only what this
     // account's own mail pointed at.
     handler: async ({ session, query, reply }) => {

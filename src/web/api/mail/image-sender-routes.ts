@@ -1,14 +1,12 @@
 // /api/v1/mail/image-senders: the senders whose remote images the webmail shows without asking ("Always show images from this sender").
-import { z } from 'zod';
 import { normalizeAddress } from '../../../lib/index.js';
 import { MailwardError } from '../../../errors/index.js';
+import { MAIL_API } from '../../contract/index.js';
 import type { APIRoutes } from '../route.js';
 import type { ImageSenderList, MailAPIDeps } from './mail-deps.js';
 
 /** Entries per account: enough for every newsletter one reads, and a bound on a scripted flood of rows. */
 export const MAX_IMAGE_SENDERS = 1000;
-
-const address = z.string().min(1).max(320);
 
 /** The list's key: the address as Mailward normalises it (lower-case local part, A-label domain); INVALID_ADDRESS otherwise. */
 export function imageSenderKey(input: string): string {
@@ -22,24 +20,13 @@ function presentSender(row: ImageSenderRow): { address: string; createdAt: numbe
 }
 
 export function imageSenderRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
-  const tag = 'mail';
-
-  routes.add({
-    method: 'GET',
-    url: '/api/v1/mail/image-senders',
-    summary: 'The senders whose remote images are shown without asking (only for mail that passed sender authentication)',
-    tag,
+  routes.add(MAIL_API.imageSenders, {
     auth: 'session',
     handler: async ({ session }) => ({ senders: (await deps.imageSenders.list(session.account.id)).map(presentSender) }),
   });
 
-  routes.add({
-    method: 'POST',
-    url: '/api/v1/mail/image-senders',
-    summary: 'Always shows remote images from this sender (through the image proxy); adding a sender twice changes nothing',
-    tag,
+  routes.add(MAIL_API.addImageSender, {
     auth: 'session',
-    body: z.object({ address }).strict(),
     handler: async ({ session, body }) => {
       const sender = imageSenderKey(body.address);
       const accountId = session.account.id;
@@ -50,13 +37,8 @@ export function imageSenderRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
     },
   });
 
-  routes.add({
-    method: 'DELETE',
-    url: '/api/v1/mail/image-senders/:address',
-    summary: 'Asks again before showing remote images from this sender',
-    tag,
+  routes.add(MAIL_API.removeImageSender, {
     auth: 'session',
-    params: z.object({ address }).strict(),
     handler: async ({ session, params }) => {
       const removed = await deps.imageSenders.remove(session.account.id, imageSenderKey(params.address));
       if (!removed) throw new MailwardError('NOT_FOUND', { message: 'That sender is not on the list' });

@@ -1,5 +1,4 @@
 // What the webmail's mail API needs from the mail core, and the lookups every mail route shares (the session's own mailbox, message UIDs).
-import { z } from 'zod';
 import type { AccountService } from '../../../accounts/index.js';
 import { MailwardError } from '../../../errors/index.js';
 import type { MailboxRow, Mailboxes } from '../../../mailbox/index.js';
@@ -34,13 +33,6 @@ export interface MailAPIDeps {
   imageProxy: ImageProxyDeps;
   now: () => number;
 }
-
-/** Mailbox names are at most this long in a URL (the model allows long hierarchies, not novels). */
-export const folderName = z.string().min(1).max(500);
-
-export const folderParams = z.object({ name: folderName }).strict();
-export const messageParams = z.object({ name: folderName, uid: z.coerce.number().int().positive().max(2 ** 32) }).strict();
-export const uidList = z.array(z.number().int().positive().max(2 ** 32)).min(1).max(1000);
 
 /**
  * The account's own mailbox: names are looked up only among the session account's mailboxes, so

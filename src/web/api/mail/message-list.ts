@@ -1,24 +1,14 @@
 // The message list of a folder: keyset pages in date, sender or subject order (an opaque cursor), the unread/flagged filters and the search box.
-import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
 import type { MessageMetaRow, MessageSortKey } from '../../../mailbox/index.js';
 import { parseMessageSearch, searchMailbox } from '../../../mailbox/index.js';
 import type { Address, Envelope, MIMEPart } from '../../../mailbox/mime/index.js';
 import { decodeHeaderValue } from '../../../mailbox/mime/index.js';
+import type { MessageListItem } from '../../contract/index.js';
+import { MESSAGE_API } from '../../contract/index.js';
 import type { APIRoutes } from '../route.js';
 import type { MailAPIDeps } from './mail-deps.js';
-import { folderParams, ownFolder } from './mail-deps.js';
-
-const listQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(2000).optional(),
-    sort: z.enum(['date', 'from', 'subject']).default('date'),
-    order: z.enum(['desc', 'asc']).default('desc'),
-    filter: z.enum(['unread', 'flagged']).optional(),
-    q: z.string().max(1000).optional(),
-  })
-  .strict();
+import { ownFolder } from './mail-deps.js';
 
 type SortValue = number | string;
 
@@ -64,7 +54,7 @@ export function hasAttachments(part: MIMEPart): boolean {
 }
 
 /** One row of the list: an allow-list of fields, no body and no search text. */
-export function presentListItem(row: MessageMetaRow): Record<string, unknown> {
+export function presentListItem(row: MessageMetaRow): MessageListItem {
   const structure = JSON.parse(row.structure) as { root?: MIMEPart; envelope?: Envelope };
   const envelope = structure.envelope;
   return {
@@ -83,14 +73,8 @@ export function presentListItem(row: MessageMetaRow): Record<string, unknown> {
 }
 
 export function messageListRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
-  routes.add({
-    method: 'GET',
-    url: '/api/v1/mail/folders/:name/messages',
-    summary: 'One page of a folder: sort by date, sender or subject; only unread or flagged; q searches from:, to:, subject:, body:, since:YYYY-MM-DD, before:YYYY-MM-DD and words',
-    tag: 'mail',
+  routes.add(MESSAGE_API.list, {
     auth: 'session',
-    params: folderParams,
-    query: listQuery,
     handler: async ({ session, params, query }) => {
       const folder = await ownFolder(deps, session.account.id, params.name);
       const after = query.cursor !== undefined ? decodeCursor(query.cursor, query.sort, query.order) : undefined;

@@ -1,14 +1,12 @@
 // /api/v1/mail/folders/:name/messages/…: read a message (without side effects), download an attachment, flag, move and delete — every change through Mailboxes, so IMAP IDLE sees it.
-import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
 import type { MessageRow } from '../../../mailbox/index.js';
+import { MESSAGE_API } from '../../contract/index.js';
 import type { APIRoutes } from '../route.js';
 import type { ImageProxySigner } from './image-proxy.js';
 import type { MailAPIDeps } from './mail-deps.js';
-import { folderName, folderParams, messageParams, ownFolder, specialFolder, uidList } from './mail-deps.js';
+import { ownFolder, specialFolder } from './mail-deps.js';
 import { parseStored, presentMessage } from './read-message.js';
-
-const flagString = z.enum(['true', 'false']).optional();
 
 /** Types a browser may show inline: raster images and PDF. SVG and HTML can carry script, so they are always downloads. */
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
@@ -29,17 +27,8 @@ async function ownMessage(deps: MailAPIDeps, accountId: number, name: string, ui
 }
 
 export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: ImageProxySigner): void {
-  const tag = 'mail';
-
-  routes.add({
-    method: 'GET',
-    url: '/api/v1/mail/folders/:name/messages/:uid',
-    summary:
-      'Reads a message without marking it read (PATCH seen=true does that): headers, text, sanitised HTML (remote images blocked, or through the image proxy with remoteImages=allow or for a listed, authenticated sender), attachments, sender checks; peek is accepted and changes nothing',
-    tag,
+  routes.add(MESSAGE_API.read, {
     auth: 'session',
-    params: messageParams,
-    query: z.object({ peek: flagString, remoteImages: z.enum(['allow', 'block']).default('block') }).strict(),
     // A GET changes nothing: it carries no CSRF token, and a link on another site opened with the
     // SameSite=Lax cookie could otherwise mark mail read. The webmail marks read with PATCH.
     handler: async ({ session, params, query }) => {
@@ -56,14 +45,8 @@ export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: Imag
     },
   });
 
-  routes.add({
-    method: 'GET',
-    url: '/api/v1/mail/folders/:name/messages/:uid/attachments/:index',
-    summary: 'Downloads an attachment; images and PDF may be shown inline with inline=true; served sandboxed, never as a page of the webmail',
-    tag,
+  routes.add(MESSAGE_API.attachment, {
     auth: 'session',
-    params: messageParams.extend({ index: z.coerce.number().int().min(0).max(10_000) }).strict(),
-    query: z.object({ inline: flagString }).strict(),
     handler: async ({ session, params, query, reply }) => {
       const { row } = await ownMessage(deps, session.account.id, params.name, params.uid);
       const parsed = await parseStored(await deps.mailboxes.body(row.blob_id));
@@ -83,14 +66,8 @@ export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: Imag
     },
   });
 
-  routes.add({
-    method: 'PATCH',
-    url: '/api/v1/mail/folders/:name/messages/:uid',
-    summary: 'Marks a message read or unread, flagged or not',
-    tag,
+  routes.add(MESSAGE_API.setFlags, {
     auth: 'session',
-    params: messageParams,
-    body: z.object({ seen: z.boolean().optional(), flagged: z.boolean().optional() }).strict(),
     handler: async ({ session, params, body }) => {
       const { mailboxId, row } = await ownMessage(deps, session.account.id, params.name, params.uid);
       for (const flag of ['seen', 'flagged'] as const) {
@@ -103,14 +80,8 @@ export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: Imag
     },
   });
 
-  routes.add({
-    method: 'POST',
-    url: '/api/v1/mail/folders/:name/messages/move',
-    summary: 'Moves messages to another folder of the account; answers the new UIDs',
-    tag,
+  routes.add(MESSAGE_API.move, {
     auth: 'session',
-    params: folderParams,
-    body: z.object({ uids: uidList, to: folderName }).strict(),
     handler: async ({ session, params, body }) => {
       const from = await ownFolder(deps, session.account.id, params.name);
       const to = await ownFolder(deps, session.account.id, body.to);
@@ -120,14 +91,8 @@ export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: Imag
     },
   });
 
-  routes.add({
-    method: 'POST',
-    url: '/api/v1/mail/folders/:name/messages/delete',
-    summary: 'Deletes messages: they go to Trash; deleting in Trash removes them for good',
-    tag,
+  routes.add(MESSAGE_API.remove, {
     auth: 'session',
-    params: folderParams,
-    body: z.object({ uids: uidList }).strict(),
     handler: async ({ session, params, body }) => {
       const from = await ownFolder(deps, session.account.id, params.name);
       const trash = await specialFolder(deps, session.account.id, 'Trash');

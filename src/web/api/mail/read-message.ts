@@ -3,8 +3,9 @@ import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import type { MessageRow } from '../../../mailbox/index.js';
+import type { MailMessage } from '../../contract/index.js';
+import { MAX_IMAGE_URL_LENGTH } from '../../contract/index.js';
 import { imageSenderKey } from './image-sender-routes.js';
-import { MAX_IMAGE_URL_LENGTH } from './image-proxy.js';
 import type { MailAPIDeps } from './mail-deps.js';
 
 /** Parses a stored message; cid: images stay links (they are rewritten to attachment URLs, not inlined as data: URIs). */
@@ -170,7 +171,7 @@ export async function presentMessage(
   row: MessageRow,
   parsed: ParsedMail,
   options: { accountId: number; allowRemoteImages: boolean; proxyURL: (url: string) => string; attachmentURL: (index: number) => string },
-): Promise<Record<string, unknown>> {
+): Promise<MailMessage> {
   const senders = addressList(parsed.from);
   const from = senders[0];
   const authentication = verdictsOf(row);

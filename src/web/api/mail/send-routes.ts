@@ -1,45 +1,18 @@
 // /api/v1/mail/send, /drafts and /contacts: compose as the signed-in account only, submit through the same path as authenticated SMTP, autosave drafts, suggest recipients.
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
 import type { AccountRow } from '../../../accounts/index.js';
 import { INBOX } from '../../../mailbox/index.js';
 import type { Envelope } from '../../../mailbox/mime/index.js';
+import type { composedMessage } from '../../contract/index.js';
+import { MAIL_API } from '../../contract/index.js';
 import type { APIRoutes } from '../route.js';
 import type { MailAPIDeps } from './mail-deps.js';
 import { specialFolder } from './mail-deps.js';
 import { presentAddress } from './message-list.js';
 
-const address = z.string().trim().min(3).max(320);
-const recipients = z.array(address).max(100).default([]);
-/** A header line must stay one line: CR and LF would let a subject add headers of its own. */
-const oneLine = z.string().max(998).transform((s) => s.replace(/[\r\n]+/g, ' '));
-const messageId = z.string().max(998).regex(/^<[^<>\s]+>$/, 'a Message-ID such as <id@host>');
-
-const attachment = z
-  .object({
-    filename: z.string().min(1).max(255).transform((s) => s.replace(/[\r\n\\/]+/g, '_')),
-    contentType: z.string().max(255).regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i),
-    base64: z.string().regex(/^[A-Za-z0-9+/\r\n]*={0,2}$/, 'base64'),
-  })
-  .strict();
-
-/**
- * What a message is made of. There is no `from`: the sender is the session's account, so a
- * stolen session cannot send as the administrator or another user (strict() refuses the field).
- */
-const compose = {
-  to: recipients,
-  cc: recipients,
-  bcc: recipients,
-  subject: oneLine.default(''),
-  text: z.string().max(10 * 1024 * 1024).default(''),
-  html: z.string().max(10 * 1024 * 1024).optional(),
-  inReplyTo: messageId.optional(),
-  attachments: z.array(attachment).max(100).default([]),
-};
-
-type Compose = z.infer<z.ZodObject<typeof compose>>;
+type Compose = z.output<typeof composedMessage>;
 
 async function build(deps: MailAPIDeps, account: AccountRow, message: Compose, options: { keepBcc: boolean }): Promise<Buffer> {
   const files = message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.base64, 'base64') }));
@@ -64,18 +37,12 @@ async function build(deps: MailAPIDeps, account: AccountRow, message: Compose, o
 }
 
 export function sendRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
-  const tag = 'mail';
   // Base64 grows a body by a third; the message itself is checked against the limit after building.
   const bodyLimit = Math.ceil(deps.maxMessageBytes * 1.4) + 64 * 1024;
 
-  routes.add({
-    method: 'POST',
-    url: '/api/v1/mail/send',
-    summary: 'Sends a message from the signed-in account (the same path, limits and Sent copy as authenticated SMTP submission)',
-    tag,
+  routes.add(MAIL_API.send, {
     auth: 'session',
     bodyLimit,
-    body: z.object({ ...compose, draftUid: z.number().int().positive().max(2 ** 32).optional() }).strict(),
     handler: async ({ session, body, request }) => {
       const submission = deps.submission;
       if (!submission) throw new MailwardError('NOT_FOUND', { message: 'Sending is not available on this server' });
@@ -104,14 +71,9 @@ export function sendRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
     },
   });
 
-  routes.add({
-    method: 'PUT',
-    url: '/api/v1/mail/drafts',
-    summary: 'Saves the compose form to Drafts, replacing the previous save (draftUid); answers the new UID',
-    tag,
+  routes.add(MAIL_API.saveDraft, {
     auth: 'session',
     bodyLimit,
-    body: z.object({ ...compose, draftUid: z.number().int().positive().max(2 ** 32).optional() }).strict(),
     handler: async ({ session, body }) => {
       const drafts = await specialFolder(deps, session.account.id, 'Drafts');
       const raw = await build(deps, session.account, body, { keepBcc: true });
@@ -122,13 +84,8 @@ export function sendRoutes(routes: APIRoutes, deps: MailAPIDeps): void {
     },
   });
 
-  routes.add({
-    method: 'GET',
-    url: '/api/v1/mail/contacts',
-    summary: 'Recent correspondents (recipients of sent mail, senders of received mail) for address completion',
-    tag,
+  routes.add(MAIL_API.contacts, {
     auth: 'session',
-    query: z.object({ q: z.string().max(320).default(''), limit: z.coerce.number().int().min(1).max(50).default(10) }).strict(),
     handler: async ({ session, query }) => {
       const accountId = session.account.id;
       const sent = await specialFolder(deps, accountId, 'Sent');

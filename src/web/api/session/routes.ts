@@ -1,32 +1,14 @@
 // /api/v1/session: sign in (password, then the second factor unless the device is trusted), who am I, sign out.
-import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
 import type { Security, SignedIn } from '../../../security/index.js';
+import type { SignedInAnswer } from '../../contract/index.js';
+import { SESSION_API } from '../../contract/index.js';
 import { DEVICE_COOKIE, clearSessionCookie, setDeviceCookie, setSessionCookie } from '../cookies.js';
 import { sendError } from '../http-errors.js';
 import type { APIRoutes, RouteContext } from '../route.js';
 
-const MAX_PASSWORD = 1024;
-
-const signInBody = z
-  .object({
-    address: z.string().min(1).max(320),
-    password: z.string().min(1).max(MAX_PASSWORD),
-  })
-  .strict();
-
-const secondFactorBody = z
-  .object({
-    pendingToken: z.string().min(1).max(100),
-    /** A six-digit code from the app, or a backup code. */
-    code: z.string().min(1).max(64),
-    /** "This is my trusted device". */
-    trustDevice: z.boolean().default(false),
-  })
-  .strict();
-
 /** What a signed-in browser learns: never a row. */
-export async function presentSignedIn(security: Security, signedIn: SignedIn): Promise<Record<string, unknown>> {
+export async function presentSignedIn(security: Security, signedIn: SignedIn): Promise<SignedInAnswer> {
   const requirement = await security.twoFactor.requirement(signedIn.account);
   return {
     status: 'signed_in',
@@ -50,13 +32,8 @@ export function startSession(context: Pick<RouteContext<unknown, unknown, unknow
 }
 
 export function sessionRoutes(routes: APIRoutes, security: Security): void {
-  routes.add({
-    method: 'POST',
-    url: '/api/v1/session',
-    summary: 'Sign in with address and password; answers second_factor when two-factor sign-in is on and the device is not trusted',
-    tag: 'session',
+  routes.add(SESSION_API.signIn, {
     auth: 'none',
-    body: signInBody,
     handler: async (context) => {
       const { request, reply, body } = context;
       const outcome = await security.webSessions.signIn({
@@ -76,20 +53,15 @@ export function sessionRoutes(routes: APIRoutes, security: Security): void {
       }
       if (outcome.kind === 'second_factor') {
         if (outcome.newDeviceToken !== undefined) setDeviceCookie(request, reply, outcome.newDeviceToken);
-        return { status: 'second_factor', pendingToken: outcome.pendingToken, methods: outcome.methods };
+        return { status: 'second_factor' as const, pendingToken: outcome.pendingToken, methods: outcome.methods };
       }
       startSession(context, outcome);
       return presentSignedIn(security, outcome);
     },
   });
 
-  routes.add({
-    method: 'POST',
-    url: '/api/v1/session/second-factor',
-    summary: 'The second step of sign-in: a code from the authenticator app or a backup code',
-    tag: 'session',
+  routes.add(SESSION_API.secondFactor, {
     auth: 'none',
-    body: secondFactorBody,
     handler: async (context) => {
       const { request, body } = context;
       const signedIn = await security.webSessions.secondFactor({ pendingToken: body.pendingToken, code: body.code, trustDevice: body.trustDevice, ip: request.ip });
@@ -98,11 +70,7 @@ export function sessionRoutes(routes: APIRoutes, security: Security): void {
     },
   });
 
-  routes.add({
-    method: 'GET',
-    url: '/api/v1/session',
-    summary: 'The signed-in account and the CSRF token for changes',
-    tag: 'session',
+  routes.add(SESSION_API.current, {
     auth: 'session',
     beforeEnrolment: true,
     handler: async ({ session }) => ({
@@ -116,11 +84,7 @@ export function sessionRoutes(routes: APIRoutes, security: Security): void {
     }),
   });
 
-  routes.add({
-    method: 'DELETE',
-    url: '/api/v1/session',
-    summary: 'Sign out: the server session ends',
-    tag: 'session',
+  routes.add(SESSION_API.signOut, {
     auth: 'session',
     beforeEnrolment: true,
     handler: async ({ request, reply, session }) => {

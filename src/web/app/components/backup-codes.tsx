@@ -1,7 +1,7 @@
 // A new set of backup codes, shown once, with a download as a text file.
 import { useEffect, useRef } from 'react';
 import type { ReactElement } from 'react';
-import type { BackupCodeSet } from '../api-types.js';
+import type { BackupCodeSet } from '../../contract/index.js';
 import { useTranslation } from '../i18n/index.js';
 
 /**

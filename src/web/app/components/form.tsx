@@ -1,4 +1,4 @@
-// Form pieces every page uses: a labelled field, the error and success lines, and a hook that runs one API action at a time.
+// Form pieces every page uses: a labelled field, the error and success lines, a hook that runs one API action at a time, and a button that starts one.
 import { useCallback, useId, useState } from 'react';
 import type { HTMLAttributes, ReactElement, ReactNode } from 'react';
 import { APIError, describeError } from '../api.js';
@@ -90,4 +90,22 @@ export function useAction(): Action {
   }, []);
   const clear = useCallback(() => setError(undefined), []);
   return { busy, error, run, clear };
+}
+
+export interface ActionButtonProps {
+  /** The action the button runs under: busy, it cannot be pressed again; its error line is the caller's. */
+  action: Action;
+  /** What the button says, and (for a row of a list) the name it is read out with. */
+  label: string;
+  ariaLabel?: string;
+  className?: string;
+  run(): Promise<void>;
+}
+
+export function ActionButton({ action, label, ariaLabel, className, run }: ActionButtonProps): ReactElement {
+  return (
+    <button type="button" className={className} disabled={action.busy} aria-label={ariaLabel} onClick={() => void action.run(run)}>
+      {label}
+    </button>
+  );
 }

@@ -1,11 +1,12 @@
 // Mail clients that signed in with the account password: with two-factor sign-in on, each needs an app password, created here with one click; also how a sign-in's place reads.
 import { useState } from 'react';
 import type { ReactElement } from 'react';
-import { request } from '../api.js';
-import type { CreatedAppPassword, MailClient } from '../api-types.js';
+import type { CreatedAppPassword, MailClient } from '../../contract/index.js';
+import { call } from '../api.js';
 import { formatTime, protocolLabel } from '../format.js';
 import { i18n, useTranslation } from '../i18n/index.js';
-import { ErrorMessage, useAction } from './form.js';
+import { DataTable } from './data-table.js';
+import { ActionButton, ErrorMessage, useAction } from './form.js';
 
 /**
  * A sign-in's place as the server gave it: a city stays as it is; the two fixed values GeoIP gives
@@ -41,19 +42,15 @@ function MailClientRow({ client, onCreated }: { client: MailClient; onCreated?: 
             {t('security.mailClients.shownOnce')}
           </p>
         ) : (
-          <button
-            type="button"
-            disabled={action.busy}
-            aria-label={t('security.mailClients.createNamed', { name: client.suggestedName })}
-            onClick={() =>
-              void action.run(async () => {
-                setCreated(await request<CreatedAppPassword>('POST', '/api/v1/security/mail-clients/app-passwords', { protocol: client.protocol, client: client.client }));
-                onCreated?.();
-              })
-            }
-          >
-            {t('security.mailClients.create')}
-          </button>
+          <ActionButton
+            action={action}
+            label={t('security.mailClients.create')}
+            ariaLabel={t('security.mailClients.createNamed', { name: client.suggestedName })}
+            run={async () => {
+              setCreated(await call('POST /api/v1/security/mail-clients/app-passwords', { body: { protocol: client.protocol, client: client.client } }));
+              onCreated?.();
+            }}
+          />
         )}
         <ErrorMessage>{action.error}</ErrorMessage>
       </td>
@@ -67,22 +64,12 @@ export function MailClients({ clients, onCreated }: { clients: MailClient[]; onC
     return <p>{t('security.mailClients.none')}</p>;
   }
   return (
-    <table>
-      <caption>{t('security.mailClients.caption')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('security.mailClients.client')}</th>
-          <th scope="col">{t('security.mailClients.service')}</th>
-          <th scope="col">{t('security.mailClients.lastSeen')}</th>
-          <th scope="col">{t('security.mailClients.lastIp')}</th>
-          <th scope="col">{t('security.common.action')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {clients.map((client) => (
-          <MailClientRow key={`${client.protocol}:${client.client}`} client={client} {...(onCreated ? { onCreated } : {})} />
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption={t('security.mailClients.caption')}
+      columns={[t('security.mailClients.client'), t('security.mailClients.service'), t('security.mailClients.lastSeen'), t('security.mailClients.lastIp'), t('security.common.action')]}
+      rows={clients.map((client) => (
+        <MailClientRow key={`${client.protocol}:${client.client}`} client={client} {...(onCreated ? { onCreated } : {})} />
+      ))}
+    />
   );
 }

@@ -1,12 +1,11 @@
 // The bell in the header: the number of unread security notifications, linking to their list.
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { ReactElement } from 'react';
-import { request } from '../api.js';
-import type { NotificationList } from '../api-types.js';
 import { useTranslation } from '../i18n/index.js';
 import { ROUTES } from '../routes.js';
 import { useRoute } from '../router.js';
 import { Link } from './link.js';
+import { useAPI } from './use-api.js';
 
 /** Sent by the notifications page after marking them read, so the count follows at once. */
 export const NOTIFICATIONS_CHANGED = 'mailward:notifications-changed';
@@ -14,23 +13,15 @@ export const NOTIFICATIONS_CHANGED = 'mailward:notifications-changed';
 export function NotificationBell(): ReactElement {
   const route = useRoute();
   const { t } = useTranslation();
-  const [unread, setUnread] = useState<number | undefined>(undefined);
-  const load = useCallback(async () => {
-    try {
-      setUnread((await request<NotificationList>('GET', '/api/v1/security/notifications?limit=1')).unread);
-    } catch {
-      // The bell is a hint: a failed read leaves the count as it was (a lost session has its own handling).
-    }
-  }, []);
   // Read again on every page change: there is no push channel, and moving around is when users look.
+  // The bell is a hint: a failed read leaves the count as it was (a lost session has its own handling).
+  const { data, reload } = useAPI('GET /api/v1/security/notifications', { query: { limit: 1 } }, { again: route });
+  const unread = data?.unread;
   useEffect(() => {
-    void load();
-  }, [load, route]);
-  useEffect(() => {
-    const reload = (): void => void load();
-    window.addEventListener(NOTIFICATIONS_CHANGED, reload);
-    return () => window.removeEventListener(NOTIFICATIONS_CHANGED, reload);
-  }, [load]);
+    const again = (): void => void reload();
+    window.addEventListener(NOTIFICATIONS_CHANGED, again);
+    return () => window.removeEventListener(NOTIFICATIONS_CHANGED, again);
+  }, [reload]);
   const label = unread === undefined ? t('security.bell.label') : t('security.bell.unread', { unread });
   return (
     <Link to={ROUTES.notifications} className="bell" aria-label={label} title={label}>

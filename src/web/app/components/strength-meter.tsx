@@ -1,6 +1,6 @@
 // A live meter for a new password under the administrator's strength level: how far along it is, and the rules it still breaks.
 import type { ReactElement } from 'react';
-import type { PasswordSettings } from '../api-types.js';
+import type { PasswordSettings } from '../../contract/index.js';
 import { Trans, i18n, useTranslation } from '../i18n/index.js';
 
 type Level = Exclude<PasswordSettings['strength']['level'], 'none'>;

@@ -1,8 +1,7 @@
 // "Forgot password?": the address goes to the server, which answers the same for every address; the link it mails leads to the reset page.
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../api.js';
-import type { PasswordResetRequested } from '../api-types.js';
+import { call } from '../api.js';
 import { ErrorMessage, TextField, useAction } from '../components/form.js';
 import { LanguageMenu } from '../components/language-menu.js';
 import { Link } from '../components/link.js';
@@ -18,7 +17,7 @@ export function ForgotPasswordPage(): ReactElement {
   function submit(event: FormEvent): void {
     event.preventDefault();
     void action.run(async () => {
-      await request<PasswordResetRequested>('POST', '/api/v1/password-reset', { address: address.trim() }, { signedIn: false });
+      await call('POST /api/v1/password-reset', { body: { address: address.trim() } }, { signedIn: false });
       // One text for every address, like the server's answer: it tells nobody whether the account exists.
       setSent(true);
     });

@@ -1,8 +1,8 @@
 // The mail views: folders, the message list of one folder and the reading pane or compose, with the open folder, message and draft in the URL (/mail?folder=Sent&uid=12) and live updates while the page is visible.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReactElement } from 'react';
-import { APIError, describeError, request } from '../api.js';
-import type { MailFolder, MailMessage, MessageListItem } from '../api-types.js';
+import type { MailFolder, MailMessage, MessageListItem } from '../../contract/index.js';
+import { APIError, call, describeError } from '../api.js';
 import { Compose } from '../components/mail/compose.js';
 import { FolderList } from '../components/mail/folder-list.js';
 import { folderLabel, storedAttachments } from '../components/mail/mail-format.js';
@@ -71,7 +71,7 @@ export function InboxPage(): ReactElement {
 
   const loadFolders = useCallback(async (): Promise<void> => {
     try {
-      setFolders((await request<{ folders: MailFolder[] }>('GET', '/api/v1/mail/folders')).folders);
+      setFolders((await call('GET /api/v1/mail/folders')).folders);
     } catch (caught) {
       onError(caught);
     }
@@ -116,7 +116,7 @@ export function InboxPage(): ReactElement {
     void (async () => {
       try {
         const base = messagesPath(draftsFolder);
-        const message = await request<MailMessage>('GET', `${base}/${draftParam}?peek=true`);
+        const message = await call('GET /api/v1/mail/folders/:name/messages/:uid', { params: { name: draftsFolder, uid: draftParam }, query: { peek: 'true' } });
         const attachments = await storedAttachments(base, message.uid, message.attachments);
         if (cancelled) return;
         composeUid.current = message.uid;

@@ -1,15 +1,14 @@
 // The page a "Forgot password" mail links to: checks the link, then a new password (and the second factor when the account has one) sets it.
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { describeError, request } from '../api.js';
+import type { CredentialJSON } from '../../contract/index.js';
+import { call, describeError } from '../api.js';
 import type { APIError } from '../api.js';
-import type { PasskeyCeremony, PasswordResetCheck } from '../api-types.js';
 import { ErrorMessage, TextField, useAction } from '../components/form.js';
 import { Link } from '../components/link.js';
 import { useFragmentToken } from '../fragment.js';
 import { Trans, useTranslation } from '../i18n/index.js';
 import { ROUTES } from '../routes.js';
-import type { RequestOptionsJSON } from '../webauthn.js';
 import { getPasskey, inBrowser, passkeysSupported } from '../webauthn.js';
 
 type State = { kind: 'checking' } | { kind: 'invalid'; reason?: string } | { kind: 'ready'; address: string; secondFactorRequired: boolean } | { kind: 'done' };
@@ -42,7 +41,7 @@ export function ResetPasswordPage(): ReactElement {
     if (token === undefined) return;
     setState({ kind: 'checking' });
     let cancelled = false;
-    request<PasswordResetCheck>('POST', '/api/v1/password-reset/check', { token }, { signedIn: false }).then(
+    call('POST /api/v1/password-reset/check', { body: { token } }, { signedIn: false }).then(
       (checked) => {
         if (cancelled) return;
         setState(checked.valid ? { kind: 'ready', address: checked.address, secondFactorRequired: checked.secondFactorRequired } : { kind: 'invalid' });
@@ -65,9 +64,9 @@ export function ResetPasswordPage(): ReactElement {
     return false;
   }
 
-  function complete(extra: Record<string, unknown>): Promise<void> {
+  function complete(token: string, extra: { code?: string }): Promise<void> {
     return action.run(async () => {
-      await request('POST', '/api/v1/password-reset/complete', { token, password, confirm, ...extra }, { signedIn: false });
+      await call('POST /api/v1/password-reset/complete', { body: { token, password, confirm, ...extra } }, { signedIn: false });
       setPassword('');
       setConfirm('');
       setCode('');
@@ -75,11 +74,11 @@ export function ResetPasswordPage(): ReactElement {
     }, linkGone);
   }
 
-  function withPasskey(): void {
+  function withPasskey(token: string): void {
     void action.run(async () => {
-      const ceremony = await request<PasskeyCeremony<RequestOptionsJSON>>('POST', '/api/v1/password-reset/passkey-options', { token }, { signedIn: false });
-      const response = await inBrowser(() => getPasskey(ceremony.options));
-      await request('POST', '/api/v1/password-reset/complete', { token, password, confirm, passkey: { flowId: ceremony.flowId, response } }, { signedIn: false });
+      const ceremony = await call('POST /api/v1/password-reset/passkey-options', { body: { token } }, { signedIn: false });
+      const response = (await inBrowser(() => getPasskey(ceremony.options))) as CredentialJSON;
+      await call('POST /api/v1/password-reset/complete', { body: { token, password, confirm, passkey: { flowId: ceremony.flowId, response } } }, { signedIn: false });
       setPassword('');
       setConfirm('');
       setState({ kind: 'done' });
@@ -89,10 +88,10 @@ export function ResetPasswordPage(): ReactElement {
   /** Both buttons submit, so the browser asks for the new password twice before either runs. */
   function submit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
-    if (state.kind !== 'ready') return;
+    if (state.kind !== 'ready' || token === undefined) return;
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
-    if (submitter instanceof HTMLButtonElement && submitter.value === 'passkey') withPasskey();
-    else void complete(state.secondFactorRequired ? { code: code.trim() } : {});
+    if (submitter instanceof HTMLButtonElement && submitter.value === 'passkey') withPasskey(token);
+    else void complete(token, state.secondFactorRequired ? { code: code.trim() } : {});
   }
 
   let body: ReactElement;

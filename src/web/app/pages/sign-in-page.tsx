@@ -1,16 +1,15 @@
 // Sign-in: address and password, then the second factor (app code, backup code or passkey, "This is my trusted device") when the server asks for it; or a passkey alone.
 import { useId, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { describeError, errorText, request } from '../api.js';
+import type { CredentialJSON, SecondFactorAnswer, SignedInAnswer } from '../../contract/index.js';
+import { call, describeError, errorText } from '../api.js';
 import type { APIError } from '../api.js';
-import type { PasskeyCeremony, SecondFactorAnswer, SignedInAnswer } from '../api-types.js';
 import { ErrorMessage, TextField, useAction } from '../components/form.js';
 import { Link } from '../components/link.js';
 import { formatWait } from '../format.js';
 import { LanguageMenu } from '../components/language-menu.js';
 import { i18n, useTranslation } from '../i18n/index.js';
 import { ROUTES } from '../routes.js';
-import type { RequestOptionsJSON } from '../webauthn.js';
 import { getPasskey, inBrowser, passkeysSupported } from '../webauthn.js';
 
 export interface Notice {
@@ -68,7 +67,7 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
     setFailure(undefined);
     setExpired(false);
     void action.run(async () => {
-      const answer = await request<SignedInAnswer | SecondFactorAnswer>('POST', '/api/v1/session', { address: address.trim(), password }, { signedIn: false });
+      const answer = await call('POST /api/v1/session', { body: { address: address.trim(), password } }, { signedIn: false });
       // The password is not kept in the page longer than needed.
       setPassword('');
       if (answer.status === 'second_factor') {
@@ -87,17 +86,11 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
     const pendingToken = pending?.pendingToken;
     void action.run(
       async () => {
-        const ceremony = await request<PasskeyCeremony<RequestOptionsJSON>>(
-          'POST',
-          '/api/v1/session/passkey-options',
-          pendingToken !== undefined ? { pendingToken } : {},
-          { signedIn: false },
-        );
-        const response = await inBrowser(() => getPasskey(ceremony.options));
-        const answer = await request<SignedInAnswer>(
-          'POST',
-          '/api/v1/session/passkey',
-          { flowId: ceremony.flowId, response, ...(pendingToken !== undefined ? { pendingToken, trustDevice } : {}) },
+        const ceremony = await call('POST /api/v1/session/passkey-options', { body: pendingToken !== undefined ? { pendingToken } : {} }, { signedIn: false });
+        const response = (await inBrowser(() => getPasskey(ceremony.options))) as CredentialJSON;
+        const answer = await call(
+          'POST /api/v1/session/passkey',
+          { body: { flowId: ceremony.flowId, response, ...(pendingToken !== undefined ? { pendingToken, trustDevice } : {}) } },
           { signedIn: false },
         );
         onSignedIn(answer);
@@ -119,12 +112,7 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps): ReactElemen
     setFailure(undefined);
     void action.run(
       async () => {
-        const answer = await request<SignedInAnswer>(
-          'POST',
-          '/api/v1/session/second-factor',
-          { pendingToken: pending.pendingToken, code: code.trim(), trustDevice },
-          { signedIn: false },
-        );
+        const answer = await call('POST /api/v1/session/second-factor', { body: { pendingToken: pending.pendingToken, code: code.trim(), trustDevice } }, { signedIn: false });
         onSignedIn(answer);
       },
       (error) => {

@@ -1,7 +1,7 @@
 // The page the alternate-email check mail links to: proves the mailbox with the link's token, signed in or not.
 import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
-import { describeError, request } from '../api.js';
+import { call, describeError } from '../api.js';
 import { useFragmentToken } from '../fragment.js';
 import { i18n, useTranslation } from '../i18n/index.js';
 import { ROUTES } from '../routes.js';
@@ -18,7 +18,7 @@ export function VerifyAlternateEmailPage(): ReactElement {
     if (token === undefined) return;
     setState({ kind: 'checking' });
     let cancelled = false;
-    request<{ account: string; address: string }>('POST', '/api/v1/alternate-email/verify-link', { token }, { signedIn: false }).then(
+    call('POST /api/v1/alternate-email/verify-link', { body: { token } }, { signedIn: false }).then(
       (answer) => {
         if (!cancelled) setState({ kind: 'verified', ...answer });
       },

@@ -1,7 +1,7 @@
 // A message's attachments in the reading pane: images preview in the page, PDF opens in a new tab (both served inline and sandboxed), everything else downloads.
 import { useState } from 'react';
 import type { ReactElement } from 'react';
-import type { MailMessage } from '../../api-types.js';
+import type { MailMessage } from '../../../contract/index.js';
 import { useTranslation } from '../../i18n/index.js';
 import { formatSize } from './mail-format.js';
 

@@ -1,8 +1,8 @@
 // The compose form: recipients (To, Cc, Bcc) with completion from recent correspondents, subject, plain text and attachments, sending, and autosave to Drafts so a timeout or a closed tab loses at most a few seconds.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChangeEvent, FormEvent, ReactElement } from 'react';
-import { describeError, request } from '../../api.js';
-import type { MailAddress } from '../../api-types.js';
+import type { ComposedMessage, MailAddress } from '../../../contract/index.js';
+import { call, describeError } from '../../api.js';
 import { useTranslation } from '../../i18n/index.js';
 import { fileAttachment, formatSize } from './mail-format.js';
 import { MAX_ATTACHMENT_BYTES } from './mail-types.js';
@@ -19,7 +19,7 @@ function addresses(field: string): string[] {
     .filter((s) => s !== '');
 }
 
-function payload(draft: ComposeDraft): Record<string, unknown> {
+function payload(draft: ComposeDraft): ComposedMessage {
   return {
     to: addresses(draft.to),
     cc: addresses(draft.cc),
@@ -46,7 +46,7 @@ function AddressField({ id, label, value, onChange }: { id: string; label: strin
       return;
     }
     let cancelled = false;
-    request<{ contacts: MailAddress[] }>('GET', `/api/v1/mail/contacts?q=${encodeURIComponent(typed)}`).then(
+    call('GET /api/v1/mail/contacts', { query: { q: typed } }).then(
       (answer) => {
         if (!cancelled) setSuggestions(answer.contacts.filter((c) => c.address !== typed));
       },
@@ -104,7 +104,7 @@ export function Compose({ initial, onClose, onSent, onSaved }: ComposeProps): Re
     setStatus(t('mail.compose.saving'));
     const run = (async () => {
       try {
-        const answer = await request<{ uid: number }>('PUT', '/api/v1/mail/drafts', { ...payload(snapshot), ...(snapshot.draftUid ? { draftUid: snapshot.draftUid } : {}) });
+        const answer = await call('PUT /api/v1/mail/drafts', { body: { ...payload(snapshot), ...(snapshot.draftUid ? { draftUid: snapshot.draftUid } : {}) } });
         latest.current = { ...latest.current, draftUid: answer.uid };
         setDraft((before) => ({ ...before, draftUid: answer.uid }));
         setStatus(t('mail.compose.saved', { time: new Date().toLocaleTimeString() }));
@@ -175,7 +175,7 @@ export function Compose({ initial, onClose, onSent, onSaved }: ComposeProps): Re
         if (saving.current) await saving.current;
         // The server removes the draft this message came from once it is sent (its Sent copy stays).
         const uid = latest.current.draftUid;
-        await request('POST', '/api/v1/mail/send', { ...payload(latest.current), ...(uid ? { draftUid: uid } : {}) });
+        await call('POST /api/v1/mail/send', { body: { ...payload(latest.current), ...(uid ? { draftUid: uid } : {}) } });
         sent.current = true;
         onSent();
       } catch (caught) {

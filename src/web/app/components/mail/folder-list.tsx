@@ -1,8 +1,8 @@
 // The folder list: every folder with its unread count, "New message", and creating, renaming and deleting the user's own folders (the special ones stay).
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api.js';
-import type { MailFolder } from '../../api-types.js';
+import type { MailFolder } from '../../../contract/index.js';
+import { call } from '../../api.js';
 import { useTranslation } from '../../i18n/index.js';
 import { folderLabel } from './mail-format.js';
 import { isSpecialFolder } from './mail-types.js';
@@ -49,13 +49,13 @@ export function FolderList({ folders, current, onChoose, onCompose, onChanged, o
     if (!editing || wanted === '') return;
     if (editing.kind === 'create') {
       void run(async () => {
-        await request('POST', '/api/v1/mail/folders', { name: wanted });
+        await call('POST /api/v1/mail/folders', { body: { name: wanted } });
         return wanted;
       });
     } else if (editing.kind === 'rename') {
       const from = editing.name;
       void run(async () => {
-        await request('PATCH', `/api/v1/mail/folders/${encodeURIComponent(from)}`, { name: wanted });
+        await call('PATCH /api/v1/mail/folders/:name', { params: { name: from }, body: { name: wanted } });
         return wanted;
       });
     }
@@ -63,7 +63,7 @@ export function FolderList({ folders, current, onChoose, onCompose, onChanged, o
 
   function remove(target: string): void {
     void run(async () => {
-      await request('DELETE', `/api/v1/mail/folders/${encodeURIComponent(target)}`);
+      await call('DELETE /api/v1/mail/folders/:name', { params: { name: target } });
       return 'INBOX';
     });
   }

@@ -1,6 +1,6 @@
 // "Move to" with a list of the other folders, for the reading pane and the bulk actions alike.
 import type { ReactElement } from 'react';
-import type { MailFolder } from '../../api-types.js';
+import type { MailFolder } from '../../../contract/index.js';
 import { folderLabel } from './mail-format.js';
 
 export interface FolderSelectProps {

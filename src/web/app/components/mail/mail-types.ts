@@ -1,17 +1,4 @@
-// Mail-only shapes the webmail reads and sends (beside api-types.ts): the reading view's newer fields, compose attachments, and the mail size limit.
-import type { MailMessage } from '../../api-types.js';
-
-/** GET /api/v1/mail/folders/:name/messages/:uid, with the fields of the image proxy (absent on a server without it). */
-export interface MailMessageView extends MailMessage {
-  /** The user chose "always show images from this sender": the server already shows them. */
-  imagesAllowedForSender?: boolean;
-  /**
-   * The From address passed sender authentication. The server honours "always show images from
-   * this sender" only for such mail (a forged From must not unlock tracking images).
-   */
-  senderAuthenticated?: boolean;
-}
-
+// Mail-only shapes the webmail sends: compose attachments, the mail size limit, the special folders and the path of a folder's messages.
 /** One attachment of the compose form, as /api/v1/mail/send and /drafts take it (plus its size for the list). */
 export interface ComposeAttachment {
   filename: string;

@@ -1,12 +1,11 @@
 // The message list of one folder: search, sort and filter, a checkbox per row with "select all on this page", and the bulk actions on the selected messages.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api.js';
-import type { MailFolder, MessageListItem } from '../../api-types.js';
+import type { MailFolder, MessageListItem } from '../../../contract/index.js';
+import { call } from '../../api.js';
 import { formatTime } from '../../format.js';
 import { useTranslation } from '../../i18n/index.js';
 import { FolderSelect } from './folder-select.js';
-import { messagesPath } from './mail-types.js';
 import type { Filter, MessageList, Sort } from './use-message-list.js';
 
 /** Flag changes go one message at a time (there is no bulk flag route): this many at once. */
@@ -51,7 +50,6 @@ export function MessageListView({ folder, folders, list, open, onOpen, onChanged
 
   const selected = useMemo(() => items.filter((i) => checked.has(i.uid)), [items, checked]);
   const allChecked = items.length > 0 && selected.length === items.length;
-  const base = messagesPath(folder);
 
   function toggle(uid: number, on: boolean): void {
     setChecked((before) => {
@@ -82,7 +80,7 @@ export function MessageListView({ folder, folders, list, open, onOpen, onChanged
   function setFlag(flag: 'seen' | 'flagged', on: boolean): void {
     void bulk(async (uids) => {
       await eachUid(uids, async (uid) => {
-        await request('PATCH', `${base}/${uid}`, { [flag]: on });
+        await call('PATCH /api/v1/mail/folders/:name/messages/:uid', { params: { name: folder, uid }, body: { [flag]: on } });
       });
       const changed = new Set(uids);
       list.setItems((before) => before.map((i) => (changed.has(i.uid) ? { ...i, [flag]: on } : i)));
@@ -146,7 +144,7 @@ export function MessageListView({ folder, folders, list, open, onOpen, onChanged
               disabled={busy || target === ''}
               onClick={() =>
                 void bulk(async (uids) => {
-                  await request('POST', `${base}/move`, { uids, to: target });
+                  await call('POST /api/v1/mail/folders/:name/messages/move', { params: { name: folder }, body: { uids, to: target } });
                   return uids;
                 })
               }
@@ -159,7 +157,7 @@ export function MessageListView({ folder, folders, list, open, onOpen, onChanged
               disabled={busy}
               onClick={() =>
                 void bulk(async (uids) => {
-                  await request('POST', `${base}/delete`, { uids });
+                  await call('POST /api/v1/mail/folders/:name/messages/delete', { params: { name: folder }, body: { uids } });
                   return uids;
                 })
               }

@@ -1,13 +1,12 @@
 // The reading pane: headers, sender warnings and verdicts, the body (sanitised HTML in a sandboxed frame, or text), remote images on request, attachments and the message actions.
 import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
-import { APIError, describeError, request } from '../../api.js';
-import type { MailFolder, MailMessage } from '../../api-types.js';
+import type { MailFolder, MailMessage } from '../../../contract/index.js';
+import { APIError, call, describeError } from '../../api.js';
 import { formatTime } from '../../format.js';
 import { useTranslation } from '../../i18n/index.js';
 import { AttachmentList } from './attachment-list.js';
 import { FolderSelect } from './folder-select.js';
-import type { MailMessageView } from './mail-types.js';
 import { messagesPath } from './mail-types.js';
 import type { ReplyKind } from './reply-draft.js';
 import { formatAddress } from './reply-draft.js';
@@ -43,25 +42,26 @@ function sessionLost(caught: unknown): boolean {
 
 export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onReply }: ReaderProps): ReactElement {
   const { t } = useTranslation();
-  const [message, setMessage] = useState<MailMessageView | undefined>(undefined);
+  const [message, setMessage] = useState<MailMessage | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [images, setImages] = useState(false);
   /** Bumped to read the message again (the sender's image choice changed). */
   const [version, setVersion] = useState(0);
   const [target, setTarget] = useState('');
   const base = messagesPath(folder);
+  const params = { name: folder, uid };
 
   useEffect(() => {
     let cancelled = false;
     setError(undefined);
     // peek: reading does not change the message by itself; marking it read is a change of its own,
     // so it works whether or not the server's GET marks messages read.
-    request<MailMessageView>('GET', `${base}/${uid}?peek=true${images ? '&remoteImages=allow' : ''}`).then(
+    call('GET /api/v1/mail/folders/:name/messages/:uid', { params, query: { peek: 'true', remoteImages: images ? 'allow' : undefined } }).then(
       async (answer) => {
         if (cancelled) return;
         setMessage(answer);
         if (answer.seen) return;
-        const flags = await request<{ seen: boolean }>('PATCH', `${base}/${uid}`, { seen: true });
+        const flags = await call('PATCH /api/v1/mail/folders/:name/messages/:uid', { params, body: { seen: true } });
         if (cancelled) return;
         setMessage((before) => (before ? { ...before, seen: flags.seen } : before));
         onSeen(uid);
@@ -149,7 +149,7 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
           className="secondary"
           onClick={() =>
             void act(async () => {
-              await request('PATCH', `${base}/${uid}`, { seen: false });
+              await call('PATCH /api/v1/mail/folders/:name/messages/:uid', { params, body: { seen: false } });
               onGone();
             })
           }
@@ -162,7 +162,7 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
           aria-pressed={message.flagged}
           onClick={() =>
             void act(async () => {
-              const answer = await request<{ flagged: boolean }>('PATCH', `${base}/${uid}`, { flagged: !message.flagged });
+              const answer = await call('PATCH /api/v1/mail/folders/:name/messages/:uid', { params, body: { flagged: !message.flagged } });
               setMessage({ ...message, flagged: answer.flagged });
               onChanged();
             })
@@ -177,7 +177,7 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
           disabled={target === ''}
           onClick={() =>
             void act(async () => {
-              await request('POST', `${base}/move`, { uids: [uid], to: target });
+              await call('POST /api/v1/mail/folders/:name/messages/move', { params: { name: folder }, body: { uids: [uid], to: target } });
               onGone();
             })
           }
@@ -189,7 +189,7 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
           className="danger"
           onClick={() =>
             void act(async () => {
-              await request('POST', `${base}/delete`, { uids: [uid] });
+              await call('POST /api/v1/mail/folders/:name/messages/delete', { params: { name: folder }, body: { uids: [uid] } });
               onGone();
             })
           }
@@ -217,7 +217,7 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
                   className="link-button"
                   onClick={() =>
                     void act(async () => {
-                      await request('POST', '/api/v1/mail/image-senders', { address: sender });
+                      await call('POST /api/v1/mail/image-senders', { body: { address: sender } });
                       setVersion((v) => v + 1);
                     })
                   }
@@ -237,7 +237,7 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
             className="link-button"
             onClick={() =>
               void act(async () => {
-                await request('DELETE', `/api/v1/mail/image-senders/${encodeURIComponent(sender)}`);
+                await call('DELETE /api/v1/mail/image-senders/:address', { params: { address: sender } });
                 setImages(false);
                 setVersion((v) => v + 1);
               })

@@ -1,5 +1,5 @@
 // The compose form a reply, a reply to all or a forward starts from: recipients, subject prefix, the quoted original (and, for a forward, its attachments).
-import type { MailAddress, MailMessage } from '../../api-types.js';
+import type { MailAddress, MailMessage } from '../../../contract/index.js';
 import { i18n } from '../../i18n/index.js';
 import type { ComposeAttachment } from './mail-types.js';
 

@@ -1,9 +1,8 @@
 // The message list of one folder as state: sort, filter and search, the loaded pages, and reloading them (after a change, or a live update).
 import { useCallback, useEffect, useState } from 'react';
 import type { Dispatch, SetStateAction } from 'react';
-import { request } from '../../api.js';
-import type { MessageListItem, MessagePage } from '../../api-types.js';
-import { messagesPath } from './mail-types.js';
+import type { MessageListItem, MessagePage } from '../../../contract/index.js';
+import { call } from '../../api.js';
 
 const PAGE_SIZE = 50;
 export type Sort = 'date' | 'from' | 'subject';
@@ -33,41 +32,39 @@ export function useMessageList(folder: string, onError: (caught: unknown) => voi
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
 
-  const listPath = useCallback(
-    (after: string | null): string => {
-      const params = new URLSearchParams({ limit: String(PAGE_SIZE), sort, order: sort === 'date' ? 'desc' : 'asc' });
-      if (filter) params.set('filter', filter);
-      if (q.trim()) params.set('q', q.trim());
-      if (after) params.set('cursor', after);
-      return `${messagesPath(folder)}?${params.toString()}`;
-    },
+  const page = useCallback(
+    (after: string | null): Promise<MessagePage> =>
+      call('GET /api/v1/mail/folders/:name/messages', {
+        params: { name: folder },
+        query: { limit: PAGE_SIZE, sort, order: sort === 'date' ? 'desc' : 'asc', filter: filter || undefined, q: q.trim() || undefined, cursor: after ?? undefined },
+      }),
     [folder, sort, filter, q],
   );
 
   const reload = useCallback(async (): Promise<void> => {
     setLoading(true);
     try {
-      const page = await request<MessagePage>('GET', listPath(null));
-      setItems(page.items);
-      setCursor(page.nextCursor);
+      const first = await page(null);
+      setItems(first.items);
+      setCursor(first.nextCursor);
       onError(undefined);
     } catch (caught) {
       onError(caught);
     } finally {
       setLoading(false);
     }
-  }, [listPath, onError]);
+  }, [page, onError]);
 
   const loadMore = useCallback(async (): Promise<void> => {
     if (!cursor) return;
     try {
-      const page = await request<MessagePage>('GET', listPath(cursor));
-      setItems((before) => [...before, ...page.items]);
-      setCursor(page.nextCursor);
+      const next = await page(cursor);
+      setItems((before) => [...before, ...next.items]);
+      setCursor(next.nextCursor);
     } catch (caught) {
       onError(caught);
     }
-  }, [cursor, listPath, onError]);
+  }, [cursor, page, onError]);
 
   // Another folder starts empty rather than showing the last one's rows under its name.
   useEffect(() => {

@@ -1,4 +1,5 @@
 // Words every page shares: the frame, the Personal Settings menu, loading and errors (one text per stable error code), times and waits.
+import { ERROR_CODES } from '../../../contract/error-codes.js';
 import type { Shape } from '../shape.js';
 
 export const en = {
@@ -38,38 +39,12 @@ export const en = {
     title: 'Page not found',
     toInbox: 'Go to the inbox',
   },
-  /** One text per code of docs/errors.md, so a page can say what went wrong in the user's language. */
+  /**
+   * One text per code of docs/errors.md, so a page can say what went wrong in the user's language:
+   * the English ones are the contract's (the server's own words), the other languages say them here.
+   */
   errors: {
-    AUTH_FAILED: 'Verification failure. Please check the username and password you entered.',
-    AUTH_THROTTLED: 'Too many failed attempts. Please try again later.',
-    ACCOUNT_DISABLED: 'Your account is disabled. Please contact your administrator.',
-    SERVICE_CLOSED: 'This mail service is closed for the account.',
-    OTP_REQUIRED: 'A verification code is required.',
-    OTP_FAILED: 'The verification code is not valid.',
-    APP_PASSWORD_REQUIRED: 'Use an app password to sign in from a mail client.',
-    APP_PASSWORD_SCOPE: 'This app password is not allowed for this service.',
-    PASSWORD_TOO_SHORT: 'The password is too short.',
-    PASSWORD_TOO_SIMPLE: 'The password needs more kinds of characters.',
-    PASSWORD_COMMON: 'The password is too common.',
-    PASSWORD_CONTAINS_NAME: 'The password must not contain the account name.',
-    PASSWORD_MISMATCH: 'The passwords do not match.',
-    PASSWORD_WRONG: 'The current password is not correct.',
-    SECURITY_CODE_REQUIRED: 'The personal security code is required.',
-    SECURITY_CODE_WRONG: 'The personal security code is not correct.',
-    SESSION_TIMED_OUT: 'Operation timed out. Please sign in again.',
-    SIGN_IN_REQUIRED: 'Please sign in.',
-    INVALID_INPUT: 'The input is not valid.',
-    INVALID_ADDRESS: 'The address is not valid.',
-    NOT_FOUND: 'Not found.',
-    EXISTS: 'Already exists.',
-    IN_USE: 'Still in use.',
-    FORBIDDEN: 'Not allowed.',
-    LIMIT: 'A limit was reached.',
-    QUOTA_EXCEEDED: 'The mailbox is full.',
-    TOO_BIG: 'Too big.',
-    CONFIG_INVALID: 'The configuration is not valid.',
-    STORAGE_UNAVAILABLE: 'The storage is not available.',
-    INTERNAL: 'Internal error.',
+    ...ERROR_CODES,
     NETWORK: 'The server cannot be reached. Check your connection and try again.',
     unreadable: 'The server sent an answer the webmail cannot read (HTTP {{status}}).',
     http: 'The server answered HTTP {{status}}.',

@@ -1,12 +1,13 @@
 // App passwords: generated secrets for mail clients, each limited to some of SMTP, IMAP4 and POP3, shown once and revocable.
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api.js';
-import type { AppPassword, CreatedAppPassword, MailClient, Protocol } from '../../api-types.js';
-import { ErrorMessage, TextField, useAction } from '../../components/form.js';
+import type { AppPassword, CreatedAppPassword, Protocol } from '../../../contract/index.js';
+import { call } from '../../api.js';
+import { DataTable } from '../../components/data-table.js';
+import { ActionButton, ErrorMessage, TextField, useAction } from '../../components/form.js';
 import { MailClients } from '../../components/mail-clients.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
-import { useLoad } from '../../components/use-load.js';
+import { useAPI } from '../../components/use-api.js';
 import { formatTime, protocolLabel } from '../../format.js';
 import { useTranslation } from '../../i18n/index.js';
 
@@ -25,7 +26,7 @@ function CreateAppPassword({ onCreated }: { onCreated(): Promise<void> }): React
     setNoProtocol(protocols.length === 0);
     if (protocols.length === 0) return;
     void action.run(async () => {
-      setCreated(await request<CreatedAppPassword>('POST', '/api/v1/security/app-passwords', { name: name.trim(), protocols }));
+      setCreated(await call('POST /api/v1/security/app-passwords', { body: { name: name.trim(), protocols } }));
       setName('');
       await onCreated();
     });
@@ -80,19 +81,15 @@ function AppPasswordRow({ appPassword, onRevoked }: { appPassword: AppPassword; 
       <td>{formatTime(appPassword.createdAt)}</td>
       <td>{lastUsed}</td>
       <td>
-        <button
-          type="button"
-          disabled={action.busy}
-          aria-label={t('security.appPasswords.revokeNamed', { name: appPassword.name })}
-          onClick={() =>
-            void action.run(async () => {
-              await request('DELETE', `/api/v1/security/app-passwords/${appPassword.id}`);
-              await onRevoked();
-            })
-          }
-        >
-          {t('security.appPasswords.revoke')}
-        </button>
+        <ActionButton
+          action={action}
+          label={t('security.appPasswords.revoke')}
+          ariaLabel={t('security.appPasswords.revokeNamed', { name: appPassword.name })}
+          run={async () => {
+            await call('DELETE /api/v1/security/app-passwords/:id', { params: { id: appPassword.id } });
+            await onRevoked();
+          }}
+        />
         <ErrorMessage>{action.error}</ErrorMessage>
       </td>
     </tr>
@@ -100,34 +97,21 @@ function AppPasswordRow({ appPassword, onRevoked }: { appPassword: AppPassword; 
 }
 
 export function AppPasswordsPage(): ReactElement {
-  const list = useLoad<{ appPasswords: AppPassword[] }>('/api/v1/security/app-passwords');
-  const clients = useLoad<{ clients: MailClient[] }>('/api/v1/security/mail-clients');
+  const list = useAPI('GET /api/v1/security/app-passwords');
+  const clients = useAPI('GET /api/v1/security/mail-clients');
   const { t } = useTranslation();
   return (
     <SettingsLayout title={t('common.pages.appPasswords')}>
       <p>{t('security.appPasswords.intro')}</p>
       <ErrorMessage>{list.error}</ErrorMessage>
-      <table>
-        <caption>{t('security.appPasswords.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('security.common.name')}</th>
-            <th scope="col">{t('security.appPasswords.services')}</th>
-            <th scope="col">{t('security.common.created')}</th>
-            <th scope="col">{t('security.common.lastUsed')}</th>
-            <th scope="col">{t('security.common.action')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.data && list.data.appPasswords.length === 0 ? (
-            <tr>
-              <td colSpan={5}>{t('security.appPasswords.empty')}</td>
-            </tr>
-          ) : (
-            list.data?.appPasswords.map((p) => <AppPasswordRow key={p.id} appPassword={p} onRevoked={list.reload} />)
-          )}
-        </tbody>
-      </table>
+      <DataTable
+        caption={t('security.appPasswords.caption')}
+        columns={[t('security.common.name'), t('security.appPasswords.services'), t('security.common.created'), t('security.common.lastUsed'), t('security.common.action')]}
+        {...(list.data ? { empty: t('security.appPasswords.empty') } : {})}
+        rows={(list.data?.appPasswords ?? []).map((p) => (
+          <AppPasswordRow key={p.id} appPassword={p} onRevoked={list.reload} />
+        ))}
+      />
       <CreateAppPassword onCreated={list.reload} />
       <section aria-labelledby="seen-clients-title">
         <h2 id="seen-clients-title">{t('security.appPasswords.seenClients')}</h2>

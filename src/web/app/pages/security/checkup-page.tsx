@@ -1,11 +1,11 @@
 // Security checkup: the first Mailbox Security page, listing what protects the account already and what is missing, each with a link to the page that fixes it.
 import type { TFunction } from 'i18next';
 import type { ReactElement } from 'react';
-import type { AlternateEmailStatus, LoginRecordPage, MailServices, Passkey, TwoFactorStatus } from '../../api-types.js';
+import type { AlternateEmailStatus, LoginRecordPage, MailServices, Passkey, TwoFactorStatus } from '../../../contract/index.js';
 import { ErrorMessage } from '../../components/form.js';
 import { Link } from '../../components/link.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
-import { useLoad } from '../../components/use-load.js';
+import { useAPI } from '../../components/use-api.js';
 import { formatTime, protocolLabel } from '../../format.js';
 import { useTranslation } from '../../i18n/index.js';
 import { ROUTES } from '../../routes.js';
@@ -109,11 +109,11 @@ function items(
 }
 
 export function CheckupPage(): ReactElement {
-  const twoFactor = useLoad<TwoFactorStatus>('/api/v1/security/two-factor');
-  const alternate = useLoad<AlternateEmailStatus>('/api/v1/security/alternate-email');
-  const services = useLoad<MailServices>('/api/v1/security/services');
-  const failures = useLoad<LoginRecordPage>('/api/v1/security/login-records?result=failure&limit=5');
-  const passkeys = useLoad<{ passkeys: Passkey[] }>('/api/v1/security/passkeys');
+  const twoFactor = useAPI('GET /api/v1/security/two-factor');
+  const alternate = useAPI('GET /api/v1/security/alternate-email');
+  const services = useAPI('GET /api/v1/security/services');
+  const failures = useAPI('GET /api/v1/security/login-records', { query: { result: 'failure', limit: 5 } });
+  const passkeys = useAPI('GET /api/v1/security/passkeys');
   const loading = [twoFactor, alternate, services, failures, passkeys].some((l) => l.loading);
   const error = [twoFactor, alternate, services, failures, passkeys].map((l) => l.error).find((e) => e !== undefined);
   const { t } = useTranslation();

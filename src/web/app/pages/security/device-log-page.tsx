@@ -1,12 +1,13 @@
 // Device log: "My frequently used devices" (trusted: no code asked) and "Other devices", with Remove device and Force logout.
 import type { TFunction } from 'i18next';
 import type { ReactElement } from 'react';
-import { request } from '../../api.js';
-import type { Device, DeviceLog } from '../../api-types.js';
-import { ErrorMessage, useAction } from '../../components/form.js';
+import type { Device } from '../../../contract/index.js';
+import { call } from '../../api.js';
+import { DataTable } from '../../components/data-table.js';
+import { ActionButton, ErrorMessage, useAction } from '../../components/form.js';
 import { locationLabel } from '../../components/mail-clients.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
-import { useLoad } from '../../components/use-load.js';
+import { useAPI } from '../../components/use-api.js';
 import { formatTime, protocolLabel } from '../../format.js';
 import { useTranslation } from '../../i18n/index.js';
 
@@ -28,44 +29,33 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
   const action = useAction();
   const { t } = useTranslation();
   const name = deviceName(t, device);
+  const params = { id: device.id };
   // A trusted device that is signed in elsewhere gets both: trust removed, and its sessions ended.
-  let remove: ReactElement | null = null;
-  let logout: ReactElement | null = null;
-  if (list === 'trusted') {
-    remove = (
-      <button
-        type="button"
-        disabled={action.busy}
-        aria-label={t('security.devices.removeDeviceNamed', { name })}
-        onClick={() =>
-          void action.run(async () => {
-            await request('DELETE', `/api/v1/security/devices/${encodeURIComponent(device.id)}/trust`);
-            await onChanged();
-          })
-        }
-      >
-        {t('security.devices.removeDevice')}
-      </button>
-    );
-  }
-  if (device.status === 'signed_in') {
-    // Not offered for this browser: "Sign out" in the header does that.
-    logout = (
-      <button
-        type="button"
-        disabled={action.busy}
-        aria-label={t('security.devices.forceLogoutNamed', { name })}
-        onClick={() =>
-          void action.run(async () => {
-            await request('POST', `/api/v1/security/devices/${encodeURIComponent(device.id)}/logout`);
-            await onChanged();
-          })
-        }
-      >
-        {t('security.devices.forceLogout')}
-      </button>
-    );
-  }
+  const remove =
+    list === 'trusted' ? (
+      <ActionButton
+        action={action}
+        label={t('security.devices.removeDevice')}
+        ariaLabel={t('security.devices.removeDeviceNamed', { name })}
+        run={async () => {
+          await call('DELETE /api/v1/security/devices/:id/trust', { params });
+          await onChanged();
+        }}
+      />
+    ) : null;
+  // Not offered for this browser: "Sign out" in the header does that.
+  const logout =
+    device.status === 'signed_in' ? (
+      <ActionButton
+        action={action}
+        label={t('security.devices.forceLogout')}
+        ariaLabel={t('security.devices.forceLogoutNamed', { name })}
+        run={async () => {
+          await call('POST /api/v1/security/devices/:id/logout', { params });
+          await onChanged();
+        }}
+      />
+    ) : null;
   return (
     <tr className={device.status === 'current' ? 'current' : undefined}>
       <td>{t(STATUS[device.status])}</td>
@@ -88,33 +78,26 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
 function DeviceTable({ title, devices, list, empty, onChanged }: { title: string; devices: Device[]; list: 'trusted' | 'other'; empty: string; onChanged(): Promise<void> }): ReactElement {
   const { t } = useTranslation();
   return (
-    <table>
-      <caption>{title}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('security.devices.statusColumn')}</th>
-          <th scope="col">{t('security.devices.device')}</th>
-          <th scope="col">{t('security.devices.firstLogin')}</th>
-          <th scope="col">{t('security.devices.lastLogin')}</th>
-          <th scope="col">{t('security.devices.location')}</th>
-          <th scope="col">{t('security.common.action')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {devices.length === 0 ? (
-          <tr>
-            <td colSpan={6}>{empty}</td>
-          </tr>
-        ) : (
-          devices.map((device) => <DeviceRow key={device.id} device={device} list={list} onChanged={onChanged} />)
-        )}
-      </tbody>
-    </table>
+    <DataTable
+      caption={title}
+      columns={[
+        t('security.devices.statusColumn'),
+        t('security.devices.device'),
+        t('security.devices.firstLogin'),
+        t('security.devices.lastLogin'),
+        t('security.devices.location'),
+        t('security.common.action'),
+      ]}
+      empty={empty}
+      rows={devices.map((device) => (
+        <DeviceRow key={device.id} device={device} list={list} onChanged={onChanged} />
+      ))}
+    />
   );
 }
 
 export function DeviceLogPage(): ReactElement {
-  const loaded = useLoad<DeviceLog>('/api/v1/security/devices');
+  const loaded = useAPI('GET /api/v1/security/devices');
   const { t } = useTranslation();
   return (
     <SettingsLayout title={t('common.pages.devices')}>

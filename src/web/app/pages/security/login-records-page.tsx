@@ -1,12 +1,14 @@
 // Login records: earlier sign-ins (all, successful, failed), newest first, a page at a time, with a warning when failures show up.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ReactElement } from 'react';
-import { APIError, describeError, request } from '../../api.js';
-import type { LoginRecord, LoginRecordPage } from '../../api-types.js';
-import { ErrorMessage } from '../../components/form.js';
+import type { LoginRecord } from '../../../contract/index.js';
+import { call } from '../../api.js';
+import { DataTable } from '../../components/data-table.js';
+import { ErrorMessage, useAction } from '../../components/form.js';
 import { Link } from '../../components/link.js';
 import { locationLabel } from '../../components/mail-clients.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
+import { useAPI } from '../../components/use-api.js';
 import { formatTime, protocolLabel, resultLabel } from '../../format.js';
 import { Trans, useTranslation } from '../../i18n/index.js';
 import { ROUTES } from '../../routes.js';
@@ -23,40 +25,30 @@ const PAGE_SIZE = 25;
 
 export function LoginRecordsPage(): ReactElement {
   const [filter, setFilter] = useState<Filter>('all');
-  const [records, setRecords] = useState<LoginRecord[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | undefined>(undefined);
-  /** Answers for a tab the user has already left are dropped. */
-  const generation = useRef(0);
+  const first = useAPI('GET /api/v1/security/login-records', { query: { result: filter, limit: PAGE_SIZE } });
+  /** The pages after the first, for the filter they were read under (another tab starts again). */
+  const [more, setMore] = useState<{ filter: Filter; records: LoginRecord[]; cursor: string | undefined } | undefined>(undefined);
+  const next = useAction();
+  const shown = more?.filter === filter ? more : undefined;
+  const records = [...(first.data?.records ?? []), ...(shown?.records ?? [])];
+  const cursor = shown ? shown.cursor : first.data?.nextCursor;
+  const loading = first.loading || next.busy;
+  const error = first.error ?? next.error;
   const { t } = useTranslation();
 
-  const load = useCallback(async (which: Filter, after: string | undefined): Promise<void> => {
-    const mine = generation.current;
-    setLoading(true);
-    setError(undefined);
-    try {
-      const query = new URLSearchParams({ result: which, limit: String(PAGE_SIZE) });
-      if (after !== undefined) query.set('cursor', after);
-      const page = await request<LoginRecordPage>('GET', `/api/v1/security/login-records?${query.toString()}`);
-      if (mine !== generation.current) return;
-      setRecords((before) => (after === undefined ? page.records : [...before, ...page.records]));
-      setCursor(page.nextCursor);
-    } catch (caught) {
-      if (mine !== generation.current) return;
-      if (caught instanceof APIError && ['SESSION_TIMED_OUT', 'SIGN_IN_REQUIRED', 'OTP_REQUIRED'].includes(caught.code)) return;
-      setError(describeError(caught));
-    } finally {
-      if (mine === generation.current) setLoading(false);
-    }
-  }, []);
+  function choose(which: Filter): void {
+    setFilter(which);
+    setMore(undefined);
+    next.clear();
+  }
 
-  useEffect(() => {
-    generation.current++;
-    setRecords([]);
-    setCursor(undefined);
-    void load(filter, undefined);
-  }, [filter, load]);
+  function loadMore(after: string): void {
+    const which = filter;
+    void next.run(async () => {
+      const page = await call('GET /api/v1/security/login-records', { query: { result: which, limit: PAGE_SIZE, cursor: after } });
+      setMore((before) => ({ filter: which, records: [...(before?.filter === which ? before.records : []), ...page.records], cursor: page.nextCursor }));
+    });
+  }
 
   const failures = records.filter((r) => r.result !== 'success');
   const failedIPs = new Set(failures.map((r) => r.ip));
@@ -89,7 +81,7 @@ export function LoginRecordsPage(): ReactElement {
             id={`tab-${tab.filter}`}
             aria-selected={filter === tab.filter}
             aria-controls="login-records-panel"
-            onClick={() => setFilter(tab.filter)}
+            onClick={() => choose(tab.filter)}
           >
             {t(tab.label)}
           </button>
@@ -97,34 +89,30 @@ export function LoginRecordsPage(): ReactElement {
       </div>
       <div role="tabpanel" id="login-records-panel" aria-labelledby={`tab-${filter}`}>
         <ErrorMessage>{error}</ErrorMessage>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('security.loginRecords.time')}</th>
-              <th scope="col">{t('security.loginRecords.ip')}</th>
-              <th scope="col">{t('security.loginRecords.location')}</th>
-              <th scope="col">{t('security.loginRecords.protocol')}</th>
-              <th scope="col">{t('security.loginRecords.client')}</th>
-              <th scope="col">{t('security.loginRecords.result')}</th>
+        <DataTable
+          columns={[
+            t('security.loginRecords.time'),
+            t('security.loginRecords.ip'),
+            t('security.loginRecords.location'),
+            t('security.loginRecords.protocol'),
+            t('security.loginRecords.client'),
+            t('security.loginRecords.result'),
+          ]}
+          rows={records.map((record) => (
+            <tr key={record.id} className={record.result === 'success' ? undefined : 'failed'}>
+              <td>{formatTime(record.time)}</td>
+              <td>{record.ip}</td>
+              <td>{locationLabel(record.location)}</td>
+              <td>{protocolLabel(record.protocol)}</td>
+              <td>{record.client}</td>
+              <td>{resultLabel(record.result, record.reason)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {records.map((record) => (
-              <tr key={record.id} className={record.result === 'success' ? undefined : 'failed'}>
-                <td>{formatTime(record.time)}</td>
-                <td>{record.ip}</td>
-                <td>{locationLabel(record.location)}</td>
-                <td>{protocolLabel(record.protocol)}</td>
-                <td>{record.client}</td>
-                <td>{resultLabel(record.result, record.reason)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        />
         {!loading && records.length === 0 && !error ? <p>{t('security.loginRecords.empty')}</p> : null}
         {loading ? <p role="status">{t('common.loading')}</p> : null}
         {cursor !== undefined && !loading ? (
-          <button type="button" onClick={() => void load(filter, cursor)}>
+          <button type="button" onClick={() => loadMore(cursor)}>
             {t('security.loginRecords.loadMore')}
           </button>
         ) : null}

@@ -1,11 +1,11 @@
 // Mail services: open or close SMTP, POP3 and IMAP4 for the account, so unused doors cannot be used to guess or steal the password.
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api.js';
-import type { MailServices, Protocol } from '../../api-types.js';
+import type { MailServices, Protocol } from '../../../contract/index.js';
+import { call } from '../../api.js';
 import { ErrorMessage, SuccessMessage, useAction } from '../../components/form.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
-import { useLoad } from '../../components/use-load.js';
+import { useAPI } from '../../components/use-api.js';
 import { protocolLabel } from '../../format.js';
 import { useTranslation } from '../../i18n/index.js';
 
@@ -17,7 +17,7 @@ const SERVICES: ReadonlyArray<{ key: Protocol; use: `security.services.uses.${Pr
 ];
 
 export function MailServicesPage(): ReactElement {
-  const loaded = useLoad<MailServices>('/api/v1/security/services');
+  const loaded = useAPI('GET /api/v1/security/services');
   const [choice, setChoice] = useState<MailServices | undefined>(undefined);
   const [done, setDone] = useState(false);
   const action = useAction();
@@ -32,7 +32,7 @@ export function MailServicesPage(): ReactElement {
     if (!choice) return;
     setDone(false);
     void action.run(async () => {
-      setChoice(await request<MailServices>('PUT', '/api/v1/security/services', choice));
+      setChoice(await call('PUT /api/v1/security/services', { body: choice }));
       setDone(true);
     });
   }

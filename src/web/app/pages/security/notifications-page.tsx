@@ -2,14 +2,14 @@
 import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
-import { request } from '../../api.js';
-import type { AlertPreference, NotificationList, SecurityNotification } from '../../api-types.js';
+import type { AlertPreference, SecurityNotification } from '../../../contract/index.js';
+import { call } from '../../api.js';
 import { ErrorMessage, SuccessMessage, useAction } from '../../components/form.js';
 import { locationLabel } from '../../components/mail-clients.js';
 import { NOTIFICATIONS_CHANGED } from '../../components/notification-bell.js';
 import { useSession } from '../../components/session-context.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
-import { useLoad } from '../../components/use-load.js';
+import { useAPI } from '../../components/use-api.js';
 import { formatTime, protocolLabel } from '../../format.js';
 import { currentLanguage, useTranslation } from '../../i18n/index.js';
 import { en as SECURITY } from '../../i18n/messages/security.js';
@@ -21,15 +21,15 @@ function isAlertKind(kind: string): kind is AlertKind {
   return Object.hasOwn(SECURITY.notifications.kinds, kind);
 }
 
-/** A notification as the API sends it: with the details its words were made from (src/security/alerts.ts). */
-type Notice = SecurityNotification & { details?: Record<string, unknown> };
+/** A notification as the API sends it: with the details its words were made from (src/security/notices/alerts.ts). */
+type Notice = SecurityNotification;
 
 /**
  * A notification told again in the reader's language from its kind and details; undefined when
  * the kind is not known here or a detail it needs is missing (the server's words are shown then).
  */
 function tellAgain(t: TFunction, notice: Notice, address: string): { title: string; body: string } | undefined {
-  const details = notice.details ?? {};
+  const details = notice.details;
   const text = (name: string): string | undefined => (typeof details[name] === 'string' ? details[name] : undefined);
   const number = (name: string): number | undefined => (typeof details[name] === 'number' ? details[name] : undefined);
   const ifNotYou = t('security.notifications.notices.ifNotYou');
@@ -175,14 +175,14 @@ function told(t: TFunction, notice: Notice, address: string): { title: string; b
 }
 
 function Notifications(): ReactElement {
-  const loaded = useLoad<Omit<NotificationList, 'notifications'> & { notifications: Notice[] }>('/api/v1/security/notifications?limit=50');
+  const loaded = useAPI('GET /api/v1/security/notifications', { query: { limit: 50 } });
   const { session } = useSession();
   const action = useAction();
   const { t } = useTranslation();
   const list = loaded.data;
   function markAll(): void {
     void action.run(async () => {
-      await request('POST', '/api/v1/security/notifications/read', {});
+      await call('POST /api/v1/security/notifications/read', { body: {} });
       window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
       await loaded.reload();
     });
@@ -247,7 +247,7 @@ function AlertSwitch({ alert, onChanged }: { alert: AlertPreference; onChanged(a
             const enabled = event.target.checked;
             setChecked(enabled);
             void action.run(
-              async () => onChanged((await request<{ alerts: AlertPreference[] }>('PUT', `/api/v1/security/alerts/${encodeURIComponent(alert.kind)}`, { enabled })).alerts),
+              async () => onChanged((await call('PUT /api/v1/security/alerts/:kind', { params: { kind: alert.kind }, body: { enabled } })).alerts),
               () => {
                 setChecked(!enabled);
                 return false;
@@ -264,7 +264,7 @@ function AlertSwitch({ alert, onChanged }: { alert: AlertPreference; onChanged(a
 }
 
 function AlertSwitches(): ReactElement {
-  const loaded = useLoad<{ alerts: AlertPreference[] }>('/api/v1/security/alerts');
+  const loaded = useAPI('GET /api/v1/security/alerts');
   const [alerts, setAlerts] = useState<AlertPreference[] | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const shown = alerts ?? loaded.data?.alerts;

@@ -1,14 +1,15 @@
 // Two-factor authentication: turn it on (password → QR code and key → code → backup codes and app passwords for mail clients), turn it off, make new backup codes.
 import { useState } from 'react';
-import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api.js';
-import type { BackupCodeSet, EnabledTwoFactor, Enrolment, TwoFactorStatus } from '../../api-types.js';
+import type { ReactElement } from 'react';
+import type { BackupCodeSet, EnabledTwoFactor, Enrolment, TwoFactorStatus } from '../../../contract/index.js';
+import { call } from '../../api.js';
 import { BackupCodes } from '../../components/backup-codes.js';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { ConfirmedForm } from '../../components/confirmed-form.js';
+import { ErrorMessage, SuccessMessage } from '../../components/form.js';
 import { MailClients } from '../../components/mail-clients.js';
 import { useSession } from '../../components/session-context.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
-import { useLoad } from '../../components/use-load.js';
+import { useAPI } from '../../components/use-api.js';
 import { formatTime } from '../../format.js';
 import { Trans, useTranslation } from '../../i18n/index.js';
 
@@ -36,126 +37,74 @@ function Requirement({ status }: { status: TwoFactorStatus }): ReactElement | nu
 }
 
 function TurnOn({ onEnabled }: { onEnabled(result: EnabledTwoFactor): void }): ReactElement {
-  const [password, setPassword] = useState('');
   const [enrolment, setEnrolment] = useState<Enrolment | undefined>(undefined);
-  const [code, setCode] = useState('');
-  const action = useAction();
   const { t } = useTranslation();
-
-  function begin(event: FormEvent): void {
-    event.preventDefault();
-    void action.run(async () => {
-      setEnrolment(await request<Enrolment>('POST', '/api/v1/security/two-factor/totp', { password }));
-      setPassword('');
-      setCode('');
-    });
-  }
-
-  function confirm(event: FormEvent): void {
-    event.preventDefault();
-    // The answer carries the CSRF token of the renewed session; request() keeps it.
-    void action.run(async () => onEnabled(await request<EnabledTwoFactor>('POST', '/api/v1/security/two-factor/totp/confirm', { code: code.trim() })));
-  }
 
   if (!enrolment) {
     return (
-      <form onSubmit={begin} aria-labelledby="turn-on-title">
-        <h2 id="turn-on-title">{t('security.twoFactor.turnOnTitle')}</h2>
-        <p>{t('security.twoFactor.needApp')}</p>
-        <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
-        <ErrorMessage>{action.error}</ErrorMessage>
-        <button type="submit" disabled={action.busy}>
-          {t('security.twoFactor.continue')}
-        </button>
-      </form>
+      <ConfirmedForm
+        heading={{ id: 'turn-on-title', text: t('security.twoFactor.turnOnTitle') }}
+        intro={<p>{t('security.twoFactor.needApp')}</p>}
+        fields={['password']}
+        submit={t('security.twoFactor.continue')}
+        onSubmit={async ({ password }) => setEnrolment(await call('POST /api/v1/security/two-factor/totp', { body: { password } }))}
+      />
     );
   }
   return (
-    <form onSubmit={confirm} aria-labelledby="scan-title">
-      <h2 id="scan-title">{t('security.twoFactor.scanTitle')}</h2>
-      <p>{t('security.twoFactor.scanIntro')}</p>
+    <ConfirmedForm
+      heading={{ id: 'scan-title', text: t('security.twoFactor.scanTitle') }}
+      intro={<p>{t('security.twoFactor.scanIntro')}</p>}
+      fields={[{ name: 'code', label: t('security.twoFactor.codeFromApp'), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 64 }]}
+      autoFocus="code"
+      submit={t('security.twoFactor.turnOn')}
+      onCancel={() => setEnrolment(undefined)}
+      // The answer carries the CSRF token of the renewed session; call() keeps it.
+      onSubmit={async ({ code }) => onEnabled(await call('POST /api/v1/security/two-factor/totp/confirm', { body: { code: code.trim() } }))}
+    >
       <img className="qr" src={svgDataURL(enrolment.qrSVG)} alt={t('security.twoFactor.qrAlt', { label: enrolment.label })} width={200} height={200} />
       <div className="field">
         <label htmlFor="totp-key">{t('security.twoFactor.manualKey')}</label>
         <input id="totp-key" type="text" readOnly value={enrolment.secret} spellCheck={false} onFocus={(event) => event.target.select()} />
         <p className="hint">{t('security.twoFactor.keyHint', { label: enrolment.label, issuer: enrolment.issuer, time: formatTime(enrolment.expiresAt) })}</p>
       </div>
-      <TextField label={t('security.twoFactor.codeFromApp')} value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric" required maxLength={64} autoFocus />
-      <ErrorMessage>{action.error}</ErrorMessage>
-      <div className="actions">
-        <button type="submit" disabled={action.busy}>
-          {t('security.twoFactor.turnOn')}
-        </button>
-        <button type="button" className="secondary" onClick={() => setEnrolment(undefined)}>
-          {t('security.common.cancel')}
-        </button>
-      </div>
-    </form>
+    </ConfirmedForm>
   );
 }
 
 function NewBackupCodes({ onCreated }: { onCreated(set: BackupCodeSet): void }): ReactElement {
-  const [password, setPassword] = useState('');
-  const action = useAction();
   const { t } = useTranslation();
-  function submit(event: FormEvent): void {
-    event.preventDefault();
-    void action.run(async () => {
-      onCreated(await request<BackupCodeSet>('POST', '/api/v1/security/backup-codes', { password }));
-      setPassword('');
-    });
-  }
   return (
-    <form onSubmit={submit} aria-labelledby="new-codes-title">
-      <h2 id="new-codes-title">{t('security.twoFactor.newCodesTitle')}</h2>
-      <p>{t('security.twoFactor.newCodesIntro')}</p>
-      <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
-      <ErrorMessage>{action.error}</ErrorMessage>
-      <button type="submit" disabled={action.busy}>
-        {t('security.twoFactor.makeNewCodes')}
-      </button>
-    </form>
+    <ConfirmedForm
+      heading={{ id: 'new-codes-title', text: t('security.twoFactor.newCodesTitle') }}
+      intro={<p>{t('security.twoFactor.newCodesIntro')}</p>}
+      fields={['password']}
+      submit={t('security.twoFactor.makeNewCodes')}
+      onSubmit={async ({ password }) => onCreated(await call('POST /api/v1/security/backup-codes', { body: { password } }))}
+    />
   );
 }
 
 function TurnOff({ onDisabled }: { onDisabled(): Promise<void> }): ReactElement {
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
-  const action = useAction();
   const { t } = useTranslation();
-  function submit(event: FormEvent): void {
-    event.preventDefault();
-    void action.run(async () => {
-      await request('POST', '/api/v1/security/two-factor/disable', { password, code: code.trim() });
-      setPassword('');
-      setCode('');
-      await onDisabled();
-    });
-  }
   return (
-    <form onSubmit={submit} aria-labelledby="turn-off-title">
-      <h2 id="turn-off-title">{t('security.twoFactor.turnOffTitle')}</h2>
-      <p>{t('security.twoFactor.turnOffIntro')}</p>
-      <TextField label={t('security.common.accountPassword')} type="password" value={password} onChange={setPassword} autoComplete="current-password" required maxLength={1024} />
-      <TextField
-        label={t('security.twoFactor.verificationCode')}
-        value={code}
-        onChange={setCode}
-        autoComplete="one-time-code"
-        required
-        maxLength={64}
-        hint={t('security.twoFactor.codeHint')}
-      />
-      <ErrorMessage>{action.error}</ErrorMessage>
-      <button type="submit" disabled={action.busy} className="danger">
-        {t('security.twoFactor.turnOff')}
-      </button>
-    </form>
+    <ConfirmedForm
+      heading={{ id: 'turn-off-title', text: t('security.twoFactor.turnOffTitle') }}
+      intro={<p>{t('security.twoFactor.turnOffIntro')}</p>}
+      fields={['password', { name: 'code', label: t('security.twoFactor.verificationCode'), autoComplete: 'one-time-code', maxLength: 64, hint: t('security.twoFactor.codeHint') }]}
+      submit={t('security.twoFactor.turnOff')}
+      danger
+      onSubmit={async ({ password, code }, clear) => {
+        await call('POST /api/v1/security/two-factor/disable', { body: { password, code: code.trim() } });
+        clear('password', 'code');
+        await onDisabled();
+      }}
+    />
   );
 }
 
 export function TwoFactorPage(): ReactElement {
-  const loaded = useLoad<TwoFactorStatus>('/api/v1/security/two-factor');
+  const loaded = useAPI('GET /api/v1/security/two-factor');
   const { refresh } = useSession();
   const { t } = useTranslation();
   /** What turning on or a new set handed out: shown once, until the user leaves it. */

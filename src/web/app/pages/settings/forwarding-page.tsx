@@ -1,12 +1,12 @@
 // Auto-forwarding: the addresses mail is sent on to (added and removed here, at most the server's limit), "Keep a copy in my mailbox", and the personal security code where the administrator requires it; saved with OK.
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api.js';
-import type { ForwardingSettings } from '../../api-types.js';
+import type { ForwardingSettings } from '../../../contract/index.js';
+import { call } from '../../api.js';
 import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
 import { useSession } from '../../components/session-context.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
-import { useLoad } from '../../components/use-load.js';
+import { useAPI } from '../../components/use-api.js';
 import { useTranslation } from '../../i18n/index.js';
 
 /** Enough to catch a typo before the list is saved; the server checks every address properly. */
@@ -15,7 +15,7 @@ const LOOKS_LIKE_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function ForwardingPage(): ReactElement {
   const { t } = useTranslation();
   const { session } = useSession();
-  const loaded = useLoad<ForwardingSettings>('/api/v1/settings/forwarding');
+  const loaded = useAPI('GET /api/v1/settings/forwarding');
   const [settings, setSettings] = useState<ForwardingSettings | undefined>(undefined);
   const [addresses, setAddresses] = useState<string[]>([]);
   const [keepCopy, setKeepCopy] = useState(true);
@@ -68,10 +68,8 @@ export function ForwardingPage(): ReactElement {
     setDone(false);
     void action.run(
       async () => {
-        const answer = await request<ForwardingSettings>('PUT', '/api/v1/settings/forwarding', {
-          addresses,
-          keepCopy,
-          ...(codeShown && securityCode !== '' ? { securityCode } : {}),
+        const answer = await call('PUT /api/v1/settings/forwarding', {
+          body: { addresses, keepCopy, ...(codeShown && securityCode !== '' ? { securityCode } : {}) },
         });
         setSettings(answer);
         setAddresses(answer.addresses);

@@ -1,17 +1,14 @@
 // Profile: the display name on the mail the user sends, the webmail's language on every device (or the browser's), and the password hint where hints are enabled; saved with OK.
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { request } from '../../api.js';
-import type { ProfileSettings } from '../../api-types.js';
+import type { ProfileLanguage, ProfileSettings } from '../../../contract/index.js';
+import { MAX_DISPLAY_NAME, MAX_HINT, isProfileLanguage } from '../../../contract/limits.js';
+import { call } from '../../api.js';
 import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
 import { useSession } from '../../components/session-context.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
-import { useLoad } from '../../components/use-load.js';
+import { useAPI } from '../../components/use-api.js';
 import { LANGUAGES, LANGUAGE_NAMES, Trans, browserLanguage, changeLanguage, isLanguage, useTranslation } from '../../i18n/index.js';
-
-/** Mirrors the server's limit (MAX_DISPLAY_NAME in src/web/api/settings/routes.ts). */
-const MAX_DISPLAY_NAME = 100;
-const MAX_HINT = 200;
 
 /** The pages switch at once: to the chosen language, or back to the browser's for "Same as the browser". */
 async function followLanguage(language: string): Promise<void> {
@@ -21,10 +18,10 @@ async function followLanguage(language: string): Promise<void> {
 export function ProfilePage(): ReactElement {
   const { t } = useTranslation();
   const { refresh } = useSession();
-  const loaded = useLoad<ProfileSettings>('/api/v1/settings/profile');
+  const loaded = useAPI('GET /api/v1/settings/profile');
   const [saved, setSaved] = useState<ProfileSettings | undefined>(undefined);
   const [displayName, setDisplayName] = useState('');
-  const [language, setLanguage] = useState('');
+  const [language, setLanguage] = useState<ProfileLanguage>('');
   const [hint, setHint] = useState('');
   const [done, setDone] = useState(false);
   const action = useAction();
@@ -34,7 +31,7 @@ export function ProfilePage(): ReactElement {
     if (!loaded.data) return;
     setSaved(loaded.data);
     setDisplayName(loaded.data.displayName);
-    setLanguage(loaded.data.language);
+    setLanguage(isProfileLanguage(loaded.data.language) ? loaded.data.language : '');
     setHint(loaded.data.hint);
   }, [loaded.data]);
 
@@ -45,12 +42,12 @@ export function ProfilePage(): ReactElement {
     void action.run(async () => {
       // The hint has its own route (Password settings uses it too), sent first and only when it
       // changed: a hint refused (it gives the password away) leaves the rest unsaved as well.
-      if (saved.hintsEnabled && hint.trim() !== saved.hint) await request('PUT', '/api/v1/security/password-hint', { hint });
+      if (saved.hintsEnabled && hint.trim() !== saved.hint) await call('PUT /api/v1/security/password-hint', { body: { hint } });
       // The answer reads the account after both changes, the hint included.
-      const profile = await request<ProfileSettings>('PUT', '/api/v1/settings/profile', { displayName, language });
+      const profile = await call('PUT /api/v1/settings/profile', { body: { displayName, language } });
       setSaved(profile);
       setDisplayName(profile.displayName);
-      setLanguage(profile.language);
+      setLanguage(isProfileLanguage(profile.language) ? profile.language : '');
       setHint(profile.hint);
       await followLanguage(profile.language);
       // The header shows the display name from the session.
@@ -85,7 +82,7 @@ export function ProfilePage(): ReactElement {
           />
           <div className="field">
             <label htmlFor={languageId}>{t('settings.profile.language')}</label>
-            <select id={languageId} value={language} onChange={(event) => edited(setLanguage)(event.target.value)} aria-describedby={`${languageId}-hint`}>
+            <select id={languageId} value={language} onChange={(event) => edited(setLanguage)(isProfileLanguage(event.target.value) ? event.target.value : '')} aria-describedby={`${languageId}-hint`}>
               <option value="">{t('settings.profile.sameAsBrowser')}</option>
               {LANGUAGES.map((code) => (
                 <option key={code} value={code} lang={code}>
