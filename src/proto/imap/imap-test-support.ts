@@ -1,6 +1,10 @@
-// Test helpers for the IMAP parser: value builders, a command serializer and byte-split feeding (imported by *.test.ts only).
+// Test helpers for the IMAP parser and the command grammars: value builders, a command serializer, byte-split feeding and typed requests from text (imported by *.test.ts only).
+import { isDeepStrictEqual } from 'node:util';
 import { IMAPCommandParser } from './imap-command-parser.js';
 import type { IMAPCommandParserOptions, ParseEvent } from './imap-command-parser.js';
+import type { IMAPCommandSpec, IMAPRequestBase } from './commands/imap-command-spec.js';
+import { foldUIDSubcommand } from './commands/uid-subcommand.js';
+import { IMAPSyntaxError } from './imap-syntax-error.js';
 import type { IMAPCommand, IMAPValue } from './imap-value.js';
 import { formatSequenceSet, parseSequenceSet } from './sequence-set.js';
 
@@ -68,4 +72,41 @@ function joinValues(values: IMAPValue[], options: { nonSynchronizing: boolean })
 export function serializeCommand(command: IMAPCommand, options = { nonSynchronizing: false }): Buffer {
   const args = command.args.length > 0 ? [Buffer.from(' '), ...joinValues(command.args, options)] : [];
   return Buffer.concat([Buffer.from(`${command.tag} ${command.name}`), ...args, Buffer.from('\r\n')]);
+}
+
+/** The one command `text` frames to (literals included); throws when it frames to anything else. */
+export function commandOf(text: string | Buffer, options?: IMAPCommandParserOptions): IMAPCommand {
+  const events = feed([Buffer.from(text)], options).filter((event) => event.kind !== 'continuation-needed');
+  const [event, ...rest] = events;
+  if (!event || event.kind !== 'command' || rest.length > 0) throw new Error(`expected one command from ${JSON.stringify(text.toString())}, got ${JSON.stringify(events)}`);
+  return event.command;
+}
+
+/** The typed request `spec` reads from a command line, as the connection would get it with these extensions ENABLEd. */
+export function requestOf<R extends IMAPRequestBase>(spec: IMAPCommandSpec<R>, text: string | Buffer, enabled: readonly string[] = []): R {
+  const command = foldUIDSubcommand(commandOf(text));
+  if (command?.name !== spec.name) throw new Error(`${JSON.stringify(text.toString())} is not a ${spec.name} command`);
+  return spec.parse(command, { enabled: new Set(enabled) });
+}
+
+/** The message of the IMAPSyntaxError `spec` raises for a command line, or undefined when it reads it. */
+export function syntaxErrorOf<R extends IMAPRequestBase>(spec: IMAPCommandSpec<R>, text: string | Buffer, enabled: readonly string[] = []): string | undefined {
+  try {
+    requestOf(spec, text, enabled);
+    return undefined;
+  } catch (error) {
+    if (error instanceof IMAPSyntaxError) return error.message;
+    throw error;
+  }
+}
+
+/** Checks that `spec` reads the same request from a command line however its bytes are split, and returns that request. */
+export function requestWhateverTheSplit<R extends IMAPRequestBase>(spec: IMAPCommandSpec<R>, text: string | Buffer, enabled: readonly string[] = []): R {
+  const bytes = Buffer.from(text);
+  const whole = requestOf(spec, bytes, enabled);
+  for (const chunks of splits(bytes)) {
+    const request = requestOf(spec, Buffer.concat(chunks), enabled);
+    if (!isDeepStrictEqual(request, whole)) throw new Error(`${JSON.stringify(bytes.toString())} split as ${chunks.length} chunks reads differently`);
+  }
+  return whole;
 }

@@ -3,7 +3,7 @@ import { MailwardError } from '../../errors/index.js';
 import type { MIMEPart } from '../../mailbox/mime/index.js';
 import { findMIMEPart } from '../../mailbox/mime/index.js';
 import type { IMAPPartial } from '../../proto/imap/imap-value.js';
-import type { FetchSection } from './fetch-items.js';
+import type { FetchSection } from '../../proto/imap/commands/fetch-items.js';
 
 /** [start, end) of the blob. */
 export interface ByteRange {

@@ -3,19 +3,20 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { MailwardError, isMailwardError } from '../../errors/index.js';
+import { utf8Enabled } from '../../proto/imap/commands/imap-command-spec.js';
 import { IMAPCommandParser, LITERAL_MINUS_MAX_BYTES } from '../../proto/imap/imap-command-parser.js';
 import type { ParseEvent } from '../../proto/imap/imap-command-parser.js';
 import type { ResponseValue } from '../../proto/imap/imap-response.js';
 import { formatUids } from '../../proto/imap/sequence-set.js';
 import { continuation, tagged, untagged, untaggedData } from '../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../proto/imap/imap-value.js';
+import { IMAPSyntaxError } from '../../proto/imap/imap-syntax-error.js';
 import type { EndReason } from '../../security/index.js';
 import { canonicalIp } from '../../security/index.js';
 import type { TLSManager } from '../tls/index.js';
 import { capabilitiesFor } from './capabilities.js';
-import { flagNames } from './command-args.js';
+import { flagNames } from './flag-names.js';
 import type { CommandResult, IMAPCommandContext, IMAPDeps, IMAPSession } from './imap-context.js';
-import { IMAPSyntaxError } from './imap-context.js';
 import { IMAP_RESPONSES, SERVER_SIDE_CODES } from './imap-responses.js';
 import { opFor } from './ops/index.js';
 
@@ -209,17 +210,20 @@ export class IMAPConnection {
     if (this.#consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) this.bye('Too many invalid commands');
   }
 
-  async #execute(command: IMAPCommand): Promise<void> {
+  async #execute(framed: IMAPCommand): Promise<void> {
+    const found = opFor(framed);
+    const command = found?.command ?? framed;
     let response: Buffer;
     let expungeAllowed = true;
     try {
-      const op = opFor(command);
-      if (!op) throw new IMAPSyntaxError(`Unknown command ${command.name.slice(0, 40)}`);
+      if (!found) throw new IMAPSyntaxError(`Unknown command ${command.name.slice(0, 40)}`);
+      const { op } = found;
       if (!op.states.includes(this.session.state)) {
         throw new IMAPSyntaxError(this.session.state === 'not-authenticated' ? 'Log in first' : this.session.state === 'selected' || op.states.includes('selected') ? 'Select a mailbox first' : 'Not valid in this state');
       }
       expungeAllowed = op.allowExpungeUpdates ?? true;
-      const result: CommandResult = (await op.run(this.#context(), command)) ?? {};
+      const request = op.grammar.parse(command, { enabled: this.session.enabled });
+      const result: CommandResult = (await op.run(this.#context(), request)) ?? {};
       if (this.session.selected && !this.#closeAfterResponse) await this.flushUpdates({ allowExpunge: expungeAllowed });
       const status = result.status ?? 'OK';
       response = tagged(command.tag, status, result.text ?? `${command.name} completed`, { ...(result.code ? { code: result.code } : {}), utf8Accept: this.#utf8 });
@@ -264,7 +268,7 @@ export class IMAPConnection {
   }
 
   get #utf8(): boolean {
-    return this.session.enabled.has('UTF8=ACCEPT') || this.session.enabled.has('IMAP4REV2');
+    return utf8Enabled(this.session.enabled);
   }
 
   #context(): IMAPCommandContext {

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { AccountRow } from '../../accounts/index.js';
 import type { Mailboxes } from '../../mailbox/index.js';
-import type { IMAPCommand } from '../../proto/imap/imap-value.js';
+import type { IMAPCommandSpec, IMAPRequestBase } from '../../proto/imap/commands/imap-command-spec.js';
 import type { ResponseCode, TaggedStatus } from '../../proto/imap/imap-response.js';
 import type { Security } from '../../security/index.js';
 import type { EventBus } from '../../shared-state/index.js';
@@ -79,7 +79,10 @@ export interface IMAPCommandContext {
   capabilities(): string[];
 }
 
-export interface IMAPOp {
+/** What a command does with its typed request. */
+export interface IMAPOp<R extends IMAPRequestBase = IMAPRequestBase> {
+  /** Reads the command's arguments into its request, before run and after the state check. */
+  readonly grammar: IMAPCommandSpec<R>;
   /** The states the command is valid in; any other gets a tagged BAD before anything runs. */
   readonly states: readonly IMAPState[];
   /**
@@ -87,13 +90,5 @@ export interface IMAPOp {
    * during FETCH, STORE or SEARCH, where sequence numbers must stay put).
    */
   readonly allowExpungeUpdates?: boolean;
-  run(context: IMAPCommandContext, command: IMAPCommand): Promise<CommandResult | void>;
-}
-
-/** A command's arguments do not follow its grammar: answered with a tagged BAD. */
-export class IMAPSyntaxError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IMAPSyntaxError';
-  }
+  run(context: IMAPCommandContext, request: R): Promise<CommandResult | void>;
 }

@@ -1,8 +1,6 @@
 // Turns a command's sequence set into the UIDs of the selected view: message numbers are checked against EXISTS, UIDs are matched.
-import type { IMAPValue } from '../../proto/imap/imap-value.js';
+import { IMAPSyntaxError } from '../../proto/imap/imap-syntax-error.js';
 import type { SequenceSet } from '../../proto/imap/sequence-set.js';
-import { sequenceSet } from './command-args.js';
-import { IMAPSyntaxError } from './imap-context.js';
 import type { SelectedMailbox } from './selected-mailbox.js';
 
 /**
@@ -10,8 +8,7 @@ import type { SelectedMailbox } from './selected-mailbox.js';
  * empty mailbox) is a BAD (RFC 9051 §6.4: "invalid message sequence number"); a UID set names
  * whatever messages it matches, possibly none (RFC 3501 §6.4.8).
  */
-export function resolveMessageSet(view: SelectedMailbox, value: IMAPValue, options: { uid: boolean }): number[] {
-  const set = sequenceSet(value);
+export function resolveMessageSet(view: SelectedMailbox, set: SequenceSet, options: { uid: boolean }): number[] {
   if (!options.uid) {
     const exists = view.exists;
     for (const { start, end } of set) {

@@ -1,6 +1,7 @@
 // AUTHENTICATE PLAIN and LOGIN (RFC 3501 §6.2.2, RFC 4616, SASL-IR RFC 4959): the same authenticate() as LOGIN.
 import { continuationBase64 } from '../../../proto/imap/imap-response.js';
-import { arg, astring, expectArgCount, keyword } from '../command-args.js';
+import type { AuthenticateRequest } from '../../../proto/imap/commands/authenticate.js';
+import * as grammar from '../../../proto/imap/commands/authenticate.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { NOT_AUTHENTICATED } from '../imap-context.js';
 import { plaintextRefused, signIn } from './login-result.js';
@@ -25,15 +26,14 @@ async function ask(context: IMAPCommandContext, challenge: Buffer): Promise<Buff
   return decode(line.trim());
 }
 
-export const AUTHENTICATE: IMAPOp = {
+export const AUTHENTICATE: IMAPOp<AuthenticateRequest> = {
+  grammar: grammar.AUTHENTICATE,
   states: NOT_AUTHENTICATED,
-  async run(context, command) {
-    expectArgCount(command, 1, 2);
-    const mechanism = keyword(arg(command, 0));
+  async run(context, { mechanism, initialResponse }) {
     if (mechanism !== 'PLAIN' && mechanism !== 'LOGIN') return { status: 'NO', code: { name: 'CANNOT' }, text: 'Unsupported authentication mechanism' };
     const refused = plaintextRefused(context);
     if (refused) return refused;
-    const initial = command.args[1] ? decode(astring(command.args[1])) : undefined;
+    const initial = initialResponse !== undefined ? decode(initialResponse) : undefined;
     if (initial === 'cancel') return CANCELLED;
     if (initial === null) return MALFORMED;
 

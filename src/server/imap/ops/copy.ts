@@ -1,8 +1,8 @@
 // COPY, MOVE and their UID forms (RFC 3501 §6.4.7, RFC 6851, COPYUID of RFC 4315): into another mailbox of the same account.
 import { MailwardError } from '../../../errors/index.js';
 import { untagged } from '../../../proto/imap/imap-response.js';
-import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
-import { arg, expectArgCount, mailboxName } from '../command-args.js';
+import type { CopyRequest } from '../../../proto/imap/commands/copy.js';
+import * as grammar from '../../../proto/imap/commands/copy.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
@@ -14,26 +14,24 @@ function copyUid(uidValidity: number, pairs: ReadonlyArray<[number, number]>): {
   return { name: 'COPYUID', args: [uidValidity, { atom: formatUids(pairs.map(([from]) => from)) }, { atom: formatUids(pairs.map(([, to]) => to)) }] };
 }
 
-async function target(context: IMAPCommandContext, command: IMAPCommand): Promise<{ id: number } | CommandResult> {
-  const name = mailboxName(arg(command, 1), { utf8: context.utf8 });
+async function target(context: IMAPCommandContext, name: string): Promise<{ id: number } | CommandResult> {
   const mailbox = await context.deps.mailboxes.find(context.session.account!.id, name);
   // RFC 3501 §6.4.7: a missing destination gets TRYCREATE so the client may create it and retry.
   return mailbox ?? { status: 'NO', code: { name: 'TRYCREATE' }, text: 'Mailbox does not exist' };
 }
 
-async function copyOrMove(context: IMAPCommandContext, command: IMAPCommand, options: { uid: boolean; move: boolean }): Promise<CommandResult> {
-  expectArgCount(command, 2);
+async function copyOrMove(context: IMAPCommandContext, request: CopyRequest): Promise<CommandResult> {
   const view = context.session.selected!;
-  const uids = resolveMessageSet(view, arg(command, 0), { uid: options.uid }).filter((uid) => !view.isExpungedElsewhere(uid));
-  const to = await target(context, command);
+  const uids = resolveMessageSet(view, request.set, { uid: request.uid }).filter((uid) => !view.isExpungedElsewhere(uid));
+  const to = await target(context, request.mailbox);
   if (!('id' in to)) return to;
-  if (options.move && view.readOnly) return { status: 'NO', code: { name: 'READ-ONLY' }, text: 'The mailbox is read-only (EXAMINE)' };
-  if (uids.length === 0) return { text: options.uid ? `${command.name} completed (no messages)` : `${command.name} completed` };
+  if (request.move && view.readOnly) return { status: 'NO', code: { name: 'READ-ONLY' }, text: 'The mailbox is read-only (EXAMINE)' };
+  if (uids.length === 0) return { text: request.uid ? `${request.name} completed (no messages)` : `${request.name} completed` };
   try {
-    if (!options.move) {
+    if (!request.move) {
       const result = await context.deps.mailboxes.copy(view.mailbox.id, uids, to.id);
       if (result.pairs.length === 0) return { status: 'NO', code: { name: 'EXPUNGEISSUED' }, text: 'The messages no longer exist' };
-      return { code: copyUid(result.uidValidity, result.pairs), text: `${command.name} completed` };
+      return { code: copyUid(result.uidValidity, result.pairs), text: `${request.name} completed` };
     }
     const result = await context.deps.mailboxes.move(view.mailbox.id, uids, to.id);
     if (result.pairs.length === 0) return { status: 'NO', code: { name: 'EXPUNGEISSUED' }, text: 'The messages no longer exist' };
@@ -45,14 +43,14 @@ async function copyOrMove(context: IMAPCommandContext, command: IMAPCommand, opt
       result.pairs.map(([from]) => from),
       result.expungeModseq,
     );
-    return { text: `${command.name} completed` };
+    return { text: `${request.name} completed` };
   } catch (error) {
     if (error instanceof MailwardError && error.code === 'NOT_FOUND') return { status: 'NO', code: { name: 'TRYCREATE' }, text: 'Mailbox does not exist' };
     throw error;
   }
 }
 
-export const COPY: IMAPOp = { states: SELECTED, run: (context, command) => copyOrMove(context, command, { uid: false, move: false }) };
-export const UID_COPY: IMAPOp = { states: SELECTED, run: (context, command) => copyOrMove(context, command, { uid: true, move: false }) };
-export const MOVE: IMAPOp = { states: SELECTED, run: (context, command) => copyOrMove(context, command, { uid: false, move: true }) };
-export const UID_MOVE: IMAPOp = { states: SELECTED, run: (context, command) => copyOrMove(context, command, { uid: true, move: true }) };
+export const COPY: IMAPOp<CopyRequest> = { grammar: grammar.COPY, states: SELECTED, run: copyOrMove };
+export const UID_COPY: IMAPOp<CopyRequest> = { grammar: grammar.UID_COPY, states: SELECTED, run: copyOrMove };
+export const MOVE: IMAPOp<CopyRequest> = { grammar: grammar.MOVE, states: SELECTED, run: copyOrMove };
+export const UID_MOVE: IMAPOp<CopyRequest> = { grammar: grammar.UID_MOVE, states: SELECTED, run: copyOrMove };

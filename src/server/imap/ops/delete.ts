@@ -1,16 +1,16 @@
 // DELETE (RFC 3501 §6.3.4, RFC 9051 §6.3.5): INBOX never; mailboxes below the deleted one stay; the selected mailbox may go, and the session with it.
 import { untagged } from '../../../proto/imap/imap-response.js';
-import { arg, expectArgCount, mailboxName } from '../command-args.js';
+import type { MailboxRequest } from '../../../proto/imap/commands/command-args.js';
+import * as grammar from '../../../proto/imap/commands/delete.js';
 import type { CommandResult, IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED } from '../imap-context.js';
 
-export const DELETE: IMAPOp = {
+export const DELETE: IMAPOp<MailboxRequest<'DELETE'>> = {
+  grammar: grammar.DELETE,
   states: AUTHENTICATED,
-  async run(context, command): Promise<CommandResult> {
-    expectArgCount(command, 1);
+  async run(context, request): Promise<CommandResult> {
     const { session, deps } = context;
-    const name = mailboxName(arg(command, 0), { utf8: context.utf8 });
-    const mailbox = await deps.mailboxes.get(session.account!.id, name);
+    const mailbox = await deps.mailboxes.get(session.account!.id, request.mailbox);
     await deps.mailboxes.delete(session.account!.id, mailbox.name);
     if (session.selected?.mailbox.id === mailbox.id) {
       // Its messages are gone and no sequence number means anything now: leave the selected

@@ -5,15 +5,15 @@ import type { MIMEPart } from '../../../mailbox/mime/index.js';
 import { bodyStructureToIMAP, envelopeToIMAP } from '../../../mailbox/mime/index.js';
 import type { Envelope } from '../../../mailbox/mime/index.js';
 import { FetchResponseBuilder, untaggedData } from '../../../proto/imap/imap-response.js';
-import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
-import { arg, expectArgCount, flagNames, sequenceSet } from '../command-args.js';
+import type { FetchRequest } from '../../../proto/imap/commands/fetch.js';
+import type { FetchItem } from '../../../proto/imap/commands/fetch-items.js';
+import * as grammar from '../../../proto/imap/commands/fetch.js';
+import { flagNames } from '../flag-names.js';
 import { applyPartial, binaryPart, decodeTransferEncoding, filterHeaderFields, partialOf, sectionRange, UnknownTransferEncodingError } from '../fetch-body.js';
 import type { ByteRange } from '../fetch-body.js';
-import type { FetchItem, FetchRequest } from '../fetch-items.js';
-import { parseFetchRequest } from '../fetch-items.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
-import { IMAPSyntaxError, SELECTED } from '../imap-context.js';
+import { SELECTED } from '../imap-context.js';
 import { resolveMessageSet, uidInSet } from '../message-set.js';
 import type { RenderedItem } from '../structure-cache.js';
 import { STRUCTURE_CACHE } from '../structure-cache.js';
@@ -136,19 +136,13 @@ interface FetchPlan {
   readsBodies: boolean;
 }
 
-function plan(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): FetchPlan {
-  expectArgCount(command, 2, 3);
-  const request = parseFetchRequest(arg(command, 1), command.args[2]);
+function plan(context: IMAPCommandContext, request: FetchRequest): FetchPlan {
   const { session } = context;
-  if (request.vanished) {
-    // RFC 7162 §3.2.6: VANISHED only with UID FETCH, QRESYNC enabled and CHANGEDSINCE.
-    if (!uidCommand || !session.enabled.has('QRESYNC') || request.changedSince === undefined) throw new IMAPSyntaxError('VANISHED needs UID FETCH, ENABLE QRESYNC and CHANGEDSINCE');
-  }
   const items = [...request.items];
   if (request.changedSince !== undefined || items.some((i) => i.kind === 'modseq')) session.condstore = true;
   // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; RFC 3501 §6.4.8: UID FETCH always returns UID.
   if (request.changedSince !== undefined && !items.some((i) => i.kind === 'modseq')) items.push({ kind: 'modseq' });
-  if (uidCommand && !items.some((i) => i.kind === 'uid')) items.unshift({ kind: 'uid' });
+  if (request.uid && !items.some((i) => i.kind === 'uid')) items.unshift({ kind: 'uid' });
   const setsSeen = !session.selected!.readOnly && items.some((i) => (i.kind === 'body' || i.kind === 'binary') && !i.peek);
   return {
     request: { ...request, items },
@@ -355,13 +349,14 @@ class FetchWriter {
   }
 }
 
-async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): Promise<CommandResult> {
+async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<CommandResult> {
   const view = context.session.selected!;
-  const fetchPlan = plan(context, command, uidCommand);
+  const fetchPlan = plan(context, asked);
   const { request } = fetchPlan;
-  const uids = resolveMessageSet(view, arg(command, 0), { uid: uidCommand });
+  const uidCommand = request.uid;
+  const { set } = request;
+  const uids = resolveMessageSet(view, set, { uid: uidCommand });
   if (request.vanished && request.changedSince !== undefined) {
-    const set = sequenceSet(arg(command, 0));
     const expunged = await context.deps.mailboxes.expungedSince(view.mailbox.id, request.changedSince);
     const vanished = expunged.filter((uid) => uidInSet(uid, set) && view.seqOf(uid) === undefined);
     if (vanished.length > 0) await context.write(untaggedData([{ atom: 'VANISHED' }, { list: [{ atom: 'EARLIER' }] }, { atom: formatUids(vanished) }]));
@@ -422,27 +417,24 @@ async function fetch(context: IMAPCommandContext, command: IMAPCommand, uidComma
   // UID FETCH ignores a UID that no longer exists (RFC 3501 §6.4.8) and its EXPUNGE follows: a NO there
   // would fail a client's `UID FETCH 1:*` whenever another session expunged.
   if (missing > 0 && !uidCommand) return { status: 'NO', code: { name: 'EXPUNGEISSUED' }, text: 'Some of the requested messages no longer exist' };
-  return { text: `${command.name} completed` };
+  return { text: `${request.name} completed` };
 }
 
-async function runFetch(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): Promise<CommandResult> {
+async function runFetch(context: IMAPCommandContext, request: FetchRequest): Promise<CommandResult> {
   try {
-    return await fetch(context, command, uidCommand);
+    return await fetch(context, request);
   } catch (error) {
     if (error instanceof UnknownTransferEncodingError) return { status: 'NO', code: { name: 'UNKNOWN-CTE' }, text: error.message };
     throw error;
   }
 }
 
-export const FETCH: IMAPOp = {
-  states: SELECTED,
-  allowExpungeUpdates: false,
-  run: (context, command) => runFetch(context, command, false),
-};
+export const FETCH: IMAPOp<FetchRequest> = { grammar: grammar.FETCH, states: SELECTED, allowExpungeUpdates: false, run: runFetch };
 
-export const UID_FETCH: IMAPOp = {
+export const UID_FETCH: IMAPOp<FetchRequest> = {
+  grammar: grammar.UID_FETCH,
   states: SELECTED,
   // RFC 3501 §7.4.1: EXPUNGE may follow a UID command (the client does not rely on numbers there).
   allowExpungeUpdates: true,
-  run: (context, command) => runFetch(context, command, true),
+  run: runFetch,
 };

@@ -1,6 +1,6 @@
 // IDLE (RFC 2177): reports changes as they happen until the client says DONE; the doorbell is the event bus, the truth the journal.
 import { continuation } from '../../../proto/imap/imap-response.js';
-import { expectArgCount } from '../command-args.js';
+import * as grammar from '../../../proto/imap/commands/idle.js';
 import type { IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED } from '../imap-context.js';
 
@@ -8,9 +8,9 @@ import { AUTHENTICATED } from '../imap-context.js';
 export const IDLE_POLL_MS = 2000;
 
 export const IDLE: IMAPOp = {
+  grammar: grammar.IDLE,
   states: AUTHENTICATED,
-  async run(context, command) {
-    expectArgCount(command, 0);
+  async run(context) {
     await context.write(continuation('idling'));
     for (;;) {
       await context.flushUpdates({ allowExpunge: true });

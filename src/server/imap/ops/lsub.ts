@@ -1,20 +1,21 @@
 // LSUB (RFC 3501 §6.3.9; gone from IMAP4rev2, kept for IMAP4rev1 clients): the subscribed mailboxes that match a pattern.
 import { HIERARCHY_DELIMITER, parentNames } from '../../../mailbox/index.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
-import { arg, expectArgCount, mailboxName } from '../command-args.js';
+import type { LsubRequest } from '../../../proto/imap/commands/lsub.js';
+import { compileListPattern } from '../../../proto/imap/commands/list-pattern.js';
+import * as grammar from '../../../proto/imap/commands/lsub.js';
 import type { IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED } from '../imap-context.js';
-import { compileListPattern } from '../list-pattern.js';
+import { MAILBOX_NAMING } from '../mailbox-naming.js';
 import { buildMailboxTree } from '../mailbox-tree.js';
 import { wireMailboxName } from '../mailbox-wire-name.js';
 
-export const LSUB: IMAPOp = {
+export const LSUB: IMAPOp<LsubRequest> = {
+  grammar: grammar.LSUB,
   states: AUTHENTICATED,
-  async run(context, command) {
-    expectArgCount(command, 2);
+  async run(context, request) {
     const utf8 = { utf8: context.utf8 };
-    const reference = mailboxName(arg(command, 0), utf8);
-    const pattern = compileListPattern(reference, mailboxName(arg(command, 1), utf8));
+    const pattern = compileListPattern(request.reference, request.pattern, MAILBOX_NAMING);
     const rows = await context.deps.mailboxes.list(context.session.account!.id);
     const subscribed = new Set(rows.filter((r) => r.subscribed === 1).map((r) => r.name));
     // Levels above a subscribed mailbox that are not subscribed themselves: listed \Noselect for a trailing `%` (RFC 3501 §6.3.9).

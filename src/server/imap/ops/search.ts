@@ -3,14 +3,15 @@ import type { MessageMetaRow } from '../../../mailbox/index.js';
 import { fullBodyText, MAX_SEARCH_TEXT } from '../../../mailbox/index.js';
 import type { MIMEPart } from '../../../mailbox/mime/index.js';
 import { decodeHeaderValue, readHeaderBlock } from '../../../mailbox/mime/index.js';
+import type { SearchRequest } from '../../../proto/imap/commands/search.js';
+import type { SearchKey } from '../../../proto/imap/commands/search-query.js';
+import { SEARCH_CHARSETS, searchNeeds } from '../../../proto/imap/commands/search-query.js';
 import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
-import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
+import * as grammar from '../../../proto/imap/commands/search.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
-import type { SearchKey } from '../search-query.js';
-import { BadCharsetError, parseSearch, SEARCH_CHARSETS, searchNeeds } from '../search-query.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
 
 const BATCH = 500;
@@ -171,16 +172,11 @@ async function evaluate(context: IMAPCommandContext, view: SelectedMailbox, key:
   return found;
 }
 
-async function search(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): Promise<CommandResult> {
+async function search(context: IMAPCommandContext, request: SearchRequest): Promise<CommandResult> {
   const { session } = context;
   const view = session.selected!;
-  let query;
-  try {
-    query = parseSearch(command.args);
-  } catch (error) {
-    if (error instanceof BadCharsetError) return { status: 'NO', code: { name: 'BADCHARSET', args: [{ list: SEARCH_CHARSETS.map((atom) => ({ atom })) }] }, text: 'Supported charsets: UTF-8, US-ASCII' };
-    throw error;
-  }
+  if (!('query' in request)) return { status: 'NO', code: { name: 'BADCHARSET', args: [{ list: SEARCH_CHARSETS.map((atom) => ({ atom })) }] }, text: 'Supported charsets: UTF-8, US-ASCII' };
+  const { query, uid: uidCommand } = request;
   const needs = searchNeeds(query.key);
   if (needs.modseq) session.condstore = true;
   const found = await evaluate(context, view, query.key);
@@ -192,10 +188,10 @@ async function search(context: IMAPCommandContext, command: IMAPCommand, uidComm
     const values: ResponseValue[] = [{ atom: 'SEARCH' }, ...numbers];
     if (highestModseq !== undefined) values.push({ list: [{ atom: 'MODSEQ' }, highestModseq] });
     await context.write(untaggedData(values));
-    return { text: `${command.name} completed` };
+    return { text: `${request.name} completed` };
   }
   const options = query.returnOptions === undefined || query.returnOptions.length === 0 ? ['ALL'] : query.returnOptions;
-  const values: ResponseValue[] = [{ atom: 'ESEARCH' }, { list: [{ atom: 'TAG' }, { string: command.tag }] }];
+  const values: ResponseValue[] = [{ atom: 'ESEARCH' }, { list: [{ atom: 'TAG' }, { string: request.tag }] }];
   if (uidCommand) values.push({ atom: 'UID' });
   if (options.includes('MIN') && numbers.length > 0) values.push({ atom: 'MIN' }, numbers[0]!);
   if (options.includes('MAX') && numbers.length > 0) values.push({ atom: 'MAX' }, numbers[numbers.length - 1]!);
@@ -204,17 +200,8 @@ async function search(context: IMAPCommandContext, command: IMAPCommand, uidComm
   if (options.includes('COUNT')) values.push({ atom: 'COUNT' }, numbers.length);
   if (highestModseq !== undefined) values.push({ atom: 'MODSEQ' }, highestModseq);
   await context.write(untaggedData(values));
-  return { text: `${command.name} completed` };
+  return { text: `${request.name} completed` };
 }
 
-export const SEARCH: IMAPOp = {
-  states: SELECTED,
-  allowExpungeUpdates: false,
-  run: (context, command) => search(context, command, false),
-};
-
-export const UID_SEARCH: IMAPOp = {
-  states: SELECTED,
-  allowExpungeUpdates: true,
-  run: (context, command) => search(context, command, true),
-};
+export const SEARCH: IMAPOp<SearchRequest> = { grammar: grammar.SEARCH, states: SELECTED, allowExpungeUpdates: false, run: search };
+export const UID_SEARCH: IMAPOp<SearchRequest> = { grammar: grammar.UID_SEARCH, states: SELECTED, allowExpungeUpdates: true, run: search };

@@ -1,16 +1,15 @@
 // STATUS (RFC 3501 §6.3.10, RFC 9051 §6.3.11): counts of any mailbox of the account, the selected one included.
-import { arg, expectArgCount, mailboxName } from '../command-args.js';
+import type { StatusRequest } from '../../../proto/imap/commands/status.js';
+import * as grammar from '../../../proto/imap/commands/status.js';
 import type { IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED } from '../imap-context.js';
-import { parseStatusItems, statusResponse } from '../mailbox-status.js';
+import { statusResponse } from '../mailbox-status.js';
 
-export const STATUS: IMAPOp = {
+export const STATUS: IMAPOp<StatusRequest> = {
+  grammar: grammar.STATUS,
   states: AUTHENTICATED,
-  async run(context, command) {
-    expectArgCount(command, 2);
-    const name = mailboxName(arg(command, 0), { utf8: context.utf8 });
-    const items = parseStatusItems(arg(command, 1));
-    const mailbox = await context.deps.mailboxes.get(context.session.account!.id, name);
-    await context.write(await statusResponse(context, mailbox, items));
+  async run(context, request) {
+    const mailbox = await context.deps.mailboxes.get(context.session.account!.id, request.mailbox);
+    await context.write(await statusResponse(context, mailbox, request.items));
   },
 };

@@ -1,40 +1,21 @@
 // STORE and UID STORE (RFC 3501 §6.4.6, RFC 9051 §6.4.6) with UNCHANGEDSINCE and MODIFIED (CONDSTORE, RFC 7162 §3.1.3).
-import type { FlagChangeMode } from '../../../mailbox/index.js';
+import type { StoreRequest } from '../../../proto/imap/commands/store.js';
 import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
-import type { IMAPCommand } from '../../../proto/imap/imap-value.js';
-import { arg, flagList, flagNames, keyword, list, numberArg } from '../command-args.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
+import * as grammar from '../../../proto/imap/commands/store.js';
+import { flagNames } from '../flag-names.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
-import { IMAPSyntaxError, SELECTED } from '../imap-context.js';
+import { SELECTED } from '../imap-context.js';
 import { resolveMessageSet } from '../message-set.js';
 
-const MODES: Record<string, FlagChangeMode> = { FLAGS: 'replace', '+FLAGS': 'add', '-FLAGS': 'remove' };
-
-async function store(context: IMAPCommandContext, command: IMAPCommand, uidCommand: boolean): Promise<CommandResult> {
+async function store(context: IMAPCommandContext, request: StoreRequest): Promise<CommandResult> {
   const { session, deps } = context;
   const view = session.selected!;
-  // `STORE set [(UNCHANGEDSINCE n)] item value` (RFC 7162 §3.1.3).
-  const rest = command.args.slice(1);
-  let unchangedSince: number | undefined;
-  if (rest[0]?.type === 'list') {
-    const modifiers = list(rest.shift()!);
-    for (let i = 0; i < modifiers.length; i++) {
-      const name = keyword(modifiers[i]!);
-      if (name !== 'UNCHANGEDSINCE' || !modifiers[i + 1]) throw new IMAPSyntaxError(`Unknown STORE modifier ${name.slice(0, 40)}`);
-      unchangedSince = numberArg(modifiers[++i]!);
-    }
-    session.condstore = true;
-  }
-  if (rest.length < 2) throw new IMAPSyntaxError('STORE takes a message set, a data item and flags');
-  const item = keyword(rest[0]!);
-  const silent = item.endsWith('.SILENT');
-  const mode = MODES[silent ? item.slice(0, -'.SILENT'.length) : item];
-  if (!mode) throw new IMAPSyntaxError(`Unknown STORE data item ${item.slice(0, 40)}`);
-  // The flags are a list or, as RFC 3501 §9 store-att-flags allows, flags separated by spaces.
-  const flagArgs = rest.slice(1);
-  const flags = flagList(flagArgs.length === 1 ? flagArgs[0]! : { type: 'list', items: flagArgs });
-  const uids = resolveMessageSet(view, arg(command, 0), { uid: uidCommand });
+  const { unchangedSince, mode, flags, silent, uid: uidCommand } = request;
+  // A modifier list makes this a CONDSTORE-enabling command (RFC 7162 §3.1).
+  if (request.hasModifiers) session.condstore = true;
+  const uids = resolveMessageSet(view, request.set, { uid: uidCommand });
   if (view.readOnly) return { status: 'NO', code: { name: 'READ-ONLY' }, text: 'The mailbox is read-only (EXAMINE)' };
 
   const targets = uids.filter((uid) => !view.isExpungedElsewhere(uid));
@@ -58,17 +39,8 @@ async function store(context: IMAPCommandContext, command: IMAPCommand, uidComma
     const failed = uidCommand ? result.modified : result.modified.map((uid) => view.seqOf(uid)!).filter((seq) => seq !== undefined);
     return { code: { name: 'MODIFIED', args: [{ atom: formatUids(failed) }] }, text: 'Conditional STORE failed for some messages' };
   }
-  return { text: `${command.name} completed` };
+  return { text: `${request.name} completed` };
 }
 
-export const STORE: IMAPOp = {
-  states: SELECTED,
-  allowExpungeUpdates: false,
-  run: (context, command) => store(context, command, false),
-};
-
-export const UID_STORE: IMAPOp = {
-  states: SELECTED,
-  allowExpungeUpdates: true,
-  run: (context, command) => store(context, command, true),
-};
+export const STORE: IMAPOp<StoreRequest> = { grammar: grammar.STORE, states: SELECTED, allowExpungeUpdates: false, run: store };
+export const UID_STORE: IMAPOp<StoreRequest> = { grammar: grammar.UID_STORE, states: SELECTED, allowExpungeUpdates: true, run: store };

@@ -1,8 +1,8 @@
 // Reads FETCH's data items, macros and modifiers (RFC 3501 §6.4.5, RFC 9051 §6.4.5, RFC 3516 BINARY, RFC 7162 CHANGEDSINCE/VANISHED) into a typed list.
-import type { IMAPPartial, IMAPValue } from '../../proto/imap/imap-value.js';
-import { formatSequenceSet } from '../../proto/imap/sequence-set.js';
+import type { IMAPPartial, IMAPValue } from '../imap-value.js';
+import { IMAPSyntaxError } from '../imap-syntax-error.js';
+import { formatSequenceSet } from '../sequence-set.js';
 import { astring, keyword, list, numberArg } from './command-args.js';
-import { IMAPSyntaxError } from './imap-context.js';
 
 /** Which bytes of a message (or of one of its parts) a BODY section names. */
 export type FetchSection =
@@ -25,7 +25,8 @@ export type FetchItem =
   | { kind: 'binary'; part: string; partial?: IMAPPartial; peek: boolean; name: string }
   | { kind: 'binary-size'; part: string; name: string };
 
-export interface FetchRequest {
+/** What FETCH asks for of each message: its fetch-att list (RFC 3501 §9) and its fetch-modifiers (RFC 4466 §2.4). */
+export interface FetchAttributes {
   items: FetchItem[];
   /** CHANGEDSINCE (RFC 7162 §3.1.4.1): only messages whose MODSEQ is higher. */
   changedSince?: number;
@@ -152,7 +153,7 @@ function parseItem(value: IMAPValue): FetchItem {
   throw new IMAPSyntaxError(`Unknown FETCH item ${name.slice(0, 40)}`);
 }
 
-function parseModifiers(value: IMAPValue | undefined): Pick<FetchRequest, 'changedSince' | 'vanished'> {
+function parseModifiers(value: IMAPValue | undefined): Pick<FetchAttributes, 'changedSince' | 'vanished'> {
   if (!value) return { vanished: false };
   const items = list(value);
   let changedSince: number | undefined;
@@ -170,7 +171,7 @@ function parseModifiers(value: IMAPValue | undefined): Pick<FetchRequest, 'chang
 }
 
 /** FETCH's second and third arguments: the items (a macro, one item or a list) and the optional modifiers. */
-export function parseFetchRequest(itemsArg: IMAPValue, modifiersArg: IMAPValue | undefined): FetchRequest {
+export function parseFetchAttributes(itemsArg: IMAPValue, modifiersArg: IMAPValue | undefined): FetchAttributes {
   let items: FetchItem[];
   if (itemsArg.type === 'atom' && !itemsArg.section && MACROS[itemsArg.value.toUpperCase()]) {
     items = MACROS[itemsArg.value.toUpperCase()]!.map((kind): FetchItem => ({ kind }));

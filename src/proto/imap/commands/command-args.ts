@@ -1,11 +1,11 @@
 // Reading a command's arguments by the grammar each command wants; a mismatch is an IMAPSyntaxError (tagged BAD).
-import type { MessageFlags } from '../../mailbox/index.js';
-import { isValidKeyword } from '../../mailbox/index.js';
-import { decodeMailboxUTF7 } from '../../proto/imap/mailbox-utf7.js';
-import type { IMAPCommand, IMAPValue } from '../../proto/imap/imap-value.js';
-import type { SequenceSet } from '../../proto/imap/sequence-set.js';
-import { formatSequenceSet } from '../../proto/imap/sequence-set.js';
-import { IMAPSyntaxError } from './imap-context.js';
+import type { IMAPCommand, IMAPValue } from '../imap-value.js';
+import { IMAPSyntaxError } from '../imap-syntax-error.js';
+import { decodeMailboxUTF7 } from '../mailbox-utf7.js';
+import type { SequenceSet } from '../sequence-set.js';
+import { formatSequenceSet } from '../sequence-set.js';
+import type { IMAPCommandSpec, IMAPGrammarOptions, IMAPRequestBase } from './imap-command-spec.js';
+import { utf8Enabled } from './imap-command-spec.js';
 
 export function expectArgCount(command: IMAPCommand, min: number, max = min): void {
   if (command.args.length < min || command.args.length > max) {
@@ -80,42 +80,40 @@ export function list(value: IMAPValue): IMAPValue[] {
   return value.items;
 }
 
-const SYSTEM_FLAGS: Record<string, keyof Omit<MessageFlags, 'keywords'>> = {
-  '\\SEEN': 'seen',
-  '\\ANSWERED': 'answered',
-  '\\FLAGGED': 'flagged',
-  '\\DELETED': 'deleted',
-  '\\DRAFT': 'draft',
-};
-
-/**
- * A flag list `(\Seen $Label1)` or a single flag. `\Recent` is the server's to set and is
- * ignored (RFC 3501 §2.3.2); any other backslash flag is a BAD.
- */
-export function flagList(value: IMAPValue): MessageFlags {
-  const items = value.type === 'list' ? value.items : [value];
-  const flags: MessageFlags = { keywords: [] };
-  for (const item of items) {
-    if (item.type !== 'atom' || item.section || item.partial) throw new IMAPSyntaxError('Expected a flag');
-    const upper = item.value.toUpperCase();
-    const system = SYSTEM_FLAGS[upper];
-    if (system) flags[system] = true;
-    else if (upper === '\\RECENT') continue;
-    else if (isValidKeyword(item.value)) flags.keywords!.push(item.value);
-    else throw new IMAPSyntaxError(`Invalid flag ${item.value.slice(0, 40)}`);
-  }
-  return flags;
+/** The mailbox name at `index`, in the encoding the session uses (see utf8Enabled). */
+export function mailboxArg(command: IMAPCommand, index: number, options: IMAPGrammarOptions): string {
+  return mailboxName(arg(command, index), { utf8: utf8Enabled(options.enabled) });
 }
 
-/** Flags as IMAP writes them: system flags first, then keywords. */
-export function flagNames(row: { seen: number; answered: number; flagged: number; deleted: number; draft: number; keywords: string }, options: { recent?: boolean } = {}): string[] {
-  const out: string[] = [];
-  if (row.seen) out.push('\\Seen');
-  if (row.answered) out.push('\\Answered');
-  if (row.flagged) out.push('\\Flagged');
-  if (row.deleted) out.push('\\Deleted');
-  if (row.draft) out.push('\\Draft');
-  if (options.recent) out.push('\\Recent');
-  if (row.keywords !== '') out.push(...row.keywords.split(' '));
-  return out;
+/** The grammar of a command that takes no arguments. */
+export function noArguments<N extends string>(name: N): IMAPCommandSpec<IMAPRequestBase<N>> {
+  return {
+    name,
+    parse(command) {
+      expectArgCount(command, 0);
+      return { tag: command.tag, name };
+    },
+  };
+}
+
+/** The request of a command with one argument, under `key`. */
+export type OneArgumentRequest<N extends string, K extends string, V> = IMAPRequestBase<N> & { [P in K]: V };
+
+/** The grammar of a command that takes one argument, read by `read`. */
+export function oneArgument<N extends string, K extends string, V>(name: N, key: K, read: (value: IMAPValue, options: IMAPGrammarOptions) => V): IMAPCommandSpec<OneArgumentRequest<N, K, V>> {
+  type R = OneArgumentRequest<N, K, V>;
+  return {
+    name: name as R['name'],
+    parse(command, options) {
+      expectArgCount(command, 1);
+      return { tag: command.tag, name, [key]: read(arg(command, 0), options) } as R;
+    },
+  };
+}
+
+export type MailboxRequest<N extends string> = OneArgumentRequest<N, 'mailbox', string>;
+
+/** The grammar of a command whose one argument is a mailbox name (DELETE, SUBSCRIBE …). */
+export function oneMailbox<N extends string>(name: N): IMAPCommandSpec<MailboxRequest<N>> {
+  return oneArgument(name, 'mailbox', (value, options) => mailboxName(value, { utf8: utf8Enabled(options.enabled) }));
 }

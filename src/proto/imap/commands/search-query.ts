@@ -1,17 +1,18 @@
 // Reads SEARCH's criteria (RFC 3501 §6.4.4, RFC 9051 §6.4.4, MODSEQ of RFC 7162 §3.1.5) and its RETURN options (ESEARCH, RFC 4731) into a typed query.
-import { parseIMAPDate } from '../../proto/imap/imap-date.js';
-import type { IMAPValue } from '../../proto/imap/imap-value.js';
-import type { SequenceSet } from '../../proto/imap/sequence-set.js';
+import { parseIMAPDate } from '../imap-date.js';
+import type { IMAPValue } from '../imap-value.js';
+import { IMAPSyntaxError } from '../imap-syntax-error.js';
+import type { SequenceSet } from '../sequence-set.js';
 import { astring, keyword, list, numberArg, sequenceSet } from './command-args.js';
-import { IMAPSyntaxError } from './imap-context.js';
+import type { SystemFlag } from './flag-list.js';
+import { systemFlag } from './flag-list.js';
 
-export type FlagName = 'seen' | 'answered' | 'flagged' | 'deleted' | 'draft';
 /** Header fields kept decoded on the message row, searched without reading the message. */
 export type IndexedField = 'from' | 'to' | 'cc' | 'subject';
 
 export type SearchKey =
   | { kind: 'all' }
-  | { kind: 'flag'; flag: FlagName; set: boolean }
+  | { kind: 'flag'; flag: SystemFlag; set: boolean }
   | { kind: 'keyword'; keyword: string; set: boolean }
   | { kind: 'recent' }
   | { kind: 'new' }
@@ -53,7 +54,7 @@ export class BadCharsetError extends Error {
 
 export const SEARCH_CHARSETS = [...SUPPORTED_CHARSETS];
 
-const FLAG_KEYS: Record<string, { flag: FlagName; set: boolean }> = {
+const FLAG_KEYS: Record<string, { flag: SystemFlag; set: boolean }> = {
   SEEN: { flag: 'seen', set: true },
   UNSEEN: { flag: 'seen', set: false },
   ANSWERED: { flag: 'answered', set: true },
@@ -65,8 +66,6 @@ const FLAG_KEYS: Record<string, { flag: FlagName; set: boolean }> = {
   DRAFT: { flag: 'draft', set: true },
   UNDRAFT: { flag: 'draft', set: false },
 };
-
-const SYSTEM_FLAG_NAMES: Record<string, FlagName> = { '\\SEEN': 'seen', '\\ANSWERED': 'answered', '\\FLAGGED': 'flagged', '\\DELETED': 'deleted', '\\DRAFT': 'draft' };
 
 const INDEXED: Record<string, IndexedField> = { FROM: 'from', TO: 'to', CC: 'cc', SUBJECT: 'subject' };
 
@@ -107,9 +106,9 @@ function searchDate(value: IMAPValue): number {
   return Date.UTC(date.year, date.month - 1, date.day) / DAY_MS;
 }
 
-function flagKeyword(value: IMAPValue): { flag: FlagName } | { keyword: string } {
+function flagKeyword(value: IMAPValue): { flag: SystemFlag } | { keyword: string } {
   const text = astring(value);
-  const system = SYSTEM_FLAG_NAMES[text.toUpperCase()];
+  const system = systemFlag(text);
   if (system) return { flag: system };
   if (text.startsWith('\\')) throw new IMAPSyntaxError('Invalid keyword');
   return { keyword: text };

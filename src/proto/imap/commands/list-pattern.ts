@@ -1,5 +1,4 @@
 // LIST and LSUB patterns (RFC 3501 §6.3.8, RFC 9051 §6.3.9): reference plus pattern, `*` and `%` wildcards, INBOX in any case.
-import { HIERARCHY_DELIMITER, MAX_MAILBOX_NAME_BYTES } from '../../mailbox/index.js';
 
 export interface ListPattern {
   /** The reference and pattern joined, as the client would read it back. */
@@ -12,14 +11,21 @@ export interface ListPattern {
   matches(name: string): boolean;
 }
 
+/** The server's mailbox names, which patterns are matched against (the protocol leaves both to the server). */
+export interface MailboxNaming {
+  /** The hierarchy delimiter, one character: `%` does not match it (RFC 3501 §6.3.8). */
+  readonly delimiter: string;
+  /** The longest name in UTF-8 bytes. */
+  readonly maxNameBytes: number;
+}
+
 const STAR = -1;
 const PERCENT = -2;
-const DELIMITER = HIERARCHY_DELIMITER.charCodeAt(0);
 const INBOX = 'INBOX';
 
 /** `INBOX` and `INBOX/…` compare case-insensitively on their first level (RFC 3501 §5.1). */
-function inboxLength(name: string): number {
-  return name.length >= INBOX.length && name.slice(0, INBOX.length).toUpperCase() === INBOX && (name.length === INBOX.length || name[INBOX.length] === HIERARCHY_DELIMITER) ? INBOX.length : 0;
+function inboxLength(name: string, delimiter: string): number {
+  return name.length >= INBOX.length && name.slice(0, INBOX.length).toUpperCase() === INBOX && (name.length === INBOX.length || name[INBOX.length] === delimiter) ? INBOX.length : 0;
 }
 
 /**
@@ -27,7 +33,7 @@ function inboxLength(name: string): number {
  * be at (no regular expression and no backtracking), so a hostile pattern such as `*%*%*%…a`
  * costs pattern length × name length, never more; runs of wildcards are folded first.
  */
-export function compileListPattern(reference: string, pattern: string): ListPattern {
+export function compileListPattern(reference: string, pattern: string, naming: MailboxNaming): ListPattern {
   const canonical = reference + pattern;
   const tokens: number[] = [];
   for (const ch of canonical) {
@@ -41,21 +47,22 @@ export function compileListPattern(reference: string, pattern: string): ListPatt
     }
   }
   const literalCount = tokens.filter((t) => t >= 0).length;
-  // No name can be longer than MAX_MAILBOX_NAME_BYTES, so a pattern with more fixed characters matches nothing.
-  const impossible = literalCount > MAX_MAILBOX_NAME_BYTES;
+  // No name is longer than maxNameBytes, and a character is at least a byte: a pattern with more fixed characters matches nothing.
+  const impossible = literalCount > naming.maxNameBytes;
   return {
     canonical,
     listsLevels: tokens[tokens.length - 1] === PERCENT,
     matches(name: string): boolean {
       if (impossible) return false;
-      return matchTokens(tokens, name);
+      return matchTokens(tokens, name, naming.delimiter);
     },
   };
 }
 
-function matchTokens(tokens: readonly number[], name: string): boolean {
+function matchTokens(tokens: readonly number[], name: string, delimiter: string): boolean {
   const chars = [...name].map((c) => c.codePointAt(0)!);
-  const folded = inboxLength(name);
+  const folded = inboxLength(name, delimiter);
+  const stop = delimiter.codePointAt(0);
   const n = tokens.length;
   // states[i]: the pattern up to position i matches the name read so far.
   let states = new Uint8Array(n + 1);
@@ -72,7 +79,7 @@ function matchTokens(tokens: readonly number[], name: string): boolean {
     for (let i = 0; i < n; i++) {
       if (!states[i]) continue;
       const token = tokens[i]!;
-      if (token === STAR || (token === PERCENT && ch !== DELIMITER)) {
+      if (token === STAR || (token === PERCENT && ch !== stop)) {
         next[i] = 1;
         any = true;
       } else if (token >= 0 && (token === ch || (c < folded && String.fromCodePoint(token).toUpperCase() === String.fromCodePoint(ch).toUpperCase()))) {
