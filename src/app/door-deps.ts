@@ -10,6 +10,7 @@ import { InboundDelivery, Submission, trustedRelayMatcher } from '../transport/i
 import type { ListenerName } from '../config/index.js';
 import type { startSMTP } from '../server/smtp/smtp-listeners.js';
 import type { startIMAP } from '../server/imap/imap-listeners.js';
+import { STRUCTURE_CACHE_CHARS_PER_MB, StructureCache } from '../server/imap/structure-cache.js';
 import type { startPOP3 } from '../server/pop3/pop3-listeners.js';
 import type { MailAPIDeps } from '../web/api/mail/routes.js';
 
@@ -32,6 +33,7 @@ export function imapDeps(app: App): Parameters<typeof startIMAP>[0] {
     loginTimeoutMs: imap.login_timeout_seconds * 1000,
     autologoutMs: imap.autologout_minutes * 60_000,
     maxMessageBytes: app.config.smtp.max_message_bytes,
+    structureCache: new StructureCache({ maxChars: app.config.cache.structure_cache_mb * STRUCTURE_CACHE_CHARS_PER_MB }),
   };
 }
 

@@ -1,72 +1,59 @@
 // ENVELOPE and BODYSTRUCTURE as IMAP text, rendered once per stored body and kept in a bounded cache: a client that re-reads a mailbox's metadata costs no parsing.
+import { LRUCache } from 'lru-cache';
 
 export type RenderedItem = 'envelope' | 'bodystructure' | 'body';
 
-interface Entry {
-  values: Partial<Record<RenderedItem, string>>;
-  /** Read since the sweep last passed (second-chance eviction). */
-  used: boolean;
+type Renderings = Partial<Record<RenderedItem, string>>;
+
+export interface StructureCacheOptions {
+  /** All renderings together, in UTF-16 characters (two bytes each); 0 turns the cache off. */
+  maxChars: number;
 }
 
 /**
  * Keyed by blob id, the SHA-256 of the message bytes: the rendering is a function of those bytes
- * alone, so an entry is right for every copy of the message and can never go stale.
- *
- * Eviction is second-chance (CLOCK): a read only sets a bit, so the FETCH of 10,000 cached messages
- * does not reorder a map 10,000 times; the sweep gives a read entry one more round.
+ * alone, so an entry is right for every copy of the message and can never go stale. Least recently
+ * used entries go first. One instance per process, made by the composition root and sized from
+ * `cache.structure_cache_mb`.
  */
 export class StructureCache {
-  readonly #entries = new Map<string, Entry>();
-  #chars = 0;
+  readonly #lru: LRUCache<string, Renderings> | undefined;
 
-  constructor(private readonly maxChars: number) {}
+  constructor(options: StructureCacheOptions) {
+    this.#lru =
+      options.maxChars > 0
+        ? new LRUCache({
+            maxSize: options.maxChars,
+            sizeCalculation: (values) => Math.max(1, Object.values(values).reduce((sum, text) => sum + text.length, 0)),
+          })
+        : undefined;
+  }
 
   get(blobId: string, item: RenderedItem): string | undefined {
-    const entry = this.#entries.get(blobId);
-    const value = entry?.values[item];
-    if (value !== undefined) entry!.used = true;
+    // Only a hit makes the entry recent: asking for an item it lacks is not a use of it.
+    const value = this.#lru?.peek(blobId)?.[item];
+    if (value !== undefined) this.#lru!.get(blobId);
     return value;
   }
 
   has(blobId: string, item: RenderedItem): boolean {
-    return this.#entries.get(blobId)?.values[item] !== undefined;
+    return this.#lru?.peek(blobId)?.[item] !== undefined;
   }
 
   set(blobId: string, item: RenderedItem, value: string): void {
-    let entry = this.#entries.get(blobId);
-    if (!entry) {
-      entry = { values: {}, used: false };
-      this.#entries.set(blobId, entry);
-    }
-    const old = entry.values[item];
-    if (old !== undefined) this.#chars -= old.length;
-    entry.values[item] = value;
-    this.#chars += value.length;
-    this.#evict(blobId);
-  }
-
-  #evict(keep: string): void {
-    // Each pass either evicts or clears a bit, so the sweep ends after at most two rounds.
-    while (this.#chars > this.maxChars && this.#entries.size > 1) {
-      const [key, oldest] = this.#entries.entries().next().value as [string, Entry];
-      this.#entries.delete(key);
-      if (oldest.used || key === keep) {
-        oldest.used = false;
-        this.#entries.set(key, oldest);
-        continue;
-      }
-      for (const text of Object.values(oldest.values)) this.#chars -= text.length;
-    }
+    if (!this.#lru) return;
+    // A new object: the entry's size is computed when it is set, so it must be set again as a whole.
+    this.#lru.set(blobId, { ...this.#lru.peek(blobId), [item]: value });
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#lru?.size ?? 0;
   }
 
   get chars(): number {
-    return this.#chars;
+    return this.#lru?.calculatedSize ?? 0;
   }
 }
 
-/** About 16 MB of UTF-16 text: the metadata of some 15,000 messages. */
-export const STRUCTURE_CACHE = new StructureCache(8_000_000);
+/** Characters per megabyte of `cache.structure_cache_mb` (UTF-16: two bytes a character). */
+export const STRUCTURE_CACHE_CHARS_PER_MB = 512 * 1024;

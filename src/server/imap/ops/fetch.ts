@@ -16,7 +16,7 @@ import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.
 import { SELECTED } from '../imap-context.js';
 import { resolveMessageSet, uidInSet } from '../message-set.js';
 import type { RenderedItem } from '../structure-cache.js';
-import { STRUCTURE_CACHE } from '../structure-cache.js';
+import type { StructureCache } from '../structure-cache.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
 
 /** Messages read from the store per round trip; responses of one batch go out in one write. */
@@ -66,7 +66,7 @@ class MessageBytes {
     if (cached !== undefined) return cached;
     const { root, envelope } = this.structure;
     const text = item === 'envelope' ? envelopeToIMAP(envelope) : bodyStructureToIMAP(root, { extensible: item === 'bodystructure' });
-    STRUCTURE_CACHE.set(this.row.blob_id, item, text);
+    this.context.deps.structureCache.set(this.row.blob_id, item, text);
     return text;
   }
 
@@ -108,13 +108,13 @@ const RENDERED_ITEM: Partial<Record<FetchItem['kind'], RenderedItem>> = { envelo
  * What answering these items for this message needs: the renderings already cached (taken now, so
  * an eviction later in the batch cannot take them away) and whether the MIME structure must be read.
  */
-function prepareMessage(items: readonly FetchItem[], blobId: string): { rendered: Partial<Record<RenderedItem, string>>; needsStructure: boolean } {
+function prepareMessage(cache: StructureCache, items: readonly FetchItem[], blobId: string): { rendered: Partial<Record<RenderedItem, string>>; needsStructure: boolean } {
   const rendered: Partial<Record<RenderedItem, string>> = {};
   let needsStructure = false;
   for (const item of items) {
     const renderedItem = RENDERED_ITEM[item.kind];
     if (renderedItem) {
-      const cached = STRUCTURE_CACHE.get(blobId, renderedItem);
+      const cached = cache.get(blobId, renderedItem);
       if (cached === undefined) needsStructure = true;
       else rendered[renderedItem] = cached;
     } else if (item.kind === 'body') needsStructure ||= item.section.kind !== 'full';
@@ -384,7 +384,7 @@ async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<
         }
       }
     }
-    const prepared = rows.map((r) => prepareMessage(request.items, r.blob_id));
+    const prepared = rows.map((r) => prepareMessage(context.deps.structureCache, request.items, r.blob_id));
     const structureUids = rows.filter((_, n) => prepared[n]!.needsStructure).map((r) => r.uid);
     const structures = structureUids.length > 0 ? await context.deps.mailboxes.structures(view.mailbox.id, structureUids) : undefined;
     const bodies = fetchPlan.readsBodies ? await context.deps.mailboxes.bodies(prefetchable(rows)) : undefined;
