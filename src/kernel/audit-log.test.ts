@@ -1,6 +1,6 @@
 // AuditLog over SQLite and PostgreSQL: per-account and global listings, newest first, pages, and entries that outlive the account.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../accounts/index.js';
+import type { Account } from '../accounts/index.js';
 import { DIALECTS, dialectUnavailable } from '../../test/support/dialects.js';
 import type { SecurityFixture } from '../../test/support/account-security-fixture.js';
 import { T0, openSecurityFixture } from '../../test/support/account-security-fixture.js';
@@ -9,8 +9,8 @@ import { changePolicy } from '../security/notices/policy-changes.js';
 for (const dialect of DIALECTS) {
   describe.skipIf(dialectUnavailable(dialect))(`AuditLog on ${dialect}`, () => {
     let f: SecurityFixture;
-    let alice: AccountRow;
-    let bob: AccountRow;
+    let alice: Account;
+    let bob: Account;
 
     beforeEach(async () => {
       f = await openSecurityFixture(dialect);

@@ -1,6 +1,6 @@
 // AccountSecurity over SQLite and PostgreSQL: password change rules, security code, hints, services, disable/enable, revocation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow, PasswordStrengthLevel } from '../accounts/index.js';
+import type { Account, PasswordStrengthLevel } from '../accounts/index.js';
 import type { ErrorCode } from '../errors/index.js';
 import { DIALECTS, dialectUnavailable } from '../../test/support/dialects.js';
 import type { SecurityFixture } from '../../test/support/account-security-fixture.js';
@@ -15,7 +15,7 @@ const USER: Actor = { actor: 'user:alice@example.org', ip: IP };
 for (const dialect of DIALECTS) {
   describe.skipIf(dialectUnavailable(dialect))(`AccountSecurity on ${dialect}`, () => {
     let f: SecurityFixture;
-    let alice: AccountRow;
+    let alice: Account;
 
     // One store per dialect; each test gets its own domain, so its "alice" is new (and so are her throttles).
     beforeAll(async () => {
@@ -28,7 +28,7 @@ for (const dialect of DIALECTS) {
       alice = await f.addAccount(`alice@${await f.reset()}`, START);
     });
 
-    const change = (options: { current?: string; next: string; confirm?: string; securityCode?: string; by?: Actor; account?: AccountRow }) =>
+    const change = (options: { current?: string; next: string; confirm?: string; securityCode?: string; by?: Actor; account?: Account }) =>
       f.security.accountSecurity.changePassword({
         account: options.account ?? alice,
         current: options.current ?? START,
@@ -38,7 +38,9 @@ for (const dialect of DIALECTS) {
         by: options.by ?? USER,
       });
 
-    const passwordIs = async (password: string): Promise<boolean> => f.hasher.verify((await f.reload(alice)).password_hash, password);
+    /** The hashes as stored (the Account value carries none). */
+    const stored = async (): Promise<{ password_hash: string; security_code_hash: string | null }> => (await f.store.accounts.findById(alice.id))!;
+    const passwordIs = async (password: string): Promise<boolean> => f.hasher.verify((await stored()).password_hash, password);
 
     describe('changePassword', () => {
       it('refuses a wrong current password with PASSWORD_WRONG and keeps the old password', async () => {
@@ -139,17 +141,17 @@ for (const dialect of DIALECTS) {
       });
 
       it('on success stores the new hash, moves the revocation epochs, audits without secrets and emits PasswordChanged + SessionsRevoked', async () => {
-        const before = await f.reload(alice);
+        const before = await stored();
         f.clock.advance(5000);
         const at = f.clock.t;
         const updated = await change({ next: 'Correct-Horse-42', by: { ...USER, sessionId: 'web-session-1' } });
-        const row = await f.reload(alice);
-        expect(updated.password_hash).toBe(row.password_hash);
+        const row = await stored();
+        expect(updated).toEqual(await f.reload(alice));
         expect(row.password_hash).not.toBe(before.password_hash);
         expect(row.password_hash.startsWith('$argon2id$')).toBe(true);
-        expect(row).toMatchObject({ password_changed_at: at, password_sessions_valid_after: at, must_change_password: 0 });
+        expect(updated).toMatchObject({ passwordChangedAt: at, passwordSessionsValidAfter: at, mustChangePassword: false });
         // Only password sessions end: the general epoch (which would end app-password clients too) stays.
-        expect(row?.sessions_valid_after).toBe(0);
+        expect(updated.sessionsValidAfter).toBe(0);
         expect(await passwordIs(START)).toBe(false);
         expect(await passwordIs('Correct-Horse-42')).toBe(true);
 
@@ -215,7 +217,7 @@ for (const dialect of DIALECTS) {
       f.clock.advance(1000);
       await expectCode(f.security.accountSecurity.setPasswordByAdmin({ address: alice.address, password: 'short', by: { actor: 'admin:cli' } }), 'PASSWORD_TOO_SHORT');
       const row = await f.security.accountSecurity.setPasswordByAdmin({ address: alice.address.toUpperCase(), password: 'Correct-Horse-42', by: { actor: 'admin:cli' }, mustChange: true });
-      expect(row).toMatchObject({ must_change_password: 1, sessions_valid_after: 0, password_sessions_valid_after: f.clock.t });
+      expect(row).toMatchObject({ mustChangePassword: true, sessionsValidAfter: 0, passwordSessionsValidAfter: f.clock.t });
       expect(await passwordIs('Correct-Horse-42')).toBe(true);
       const [entry] = await f.security.audit.list({ accountId: alice.id });
       expect(entry).toMatchObject({ action: 'password.set_by_admin', actor: 'admin:cli', details: {} });
@@ -228,7 +230,7 @@ for (const dialect of DIALECTS) {
     describe('setSecurityCode', () => {
       it('needs the account password', async () => {
         await expectCode(f.security.accountSecurity.setSecurityCode({ account: alice, password: 'Wrong-Passw0rd', code: 'abcdef', by: USER }), 'PASSWORD_WRONG');
-        expect((await f.reload(alice)).security_code_hash).toBeNull();
+        expect((await stored()).security_code_hash).toBeNull();
         expect(f.eventsOf('SecurityCodeChanged')).toEqual([]);
       });
 
@@ -237,18 +239,18 @@ for (const dialect of DIALECTS) {
         await expectCode(set('12345'), 'INVALID_INPUT');
         await expectCode(set('x'.repeat(65)), 'INVALID_INPUT');
         await expectCode(set(START), 'INVALID_INPUT');
-        expect((await f.reload(alice)).security_code_hash).toBeNull();
+        expect((await stored()).security_code_hash).toBeNull();
         await set('123456');
-        expect(await f.hasher.verify((await f.reload(alice)).security_code_hash!, '123456')).toBe(true);
+        expect(await f.hasher.verify((await stored()).security_code_hash!, '123456')).toBe(true);
         await set('y'.repeat(64));
-        expect(await f.hasher.verify((await f.reload(alice)).security_code_hash!, 'y'.repeat(64))).toBe(true);
+        expect(await f.hasher.verify((await stored()).security_code_hash!, 'y'.repeat(64))).toBe(true);
       });
 
       it('stores only an argon2id hash, audits security_code.set and emits SecurityCodeChanged', async () => {
         const code = 'secret-code-97531';
         f.clock.advance(10);
         await f.security.accountSecurity.setSecurityCode({ account: alice, password: START, code, by: USER });
-        const hash = (await f.reload(alice)).security_code_hash!;
+        const hash = (await stored()).security_code_hash!;
         expect(hash.startsWith('$argon2id$')).toBe(true);
         expect(hash).not.toContain(code);
         expect(await f.hasher.verify(hash, code)).toBe(true);
@@ -270,7 +272,7 @@ for (const dialect of DIALECTS) {
           pop3: false,
         });
         const row = await f.reload(alice);
-        expect(row).toMatchObject({ smtp_enabled: 1, imap_enabled: 0, pop3_enabled: 0 });
+        expect(row).toMatchObject({ smtpEnabled: true, imapEnabled: false, pop3Enabled: false });
         const [entry] = await f.security.audit.list({ accountId: alice.id });
         expect(entry).toMatchObject({
           action: 'services.changed',
@@ -284,7 +286,7 @@ for (const dialect of DIALECTS) {
         ]);
 
         await f.security.accountSecurity.setServices({ account: row, changes: { pop3: true }, by: USER });
-        expect(await f.reload(alice)).toMatchObject({ smtp_enabled: 1, imap_enabled: 0, pop3_enabled: 1 });
+        expect(await f.reload(alice)).toMatchObject({ smtpEnabled: true, imapEnabled: false, pop3Enabled: true });
       });
 
       it('writes no audit entry and no event when nothing changes', async () => {
@@ -305,7 +307,7 @@ for (const dialect of DIALECTS) {
 
       it('is FORBIDDEN while password.hints_enabled is off (the default)', async () => {
         await expectCode(setHint('the usual one'), 'FORBIDDEN');
-        expect((await f.reload(alice)).password_hint).toBeNull();
+        expect((await f.reload(alice)).passwordHint).toBeNull();
       });
 
       it('refuses the password itself and more than 100 characters; stores, audits and removes', async () => {
@@ -313,14 +315,14 @@ for (const dialect of DIALECTS) {
         await expectCode(setHint(START), 'INVALID_INPUT');
         await expectCode(setHint(`  ${START}  `), 'INVALID_INPUT');
         await expectCode(setHint('h'.repeat(101)), 'TOO_BIG');
-        expect((await f.reload(alice)).password_hint).toBeNull();
+        expect((await f.reload(alice)).passwordHint).toBeNull();
         await setHint('h'.repeat(100));
-        expect((await f.reload(alice)).password_hint).toBe('h'.repeat(100));
+        expect((await f.reload(alice)).passwordHint).toBe('h'.repeat(100));
         const [entry] = await f.security.audit.list({ accountId: alice.id });
         expect(entry).toMatchObject({ action: 'password.hint_changed', details: { set: true } });
         expect(JSON.stringify(entry)).not.toContain('h'.repeat(100));
         await setHint('');
-        expect((await f.reload(alice)).password_hint).toBeNull();
+        expect((await f.reload(alice)).passwordHint).toBeNull();
       });
     });
 
@@ -331,7 +333,7 @@ for (const dialect of DIALECTS) {
         await expectCode(f.security.accountSecurity.disable({ address: alice.address, reason: '   ', by: { actor: 'admin:cli' } }), 'INVALID_INPUT');
         await f.security.accountSecurity.disable({ address: alice.address, reason: 'left the company', by: { actor: 'admin:cli', ip: IP } });
         const row = await f.reload(alice);
-        expect(row).toMatchObject({ status: 'disabled', disabled_reason: 'left the company', disabled_at: at, sessions_valid_after: at });
+        expect(row).toMatchObject({ status: 'disabled', disabledReason: 'left the company', disabledAt: at, sessionsValidAfter: at });
         const [entry] = await f.security.audit.list({ accountId: alice.id });
         expect(entry).toMatchObject({
           action: 'account.disabled',
@@ -347,7 +349,7 @@ for (const dialect of DIALECTS) {
 
         f.clock.advance(1000);
         await f.security.accountSecurity.enable({ address: alice.address, by: { actor: 'admin:cli' } });
-        expect(await f.reload(alice)).toMatchObject({ status: 'active', disabled_reason: null, disabled_at: null });
+        expect(await f.reload(alice)).toMatchObject({ status: 'active', disabledReason: null, disabledAt: null });
         const [enabled] = await f.security.audit.list({ accountId: alice.id });
         expect(enabled).toMatchObject({
           action: 'account.enabled',
@@ -363,7 +365,7 @@ for (const dialect of DIALECTS) {
         f.clock.advance(3000);
         await f.security.accountSecurity.revokeSessions({ account: alice, by: USER });
         const row = await f.reload(alice);
-        expect(row).toMatchObject({ status: 'active', sessions_valid_after: f.clock.t, password_sessions_valid_after: alice.password_sessions_valid_after });
+        expect(row).toMatchObject({ status: 'active', sessionsValidAfter: f.clock.t, passwordSessionsValidAfter: alice.passwordSessionsValidAfter });
         const [entry] = await f.security.audit.list({ accountId: alice.id });
         expect(entry).toMatchObject({ action: 'sessions.revoked', actor: USER.actor, ip: IP });
         await f.settle();

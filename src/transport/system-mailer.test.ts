@@ -2,7 +2,7 @@
 import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../accounts/index.js';
+import type { Account } from '../accounts/index.js';
 import { isMailwardError } from '../errors/index.js';
 import { DIALECTS, dialectUnavailable } from '../../test/support/dialects.js';
 import type { SecurityFixture } from '../../test/support/security-fixture.js';
@@ -32,7 +32,7 @@ for (const dialect of DIALECTS) {
     let mail: MailStore;
     let mailer: SystemMailer;
     let kicks: number;
-    let alice: AccountRow;
+    let alice: Account;
     let services: RecoveryServices | undefined;
 
     beforeAll(async () => {
@@ -54,7 +54,7 @@ for (const dialect of DIALECTS) {
     });
 
     /** The INBOX of an account, read back from the store and parsed. */
-    async function inbox(account: AccountRow): Promise<ParsedMail[]> {
+    async function inbox(account: Account): Promise<ParsedMail[]> {
       const mailbox = await f.store.mail.findMailbox(account.id, INBOX);
       if (!mailbox) return [];
       const rows = await f.store.mail.listMessages(mailbox.id);

@@ -9,6 +9,7 @@ import { DIALECTS, dialectUnavailable } from '../support/dialects.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
+import { accountRecords } from '../../src/accounts/index.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 /** One of Security's default web origins (rpID localhost), as the browser would report it. */
@@ -83,7 +84,7 @@ for (const dialect of DIALECTS) {
     it("the admin's two-factor reset deletes the passkeys too (the user lost their keys)", async () => {
       const desk = await signedIn();
       const key = await addPasskey(desk, 'Lost key');
-      const account = (await f.store.accounts.findByAddress(ALICE))!;
+      const account = (await accountRecords(f.store).findByAddress(ALICE))!;
       await f.security.twoFactor.reset({ account, by: { actor: 'admin:test' } });
       expect(await f.store.passkeys.listForAccount(account.id)).toEqual([]);
       const options = await new APIClient(base).call<{ flowId: string; options: PublicKeyCredentialRequestOptionsJSON }>('POST', '/api/v1/session/passkey-options', {});

@@ -1,6 +1,6 @@
 // App passwords: generated, scoped, stored as keyed hashes, usable only by mail clients and only by their own account.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { Protocol } from '../../shared-state/index.js';
 import type { SecurityFixture } from '../../../test/support/security-fixture.js';
@@ -49,7 +49,7 @@ describe('app password text', () => {
 for (const dialect of DIALECTS) {
   describe.skipIf(dialectUnavailable(dialect))(`app passwords on ${dialect}`, () => {
     let f: SecurityFixture;
-    let alice: AccountRow;
+    let alice: Account;
     beforeAll(async () => {
       f = await openSecurityFixture(dialect);
     });
@@ -61,7 +61,7 @@ for (const dialect of DIALECTS) {
       alice = await f.addUser('alice');
     });
 
-    async function create(protocols: string[], account: AccountRow = alice): Promise<{ id: number; secret: string }> {
+    async function create(protocols: string[], account: Account = alice): Promise<{ id: number; secret: string }> {
       const { appPassword, secret } = await f.security.appPasswords.create({ account, name: 'Phone', protocols, actor: `user:${account.address}`, ip: '192.0.2.1' });
       return { id: appPassword.id, secret };
     }

@@ -1,6 +1,6 @@
 // Passkeys over a real store: registration behind the password, names, the list, single-use expiring challenges, the sign-in rules (account, user handle, counter), throttling, rename and delete.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { SecurityFixture } from '../../../test/support/security-fixture.js';
 import { FIXTURE_DOMAIN, FIXTURE_NOW, FIXTURE_PASSWORD, openSecurityFixture } from '../../../test/support/security-fixture.js';
@@ -46,8 +46,8 @@ interface PasskeyDbRow {
 for (const dialect of DIALECTS) {
   describe.skipIf(dialectUnavailable(dialect))(`passkeys on ${dialect}`, () => {
     let f: SecurityFixture;
-    let alice: AccountRow;
-    let bob: AccountRow;
+    let alice: Account;
+    let bob: Account;
     let passkeys: Passkeys;
     const by = { actor: `user:${ALICE}`, ip: IP };
 
@@ -72,7 +72,7 @@ for (const dialect of DIALECTS) {
 
     /** Adds a passkey the way the web will: password, create() on the device, name. */
     async function register(
-      account: AccountRow,
+      account: Account,
       name: string,
       options: { authenticator?: SoftAuthenticator; counting?: boolean; backedUp?: boolean; userVerified?: boolean } = {},
     ): Promise<{ authenticator: SoftAuthenticator; view: PasskeyView }> {
@@ -91,7 +91,7 @@ for (const dialect of DIALECTS) {
     }
 
     /** A second-factor sign-in (after the password) with this authenticator. */
-    async function secondFactor(account: AccountRow, authenticator: SoftAuthenticator): Promise<string> {
+    async function secondFactor(account: Account, authenticator: SoftAuthenticator): Promise<string> {
       const ceremony = await passkeys.authenticationOptions({ accountId: account.id });
       return outcome(passkeys.verifyAuthentication({ flowId: ceremony.flowId, response: authenticator.get(ceremony.options), ip: IP, expectedAccountId: account.id }));
     }

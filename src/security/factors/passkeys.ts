@@ -7,7 +7,8 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { AccountRow, PolicyService } from '../../accounts/index.js';
+import type { Account, PolicyService } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { normalizeAddress } from '../../lib/index.js';
 import { MailwardError } from '../../errors/index.js';
 import type { PasskeyRow, Store } from '../../store/index.js';
@@ -128,7 +129,7 @@ function refused(refusal: PasskeyRefusal, cause?: unknown): MailwardError {
 export class Passkeys {
   constructor(private readonly deps: PasskeyDeps) {}
 
-  async list(account: AccountRow): Promise<PasskeyView[]> {
+  async list(account: Account): Promise<PasskeyView[]> {
     return (await this.deps.store.passkeys.listForAccount(account.id)).map(presentPasskey);
   }
 
@@ -157,7 +158,7 @@ export class Passkeys {
    * session must not be able to add an authenticator of their own and keep access after the owner
    * changes the password. The account's passkeys are excluded, so one authenticator is not added twice.
    */
-  async registrationOptions(options: { account: AccountRow; password: string; by: Actor }): Promise<PasskeyCeremony<PublicKeyCredentialCreationOptionsJSON>> {
+  async registrationOptions(options: { account: Account; password: string; by: Actor }): Promise<PasskeyCeremony<PublicKeyCredentialCreationOptionsJSON>> {
     const { account, by } = options;
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     const existing = await this.deps.store.passkeys.listForAccount(account.id);
@@ -171,7 +172,7 @@ export class Passkeys {
       rpName: this.deps.rpName,
       rpID: this.deps.rpID,
       userName: account.address,
-      userDisplayName: account.display_name === '' ? account.address : account.display_name,
+      userDisplayName: account.displayName === '' ? account.address : account.displayName,
       userID: new Uint8Array(Buffer.from(userHandle, 'base64url')),
       timeout: PASSKEY_CHALLENGE_TTL_MS,
       // No attestation: Mailward trusts no vendor list, and "none" asks nothing that identifies the device model.
@@ -196,7 +197,7 @@ export class Passkeys {
    * every account. Once the name is accepted, the flow is used up whatever the outcome.
    */
   async verifyRegistration(options: {
-    account: AccountRow;
+    account: Account;
     flowId: string;
     response: RegistrationResponseJSON;
     name: string;
@@ -286,7 +287,7 @@ export class Passkeys {
    * "passkey:" for a password-less attempt whose account is not known yet), like TwoFactor's: a
    * block answers AUTH_THROTTLED before anything is verified; every failure is the same AUTH_FAILED.
    */
-  async #throttled<T>(account: AccountRow | undefined, ip: string, now: number, check: () => Promise<T>): Promise<T> {
+  async #throttled<T>(account: Account | undefined, ip: string, now: number, check: () => Promise<T>): Promise<T> {
     const username = `passkey:${account?.address ?? ''}`;
     let known: boolean | undefined;
     const isKnownIp = async (): Promise<boolean> => {
@@ -330,7 +331,7 @@ export class Passkeys {
     const flow = await this.#takeFlow(options.flowId, 'authentication', now);
     // A flow started for an account stays bound to it, even when the caller does not name one.
     const expectedId = options.expectedAccountId ?? flow?.accountId;
-    const account = expectedId === undefined ? undefined : await this.deps.store.accounts.findById(expectedId);
+    const account = expectedId === undefined ? undefined : await accountRecords(this.deps.store).findById(expectedId);
     const signIn = await this.#throttled(account, ip, now, async (): Promise<PasskeySignIn> => {
       if (!flow) throw refused('flow');
       if (flow.accountId !== undefined && flow.accountId !== expectedId) throw refused('flow');
@@ -367,14 +368,14 @@ export class Passkeys {
       return { accountId: row.account_id, passkeyId: row.id, userVerified: info.userVerified };
     });
     // After a verified passkey the client may learn why it cannot go on (DESIGN.md, core contracts).
-    const owner = account ?? (await this.deps.store.accounts.findById(signIn.accountId));
+    const owner = account ?? (await accountRecords(this.deps.store).findById(signIn.accountId));
     if (!owner) throw refused('account');
     if (owner.status !== 'active') throw new MailwardError('ACCOUNT_DISABLED');
     return signIn;
   }
 
   /** Renames one of the account's passkeys (no password: a name changes nothing about access). */
-  async rename(options: { account: AccountRow; id: number; name: string; by: Actor }): Promise<PasskeyView> {
+  async rename(options: { account: Account; id: number; name: string; by: Actor }): Promise<PasskeyView> {
     const { account, by } = options;
     const name = passkeyName(options.name);
     const rows = await this.deps.store.passkeys.listForAccount(account.id);
@@ -392,7 +393,7 @@ export class Passkeys {
    * Deletes one of the account's passkeys. The password is asked again, as for adding one: a stolen
    * session must not be able to take the owner's passkey away (and with it, perhaps, their way in).
    */
-  async delete(options: { account: AccountRow; id: number; password: string; by: Actor }): Promise<void> {
+  async delete(options: { account: Account; id: number; password: string; by: Actor }): Promise<void> {
     const { account, by } = options;
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     const row = await this.deps.store.passkeys.find(account.id, options.id);

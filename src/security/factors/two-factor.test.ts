@@ -1,7 +1,8 @@
 // Two-factor sign-in over a real store: enrolment, codes accepted once, throttling, backup codes, turning off, admin reset, mail clients and app passwords.
 import { Secret, TOTP, URI } from 'otpauth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { MailwardEvent } from '../../shared-state/index.js';
 import type { SecurityFixture } from '../../../test/support/security-fixture.js';
@@ -41,7 +42,7 @@ interface TotpRow {
 for (const dialect of DIALECTS) {
   describe.skipIf(dialectUnavailable(dialect))(`two-factor sign-in on ${dialect}`, () => {
     let f: SecurityFixture;
-    let alice: AccountRow;
+    let alice: Account;
     const by = { actor: `user:${ALICE}`, ip: IP };
 
     beforeAll(async () => {
@@ -55,8 +56,8 @@ for (const dialect of DIALECTS) {
       alice = await f.addUser('alice');
     });
 
-    async function fresh(): Promise<AccountRow> {
-      return (await f.store.accounts.findById(alice.id))!;
+    async function fresh(): Promise<Account> {
+      return (await accountRecords(f.store).findById(alice.id))!;
     }
 
     function eventsOf<T extends MailwardEvent['type']>(type: T): Array<Extract<MailwardEvent, { type: T }>> {
@@ -97,11 +98,11 @@ for (const dialect of DIALECTS) {
 
         const wrong = appCode(totp.secret.base32, f.clock() + 10 * STEP_MS);
         expect(await codeOf(f.security.twoFactor.confirmEnrolment({ account: alice, code: wrong, by }))).toBe('OTP_FAILED');
-        expect((await fresh()).two_factor_enabled).toBe(0);
+        expect((await fresh()).twoFactorEnabled).toBe(false);
 
         const enabled = await f.security.twoFactor.confirmEnrolment({ account: alice, code: totp.generate({ timestamp: f.clock() }), by });
         expect(enabled.backupCodes.codes).toHaveLength(10);
-        expect((await fresh()).two_factor_enabled).toBe(1);
+        expect((await fresh()).twoFactorEnabled).toBe(true);
         expect(await f.security.twoFactor.status(await fresh())).toMatchObject({ enabled: true, enabledAt: FIXTURE_NOW, pending: false });
         expect(eventsOf('TwoFactorEnabled')).toEqual([{ type: 'TwoFactorEnabled', at: FIXTURE_NOW, accountId: alice.id, address: ALICE, actor: by.actor }]);
       });
@@ -129,7 +130,7 @@ for (const dialect of DIALECTS) {
         f.advance(ENROLMENT_TTL_MS);
         const code = appCode(enrolment.secret.replaceAll(' ', ''), f.clock());
         expect(await codeOf(f.security.twoFactor.confirmEnrolment({ account: alice, code, by }))).toBe('NOT_FOUND');
-        expect((await fresh()).two_factor_enabled).toBe(0);
+        expect((await fresh()).twoFactorEnabled).toBe(false);
       });
 
       it('a restarted enrolment replaces the secret: codes of the first one no longer confirm', async () => {
@@ -140,7 +141,7 @@ for (const dialect of DIALECTS) {
           'OTP_FAILED',
         );
         await f.security.twoFactor.confirmEnrolment({ account: alice, code: appCode(second.secret.replaceAll(' ', ''), f.clock()), by });
-        expect((await fresh()).two_factor_enabled).toBe(1);
+        expect((await fresh()).twoFactorEnabled).toBe(true);
       });
 
       it('cannot start again while two-factor sign-in is on', async () => {
@@ -317,10 +318,10 @@ for (const dialect of DIALECTS) {
         const code = appCode(base32, f.clock());
         expect(await codeOf(f.security.twoFactor.disable({ account: alice, password: 'wrong', code, by }))).toBe('PASSWORD_WRONG');
         expect(await codeOf(f.security.twoFactor.disable({ account: alice, password: FIXTURE_PASSWORD, code: '', by }))).toBe('OTP_FAILED');
-        expect((await fresh()).two_factor_enabled).toBe(1);
+        expect((await fresh()).twoFactorEnabled).toBe(true);
 
         await f.security.twoFactor.disable({ account: alice, password: FIXTURE_PASSWORD, code, by });
-        expect((await fresh()).two_factor_enabled).toBe(0);
+        expect((await fresh()).twoFactorEnabled).toBe(false);
         expect(await totpRow()).toBeUndefined();
         expect(await f.query('select * from backup_codes')).toEqual([]);
         expect(eventsOf('TwoFactorDisabled')).toEqual([
@@ -332,7 +333,7 @@ for (const dialect of DIALECTS) {
       it('accepts a backup code as the second factor', async () => {
         const { enabled } = await enrol();
         await f.security.twoFactor.disable({ account: alice, password: FIXTURE_PASSWORD, code: enabled.backupCodes.codes[0]!, by });
-        expect((await fresh()).two_factor_enabled).toBe(0);
+        expect((await fresh()).twoFactorEnabled).toBe(false);
       });
 
       it('by the admin reset: everything deleted and every session signed out', async () => {
@@ -341,8 +342,8 @@ for (const dialect of DIALECTS) {
         const result = await f.security.twoFactor.reset({ account: alice, by: { actor: 'admin:cli:root' } });
         expect(result).toEqual({ wasEnabled: true, backupCodesDeleted: 10 });
         const after = await fresh();
-        expect(after.two_factor_enabled).toBe(0);
-        expect(Number(after.sessions_valid_after)).toBe(f.clock());
+        expect(after.twoFactorEnabled).toBe(false);
+        expect(after.sessionsValidAfter).toBe(f.clock());
         expect(await totpRow()).toBeUndefined();
         expect(eventsOf('TwoFactorDisabled').map((e) => e.how)).toEqual(['admin_reset']);
         expect(eventsOf('SessionsRevoked')).toHaveLength(1);

@@ -1,5 +1,6 @@
 // Two-factor sign-in: TOTP enrolment, the second-factor check (TOTP or backup code, throttled, no replay), backup codes, turning off, admin reset, required-2FA grace.
-import type { AccountRow, PolicyService } from '../../accounts/index.js';
+import type { Account, PolicyService } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { accountDomain } from '../../lib/index.js';
 import { MailwardError, isMailwardError } from '../../errors/index.js';
 import type { EventBus } from '../../shared-state/index.js';
@@ -139,28 +140,28 @@ export class TwoFactor {
     this.issuer = deps.issuer ?? 'Mailward';
   }
 
-  async #account(accountId: number): Promise<AccountRow> {
-    const account = await this.deps.store.accounts.findById(accountId);
+  async #account(accountId: number): Promise<Account> {
+    const account = await accountRecords(this.deps.store).findById(accountId);
     if (!account) throw new MailwardError('NOT_FOUND', { message: `account ${accountId} does not exist` });
     return account;
   }
 
-  async status(account: AccountRow, options: { now?: number } = {}): Promise<TwoFactorStatus> {
+  async status(account: Account, options: { now?: number } = {}): Promise<TwoFactorStatus> {
     const now = options.now ?? this.deps.now();
     const row = await this.deps.store.twoFactor.findTotp(account.id);
     return {
-      enabled: account.two_factor_enabled === 1,
-      enabledAt: account.two_factor_enabled === 1 ? (row?.enabled_at ?? null) : null,
+      enabled: account.twoFactorEnabled,
+      enabledAt: account.twoFactorEnabled ? (row?.enabled_at ?? null) : null,
       pending: row?.pending_sealed != null && now - (row.pending_created_at ?? 0) < ENROLMENT_TTL_MS,
       backupCodes: await this.backupCodeStatus(account, { now }),
       requirement: await this.requirement(account, { now }),
     };
   }
 
-  async backupCodeStatus(account: AccountRow, options: { now?: number } = {}): Promise<BackupCodeStatus> {
+  async backupCodeStatus(account: Account, options: { now?: number } = {}): Promise<BackupCodeStatus> {
     const now = options.now ?? this.deps.now();
     const status = await this.deps.store.twoFactor.backupCodeStatus(account.id);
-    if (account.two_factor_enabled !== 1) return { ...status, remind: false };
+    if (!account.twoFactorEnabled) return { ...status, remind: false };
     const rotateDays = await this.deps.policies.get('backup_codes.rotate_days', { domain: accountDomain(account) });
     const old = rotateDays > 0 && status.createdAt !== null && now - status.createdAt > rotateDays * DAY_MS;
     return { ...status, remind: status.remaining <= BACKUP_CODES_LOW || old };
@@ -171,14 +172,14 @@ export class TwoFactor {
    * when the policy in force was set, or from the account's creation if that is later, so turning
    * the policy on never locks out at once everyone who signs in rarely.
    */
-  async requirement(account: AccountRow, options: { now?: number } = {}): Promise<TwoFactorRequirement> {
+  async requirement(account: Account, options: { now?: number } = {}): Promise<TwoFactorRequirement> {
     const now = options.now ?? this.deps.now();
     const domain = accountDomain(account);
     const entry = await this.deps.policies.entry('auth.require_2fa', { domain });
     if (entry.value !== true) return { required: false, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
-    if (account.two_factor_enabled === 1) return { required: true, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
+    if (account.twoFactorEnabled) return { required: true, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
     const row = entry.source === 'default' ? undefined : await this.deps.store.policies.get(entry.source === 'global' ? GLOBAL_SCOPE : entry.source, 'auth.require_2fa');
-    const since = Math.max(account.created_at, row?.updated_at ?? 0);
+    const since = Math.max(account.createdAt, row?.updated_at ?? 0);
     const graceEndsAt = since + (await this.deps.policies.get('auth.require_2fa_grace_days', { domain })) * DAY_MS;
     const graceLogins = await this.deps.policies.get('auth.require_2fa_grace_logins', { domain });
     let graceLoginsLeft: number | null = null;
@@ -194,7 +195,7 @@ export class TwoFactor {
   }
 
   /** Whether the web must send this account straight to enrolment after sign-in. */
-  async mustEnroll2FA(account: AccountRow, options: { now?: number } = {}): Promise<boolean> {
+  async mustEnroll2FA(account: Account, options: { now?: number } = {}): Promise<boolean> {
     return (await this.requirement(account, options)).mustEnroll;
   }
 
@@ -204,9 +205,9 @@ export class TwoFactor {
    * The account password is asked again: whoever holds only a stolen web session must not be able
    * to put a second factor of their own on the account and lock the owner out with it.
    */
-  async beginEnrolment(options: { account: AccountRow; password: string; by: Actor }): Promise<Enrolment> {
+  async beginEnrolment(options: { account: Account; password: string; by: Actor }): Promise<Enrolment> {
     const { account, by } = options;
-    if (account.two_factor_enabled === 1) {
+    if (account.twoFactorEnabled) {
       throw new MailwardError('EXISTS', { message: 'two-factor sign-in is already on; turn it off first to use another app' });
     }
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
@@ -229,12 +230,12 @@ export class TwoFactor {
    * are issued (shown once), and the mail clients that signed in with the password lately are
    * listed, since they now need app passwords.
    */
-  async confirmEnrolment(options: { account: AccountRow; code: string; by: Actor }): Promise<EnabledTwoFactor> {
+  async confirmEnrolment(options: { account: Account; code: string; by: Actor }): Promise<EnabledTwoFactor> {
     const { account, by } = options;
     const now = this.deps.now();
     const row = await this.deps.store.twoFactor.findTotp(account.id);
     const pending = row?.pending_sealed;
-    if (account.two_factor_enabled === 1) throw new MailwardError('EXISTS', { message: 'two-factor sign-in is already on' });
+    if (account.twoFactorEnabled) throw new MailwardError('EXISTS', { message: 'two-factor sign-in is already on' });
     if (!pending || now - (row.pending_created_at ?? 0) >= ENROLMENT_TTL_MS) {
       throw new MailwardError('NOT_FOUND', { message: 'no two-factor enrolment in progress (or it expired): start again' });
     }
@@ -244,7 +245,7 @@ export class TwoFactor {
     const activated = await this.deps.store.transaction(async (repos) => {
       // The confirming code's step becomes the last one used: it cannot sign anyone in afterwards.
       if (!(await repos.twoFactor.activatePending(account.id, { pendingSealed: pending, step, now }))) return false;
-      await repos.accounts.update(account.id, { two_factor_enabled: 1, updated_at: now });
+      await accountRecords(repos).update(account.id, { twoFactorEnabled: true, updatedAt: now });
       await repos.twoFactor.replaceBackupCodes(account.id, { hashes: codes.map((code) => hashBackupCode(this.deps.key, { accountId: account.id, code })), now });
       return true;
     });
@@ -262,7 +263,7 @@ export class TwoFactor {
    * six digits cannot be guessed: wrong codes count per (account, IP), per network, and per account
    * from unknown addresses; a block answers AUTH_THROTTLED before any code is looked at.
    */
-  async #throttled<T>(account: AccountRow, rawIp: string, now: number, check: () => Promise<T | undefined>): Promise<T> {
+  async #throttled<T>(account: Account, rawIp: string, now: number, check: () => Promise<T | undefined>): Promise<T> {
     const username = `otp:${account.address}`;
     const ip = canonicalIp(rawIp);
     let known: boolean | undefined;
@@ -289,13 +290,13 @@ export class TwoFactor {
    * than the last accepted one) or an unused backup code. OTP_FAILED when wrong or reused,
    * AUTH_THROTTLED after too many wrong ones.
    */
-  async verify(options: { accountId: number; code: string; ip: string; now?: number; account?: AccountRow }): Promise<SecondFactorResult> {
+  async verify(options: { accountId: number; code: string; ip: string; now?: number; account?: Account }): Promise<SecondFactorResult> {
     const account = options.account ?? (await this.#account(options.accountId));
     const now = options.now ?? this.deps.now();
     const ip = canonicalIp(options.ip);
     const code = options.code.trim();
     return this.#throttled(account, ip, now, async (): Promise<SecondFactorResult | undefined> => {
-      if (account.two_factor_enabled !== 1) return undefined;
+      if (!account.twoFactorEnabled) return undefined;
       if (/^\d+$/.test(normalizeTotpCode(code)) && normalizeTotpCode(code).length === TOTP_DIGITS) {
         const row = await this.deps.store.twoFactor.findTotp(account.id);
         if (!row?.secret_sealed) return undefined;
@@ -319,9 +320,9 @@ export class TwoFactor {
    * A new set of backup codes; the old set stops working at once. The password is asked again, as
    * the new codes are working second factors: a stolen session alone must not be able to mint them.
    */
-  async regenerateBackupCodes(options: { account: AccountRow; password: string; by: Actor }): Promise<BackupCodeSet> {
+  async regenerateBackupCodes(options: { account: Account; password: string; by: Actor }): Promise<BackupCodeSet> {
     const { account, by } = options;
-    if (account.two_factor_enabled !== 1) throw new MailwardError('FORBIDDEN', { message: 'backup codes exist only with two-factor sign-in on' });
+    if (!account.twoFactorEnabled) throw new MailwardError('FORBIDDEN', { message: 'backup codes exist only with two-factor sign-in on' });
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     const now = this.deps.now();
     const codes = generateBackupCodes();
@@ -334,9 +335,9 @@ export class TwoFactor {
   }
 
   /** The owner turns two-factor sign-in off: the password and a second factor, so a stolen session alone cannot. */
-  async disable(options: { account: AccountRow; password: string; code: string; by: Actor }): Promise<void> {
+  async disable(options: { account: Account; password: string; code: string; by: Actor }): Promise<void> {
     const { account, by } = options;
-    if (account.two_factor_enabled !== 1) throw new MailwardError('NOT_FOUND', { message: 'two-factor sign-in is not on' });
+    if (!account.twoFactorEnabled) throw new MailwardError('NOT_FOUND', { message: 'two-factor sign-in is not on' });
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     await this.verify({ accountId: account.id, account, code: options.code, ip: by.ip ?? '' });
     await this.#turnOff(account);
@@ -349,9 +350,9 @@ export class TwoFactor {
    * secret and backup codes deleted, and every session signed out (whoever holds one may be the
    * reason for the reset).
    */
-  async reset(options: { account: AccountRow; by: Actor }): Promise<{ wasEnabled: boolean; backupCodesDeleted: number }> {
+  async reset(options: { account: Account; by: Actor }): Promise<{ wasEnabled: boolean; backupCodesDeleted: number }> {
     const { account, by } = options;
-    const wasEnabled = account.two_factor_enabled === 1;
+    const wasEnabled = account.twoFactorEnabled;
     const backupCodesDeleted = await this.#turnOff(account);
     // The user lost their factors: passkeys go too, or a lost (or stolen) security key would still sign in.
     const passkeys = await this.deps.store.passkeys.listForAccount(account.id);
@@ -362,13 +363,13 @@ export class TwoFactor {
     return { wasEnabled, backupCodesDeleted };
   }
 
-  async #turnOff(account: AccountRow): Promise<number> {
+  async #turnOff(account: Account): Promise<number> {
     const now = this.deps.now();
     return this.deps.store.transaction(async (repos) => {
       await repos.twoFactor.deleteTotp(account.id);
       const deleted = await repos.twoFactor.deleteBackupCodes(account.id);
       // Trust means "skip the second factor": with none left, it is cleared, so turning 2FA on again starts afresh.
-      await repos.accounts.update(account.id, { two_factor_enabled: 0, trust_valid_after: now, updated_at: now });
+      await accountRecords(repos).update(account.id, { twoFactorEnabled: false, trustValidAfter: now, updatedAt: now });
       return deleted;
     });
   }
@@ -384,7 +385,7 @@ export class TwoFactor {
     const candidates = await this.deps.store.twoFactor.agingBackupCodeSets({ before: now - DAY_MS, limit: options.batch ?? 1000 });
     let reminded = 0;
     for (const set of candidates) {
-      const account = await this.deps.store.accounts.findById(set.accountId);
+      const account = await accountRecords(this.deps.store).findById(set.accountId);
       if (!account) continue;
       const days = await this.deps.policies.get('backup_codes.rotate_days', { domain: accountDomain(account) });
       if (days === 0 || set.createdAt >= now - days * DAY_MS) continue;
@@ -398,7 +399,7 @@ export class TwoFactor {
   }
 
   /** Mail clients that signed in with the account password in the last 30 days (protocol, client, latest IP). */
-  async mailClients(account: AccountRow, options: { now?: number } = {}): Promise<MailClientSeen[]> {
+  async mailClients(account: Account, options: { now?: number } = {}): Promise<MailClientSeen[]> {
     const now = options.now ?? this.deps.now();
     await this.deps.loginRecords.flush();
     const rows: MailClientRow[] = await this.deps.store.loginRecords.passwordClients({
@@ -419,7 +420,7 @@ export class TwoFactor {
 
   /** The app password offered for a listed mail client: scoped to the protocol it used. */
   async createClientAppPassword(options: {
-    account: AccountRow;
+    account: Account;
     client: Pick<MailClientSeen, 'protocol' | 'client'>;
     name?: string;
     by: Actor;

@@ -3,7 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { NewLoginRecord, Tables } from '../../store/index.js';
 import type { LoginRecordQuery } from '../../store/index.js';
@@ -26,7 +26,7 @@ async function codeOf(promise: Promise<unknown>): Promise<unknown> {
 for (const dialect of DIALECTS) {
   describe.skipIf(dialectUnavailable(dialect))(`login records on ${dialect}`, () => {
     let f: SecurityFixture;
-    let alice: AccountRow;
+    let alice: Account;
     beforeAll(async () => {
       f = await openSecurityFixture(dialect);
     });
@@ -197,7 +197,7 @@ for (const dialect of DIALECTS) {
           const row = await f.store.accounts.create({
             address: `other${i}@${FIXTURE_DOMAIN}`,
             local_part: `other${i}`,
-            domain_id: alice.domain_id,
+            domain_id: alice.domainId,
             display_name: '',
             password_hash: '$argon2id$x',
             status: 'active',

@@ -1,6 +1,6 @@
 // Security alerts over a real store: one notification and mail per event, hourly limits per kind and device, critical kinds always on, new-country detection, the notification list.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { EventOf, MailwardEvent } from '../../shared-state/index.js';
 import type { NotificationRepository, Store } from '../../store/index.js';
@@ -42,7 +42,7 @@ for (const dialect of DIALECTS) {
     let f: SecurityFixture;
     let mailer: RecordingMailer;
     let s: RecoveryServices;
-    let alice: AccountRow;
+    let alice: Account;
     let errors: unknown[];
 
     beforeAll(async () => {

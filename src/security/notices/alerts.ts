@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { MailwardError } from '../../errors/index.js';
 import type { EventBus, EventOf, MailwardEvent, MailwardEventType, Protocol } from '../../shared-state/index.js';
-import type { AccountRow, NotificationRow, Store } from '../../store/index.js';
+import type { Account } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
+import type { NotificationRow, Store } from '../../store/index.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { AlternateEmail } from '../recovery/alternate-email.js';
 import type { AuditLog } from '../../kernel/audit-log.js';
@@ -186,7 +188,7 @@ export class Alerts {
     if (!('accountId' in event) || event.accountId === null) return 'ignored';
     const alert = await this.#describe(event);
     if (!alert) return 'ignored';
-    const account = await this.deps.store.accounts.findById(event.accountId);
+    const account = await accountRecords(this.deps.store).findById(event.accountId);
     if (!account) return 'ignored';
     const critical = CRITICAL_ALERTS.has(alert.kind);
     if (!critical && !(await this.#enabled(account.id, alert.kind))) return 'switched_off';
@@ -237,7 +239,7 @@ export class Alerts {
   }
 
   /** Switches a kind of alert on or off for the account; FORBIDDEN for a critical kind. */
-  async setPreference(options: { account: AccountRow; kind: string; enabled: boolean; by: Actor }): Promise<AlertPreference[]> {
+  async setPreference(options: { account: Account; kind: string; enabled: boolean; by: Actor }): Promise<AlertPreference[]> {
     const { account, kind, enabled, by } = options;
     if (!isAlertKind(kind)) throw new MailwardError('INVALID_INPUT', { message: `alerts: unknown kind ${clean(kind, 40)}` });
     if (CRITICAL_ALERTS.has(kind) && !enabled) throw new MailwardError('FORBIDDEN', { message: 'alerts: this security notice cannot be turned off' });

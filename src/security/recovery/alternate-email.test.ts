@@ -1,6 +1,6 @@
 // The alternate email over a real store: adding with the password, verifying by code or link, expiry, single use, guessing, changing and removing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { MailwardEvent } from '../../shared-state/index.js';
 import { DIALECTS, dialectUnavailable } from '../../../test/support/dialects.js';
@@ -28,7 +28,7 @@ for (const dialect of DIALECTS) {
     let f: SecurityFixture;
     let mailer: RecordingMailer;
     let s: RecoveryServices;
-    let alice: AccountRow;
+    let alice: Account;
     const by = { actor: `user:${ALICE}`, ip: IP };
 
     beforeAll(async () => {

@@ -1,7 +1,8 @@
 // "Forgot password" over a real store: one answer for every address, single-use expiring links, the second factor still asked, every session revoked.
 import { Secret, TOTP, URI } from 'otpauth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { MailwardEvent } from '../../shared-state/index.js';
 import { DIALECTS, dialectUnavailable } from '../../../test/support/dialects.js';
@@ -42,7 +43,7 @@ for (const dialect of DIALECTS) {
     let f: SecurityFixture;
     let mailer: RecordingMailer;
     let s: RecoveryServices;
-    let alice: AccountRow;
+    let alice: Account;
 
     beforeAll(async () => {
       f = await openSecurityFixture(dialect);
@@ -72,8 +73,8 @@ for (const dialect of DIALECTS) {
       return mailedSecrets(mailer, ALICE_HOME).token;
     }
 
-    async function fresh(account: AccountRow = alice): Promise<AccountRow> {
-      return (await f.store.accounts.findById(account.id))!;
+    async function fresh(account: Account = alice): Promise<Account> {
+      return (await accountRecords(f.store).findById(account.id))!;
     }
 
     async function signsIn(address: string, password: string): Promise<boolean> {
@@ -114,10 +115,10 @@ for (const dialect of DIALECTS) {
       await s.passwordReset.complete({ token, newPassword: NEW_PASSWORD, ip: IP });
       expect(await codeOf(f.security.webSessions.resume(signedIn.sessionToken))).toBe('SIGN_IN_REQUIRED');
       const account = await fresh();
-      expect(account.sessions_valid_after).toBe(at);
-      expect(account.password_sessions_valid_after).toBe(at);
-      expect(account.trust_valid_after).toBe(at);
-      expect(account.password_changed_at).toBe(at);
+      expect(account.sessionsValidAfter).toBe(at);
+      expect(account.passwordSessionsValidAfter).toBe(at);
+      expect(account.trustValidAfter).toBe(at);
+      expect(account.passwordChangedAt).toBe(at);
       const events = f.received.filter((e) => e.type === 'SessionsRevoked' || e.type === 'PasswordChanged');
       expect(events).toContainEqual({ type: 'SessionsRevoked', at, accountId: alice.id, scope: 'all' });
       expect(events).toContainEqual({ type: 'PasswordChanged', at, accountId: alice.id, address: ALICE, actor: `user:${ALICE}` } satisfies MailwardEvent);
@@ -130,7 +131,7 @@ for (const dialect of DIALECTS) {
       await verifyAlternate(s, mailer, carol, 'carol.home@elsewhere.test');
       await f.accounts.disable(`carol@${FIXTURE_DOMAIN}`, 'left the company');
       // Dave added an alternate email but never verified it.
-      await s.alternateEmail.add({ account: (await f.store.accounts.findByAddress(`dave@${FIXTURE_DOMAIN}`))!, address: 'dave.home@elsewhere.test', password: FIXTURE_PASSWORD, baseUrl: RECOVERY_BASE_URL, by: { actor: 'user:dave' } });
+      await s.alternateEmail.add({ account: await f.accounts.getUser(`dave@${FIXTURE_DOMAIN}`), address: 'dave.home@elsewhere.test', password: FIXTURE_PASSWORD, baseUrl: RECOVERY_BASE_URL, by: { actor: 'user:dave' } });
       mailer.sent.length = 0;
       const answers = [];
       for (const address of [`nobody@${FIXTURE_DOMAIN}`, 'someone@elsewhere.test', `carol@${FIXTURE_DOMAIN}`, BOB, `dave@${FIXTURE_DOMAIN}`, 'not an address']) {
@@ -161,7 +162,7 @@ for (const dialect of DIALECTS) {
       expect(await s.passwordReset.complete({ token: bobLink, newPassword: NEW_PASSWORD, ip: IP })).toEqual({ address: BOB });
       expect(await signsIn(ALICE, FIXTURE_PASSWORD)).toBe(true);
       expect(await signsIn(BOB, NEW_PASSWORD)).toBe(true);
-      expect((await fresh()).sessions_valid_after).toBe(0);
+      expect((await fresh()).sessionsValidAfter).toBe(0);
       // The store refuses to consume a token for another account than its own.
       const [row] = await f.query<{ token_hash: string }>('select token_hash from password_reset_tokens where account_id = ?', [alice.id]);
       expect(await f.store.passwordResets.consume(row!.token_hash, { accountId: bob.id, now: f.clock() })).toBe(false);

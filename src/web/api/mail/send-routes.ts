@@ -2,7 +2,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
-import type { AccountRow } from '../../../accounts/index.js';
+import type { Account } from '../../../accounts/index.js';
 import { INBOX } from '../../../mailbox/index.js';
 import type { Envelope } from '../../../mailbox/mime/index.js';
 import type { APIRoutes } from '../route.js';
@@ -41,11 +41,11 @@ const compose = {
 
 type Compose = z.infer<z.ZodObject<typeof compose>>;
 
-async function build(deps: MailAPIDeps, account: AccountRow, message: Compose, options: { keepBcc: boolean }): Promise<Buffer> {
+async function build(deps: MailAPIDeps, account: Account, message: Compose, options: { keepBcc: boolean }): Promise<Buffer> {
   const files = message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.base64, 'base64') }));
   if (files.reduce((sum, f) => sum + f.content.length, 0) > deps.maxMessageBytes) throw new MailwardError('TOO_BIG', { message: 'The attachments are larger than a message may be' });
   const composer = new MailComposer({
-    from: { name: account.display_name, address: account.address },
+    from: { name: account.displayName, address: account.address },
     ...(message.to.length ? { to: message.to } : {}),
     ...(message.cc.length ? { cc: message.cc } : {}),
     ...(message.bcc.length ? { bcc: message.bcc } : {}),

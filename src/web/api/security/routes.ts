@@ -86,7 +86,7 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
         by,
       });
       // Every other session ended with the old password; this one goes on under a new id.
-      const csrfToken = await rotateSession(security, context, { reauthenticatedAt: updated.password_sessions_valid_after });
+      const csrfToken = await rotateSession(security, context, { reauthenticatedAt: updated.passwordSessionsValidAfter });
       return { csrfToken };
     },
   });
@@ -104,11 +104,11 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
       return {
         strength: { level, ...STRENGTH_RULES[level] },
         securityCodeEnabled: await security.policies.get('security_code.enabled', scope),
-        hasSecurityCode: account.security_code_hash !== null,
+        hasSecurityCode: account.hasSecurityCode,
         securityCodeRequired: await security.accountSecurity.securityCodeRequired(account),
         hintsEnabled,
-        hint: hintsEnabled ? (account.password_hint ?? '') : '',
-        passwordChangedAt: account.password_changed_at,
+        hint: hintsEnabled ? (account.passwordHint ?? '') : '',
+        passwordChangedAt: account.passwordChangedAt,
       };
     },
   });
@@ -138,7 +138,7 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
     auth: 'session',
     handler: async ({ session }) => {
       const account = session.account;
-      return { smtp: account.smtp_enabled === 1, pop3: account.pop3_enabled === 1, imap: account.imap_enabled === 1 };
+      return { smtp: account.smtpEnabled, pop3: account.pop3Enabled, imap: account.imapEnabled };
     },
   });
   routes.add({
