@@ -6,6 +6,8 @@ import { DIALECTS, dialectUnavailable } from '../../test/support/dialects.js';
 import type { SecurityFixture } from '../../test/support/account-security-fixture.js';
 import { T0, expectCode, openSecurityFixture } from '../../test/support/account-security-fixture.js';
 import type { Actor } from '../kernel/actor.js';
+import type { Store } from '../store/index.js';
+import { AccountSecurity } from './account-security.js';
 
 const START = 'Initial-Passw0rd-9';
 const IP = '198.51.100.7';
@@ -168,6 +170,31 @@ for (const dialect of DIALECTS) {
         expect(f.eventsOf('SessionsRevoked')).toEqual([
           { type: 'SessionsRevoked', at, accountId: alice.id, scope: 'password', exceptSessionId: 'web-session-1' },
         ]);
+      });
+
+      it('writes all or nothing: a failing audit insert leaves the old password in force, no record and no event', async () => {
+        // The same store, but every transaction fails at its audit insert, after the password was written in it.
+        const failing: Store = {
+          ...f.store,
+          transaction: (work) =>
+            f.store.transaction((tx) => work({ ...tx, audit: { ...tx.audit, append: () => Promise.reject(new Error('audit insert failed')) } })),
+        };
+        const { throttle, audit } = f.security;
+        const accountSecurity = new AccountSecurity({ store: failing, accounts: f.accounts, hasher: f.hasher, policies: f.policies, throttle, audit, events: f.events, now: f.clock.now });
+        f.clock.advance(5000);
+        const next = 'Correct-Horse-42';
+        await expect(accountSecurity.changePassword({ account: alice, current: START, next, confirm: next, by: USER })).rejects.toThrow('audit insert failed');
+        await expect(accountSecurity.setPasswordByAdmin({ address: alice.address, password: next, by: { actor: 'admin:cli' } })).rejects.toThrow('audit insert failed');
+        await expect(accountSecurity.setPasswordByReset({ account: alice, password: next, by: USER })).rejects.toThrow('audit insert failed');
+
+        expect(await passwordIs(START)).toBe(true);
+        expect(await passwordIs(next)).toBe(false);
+        expect(await f.reload(alice)).toEqual(alice);
+        expect((await f.security.audit.list({ accountId: alice.id })).filter((e) => e.action.startsWith('password.'))).toEqual([]);
+        await f.settle();
+        expect(f.eventsOf('PasswordChanged')).toEqual([]);
+        expect(f.eventsOf('SessionsRevoked')).toEqual([]);
+        expect((await f.security.authenticate({ protocol: 'imap', username: alice.address, secret: START, remoteIp: IP, tls: true })).ok).toBe(true);
       });
 
       describe('with security_code.enabled', () => {

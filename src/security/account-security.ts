@@ -4,7 +4,7 @@ import { accountRecords } from '../accounts/index.js';
 import { normalizeAddress } from '../lib/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
-import type { Store } from '../store/index.js';
+import type { Repositories, Store } from '../store/index.js';
 import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../kernel/audit-log.js';
 import { canonicalIp } from './gate/network.js';
@@ -16,7 +16,7 @@ import { throttleLimits } from './gate/throttle.js';
 
 
 export interface AccountSecurityDeps {
-  store: Pick<Store, 'accounts'>;
+  store: Pick<Store, 'accounts' | 'transaction'>;
   accounts: AccountService;
   hasher: PasswordHasher;
   policies: PolicyService;
@@ -118,46 +118,55 @@ export class AccountSecurity {
   /** The admin's path (`mailward user passwd`): no old password, same strength rules and revocation. */
   async setPasswordByAdmin(options: { address: string; password: string; by: Actor; mustChange?: boolean }): Promise<Account> {
     const account = await this.deps.accounts.getUser(options.address);
-    return this.#storePassword(account, options.password, options.by, 'password.set_by_admin', options.mustChange === true);
+    return this.#storePassword(account, options.password, options.by, 'password.set_by_admin', { mustChange: options.mustChange === true });
   }
 
   /**
    * The forgotten-password path (PasswordReset, after a mailed link and the second factor): no old
    * password, the same strength rules, and — since whoever made the reset necessary may hold a
    * session — every session of the account ends (app-password ones too) and no device stays trusted.
+   * `within` runs first in the same transaction (spending the link); when it throws, nothing is written.
    */
-  async setPasswordByReset(options: { account: Account; password: string; by: Actor }): Promise<Account> {
+  async setPasswordByReset(options: { account: Account; password: string; by: Actor; within?: (tx: Repositories) => Promise<void> }): Promise<Account> {
     const by: Actor = { actor: options.by.actor, ...(options.by.ip !== undefined ? { ip: options.by.ip } : {}) };
-    await this.#storePassword(options.account, options.password, by, 'password.reset');
-    const now = this.deps.now();
-    const updated = await accountRecords(this.deps.store).update(options.account.id, { sessionsValidAfter: now, trustValidAfter: now });
-    await this.deps.events.publish({ type: 'SessionsRevoked', at: now, accountId: options.account.id, scope: 'all' });
-    return updated;
+    return this.#storePassword(options.account, options.password, by, 'password.reset', { endAllSessions: true, ...(options.within ? { within: options.within } : {}) });
   }
 
+  /**
+   * The new hash, the revocation epochs and the audit record are written in one transaction, so a
+   * failure part-way leaves the old password in force and nothing recorded; the events follow the
+   * commit, so nobody hears of a change that did not happen.
+   */
   async #storePassword(
     account: Account,
     password: string,
     by: Actor,
     action: 'password.changed' | 'password.set_by_admin' | 'password.reset',
-    mustChange = false,
+    options: { mustChange?: boolean; endAllSessions?: boolean; within?: (tx: Repositories) => Promise<void> } = {},
   ): Promise<Account> {
     await this.deps.accounts.checkNewPassword(account.address, password);
     const now = this.deps.now();
     // Before the write: a poll that reads the new epochs before the event arrives must not end it.
     if (by.sessionId) this.deps.sessions?.spare(by.sessionId, now);
-    const updated = await accountRecords(this.deps.store).update(account.id, {
-      passwordHash: await this.deps.hasher.hash(password),
-      passwordChangedAt: now,
-      mustChangePassword: mustChange,
-      // Every session signed in with the old password ends (web sessions and mail clients alike,
-      // except the session making the change); mail clients on app passwords stay signed in.
-      passwordSessionsValidAfter: now,
-      // Trusted devices ask for the second factor again: whoever changed the password may be the thief.
-      trustValidAfter: now,
-      updatedAt: now,
+    // Hashed before the transaction opens: SQLite holds its write lock until the commit.
+    const passwordHash = await this.deps.hasher.hash(password);
+    const updated = await this.deps.store.transaction(async (tx) => {
+      await options.within?.(tx);
+      const changed = await accountRecords(tx).update(account.id, {
+        passwordHash,
+        passwordChangedAt: now,
+        mustChangePassword: options.mustChange === true,
+        // Every session signed in with the old password ends (web sessions and mail clients alike,
+        // except the session making the change); mail clients on app passwords stay signed in.
+        passwordSessionsValidAfter: now,
+        // Trusted devices ask for the second factor again: whoever changed the password may be the thief.
+        trustValidAfter: now,
+        ...(options.endAllSessions ? { sessionsValidAfter: now } : {}),
+        updatedAt: now,
+      });
+      await this.deps.audit.append({ actor: by.actor, action, account, ip: by.ip }, { in: tx });
+      return changed;
     });
-    await this.deps.audit.append({ actor: by.actor, action, account, ip: by.ip });
     await this.deps.events.publish({ type: 'PasswordChanged', at: now, accountId: account.id, address: account.address, actor: by.actor });
     await this.deps.events.publish({
       type: 'SessionsRevoked',
@@ -166,6 +175,7 @@ export class AccountSecurity {
       scope: 'password',
       ...(by.sessionId ? { exceptSessionId: by.sessionId } : {}),
     });
+    if (options.endAllSessions) await this.deps.events.publish({ type: 'SessionsRevoked', at: now, accountId: account.id, scope: 'all' });
     return updated;
   }
 

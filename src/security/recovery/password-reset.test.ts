@@ -5,6 +5,8 @@ import type { Account } from '../../accounts/index.js';
 import { accountRecords } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { MailwardEvent } from '../../shared-state/index.js';
+import type { Store } from '../../store/index.js';
+import { AccountSecurity } from '../account-security.js';
 import { DIALECTS, dialectUnavailable } from '../../../test/support/dialects.js';
 import type { SecurityFixture } from '../../../test/support/security-fixture.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../../../test/support/security-fixture.js';
@@ -16,6 +18,7 @@ import {
   PASSWORD_RESET_TTL_MS,
   RESET_REQUESTS_PER_ADDRESS_PER_HOUR,
   RESET_REQUESTS_PER_IP_PER_HOUR,
+  PasswordReset,
 } from './password-reset.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
@@ -122,6 +125,26 @@ for (const dialect of DIALECTS) {
       const events = f.received.filter((e) => e.type === 'SessionsRevoked' || e.type === 'PasswordChanged');
       expect(events).toContainEqual({ type: 'SessionsRevoked', at, accountId: alice.id, scope: 'all' });
       expect(events).toContainEqual({ type: 'PasswordChanged', at, accountId: alice.id, address: ALICE, actor: `user:${ALICE}` } satisfies MailwardEvent);
+    });
+
+    it('spends nothing when the password write fails: the old password and the link still work', async () => {
+      const token = await aliceToken();
+      // The same store, but every transaction fails at its audit insert, after the link and the password were written in it.
+      const failing: Store = {
+        ...f.store,
+        transaction: (work) => f.store.transaction((tx) => work({ ...tx, audit: { ...tx.audit, append: () => Promise.reject(new Error('audit insert failed')) } })),
+      };
+      const { throttle, audit, twoFactor } = f.security;
+      const accountSecurity = new AccountSecurity({ store: failing, accounts: f.accounts, hasher: f.hasher, policies: f.policies, throttle, audit, events: f.events, now: f.clock });
+      const failingReset = new PasswordReset({ store: f.store, accounts: f.accounts, accountSecurity, twoFactor, alternateEmail: s.alternateEmail, mailer, audit, key: f.key, now: f.clock });
+      await expect(failingReset.complete({ token, newPassword: NEW_PASSWORD, ip: IP })).rejects.toThrow('audit insert failed');
+      expect(await signsIn(ALICE, FIXTURE_PASSWORD)).toBe(true);
+      expect(await signsIn(ALICE, NEW_PASSWORD)).toBe(false);
+      expect(f.received.filter((e) => e.type === 'PasswordChanged' || e.type === 'SessionsRevoked')).toEqual([]);
+
+      expect(await s.passwordReset.check(token)).toMatchObject({ valid: true });
+      await s.passwordReset.complete({ token, newPassword: NEW_PASSWORD, ip: IP });
+      expect(await signsIn(ALICE, NEW_PASSWORD)).toBe(true);
     });
 
     it('gives the same answer, and mails nothing, for an unknown, a disabled, an unverified and a non-address', async () => {

@@ -133,9 +133,10 @@ export class PasswordReset {
    * Sets the new password. The strength rules are checked before anything is spent (a weak
    * password does not burn the link or a code); then the second factor, when two-factor sign-in is
    * on (a mailbox alone must not be enough to take over an account that has one); then the token
-   * is consumed in one conditional update, so of two requests with one link only one resets.
-   * Every session of the account ends and device trust is cleared (AccountSecurity.setPasswordByReset);
-   * the PasswordChanged event makes Alerts tell the INBOX and the alternate email.
+   * is consumed in one conditional update, in the transaction that writes the password, so of two
+   * requests with one link only one resets and a failed write spends nothing. Every session of the
+   * account ends and device trust is cleared (AccountSecurity.setPasswordByReset); the
+   * PasswordChanged event makes Alerts tell the INBOX and the alternate email.
    */
   async complete(options: { token: string; newPassword: string; secondFactor?: ResetSecondFactor; ip?: string }): Promise<{ address: string }> {
     const now = this.deps.now();
@@ -149,10 +150,17 @@ export class PasswordReset {
       if (!factor) throw new MailwardError('OTP_REQUIRED');
       if (factor.kind === 'code') await this.deps.twoFactor.verify({ accountId: account.id, account, code: factor.code, ip, now });
     }
-    if (!(await this.deps.store.passwordResets.consume(hash, { accountId: account.id, now }))) throw invalidLink();
-    await this.deps.accountSecurity.setPasswordByReset({ account, password: options.newPassword, by: { actor: `user:${account.address}`, ip } });
-    // Other links still in the mailbox stop working too (they would anyway: they predate this password).
-    await this.deps.store.passwordResets.voidForAccount(account.id, { now });
+    await this.deps.accountSecurity.setPasswordByReset({
+      account,
+      password: options.newPassword,
+      by: { actor: `user:${account.address}`, ip },
+      // The link is spent in the transaction that sets the password: a failed write leaves it usable.
+      within: async (tx) => {
+        if (!(await tx.passwordResets.consume(hash, { accountId: account.id, now }))) throw invalidLink();
+        // Other links still in the mailbox stop working too (they would anyway: they predate this password).
+        await tx.passwordResets.voidForAccount(account.id, { now });
+      },
+    });
     return { address: account.address };
   }
 
