@@ -21,6 +21,13 @@ const LAYERS = {
   cli: ['errors', 'lib', 'config', 'kernel', 'accounts', 'security', 'mailbox', 'transport', 'main.ts', 'serve.ts', 'cluster.ts', 'logger.ts', 'server'],
 };
 
+/**
+ * The doors (the protocol servers and the JSON API) reach these layers only through their
+ * index.ts: the public values and services, never a row type or another internal.
+ */
+const DOORS = ['server', 'web/api'];
+const THROUGH_INDEX = ['accounts'];
+
 const SRC = path.resolve('src');
 
 /** The layer a file under src/ belongs to ('web/api' and 'web/app' are layers of their own), or its file name at the top. */
@@ -38,7 +45,14 @@ function layerOf(file) {
  * each import, which is all the layering depends on.
  */
 const layeringRule = {
-  meta: { type: 'problem', schema: [], messages: { arrow: 'DESIGN.md: src/{{from}} may import only {{allowed}} (not src/{{to}}).' } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      arrow: 'DESIGN.md: src/{{from}} may import only {{allowed}} (not src/{{to}}).',
+      index: 'DESIGN.md: a door reaches src/{{to}} only through src/{{to}}/index.ts (not {{source}}).',
+    },
+  },
   create(context) {
     // Tests may build fixtures from any layer; the arrows bind production code.
     if (/\.test\.tsx?$/.test(context.filename) || /-test-support\.ts$/.test(context.filename)) return {};
@@ -48,7 +62,12 @@ const layeringRule = {
     const check = (node) => {
       const source = node.source?.value;
       if (typeof source !== 'string' || !source.startsWith('.')) return;
-      const to = layerOf(path.resolve(path.dirname(context.filename), source));
+      const target = path.resolve(path.dirname(context.filename), source);
+      const to = layerOf(target);
+      if (to !== undefined && to !== from && DOORS.includes(from) && THROUGH_INDEX.includes(to) && path.relative(path.join(SRC, to), target) !== 'index.js') {
+        context.report({ node: node.source, messageId: 'index', data: { to, source } });
+        return;
+      }
       if (to === undefined || to === from || allowed.includes(to)) return;
       context.report({ node: node.source, messageId: 'arrow', data: { from, to, allowed: allowed.length ? allowed.join(', ') : 'nothing of ours' } });
     };
