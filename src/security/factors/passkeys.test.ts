@@ -7,7 +7,8 @@ import { FIXTURE_DOMAIN, FIXTURE_NOW, FIXTURE_PASSWORD, openSecurityFixture } fr
 import { DIALECTS, dialectUnavailable } from '../../../test/support/dialects.js';
 import { SoftAuthenticator } from '../../../test/support/soft-authenticator.js';
 import type { PasskeyView } from './passkeys.js';
-import { MAX_PASSKEYS, PASSKEY_CHALLENGE_TTL_MS, Passkeys } from './passkeys.js';
+import { MAX_PASSKEYS, Passkeys } from './passkeys.js';
+import { PASSKEY_CHALLENGE_TTL_MS } from './passkey-flows.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const BOB = `bob@${FIXTURE_DOMAIN}`;

@@ -18,20 +18,13 @@ import type { AuditLog } from '../../kernel/audit-log.js';
 import { canonicalIp } from '../gate/network.js';
 import type { Throttle } from '../gate/throttle.js';
 import { throttleLimits } from '../gate/throttle.js';
+import { PASSKEY_CHALLENGE_TTL_MS, PasskeyFlows } from './passkey-flows.js';
 
-/**
- * A ceremony must be finished within this time, and its challenge is good for one verification:
- * an assertion captured on the way (a phishing proxy, a log) is worthless once used or late.
- */
-export const PASSKEY_CHALLENGE_TTL_MS = 5 * 60_000;
 export const PASSKEY_NAME_MAX = 64;
 /** Enough for every device a person owns; a cap keeps excludeCredentials and the list small. */
 export const MAX_PASSKEYS = 20;
 /** Sign-ins from an IP the account used successfully this recently do not count towards the account-wide block. */
 const KNOWN_IP_WINDOW_MS = 30 * 24 * 3600_000;
-const FLOW_PREFIX = 'passkey-flow:';
-/** flowIds are 32 random bytes in base64url; anything else is refused before the shared state is asked. */
-const FLOW_ID = /^[A-Za-z0-9_-]{43}$/;
 /** The transports WebAuthn Level 3 names; a browser may send others, which are dropped, not stored. */
 export const PASSKEY_TRANSPORTS = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'] as const;
 export type PasskeyTransport = (typeof PASSKEY_TRANSPORTS)[number];
@@ -81,16 +74,6 @@ export interface PasskeySignIn {
 /** Why an assertion was refused: for the server log (the MailwardError's cause), never for the client. */
 export type PasskeyRefusal = 'flow' | 'account' | 'credential_unknown' | 'credential_other_account' | 'user_handle' | 'assertion' | 'counter';
 
-interface Flow {
-  kind: 'registration' | 'authentication';
-  challenge: string;
-  /** The account the ceremony is for; absent for a password-less (discoverable) sign-in. */
-  accountId?: number;
-  /** Registration: the WebAuthn user.id the new credential is made for. */
-  userHandle?: string;
-  userVerification: 'preferred' | 'required';
-}
-
 export function presentPasskey(row: PasskeyRow): PasskeyView {
   return {
     id: row.id,
@@ -127,30 +110,14 @@ function refused(refusal: PasskeyRefusal, cause?: unknown): MailwardError {
 }
 
 export class Passkeys {
-  constructor(private readonly deps: PasskeyDeps) {}
+  readonly #flows: PasskeyFlows;
+
+  constructor(private readonly deps: PasskeyDeps) {
+    this.#flows = new PasskeyFlows(deps.store.state);
+  }
 
   async list(account: Account): Promise<PasskeyView[]> {
     return (await this.deps.store.passkeys.listForAccount(account.id)).map(presentPasskey);
-  }
-
-  async #saveFlow(flow: Flow, now: number): Promise<{ flowId: string; expiresAt: number }> {
-    const flowId = randomBytes(32).toString('base64url');
-    await this.deps.store.state.update<Flow>(FLOW_PREFIX + flowId, now, () => ({ value: flow, ttlMs: PASSKEY_CHALLENGE_TTL_MS }));
-    return { flowId, expiresAt: now + PASSKEY_CHALLENGE_TTL_MS };
-  }
-
-  /**
-   * Takes a flow out of the shared state in one atomic update (read and delete together), so two
-   * verifications of one flowId — on one node or two — cannot both get its challenge.
-   */
-  async #takeFlow(flowId: string, kind: Flow['kind'], now: number): Promise<Flow | undefined> {
-    if (typeof flowId !== 'string' || !FLOW_ID.test(flowId)) return undefined;
-    let taken: Flow | undefined;
-    await this.deps.store.state.update<Flow>(FLOW_PREFIX + flowId, now, (current) => {
-      taken = current ?? undefined;
-      return undefined;
-    });
-    return taken?.kind === kind ? taken : undefined;
   }
 
   /**
@@ -184,7 +151,7 @@ export class Passkeys {
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
     });
     const now = this.deps.now();
-    const { flowId, expiresAt } = await this.#saveFlow(
+    const { flowId, expiresAt } = await this.#flows.save(
       { kind: 'registration', challenge: creation.challenge, accountId: account.id, userHandle, userVerification: 'preferred' },
       now,
     );
@@ -212,7 +179,7 @@ export class Passkeys {
       throw new MailwardError('LIMIT', { message: `passkey: at most ${MAX_PASSKEYS} per account; delete unused ones first` });
     }
     const now = this.deps.now();
-    const flow = await this.#takeFlow(options.flowId, 'registration', now);
+    const flow = await this.#flows.take(options.flowId, 'registration', now);
     if (!flow || flow.accountId !== account.id || flow.userHandle === undefined) {
       throw new MailwardError('NOT_FOUND', { message: 'no passkey registration in progress (or it expired): start again' });
     }
@@ -275,7 +242,7 @@ export class Passkeys {
       userVerification,
       timeout: PASSKEY_CHALLENGE_TTL_MS,
     });
-    const { flowId, expiresAt } = await this.#saveFlow(
+    const { flowId, expiresAt } = await this.#flows.save(
       { kind: 'authentication', challenge: request.challenge, ...(options.accountId !== undefined ? { accountId: options.accountId } : {}), userVerification },
       now,
     );
@@ -328,7 +295,7 @@ export class Passkeys {
   }): Promise<PasskeySignIn> {
     const now = this.deps.now();
     const ip = canonicalIp(options.ip);
-    const flow = await this.#takeFlow(options.flowId, 'authentication', now);
+    const flow = await this.#flows.take(options.flowId, 'authentication', now);
     // A flow started for an account stays bound to it, even when the caller does not name one.
     const expectedId = options.expectedAccountId ?? flow?.accountId;
     const account = expectedId === undefined ? undefined : await accountRecords(this.deps.store).findById(expectedId);

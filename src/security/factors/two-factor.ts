@@ -1,11 +1,10 @@
-// Two-factor sign-in: TOTP enrolment, the second-factor check (TOTP or backup code, throttled, no replay), backup codes, turning off, admin reset, required-2FA grace.
+// Two-factor sign-in: TOTP enrolment, the second-factor check (TOTP or backup code, throttled, no replay), backup codes, turning off, admin reset; what auth.require_2fa asks is two-factor-requirement.ts.
 import type { Account, PolicyService } from '../../accounts/index.js';
 import { accountRecords } from '../../accounts/index.js';
 import { accountDomain } from '../../lib/index.js';
 import { MailwardError, isMailwardError } from '../../errors/index.js';
 import type { EventBus } from '../../shared-state/index.js';
 import type { MailClientRow, Store } from '../../store/index.js';
-import { GLOBAL_SCOPE } from '../../store/index.js';
 import type { AccountSecurity } from '../account-security.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { AppPasswordProtocol, AppPasswords, AppPasswordView } from './app-passwords.js';
@@ -15,7 +14,9 @@ import type { LoginRecords } from '../gate/login-records.js';
 import { canonicalIp } from '../gate/network.js';
 import type { ServerKey } from '../../kernel/server-key.js';
 import type { Throttle } from '../gate/throttle.js';
-import { throttleLimits } from '../gate/throttle.js';
+import { checkUnderCodeThrottle } from './code-throttle.js';
+import type { TwoFactorRequirement } from './two-factor-requirement.js';
+import { twoFactorRequirement } from './two-factor-requirement.js';
 import {
   TOTP_DIGITS,
   generateTotpSecret,
@@ -38,7 +39,7 @@ export const MAIL_CLIENT_WINDOW_MS = 30 * DAY_MS;
 export const ENROLMENT_TTL_MS = 30 * 60_000;
 
 export interface TwoFactorDeps {
-  store: Pick<Store, 'accounts' | 'twoFactor' | 'loginRecords' | 'policies' | 'passkeys' | 'state' | 'transaction'>;
+  store: Pick<Store, 'accounts' | 'twoFactor' | 'loginRecords' | 'passkeys' | 'state' | 'transaction'>;
   policies: PolicyService;
   throttle: Throttle;
   loginRecords: Pick<LoginRecords, 'flush'>;
@@ -100,17 +101,6 @@ export interface BackupCodeStatus {
   remind: boolean;
 }
 
-export interface TwoFactorRequirement {
-  /** auth.require_2fa applies to the account. */
-  required: boolean;
-  /** When the grace period ends (ms); null when nothing is required or the account is enrolled. */
-  graceEndsAt: number | null;
-  /** Web sign-ins left before enrolment is forced (auth.require_2fa_grace_logins); null when not counted. */
-  graceLoginsLeft: number | null;
-  /** Sign-in must lead straight to enrolment. */
-  mustEnroll: boolean;
-}
-
 export interface TwoFactorStatus {
   enabled: boolean;
   enabledAt: number | null;
@@ -167,31 +157,9 @@ export class TwoFactor {
     return { ...status, remind: status.remaining <= BACKUP_CODES_LOW || old };
   }
 
-  /**
-   * auth.require_2fa for this account. The grace period (auth.require_2fa_grace_days) counts from
-   * when the policy in force was set, or from the account's creation if that is later, so turning
-   * the policy on never locks out at once everyone who signs in rarely.
-   */
-  async requirement(account: Account, options: { now?: number } = {}): Promise<TwoFactorRequirement> {
-    const now = options.now ?? this.deps.now();
-    const domain = accountDomain(account);
-    const entry = await this.deps.policies.entry('auth.require_2fa', { domain });
-    if (entry.value !== true) return { required: false, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
-    if (account.twoFactorEnabled) return { required: true, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
-    const row = entry.source === 'default' ? undefined : await this.deps.store.policies.get(entry.source === 'global' ? GLOBAL_SCOPE : entry.source, 'auth.require_2fa');
-    const since = Math.max(account.createdAt, row?.updated_at ?? 0);
-    const graceEndsAt = since + (await this.deps.policies.get('auth.require_2fa_grace_days', { domain })) * DAY_MS;
-    const graceLogins = await this.deps.policies.get('auth.require_2fa_grace_logins', { domain });
-    let graceLoginsLeft: number | null = null;
-    let outOfLogins = false;
-    if (graceLogins > 0) {
-      await this.deps.loginRecords.flush();
-      // The sign-in being made now is counted already: with N allowed, the (N+1)th leads to enrolment.
-      const used = await this.deps.store.loginRecords.countSuccesses({ accountId: account.id, protocol: 'web', since, cap: graceLogins + 1 });
-      graceLoginsLeft = Math.max(0, graceLogins - used);
-      outOfLogins = used > graceLogins;
-    }
-    return { required: true, graceEndsAt, graceLoginsLeft, mustEnroll: now >= graceEndsAt || outOfLogins };
+  /** auth.require_2fa for this account (see twoFactorRequirement). */
+  requirement(account: Account, options: { now?: number } = {}): Promise<TwoFactorRequirement> {
+    return twoFactorRequirement(this.deps, account, options.now ?? this.deps.now());
   }
 
   /** Whether the web must send this account straight to enrolment after sign-in. */
@@ -240,7 +208,7 @@ export class TwoFactor {
       throw new MailwardError('NOT_FOUND', { message: 'no two-factor enrolment in progress (or it expired): start again' });
     }
     const secret = openTotpSecret(this.deps.key, { accountId: account.id, sealed: pending });
-    const step = await this.#throttled(account, by.ip ?? '', now, async () => matchTotp({ secret, code: options.code, now }));
+    const step = await checkUnderCodeThrottle(this.deps, { account, ip: by.ip ?? '', now }, async () => matchTotp({ secret, code: options.code, now }));
     const codes = generateBackupCodes();
     const activated = await this.deps.store.transaction(async (repos) => {
       // The confirming code's step becomes the last one used: it cannot sign anyone in afterwards.
@@ -259,33 +227,6 @@ export class TwoFactor {
   }
 
   /**
-   * Runs a second-factor check under the sign-in throttle (its own name key, "otp:<address>"), so
-   * six digits cannot be guessed: wrong codes count per (account, IP), per network, and per account
-   * from unknown addresses; a block answers AUTH_THROTTLED before any code is looked at.
-   */
-  async #throttled<T>(account: Account, rawIp: string, now: number, check: () => Promise<T | undefined>): Promise<T> {
-    const username = `otp:${account.address}`;
-    const ip = canonicalIp(rawIp);
-    let known: boolean | undefined;
-    const isKnownIp = async (): Promise<boolean> => {
-      known ??= await this.deps.store.loginRecords.hasFromIp({ accountId: account.id, ip, result: 'success', since: now - MAIL_CLIENT_WINDOW_MS });
-      return known;
-    };
-    const blocked = (await this.deps.throttle.check({ username, ip, now, isKnownIp })).blocked;
-    if (blocked) {
-      throw new MailwardError('AUTH_THROTTLED', { details: { retryAfterSeconds: Math.max(1, Math.ceil((blocked.retryAt - now) / 1000)) } });
-    }
-    const result = await check();
-    if (result === undefined) {
-      const limits = await throttleLimits(this.deps.policies, { domain: accountDomain(account) });
-      await this.deps.throttle.recordFailure({ username, ip, now, limits, countAccount: !(await isKnownIp()) });
-      throw new MailwardError('OTP_FAILED');
-    }
-    await this.deps.throttle.recordSuccess({ username, ip });
-    return result;
-  }
-
-  /**
    * The second factor: a TOTP code from the app (each accepted once: its time step must be later
    * than the last accepted one) or an unused backup code. OTP_FAILED when wrong or reused,
    * AUTH_THROTTLED after too many wrong ones.
@@ -295,7 +236,7 @@ export class TwoFactor {
     const now = options.now ?? this.deps.now();
     const ip = canonicalIp(options.ip);
     const code = options.code.trim();
-    return this.#throttled(account, ip, now, async (): Promise<SecondFactorResult | undefined> => {
+    return checkUnderCodeThrottle(this.deps, { account, ip, now }, async (): Promise<SecondFactorResult | undefined> => {
       if (!account.twoFactorEnabled) return undefined;
       if (/^\d+$/.test(normalizeTotpCode(code)) && normalizeTotpCode(code).length === TOTP_DIGITS) {
         const row = await this.deps.store.twoFactor.findTotp(account.id);

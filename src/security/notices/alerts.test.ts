@@ -9,8 +9,9 @@ import type { SecurityFixture } from '../../../test/support/security-fixture.js'
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../../../test/support/security-fixture.js';
 import type { RecordingMailer, RecoveryServices } from '../../../test/support/recovery-fixture.js';
 import { RECOVERY_BASE_URL, recordingMailer, recoveryServices, verifyAlternate } from '../../../test/support/recovery-fixture.js';
-import type { AlertKind } from './alerts.js';
-import { ALERT_KINDS, ALERT_RATE_MS, Alerts, COUNTRY_LOOKBACK_MS, CRITICAL_ALERTS, countryOf } from './alerts.js';
+import type { AlertKind } from './alert-kinds.js';
+import { ALERT_KINDS, COUNTRY_LOOKBACK_MS, CRITICAL_ALERTS, countryOf } from './alert-kinds.js';
+import { ALERT_RATE_MS, Alerts } from './alerts.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const ALICE_HOME = 'alice.home@elsewhere.test';
