@@ -1,6 +1,5 @@
 // authenticate(): the one gate for every door (web, SMTP, IMAP, POP3); throttles before hashing, records every attempt.
-import type { Account, AccountService, PasswordHasher, PolicyService } from '../../accounts/index.js';
-import { accountRecords } from '../../accounts/index.js';
+import type { AccountRow, AccountService, PasswordHasher, PolicyService } from '../../accounts/index.js';
 import { normalizeAddress } from '../../lib/index.js';
 import { ERROR_CODES } from '../../errors/index.js';
 import type { ErrorCode } from '../../errors/index.js';
@@ -44,7 +43,7 @@ export type AuthFailureCode = Extract<
 export type AuthenticateResult =
   | {
       ok: true;
-      account: Account;
+      account: AccountRow;
       credential: 'password' | 'app_password';
       appPasswordId: number | null;
       /** The password was a one-time password: the web must make the user choose a new one. */
@@ -106,7 +105,7 @@ export class Authenticator {
     const ip = canonicalIp(input.remoteIp);
     const client = input.client ?? '';
     const name = nameKey(input.username);
-    const account = name.valid ? await accountRecords(deps.store).findByAddress(name.key) : undefined;
+    const account = name.valid ? await deps.store.accounts.findByAddress(name.key) : undefined;
     const scope = name.domain ? { domain: name.domain } : {};
     let knownIp: boolean | undefined;
     const isKnownIp = async (): Promise<boolean> => {
@@ -162,7 +161,7 @@ export class Authenticator {
     //    refuse without hashing and without counting it again. Only a keyed hash is kept, never the secret.
     const failedSecretMac = deps.key.mac(
       'failed-secret',
-      `${name.key}\u0000${ip}\u0000${account?.passwordChangedAt ?? 0}\u0000${input.secret}`,
+      `${name.key}\u0000${ip}\u0000${account?.password_changed_at ?? 0}\u0000${input.secret}`,
     );
     const unknownReason: LoginReason = account ? 'bad_credentials' : 'unknown_user';
     if (await deps.throttle.seenFailedSecret(failedSecretMac, now)) return fail(unknownReason, 'AUTH_FAILED');
@@ -192,8 +191,8 @@ export class Authenticator {
         void deps.events.publish({ type: 'LoginFailureBurst', at: now, accountId: account.id, address: account.address, ip, failures: pair.count });
       }
       let hint: string | undefined;
-      if (input.protocol === 'web' && account?.passwordHint && (await deps.policies.get('password.hints_enabled', scope))) {
-        hint = account.passwordHint;
+      if (input.protocol === 'web' && account?.password_hint && (await deps.policies.get('password.hints_enabled', scope))) {
+        hint = account.password_hint;
       }
       return fail(unknownReason, 'AUTH_FAILED', hint !== undefined ? { hint } : {});
     }
@@ -207,7 +206,7 @@ export class Authenticator {
     if (
       credential === 'password' &&
       MAIL_PROTOCOLS.has(input.protocol) &&
-      (account.twoFactorEnabled || (await deps.policies.get('auth.require_app_passwords', scope)))
+      (account.two_factor_enabled === 1 || (await deps.policies.get('auth.require_app_passwords', scope)))
     ) {
       return fail('app_password_required', 'APP_PASSWORD_REQUIRED', { credential });
     }
@@ -230,9 +229,9 @@ export class Authenticator {
       account,
       credential,
       appPasswordId: appPassword?.id ?? null,
-      mustChangePassword: account.mustChangePassword,
+      mustChangePassword: account.must_change_password === 1,
       authenticatedAt: now,
-      secondFactorRequired: input.protocol === 'web' && account.twoFactorEnabled,
+      secondFactorRequired: input.protocol === 'web' && account.two_factor_enabled === 1,
       ...(device ? { device } : {}),
     };
   }
@@ -242,7 +241,7 @@ export class Authenticator {
    * passkey on the web): the device sighting, the login record and the LoginSucceeded event.
    */
   async recordSuccess(options: {
-    account: Account;
+    account: AccountRow;
     protocol: Protocol;
     /** Canonical form (canonicalIp). */
     ip: string;

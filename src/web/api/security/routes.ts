@@ -49,7 +49,7 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
         by,
       });
       // Every other session ended with the old password; this one goes on under a new id.
-      const csrfToken = await rotateSession(security, context, { reauthenticatedAt: updated.passwordSessionsValidAfter });
+      const csrfToken = await rotateSession(security, context, { reauthenticatedAt: updated.password_sessions_valid_after });
       return { csrfToken };
     },
   });
@@ -63,11 +63,11 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
       return {
         strength: { level, ...STRENGTH_RULES[level] },
         securityCodeEnabled: await security.policies.get('security_code.enabled', scope),
-        hasSecurityCode: account.hasSecurityCode,
+        hasSecurityCode: account.security_code_hash !== null,
         securityCodeRequired: await security.accountSecurity.securityCodeRequired(account),
         hintsEnabled,
-        hint: hintsEnabled ? (account.passwordHint ?? '') : '',
-        passwordChangedAt: account.passwordChangedAt,
+        hint: hintsEnabled ? (account.password_hint ?? '') : '',
+        passwordChangedAt: account.password_changed_at,
       };
     },
   });
@@ -83,7 +83,7 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
     auth: 'session',
     handler: async ({ session }) => {
       const account = session.account;
-      return { smtp: account.smtpEnabled, pop3: account.pop3Enabled, imap: account.imapEnabled };
+      return { smtp: account.smtp_enabled === 1, pop3: account.pop3_enabled === 1, imap: account.imap_enabled === 1 };
     },
   });
   routes.add(SECURITY_API.setServices, {

@@ -13,7 +13,7 @@ export async function presentSignedIn(security: Security, signedIn: SignedIn): P
   return {
     status: 'signed_in',
     address: signedIn.account.address,
-    displayName: signedIn.account.displayName,
+    displayName: signedIn.account.display_name,
     // The webmail's language chosen in Profile ('' follows the browser), on every device signed in.
     language: signedIn.account.language,
     csrfToken: signedIn.csrfToken,
@@ -75,11 +75,11 @@ export function sessionRoutes(routes: APIRoutes, security: Security): void {
     beforeEnrolment: true,
     handler: async ({ session }) => ({
       address: session.account.address,
-      displayName: session.account.displayName,
+      displayName: session.account.display_name,
       language: session.account.language,
       csrfToken: session.csrfToken,
       deviceId: session.device.id,
-      mustChangePassword: session.account.mustChangePassword,
+      mustChangePassword: session.account.must_change_password === 1,
       mustEnrollTwoFactor: (await security.twoFactor.requirement(session.account)).mustEnroll,
     }),
   });
