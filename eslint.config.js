@@ -32,6 +32,13 @@ const LAYERS = {
  */
 const TYPES_ONLY = { 'web/app': { 'web/contract': ['error-codes.js', 'limits.js'] } };
 
+/**
+ * The doors (the protocol servers and the JSON API) reach these layers only through their
+ * index.ts: the public values and services, never a row type or another internal.
+ */
+const DOORS = ['server', 'web/api'];
+const THROUGH_INDEX = ['accounts'];
+
 const SRC = path.resolve('src');
 
 /** The layer a file under src/ belongs to ('web/api', 'web/app' and 'web/contract' are layers of their own), or its file name at the top. */
@@ -54,6 +61,7 @@ const layeringRule = {
     schema: [],
     messages: {
       arrow: 'docs/architecture.md: src/{{from}} may import only {{allowed}} (not src/{{to}}).',
+      index: 'docs/architecture.md: a door reaches src/{{to}} only through src/{{to}}/index.ts (not {{source}}).',
       topLevel: 'docs/architecture.md: src/{{file}} belongs in a layer folder (the composition root is src/app/).',
       typesOnly: 'src/{{from}} may import only types from src/{{to}} (values only from {{files}}).',
     },
@@ -71,8 +79,13 @@ const layeringRule = {
     const check = (node) => {
       const source = node.source?.value;
       if (typeof source !== 'string' || !source.startsWith('.')) return;
-      const to = layerOf(path.resolve(path.dirname(context.filename), source));
+      const target = path.resolve(path.dirname(context.filename), source);
+      const to = layerOf(target);
       if (to === undefined || to === from) return;
+      if (DOORS.includes(from) && THROUGH_INDEX.includes(to) && path.relative(path.join(SRC, to), target) !== 'index.js') {
+        context.report({ node: node.source, messageId: 'index', data: { to, source } });
+        return;
+      }
       const typesOnly = TYPES_ONLY[from]?.[to];
       if (typesOnly && allowed.includes(to)) {
         const onlyTypes = node.importKind === 'type' || node.exportKind === 'type';

@@ -1,12 +1,12 @@
 // Domains, accounts and aliases: validation, normalisation and password handling over the store.
 import { MailwardError } from '../errors/index.js';
-import type { AccountRow, AliasRow, DomainRow, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { normalizeAddress, normalizeDomain } from '../lib/address.js';
+import type { Account, AccountChanges, Alias, Domain } from './account.js';
+import { accountOf, accountUpdateOf, aliasOf, credentialsOf, domainOf } from './account.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { assertPasswordStrength } from './password-strength.js';
 import type { PolicyService } from './policy-service.js';
-
-export type AccountStatus = 'active' | 'disabled';
 
 export interface AccountServiceDeps {
   store: Store;
@@ -28,12 +28,12 @@ export interface NewAccount {
 export class AccountService {
   constructor(private readonly deps: AccountServiceDeps) {}
 
-  async addDomain(name: string): Promise<DomainRow> {
-    return this.deps.store.domains.create({ name: normalizeDomain(name), now: this.deps.now() });
+  async addDomain(name: string): Promise<Domain> {
+    return domainOf(await this.deps.store.domains.create({ name: normalizeDomain(name), now: this.deps.now() }));
   }
 
-  listDomains(): Promise<DomainRow[]> {
-    return this.deps.store.domains.list();
+  async listDomains(): Promise<Domain[]> {
+    return (await this.deps.store.domains.list()).map(domainOf);
   }
 
   /** Whether mail for this (normalised) domain is ours: one indexed lookup, not the whole list. */
@@ -46,12 +46,12 @@ export class AccountService {
     await this.deps.store.transaction((tx) => tx.domains.remove(domain));
   }
 
-  async #domainOf(domain: string): Promise<DomainRow> {
+  async #domainOf(domain: string): Promise<Domain> {
     const row = await this.deps.store.domains.findByName(domain);
     if (!row) {
       throw new MailwardError('NOT_FOUND', { message: `domain ${domain} is not served here; add it with: mailward domain add ${domain}` });
     }
-    return row;
+    return domainOf(row);
   }
 
   /** Checks a new password against the strength level in force for the account's domain. */
@@ -61,19 +61,19 @@ export class AccountService {
     assertPasswordStrength(password, { level, localPart });
   }
 
-  async addUser(input: NewAccount): Promise<AccountRow> {
+  async addUser(input: NewAccount): Promise<Account> {
     const { address, localPart, domain } = normalizeAddress(input.address);
-    const domainRow = await this.#domainOf(domain);
+    const served = await this.#domainOf(domain);
     if (await this.deps.store.aliases.findByAddress(address)) {
       throw new MailwardError('EXISTS', { message: `${address} is already an alias` });
     }
     await this.checkNewPassword(address, input.password);
     const passwordHash = await this.deps.hasher.hash(input.password);
     const now = this.deps.now();
-    return this.deps.store.accounts.create({
+    const row = await this.deps.store.accounts.create({
       address,
       local_part: localPart,
-      domain_id: domainRow.id,
+      domain_id: served.id,
       display_name: (input.displayName ?? '').trim().slice(0, 200),
       password_hash: passwordHash,
       status: 'active',
@@ -83,23 +83,24 @@ export class AccountService {
       created_at: now,
       updated_at: now,
     });
+    return accountOf(row);
   }
 
-  listUsers(options: { domain?: string } = {}): Promise<AccountRow[]> {
-    if (options.domain === undefined) return this.deps.store.accounts.list();
-    return this.#domainOf(normalizeDomain(options.domain)).then((d) => this.deps.store.accounts.list({ domainId: d.id }));
+  async listUsers(options: { domain?: string } = {}): Promise<Account[]> {
+    const domainId = options.domain === undefined ? undefined : (await this.#domainOf(normalizeDomain(options.domain))).id;
+    return (await this.deps.store.accounts.list(domainId === undefined ? {} : { domainId })).map(accountOf);
   }
 
   /** The account for an address (not an alias); NOT_FOUND when there is none. */
-  async getUser(address: string): Promise<AccountRow> {
+  async getUser(address: string): Promise<Account> {
     const normalized = normalizeAddress(address).address;
     const row = await this.deps.store.accounts.findByAddress(normalized);
     if (!row) throw new MailwardError('NOT_FOUND', { message: `account ${normalized} does not exist` });
-    return row;
+    return accountOf(row);
   }
 
   /** The account a login name or recipient means: the address itself or an alias of it. */
-  async resolve(address: string): Promise<AccountRow | undefined> {
+  async resolve(address: string): Promise<Account | undefined> {
     let normalized: string;
     try {
       normalized = normalizeAddress(address).address;
@@ -107,44 +108,55 @@ export class AccountService {
       return undefined;
     }
     const direct = await this.deps.store.accounts.findByAddress(normalized);
-    if (direct) return direct;
+    if (direct) return accountOf(direct);
     const alias = await this.deps.store.aliases.findByAddress(normalized);
-    return alias ? this.deps.store.accounts.findById(alias.account_id) : undefined;
+    const row = alias ? await this.deps.store.accounts.findById(alias.account_id) : undefined;
+    return row && accountOf(row);
   }
 
   /**
    * Verifies a password; on success upgrades a hash made with outdated parameters, so raising
    * the cost reaches every account as its owner next signs in.
    */
-  async verifyPassword(account: AccountRow, secret: string): Promise<boolean> {
-    const ok = await this.deps.hasher.verify(account.password_hash, secret);
-    if (ok && this.deps.hasher.needsRehash(account.password_hash)) {
+  async verifyPassword(account: Account, secret: string): Promise<boolean> {
+    const hash = (await this.#credentials(account)).passwordHash;
+    const ok = await this.deps.hasher.verify(hash, secret);
+    if (ok && this.deps.hasher.needsRehash(hash)) {
       await this.deps.store.accounts.update(account.id, { password_hash: await this.deps.hasher.hash(secret) });
     }
     return ok;
   }
 
-  async disable(address: string, reason: string): Promise<AccountRow> {
+  /** Checks the personal security code; false when the account has none. */
+  async verifySecurityCode(account: Account, code: string): Promise<boolean> {
+    const hash = (await this.#credentials(account)).securityCodeHash;
+    return hash !== null && this.deps.hasher.verify(hash, code);
+  }
+
+  /** The hashes read with the account, or read now for a value that came without them. */
+  async #credentials(account: Account): Promise<{ passwordHash: string; securityCodeHash: string | null }> {
+    const known = credentialsOf(account);
+    if (known) return known;
+    const row = await this.deps.store.accounts.findById(account.id);
+    if (!row) throw new MailwardError('NOT_FOUND', { message: `account ${account.address} does not exist` });
+    return { passwordHash: row.password_hash, securityCodeHash: row.security_code_hash };
+  }
+
+  async disable(address: string, reason: string): Promise<Account> {
     const account = await this.getUser(address);
     const text = reason.trim();
     if (!text) throw new MailwardError('INVALID_INPUT', { message: 'a reason is required to disable an account' });
     const now = this.deps.now();
-    return this.deps.store.accounts.update(account.id, {
-      status: 'disabled',
-      disabled_reason: text.slice(0, 500),
-      disabled_at: now,
-      updated_at: now,
-    });
+    return this.#update(account.id, { status: 'disabled', disabledReason: text.slice(0, 500), disabledAt: now, updatedAt: now });
   }
 
-  async enable(address: string): Promise<AccountRow> {
+  async enable(address: string): Promise<Account> {
     const account = await this.getUser(address);
-    return this.deps.store.accounts.update(account.id, {
-      status: 'active',
-      disabled_reason: null,
-      disabled_at: null,
-      updated_at: this.deps.now(),
-    });
+    return this.#update(account.id, { status: 'active', disabledReason: null, disabledAt: null, updatedAt: this.deps.now() });
+  }
+
+  async #update(id: number, changes: AccountChanges): Promise<Account> {
+    return accountOf(await this.deps.store.accounts.update(id, accountUpdateOf(changes)));
   }
 
   async deleteUser(address: string): Promise<void> {
@@ -152,14 +164,14 @@ export class AccountService {
     await this.deps.store.accounts.delete(account.id);
   }
 
-  async addAlias(aliasAddress: string, targetAddress: string): Promise<AliasRow> {
+  async addAlias(aliasAddress: string, targetAddress: string): Promise<Alias> {
     const { address, domain } = normalizeAddress(aliasAddress);
     const target = await this.getUser(targetAddress);
-    const domainRow = await this.#domainOf(domain);
+    const served = await this.#domainOf(domain);
     if (await this.deps.store.accounts.findByAddress(address)) {
       throw new MailwardError('EXISTS', { message: `${address} is already an account` });
     }
-    return this.deps.store.aliases.create({ address, domainId: domainRow.id, accountId: target.id, now: this.deps.now() });
+    return aliasOf(await this.deps.store.aliases.create({ address, domainId: served.id, accountId: target.id, now: this.deps.now() }));
   }
 
   async removeAlias(aliasAddress: string): Promise<void> {
@@ -167,14 +179,14 @@ export class AccountService {
   }
 
   /** Every alias with the address of the account it delivers to. */
-  async listAliases(): Promise<Array<{ alias: AliasRow; target: string }>> {
+  async listAliases(): Promise<Array<{ alias: Alias; target: string }>> {
     const rows = await this.deps.store.aliases.list();
     return Promise.all(
-      rows.map(async (alias) => ({ alias, target: (await this.deps.store.accounts.findById(alias.account_id))?.address ?? '' })),
+      rows.map(async (row) => ({ alias: aliasOf(row), target: (await this.deps.store.accounts.findById(row.account_id))?.address ?? '' })),
     );
   }
 
-  async aliasesOf(account: AccountRow): Promise<string[]> {
+  async aliasesOf(account: Pick<Account, 'id'>): Promise<string[]> {
     return (await this.deps.store.aliases.listForAccount(account.id)).map((a) => a.address);
   }
 }

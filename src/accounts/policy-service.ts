@@ -69,6 +69,12 @@ export class PolicyService {
     return { key, value: definition.default, source: 'default', description: definition.description };
   }
 
+  /** When the value in force was set (ms): undefined for a default, which nobody set. */
+  async setAt(entry: Pick<PolicyEntry, 'key' | 'source'>): Promise<number | undefined> {
+    if (entry.source === 'default') return undefined;
+    return (await this.store.policies.get(entry.source === 'global' ? GLOBAL_SCOPE : entry.source, entry.key))?.updated_at;
+  }
+
   async list(options: { domain?: string } = {}): Promise<PolicyEntry[]> {
     return Promise.all(Object.keys(POLICIES).map((key) => this.entry(key, options)));
   }

@@ -62,7 +62,7 @@ export async function startServer(app: App, options: StartServerOptions = {}): P
     security: app.security,
     publicURL: app.publicURL,
     mail: webMailDeps(app, { kickOutbound: () => outbound.kick() }),
-    settings: { store: app.store, forwarding: app.forwarding },
+    settings: { forwarding: app.forwarding },
   };
   try {
     smtp = await startSMTP(smtpDeps(app, { resolver, kickOutbound: () => outbound.kick() }), tls, enabledListeners(app, ['smtp', 'submission', 'smtps']));

@@ -1,5 +1,5 @@
-// Allow-listed views of rows for CLI output: never a hash or a secret.
-import type { AccountRow, AliasRow, DomainRow } from '../accounts/index.js';
+// Allow-listed views of accounts, domains and aliases for CLI output: never a hash or a secret.
+import type { Account, Alias, Domain } from '../accounts/index.js';
 import { isoTime } from './output.js';
 
 export interface AccountView {
@@ -15,25 +15,25 @@ export interface AccountView {
   updatedAt: string | null;
 }
 
-export function presentAccount(row: AccountRow): AccountView {
+export function presentAccount(account: Account): AccountView {
   return {
-    address: row.address,
-    displayName: row.display_name,
-    status: row.status,
-    disabledReason: row.disabled_reason,
-    disabledAt: isoTime(row.disabled_at),
-    quotaBytes: row.quota_bytes,
-    admin: row.is_admin === 1,
-    mustChangePassword: row.must_change_password === 1,
-    createdAt: isoTime(row.created_at),
-    updatedAt: isoTime(row.updated_at),
+    address: account.address,
+    displayName: account.displayName,
+    status: account.status,
+    disabledReason: account.disabledReason,
+    disabledAt: isoTime(account.disabledAt),
+    quotaBytes: account.quotaBytes,
+    admin: account.admin,
+    mustChangePassword: account.mustChangePassword,
+    createdAt: isoTime(account.createdAt),
+    updatedAt: isoTime(account.updatedAt),
   };
 }
 
-export function presentDomain(row: DomainRow): { name: string; createdAt: string | null } {
-  return { name: row.name, createdAt: isoTime(row.created_at) };
+export function presentDomain(domain: Domain): { name: string; createdAt: string | null } {
+  return { name: domain.name, createdAt: isoTime(domain.createdAt) };
 }
 
-export function presentAlias(row: AliasRow, target: string): { address: string; target: string; createdAt: string | null } {
-  return { address: row.address, target, createdAt: isoTime(row.created_at) };
+export function presentAlias(alias: Alias, target: string): { address: string; target: string; createdAt: string | null } {
+  return { address: alias.address, target, createdAt: isoTime(alias.createdAt) };
 }

@@ -1,13 +1,13 @@
 // AuditLog over SQLite and PostgreSQL: per-account and global listings, newest first, pages, and entries that outlive the account.
 import { beforeEach, expect, it } from 'vitest';
-import type { AccountRow } from '../accounts/index.js';
+import type { Account } from '../accounts/index.js';
 import { describeOnEveryDialect } from '../../test/support/every-dialect.js';
 import { T0, accountSecurityFixture } from '../../test/support/account-security-fixture.js';
 import { changePolicy } from '../security/notices/policy-changes.js';
 
 describeOnEveryDialect('AuditLog', accountSecurityFixture({ perTest: true }), (f) => {
-  let alice: AccountRow;
-  let bob: AccountRow;
+  let alice: Account;
+  let bob: Account;
 
   beforeEach(async () => {
     alice = await f.addAccount('alice@example.org', 'Initial-Passw0rd-9');

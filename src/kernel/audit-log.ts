@@ -1,5 +1,5 @@
 // Appends and reads the audit log: who changed what security setting, when, from where.
-import type { AuditRow, Store } from '../store/index.js';
+import type { AuditRow, Repositories, Store } from '../store/index.js';
 
 export interface AuditEntry {
   /** Who: 'user:<address>', 'admin:cli', 'system'. */
@@ -74,8 +74,12 @@ export class AuditLog {
     private readonly now: () => number,
   ) {}
 
-  async append(entry: AuditEntry): Promise<void> {
-    await this.store.audit.append({
+  /**
+   * `options.in`: the repositories of the transaction making the change, so the record is written
+   * with the change or not at all.
+   */
+  async append(entry: AuditEntry, options: { in?: Pick<Repositories, 'audit'> } = {}): Promise<void> {
+    await (options.in ?? this.store).audit.append({
       time: this.now(),
       account_id: entry.account?.id ?? null,
       account_address: entry.account?.address ?? null,

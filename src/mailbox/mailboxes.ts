@@ -1,5 +1,6 @@
 // The mailbox model's operations for the doors that manage mail (IMAP, POP3, webmail): names, flags, expunge, copy, move, append.
 import type { Readable } from 'node:stream';
+import { accountRecords } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import type { FlagColumns, MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
@@ -152,9 +153,9 @@ export class Mailboxes {
 
   /** The account's storage limit (0 = none) and what it uses, read fresh: the administrator may change the limit at any time (IMAP QUOTA). */
   async quota(accountId: number): Promise<{ limitBytes: number; messages: number; size: number }> {
-    const account = await this.deps.store.accounts.findById(accountId);
+    const account = await accountRecords(this.deps.store).findById(accountId);
     const usage = await this.usage(accountId);
-    return { limitBytes: account?.quota_bytes ?? 0, ...usage };
+    return { limitBytes: account?.quotaBytes ?? 0, ...usage };
   }
 
   /** UID, MODSEQ and flags of every message: the starting view of a session. */
@@ -356,10 +357,10 @@ export class Mailboxes {
   /** Stores a message a client uploads (IMAP APPEND, webmail drafts); LIMIT when it would exceed the account's quota. */
   async append(accountId: number, name: string, raw: Buffer, options: { flags?: MessageFlags; internalDate?: number } = {}): Promise<{ mailbox: MailboxRow; uid: number }> {
     const mailbox = await this.get(accountId, name);
-    const account = await this.deps.store.accounts.findById(accountId);
-    if (account && account.quota_bytes > 0) {
+    const account = await accountRecords(this.deps.store).findById(accountId);
+    if (account && account.quotaBytes > 0) {
       const usage = await this.usage(accountId);
-      if (usage.size + raw.length > account.quota_bytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
+      if (usage.size + raw.length > account.quotaBytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
     }
     const [stored] = await this.deps.mail.deliver({
       raw,
@@ -371,12 +372,12 @@ export class Mailboxes {
   }
 
   async #checkQuota(accountId: number, fromMailboxId: number, uids: readonly number[]): Promise<void> {
-    const account = await this.deps.store.accounts.findById(accountId);
-    if (!account || account.quota_bytes <= 0) return;
+    const account = await accountRecords(this.deps.store).findById(accountId);
+    if (!account || account.quotaBytes <= 0) return;
     const rows = await this.messages(fromMailboxId, uids);
     const adding = rows.reduce((sum, r) => sum + r.size, 0);
     const usage = await this.usage(accountId);
-    if (usage.size + adding > account.quota_bytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
+    if (usage.size + adding > account.quotaBytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
   }
 
   async #releaseBlobs(blobIds: readonly string[]): Promise<void> {

@@ -1,10 +1,12 @@
 // AccountSecurity over SQLite and PostgreSQL: password change rules, security code, hints, services, disable/enable, revocation.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow, PasswordStrengthLevel } from '../accounts/index.js';
+import type { Account, PasswordStrengthLevel } from '../accounts/index.js';
 import type { ErrorCode } from '../errors/index.js';
 import { describeOnEveryDialect } from '../../test/support/every-dialect.js';
 import { T0, accountSecurityFixture, expectCode } from '../../test/support/account-security-fixture.js';
 import type { Actor } from '../kernel/index.js';
+import type { Store } from '../store/index.js';
+import { AccountSecurity } from './account-security.js';
 
 const START = 'Initial-Passw0rd-9';
 const IP = '198.51.100.7';
@@ -12,13 +14,13 @@ const OTHER_IP = '192.0.2.44';
 const USER: Actor = { actor: 'user:alice@example.org', ip: IP };
 
 describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
-  let alice: AccountRow;
+  let alice: Account;
 
   beforeEach(async () => {
     alice = await f.addAccount(`alice@${f.domain}`, START);
   });
 
-  const change = (options: { current?: string; next: string; confirm?: string; securityCode?: string; by?: Actor; account?: AccountRow }) =>
+  const change = (options: { current?: string; next: string; confirm?: string; securityCode?: string; by?: Actor; account?: Account }) =>
     f.security.accountSecurity.changePassword({
       account: options.account ?? alice,
       current: options.current ?? START,
@@ -28,7 +30,9 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
       by: options.by ?? USER,
     });
 
-  const passwordIs = async (password: string): Promise<boolean> => f.hasher.verify((await f.reload(alice)).password_hash, password);
+  /** The hashes as stored (the Account value carries none). */
+  const stored = async (): Promise<{ password_hash: string; security_code_hash: string | null }> => (await f.store.accounts.findById(alice.id))!;
+  const passwordIs = async (password: string): Promise<boolean> => f.hasher.verify((await stored()).password_hash, password);
 
   describe('changePassword', () => {
     it('refuses a wrong current password with PASSWORD_WRONG and keeps the old password', async () => {
@@ -129,17 +133,17 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
     });
 
     it('on success stores the new hash, moves the revocation epochs, audits without secrets and emits PasswordChanged + SessionsRevoked', async () => {
-      const before = await f.reload(alice);
+      const before = await stored();
       f.clock.advance(5000);
       const at = f.clock.t;
       const updated = await change({ next: 'Correct-Horse-42', by: { ...USER, sessionId: 'web-session-1' } });
-      const row = await f.reload(alice);
-      expect(updated.password_hash).toBe(row.password_hash);
+      const row = await stored();
+      expect(updated).toEqual(await f.reload(alice));
       expect(row.password_hash).not.toBe(before.password_hash);
       expect(row.password_hash.startsWith('$argon2id$')).toBe(true);
-      expect(row).toMatchObject({ password_changed_at: at, password_sessions_valid_after: at, must_change_password: 0 });
+      expect(updated).toMatchObject({ passwordChangedAt: at, passwordSessionsValidAfter: at, mustChangePassword: false });
       // Only password sessions end: the general epoch (which would end app-password clients too) stays.
-      expect(row?.sessions_valid_after).toBe(0);
+      expect(updated.sessionsValidAfter).toBe(0);
       expect(await passwordIs(START)).toBe(false);
       expect(await passwordIs('Correct-Horse-42')).toBe(true);
 
@@ -156,6 +160,31 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
       expect(f.eventsOf('SessionsRevoked')).toEqual([
         { type: 'SessionsRevoked', at, accountId: alice.id, scope: 'password', exceptSessionId: 'web-session-1' },
       ]);
+    });
+
+    it('writes all or nothing: a failing audit insert leaves the old password in force, no record and no event', async () => {
+      // The same store, but every transaction fails at its audit insert, after the password was written in it.
+      const failing: Store = {
+        ...f.store,
+        transaction: (work) =>
+          f.store.transaction((tx) => work({ ...tx, audit: { ...tx.audit, append: () => Promise.reject(new Error('audit insert failed')) } })),
+      };
+      const { throttle, audit } = f.security;
+      const accountSecurity = new AccountSecurity({ store: failing, accounts: f.accounts, hasher: f.hasher, policies: f.policies, throttle, audit, events: f.events, now: f.clock.now });
+      f.clock.advance(5000);
+      const next = 'Correct-Horse-42';
+      await expect(accountSecurity.changePassword({ account: alice, current: START, next, confirm: next, by: USER })).rejects.toThrow('audit insert failed');
+      await expect(accountSecurity.setPasswordByAdmin({ address: alice.address, password: next, by: { actor: 'admin:cli' } })).rejects.toThrow('audit insert failed');
+      await expect(accountSecurity.setPasswordByReset({ account: alice, password: next, by: USER })).rejects.toThrow('audit insert failed');
+
+      expect(await passwordIs(START)).toBe(true);
+      expect(await passwordIs(next)).toBe(false);
+      expect(await f.reload(alice)).toEqual(alice);
+      expect((await f.security.audit.list({ accountId: alice.id })).filter((e) => e.action.startsWith('password.'))).toEqual([]);
+      await f.settle();
+      expect(f.eventsOf('PasswordChanged')).toEqual([]);
+      expect(f.eventsOf('SessionsRevoked')).toEqual([]);
+      expect((await f.security.authenticate({ protocol: 'imap', username: alice.address, secret: START, remoteIp: IP, tls: true })).ok).toBe(true);
     });
 
     describe('with security_code.enabled', () => {
@@ -205,7 +234,7 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
     f.clock.advance(1000);
     await expectCode(f.security.accountSecurity.setPasswordByAdmin({ address: alice.address, password: 'short', by: { actor: 'admin:cli' } }), 'PASSWORD_TOO_SHORT');
     const row = await f.security.accountSecurity.setPasswordByAdmin({ address: alice.address.toUpperCase(), password: 'Correct-Horse-42', by: { actor: 'admin:cli' }, mustChange: true });
-    expect(row).toMatchObject({ must_change_password: 1, sessions_valid_after: 0, password_sessions_valid_after: f.clock.t });
+    expect(row).toMatchObject({ mustChangePassword: true, sessionsValidAfter: 0, passwordSessionsValidAfter: f.clock.t });
     expect(await passwordIs('Correct-Horse-42')).toBe(true);
     const [entry] = await f.security.audit.list({ accountId: alice.id });
     expect(entry).toMatchObject({ action: 'password.set_by_admin', actor: 'admin:cli', details: {} });
@@ -218,7 +247,7 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
   describe('setSecurityCode', () => {
     it('needs the account password', async () => {
       await expectCode(f.security.accountSecurity.setSecurityCode({ account: alice, password: 'Wrong-Passw0rd', code: 'abcdef', by: USER }), 'PASSWORD_WRONG');
-      expect((await f.reload(alice)).security_code_hash).toBeNull();
+      expect((await stored()).security_code_hash).toBeNull();
       expect(f.eventsOf('SecurityCodeChanged')).toEqual([]);
     });
 
@@ -227,18 +256,18 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
       await expectCode(set('12345'), 'INVALID_INPUT');
       await expectCode(set('x'.repeat(65)), 'INVALID_INPUT');
       await expectCode(set(START), 'INVALID_INPUT');
-      expect((await f.reload(alice)).security_code_hash).toBeNull();
+      expect((await stored()).security_code_hash).toBeNull();
       await set('123456');
-      expect(await f.hasher.verify((await f.reload(alice)).security_code_hash!, '123456')).toBe(true);
+      expect(await f.hasher.verify((await stored()).security_code_hash!, '123456')).toBe(true);
       await set('y'.repeat(64));
-      expect(await f.hasher.verify((await f.reload(alice)).security_code_hash!, 'y'.repeat(64))).toBe(true);
+      expect(await f.hasher.verify((await stored()).security_code_hash!, 'y'.repeat(64))).toBe(true);
     });
 
     it('stores only an argon2id hash, audits security_code.set and emits SecurityCodeChanged', async () => {
       const code = 'secret-code-97531';
       f.clock.advance(10);
       await f.security.accountSecurity.setSecurityCode({ account: alice, password: START, code, by: USER });
-      const hash = (await f.reload(alice)).security_code_hash!;
+      const hash = (await stored()).security_code_hash!;
       expect(hash.startsWith('$argon2id$')).toBe(true);
       expect(hash).not.toContain(code);
       expect(await f.hasher.verify(hash, code)).toBe(true);
@@ -260,7 +289,7 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
         pop3: false,
       });
       const row = await f.reload(alice);
-      expect(row).toMatchObject({ smtp_enabled: 1, imap_enabled: 0, pop3_enabled: 0 });
+      expect(row).toMatchObject({ smtpEnabled: true, imapEnabled: false, pop3Enabled: false });
       const [entry] = await f.security.audit.list({ accountId: alice.id });
       expect(entry).toMatchObject({
         action: 'services.changed',
@@ -274,7 +303,7 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
       ]);
 
       await f.security.accountSecurity.setServices({ account: row, changes: { pop3: true }, by: USER });
-      expect(await f.reload(alice)).toMatchObject({ smtp_enabled: 1, imap_enabled: 0, pop3_enabled: 1 });
+      expect(await f.reload(alice)).toMatchObject({ smtpEnabled: true, imapEnabled: false, pop3Enabled: true });
     });
 
     it('writes no audit entry and no event when nothing changes', async () => {
@@ -295,7 +324,7 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
 
     it('is FORBIDDEN while password.hints_enabled is off (the default)', async () => {
       await expectCode(setHint('the usual one'), 'FORBIDDEN');
-      expect((await f.reload(alice)).password_hint).toBeNull();
+      expect((await f.reload(alice)).passwordHint).toBeNull();
     });
 
     it('refuses the password itself and more than 100 characters; stores, audits and removes', async () => {
@@ -303,14 +332,14 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
       await expectCode(setHint(START), 'INVALID_INPUT');
       await expectCode(setHint(`  ${START}  `), 'INVALID_INPUT');
       await expectCode(setHint('h'.repeat(101)), 'TOO_BIG');
-      expect((await f.reload(alice)).password_hint).toBeNull();
+      expect((await f.reload(alice)).passwordHint).toBeNull();
       await setHint('h'.repeat(100));
-      expect((await f.reload(alice)).password_hint).toBe('h'.repeat(100));
+      expect((await f.reload(alice)).passwordHint).toBe('h'.repeat(100));
       const [entry] = await f.security.audit.list({ accountId: alice.id });
       expect(entry).toMatchObject({ action: 'password.hint_changed', details: { set: true } });
       expect(JSON.stringify(entry)).not.toContain('h'.repeat(100));
       await setHint('');
-      expect((await f.reload(alice)).password_hint).toBeNull();
+      expect((await f.reload(alice)).passwordHint).toBeNull();
     });
   });
 
@@ -321,7 +350,7 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
       await expectCode(f.security.accountSecurity.disable({ address: alice.address, reason: '   ', by: { actor: 'admin:cli' } }), 'INVALID_INPUT');
       await f.security.accountSecurity.disable({ address: alice.address, reason: 'left the company', by: { actor: 'admin:cli', ip: IP } });
       const row = await f.reload(alice);
-      expect(row).toMatchObject({ status: 'disabled', disabled_reason: 'left the company', disabled_at: at, sessions_valid_after: at });
+      expect(row).toMatchObject({ status: 'disabled', disabledReason: 'left the company', disabledAt: at, sessionsValidAfter: at });
       const [entry] = await f.security.audit.list({ accountId: alice.id });
       expect(entry).toMatchObject({
         action: 'account.disabled',
@@ -337,7 +366,7 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
 
       f.clock.advance(1000);
       await f.security.accountSecurity.enable({ address: alice.address, by: { actor: 'admin:cli' } });
-      expect(await f.reload(alice)).toMatchObject({ status: 'active', disabled_reason: null, disabled_at: null });
+      expect(await f.reload(alice)).toMatchObject({ status: 'active', disabledReason: null, disabledAt: null });
       const [enabled] = await f.security.audit.list({ accountId: alice.id });
       expect(enabled).toMatchObject({
         action: 'account.enabled',
@@ -353,7 +382,7 @@ describeOnEveryDialect('AccountSecurity', accountSecurityFixture(), (f) => {
       f.clock.advance(3000);
       await f.security.accountSecurity.revokeSessions({ account: alice, by: USER });
       const row = await f.reload(alice);
-      expect(row).toMatchObject({ status: 'active', sessions_valid_after: f.clock.t, password_sessions_valid_after: alice.password_sessions_valid_after });
+      expect(row).toMatchObject({ status: 'active', sessionsValidAfter: f.clock.t, passwordSessionsValidAfter: alice.passwordSessionsValidAfter });
       const [entry] = await f.security.audit.list({ accountId: alice.id });
       expect(entry).toMatchObject({ action: 'sessions.revoked', actor: USER.actor, ip: IP });
       await f.settle();

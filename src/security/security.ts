@@ -1,5 +1,6 @@
 // Builds the security core from its parts: one object the doors and the CLI share.
-import type { AccountRow, AccountService, PasswordHasher, PolicyService } from '../accounts/index.js';
+import type { Account, AccountService, PasswordHasher, PolicyService } from '../accounts/index.js';
+import { ProfileService, accountRecords } from '../accounts/index.js';
 import type { EventBus } from '../shared-state/index.js';
 import type { Store } from '../store/index.js';
 import { AccountSecurity } from './account-security.js';
@@ -67,6 +68,8 @@ export class Security {
   readonly passwordReset: PasswordReset;
   /** Security alerts and in-app notifications; `serve` starts its subscription. */
   readonly alerts: Alerts;
+  /** The account's profile (display name, webmail language), changed by its owner and audited. */
+  readonly profiles: ProfileService;
 
   readonly #store: Store;
   /** The admin's policies, for pages that show the rules in force (strength level, security code, hints). */
@@ -77,6 +80,7 @@ export class Security {
     this.policies = deps.policies;
     const { store, accounts, hasher, policies, events, key, now } = deps;
     this.audit = new AuditLog(store, now);
+    this.profiles = new ProfileService({ store, audit: this.audit });
     this.throttle = new Throttle(store.state);
     this.geoip = deps.geoip ?? new NoGeoIP();
     this.loginRecords = new LoginRecords(store, { geoip: this.geoip, ...(deps.onError ? { onError: deps.onError } : {}) });
@@ -182,8 +186,8 @@ export class Security {
   }
 
   /** The account behind an address, for routes that verify a factor of an account named by a link. */
-  accountByAddress(address: string): Promise<AccountRow | undefined> {
-    return this.#store.accounts.findByAddress(address);
+  accountByAddress(address: string): Promise<Account | undefined> {
+    return accountRecords(this.#store).findByAddress(address);
   }
 
   /** The one way in, for every protocol. */

@@ -303,7 +303,7 @@ export interface PasswordResetTokensTable {
 export interface NotificationsTable {
   id: Generated<number>;
   account_id: number;
-  /** An AlertKind (security/alerts.ts). */
+  /** An AlertKind (security/notices/alert-kinds.ts). */
   kind: string;
   title: string;
   body: string;

@@ -3,11 +3,12 @@ import { beforeEach, expect, it } from 'vitest';
 import { describeOnEveryDialect } from '../../test/support/every-dialect.js';
 import { FIXTURE_PASSWORD, securityFixture } from '../../test/support/security-fixture.js';
 import { isMailwardError } from '../errors/index.js';
-import type { AccountRow } from '../store/index.js';
+import type { Account } from '../accounts/index.js';
 import { FORWARDED_HEADER, Forwarding, MAX_RECEIVED_HEADERS } from './forwarding.js';
 import { InboundDelivery } from './inbound-delivery.js';
 import { MailStore } from '../mailbox/mail-store.js';
 import { RecipientResolver } from './recipients.js';
+import { accountRecords } from '../accounts/index.js';
 
 const RAW = Buffer.from('From: sender@remote.example\r\nTo: alice@example.test\r\nSubject: forward me\r\n\r\nbody\r\n');
 
@@ -15,8 +16,8 @@ describeOnEveryDialect('forwarding', securityFixture(), (f) => {
   let mail: MailStore;
   let forwarding: Forwarding;
   let inbound: InboundDelivery;
-  let alice: AccountRow;
-  let bob: AccountRow;
+  let alice: Account;
+  let bob: Account;
   let kicks: number;
 
   beforeEach(async () => {
@@ -47,7 +48,7 @@ describeOnEveryDialect('forwarding', securityFixture(), (f) => {
     });
   });
 
-  async function inboxOf(account: AccountRow): Promise<string[]> {
+  async function inboxOf(account: Account): Promise<string[]> {
     const box = await f.store.mail.findMailbox(account.id, 'INBOX');
     if (!box) return [];
     const rows = await f.store.mail.listMessages(box.id);
@@ -71,7 +72,7 @@ describeOnEveryDialect('forwarding', securityFixture(), (f) => {
   it('needs the personal security code when the mechanism is on and a code is set', async () => {
     await f.policies.set('security_code.enabled', true);
     await f.security.accountSecurity.setSecurityCode({ account: alice, password: FIXTURE_PASSWORD, code: '246810', by: { actor: 'user:alice' } });
-    alice = (await f.store.accounts.findById(alice.id))!;
+    alice = (await accountRecords(f.store).findById(alice.id))!;
     const attempt = (code?: string) =>
       forwarding.set({ account: alice, addresses: ['carol@remote.example'], keepCopy: true, ...(code !== undefined ? { securityCode: code } : {}), by: { actor: 'user:alice', ip: '198.51.100.7' } });
     const missing = await attempt().catch((e: unknown) => e);

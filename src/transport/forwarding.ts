@@ -1,5 +1,5 @@
 // The auto-forwarding list: who may set it (security-code gate), and how forwarded copies travel (SRS, loop guards, a daily cap).
-import type { AccountRow, PolicyService } from '../accounts/index.js';
+import type { Account, PolicyService } from '../accounts/index.js';
 import { normalizeAddress } from '../lib/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { Actor, AuditLog } from '../kernel/index.js';
@@ -19,7 +19,7 @@ export const FORWARDED_HEADER = 'X-Mailward-Forwarded';
  * AccountSecurity, wired in by the composition root): transport depends on this port, not on security.
  */
 export interface SecurityCodeGate {
-  verifySecurityCode(options: { account: AccountRow; code?: string; ip?: string }): Promise<void>;
+  verifySecurityCode(options: { account: Account; code?: string; ip?: string }): Promise<void>;
 }
 
 export interface ForwardingSettings {
@@ -40,14 +40,14 @@ export interface ForwardingDeps {
 export class Forwarding {
   constructor(private readonly deps: ForwardingDeps) {}
 
-  async get(account: AccountRow): Promise<ForwardingSettings> {
+  async get(account: Account): Promise<ForwardingSettings> {
     const row = await this.deps.store.forwarding.get(account.id);
     if (!row) return { addresses: [], keepCopy: true };
     return { addresses: JSON.parse(row.addresses) as string[], keepCopy: row.keep_copy === 1 };
   }
 
   /** Sets the list; needs the personal security code when that mechanism is on and set. Audited. */
-  async set(options: { account: AccountRow; addresses: string[]; keepCopy: boolean; securityCode?: string; by: Actor }): Promise<ForwardingSettings> {
+  async set(options: { account: Account; addresses: string[]; keepCopy: boolean; securityCode?: string; by: Actor }): Promise<ForwardingSettings> {
     await this.deps.accountSecurity.verifySecurityCode({
       account: options.account,
       ...(options.securityCode !== undefined ? { code: options.securityCode } : {}),
@@ -81,7 +81,7 @@ export class Forwarding {
    * Counts one forwarded message against limits.forwarding.messages_per_day; false when the cap
    * is reached (the caller then keeps the message locally instead of forwarding it).
    */
-  async allowForward(account: AccountRow): Promise<boolean> {
+  async allowForward(account: Account): Promise<boolean> {
     const domain = normalizeAddress(account.address).domain;
     const max = await this.deps.policies.get('limits.forwarding.messages_per_day', { domain });
     if (max === 0) return true;

@@ -1,7 +1,7 @@
 // Mail arriving at the MX for local recipients: trace headers, sender authentication, durable delivery.
 import { randomBytes } from 'node:crypto';
 import { MailwardError } from '../errors/index.js';
-import type { AccountRow } from '../accounts/index.js';
+import type { Account } from '../accounts/index.js';
 import type { Forwarding } from './forwarding.js';
 import { FORWARDED_HEADER, isForwardingLoop } from './forwarding.js';
 import type { DeliveryItem, MailStore, StoredMessage } from '../mailbox/mail-store.js';
@@ -136,7 +136,7 @@ export class InboundDelivery {
     const forwardedBy = header.fields.filter((f) => f.name.toLowerCase() === FORWARDED_HEADER.toLowerCase()).map((f) => f.value.trim().toLowerCase());
     for (const recipient of recipients) {
       const resolved = await forwarding.recipients.resolve(recipient.address);
-      const account: AccountRow | undefined = resolved.kind === 'local' ? resolved.account : undefined;
+      const account: Account | undefined = resolved.kind === 'local' ? resolved.account : undefined;
       const settings = account ? await forwarding.lists.get(account) : { addresses: [], keepCopy: true };
       const forward =
         account !== undefined &&

@@ -1,9 +1,9 @@
 // Decides what an envelope address means here: a local account (directly or by alias), a local name that does not exist, or elsewhere.
-import type { AccountRow, AccountService } from '../accounts/index.js';
+import type { Account, AccountService } from '../accounts/index.js';
 import { normalizeAddress } from '../lib/index.js';
 
 export type Recipient =
-  | { kind: 'local'; address: string; account: AccountRow }
+  | { kind: 'local'; address: string; account: Account }
   | { kind: 'unknown'; address: string }
   | { kind: 'remote'; address: string; domain: string }
   | { kind: 'invalid'; address: string };
@@ -27,7 +27,7 @@ export class RecipientResolver {
   }
 
   /** The addresses an account may send as: its own and its aliases. */
-  async sendableAddresses(account: AccountRow): Promise<Set<string>> {
+  async sendableAddresses(account: Account): Promise<Set<string>> {
     return new Set([account.address, ...(await this.accounts.aliasesOf(account))]);
   }
 }

@@ -1,6 +1,6 @@
 // Mail submitted by an authenticated user: volume limits, identity headers, DKIM, local delivery, the queue, a Sent copy.
 import { randomBytes } from 'node:crypto';
-import type { AccountRow } from '../accounts/index.js';
+import type { Account } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { DeliveryTarget, MailStore } from '../mailbox/mail-store.js';
 import type { DSNRequest, QueuedRecipient } from './outbound.js';
@@ -13,7 +13,7 @@ import { headerNames, newMessageId, receivedHeader, rfc5322Date } from './trace-
  * VolumeLimits, wired in by the composition root): transport depends on this port, not on security.
  */
 export interface SendingVolumeGate {
-  count(options: { account: AccountRow; kind: 'smtp'; messages: number }): Promise<{ ok: true } | { ok: false; limit: string; max: number }>;
+  count(options: { account: Account; kind: 'smtp'; messages: number }): Promise<{ ok: true } | { ok: false; limit: string; max: number }>;
 }
 
 export interface MessageSigner {
@@ -33,7 +33,7 @@ export interface SubmissionDeps {
 }
 
 export interface SubmittedMessage {
-  account: AccountRow;
+  account: Account;
   raw: Buffer;
   mailFrom: string;
   recipients: Array<{ address: string; dsn?: DSNRequest }>;
@@ -46,7 +46,7 @@ export class Submission {
   constructor(private readonly deps: SubmissionDeps) {}
 
   /** May this account use `address` as envelope sender (or From)? Its own address and aliases only. */
-  async maySendAs(account: AccountRow, address: string): Promise<boolean> {
+  async maySendAs(account: Account, address: string): Promise<boolean> {
     return (await this.deps.recipients.sendableAddresses(account)).has(address.toLowerCase());
   }
 

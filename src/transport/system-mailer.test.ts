@@ -2,7 +2,7 @@
 import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { AccountRow } from '../accounts/index.js';
+import type { Account } from '../accounts/index.js';
 import { isMailwardError } from '../errors/index.js';
 import { describeOnEveryDialect } from '../../test/support/every-dialect.js';
 import { FIXTURE_DOMAIN, securityFixture } from '../../test/support/security-fixture.js';
@@ -29,7 +29,7 @@ describeOnEveryDialect('system mail', securityFixture(), (f) => {
   let mail: MailStore;
   let mailer: SystemMailer;
   let kicks: number;
-  let alice: AccountRow;
+  let alice: Account;
   let services: RecoveryServices | undefined;
 
   beforeEach(async () => {
@@ -44,7 +44,7 @@ describeOnEveryDialect('system mail', securityFixture(), (f) => {
   });
 
   /** The INBOX of an account, read back from the store and parsed. */
-  async function inbox(account: AccountRow): Promise<ParsedMail[]> {
+  async function inbox(account: Account): Promise<ParsedMail[]> {
     const mailbox = await f.store.mail.findMailbox(account.id, INBOX);
     if (!mailbox) return [];
     const rows = await f.store.mail.listMessages(mailbox.id);

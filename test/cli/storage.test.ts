@@ -109,7 +109,7 @@ describe.concurrent('storage failures', { timeout: CLI_TEST_TIMEOUT_MS }, () => 
         const account = await app.accounts.addUser({ address: 'u@b.example', password: 'Tr0ub4dor&3-x' });
         await app.store.transaction(async (tx) => {
           for (let i = 0; i < ALIASES; i++) {
-            await tx.aliases.create({ address: `alias-${i}@a.example`, domainId: domain.id, accountId: account.id, now: domain.created_at });
+            await tx.aliases.create({ address: `alias-${i}@a.example`, domainId: domain.id, accountId: account.id, now: domain.createdAt });
           }
         });
         await app.policies.set('password.strength', 'strong', { domain: 'a.example' });

@@ -101,7 +101,7 @@ describe('mailward user 2fa', () => {
     expect(await status()).toMatchObject({ enabled: false, enabledAt: null, backupCodes: { total: 0, remaining: 0 } });
     await withDataDir(data, async (app) => {
       const alice = await app.accounts.getUser(ALICE);
-      expect(alice.two_factor_enabled).toBe(0);
+      expect(alice.twoFactorEnabled).toBe(false);
       expect(await app.store.twoFactor.findTotp(alice.id)).toBeUndefined();
       const audit = await app.security.audit.list({ accountId: alice.id });
       const reset = audit.find((e) => e.action === 'two_factor.reset');

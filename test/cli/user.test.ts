@@ -117,7 +117,7 @@ describe.concurrent('mailward user', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(lines(out)).toHaveLength(1);
     expect(out).toMatch(/^password of alice@example\.org changed\b/);
     expect(out).not.toContain('N3w-and-long-enough');
-    expect((await withDataDir(data, (app) => app.accounts.getUser('alice@example.org'))).must_change_password).toBe(0);
+    expect((await withDataDir(data, (app) => app.accounts.getUser('alice@example.org'))).mustChangePassword).toBe(false);
     expect(await passwordWorks(data, 'alice@example.org', 'N3w-and-long-enough')).toBe(true);
     expect(await passwordWorks(data, 'alice@example.org', PASSWORD)).toBe(false);
   });

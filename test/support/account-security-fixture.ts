@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { expect } from 'vitest';
-import { AccountService, PolicyService, createArgon2Hasher } from '../../src/accounts/index.js';
+import { AccountService, PolicyService, accountRecords, createArgon2Hasher } from '../../src/accounts/index.js';
 import { normalizeAddress } from '../../src/lib/index.js';
-import type { AccountRow, PasswordHasher, PolicyKey, PolicyValue } from '../../src/accounts/index.js';
+import type { Account, PasswordHasher, PolicyKey, PolicyValue } from '../../src/accounts/index.js';
 import type { ErrorCode } from '../../src/errors/index.js';
 import { isMailwardError } from '../../src/errors/index.js';
 import { Security } from '../../src/security/index.js';
@@ -54,9 +54,9 @@ export interface SecurityFixture {
   /** Lets queued event handlers run (the MemoryEventBus delivers in microtasks). */
   settle(): Promise<void>;
   /** Creates the domain when needed and an active account with this password. */
-  addAccount(address: string, password: string): Promise<AccountRow>;
-  /** The account's current row. */
-  reload(account: AccountRow): Promise<AccountRow>;
+  addAccount(address: string, password: string): Promise<Account>;
+  /** The account as stored now. */
+  reload(account: Account): Promise<Account>;
   setPolicy<K extends PolicyKey>(key: K, value: PolicyValue<K>): Promise<void>;
   /**
    * For a beforeEach when one store serves a whole describe: the clock back at T0, no events, every
@@ -149,9 +149,9 @@ export async function openSecurityFixture(dialect: TestDialect): Promise<Securit
       return accounts.addUser({ address, password });
     },
     async reload(account) {
-      const row = await store.accounts.findById(account.id);
-      if (!row) throw new Error(`account ${account.address} is gone`);
-      return row;
+      const current = await accountRecords(store).findById(account.id);
+      if (!current) throw new Error(`account ${account.address} is gone`);
+      return current;
     },
     async setPolicy(policyKey, value) {
       await policies.set(policyKey, value);

@@ -1,5 +1,5 @@
 // Alternate email, password reset and alerts built over a security fixture, with a mailer that records what it would send.
-import type { AccountRow } from '../../src/accounts/index.js';
+import type { Account } from '../../src/accounts/index.js';
 import type { GeoIP } from '../../src/security/index.js';
 import type { SecurityMailer, SecurityMessage } from '../../src/kernel/index.js';
 import { Alerts, AlternateEmail, PasswordReset } from '../../src/security/index.js';
@@ -87,7 +87,7 @@ export function mailedSecrets(mailer: RecordingMailer, address: string): { token
 }
 
 /** Gives the account a verified alternate email the way a user would: add it, then open the mailed link. */
-export async function verifyAlternate(services: RecoveryServices, mailer: RecordingMailer, account: AccountRow, address: string): Promise<void> {
+export async function verifyAlternate(services: RecoveryServices, mailer: RecordingMailer, account: Account, address: string): Promise<void> {
   await services.alternateEmail.add({ account, address, password: FIXTURE_PASSWORD, baseUrl: RECOVERY_BASE_URL, by: { actor: `user:${account.address}`, ip: '203.0.113.10' } });
   await services.alternateEmail.verifyLink({ token: mailedSecrets(mailer, address).token });
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { AccountService, PolicyService, createArgon2Hasher } from '../../src/accounts/index.js';
-import type { AccountRow, Argon2Params, PasswordHasher } from '../../src/accounts/index.js';
+import type { Account, Argon2Params, PasswordHasher } from '../../src/accounts/index.js';
 import type { AuthenticateInput, AuthenticateResult } from '../../src/security/index.js';
 import { Security } from '../../src/security/index.js';
 import { ServerKey } from '../../src/kernel/index.js';
@@ -85,7 +85,7 @@ export interface SecurityFixture {
   readonly clock: () => number;
   setNow(ms: number): void;
   advance(ms: number): void;
-  addUser(localPart: string, options?: { password?: string }): Promise<AccountRow>;
+  addUser(localPart: string, options?: { password?: string }): Promise<Account>;
   /** authenticate() with defaults for what the test does not name: protocol web, remote IP 203.0.113.10, TLS on. */
   login(input: Partial<AuthenticateInput> & Pick<AuthenticateInput, 'username' | 'secret'>): Promise<AuthenticateResult>;
   /** Lets queued event handlers run. */

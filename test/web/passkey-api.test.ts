@@ -8,6 +8,7 @@ import type { APIServer } from '../support/api-server.js';
 import { startAPIServer } from '../support/api-server.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../support/security-fixture.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
+import { accountRecords } from '../../src/accounts/index.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 /** One of Security's default web origins (rpID localhost), as the browser would report it. */
@@ -77,7 +78,7 @@ describeOnEveryDialect('passkeys through the API', securityFixture(), (f) => {
   it("the admin's two-factor reset deletes the passkeys too (the user lost their keys)", async () => {
     const desk = await signedIn();
     const key = await addPasskey(desk, 'Lost key');
-    const account = (await f.store.accounts.findByAddress(ALICE))!;
+    const account = (await accountRecords(f.store).findByAddress(ALICE))!;
     await f.security.twoFactor.reset({ account, by: { actor: 'admin:test' } });
     expect(await f.store.passkeys.listForAccount(account.id)).toEqual([]);
     const options = await new APIClient(base).call<{ flowId: string; options: PublicKeyCredentialRequestOptionsJSON }>('POST', '/api/v1/session/passkey-options', {});

@@ -4,12 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../src/accounts/index.js';
+import type { Account } from '../../src/accounts/index.js';
 import { isMailwardError } from '../../src/errors/index.js';
 import { Passkeys } from '../../src/security/index.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
 import { FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
 import { chromiumUnavailable, launchChromium } from '../support/browser.js';
+import { accountRecords } from '../../src/accounts/index.js';
 
 const skip = chromiumUnavailable('passkeys browser test');
 
@@ -120,7 +121,7 @@ function failure(error: unknown): Record<string, unknown> {
 
 describe.skipIf(skip)('passkeys in Chromium with a virtual authenticator', () => {
   let f: SecurityFixture;
-  let alice: AccountRow;
+  let alice: Account;
   let passkeys: Passkeys;
   let server: http.Server;
   let origin: string;
@@ -130,7 +131,7 @@ describe.skipIf(skip)('passkeys in Chromium with a virtual authenticator', () =>
   const passkeyIds: Record<string, number> = {};
 
   async function handle(path: string, body: Record<string, unknown>, ip: string): Promise<Record<string, unknown>> {
-    const account = (await f.store.accounts.findById(alice.id))!;
+    const account = (await accountRecords(f.store).findById(alice.id))!;
     const by = { actor: `user:${account.address}`, ip };
     const mode = body.mode as Mode;
     if (path === '/options') {

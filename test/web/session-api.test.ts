@@ -1,7 +1,7 @@
 // The sign-in, session and device-log API over a real socket and a real store: cookies, CSRF, timeouts, the second factor, trusted devices and force logout.
 import { Secret, TOTP, URI } from 'otpauth';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { AccountRow } from '../../src/accounts/index.js';
+import type { Account } from '../../src/accounts/index.js';
 import { describeOnEveryDialect } from '../support/every-dialect.js';
 import { APIClient } from '../support/api-client.js';
 import type { APIServer } from '../support/api-server.js';
@@ -24,7 +24,7 @@ interface DeviceLogBody {
 describeOnEveryDialect('web sign-in and sessions', securityFixture(), (f) => {
   let server: APIServer;
   let base: string;
-  let alice: AccountRow;
+  let alice: Account;
 
   beforeAll(async () => {
     server = await startAPIServer(f);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../src/accounts/index.js';
+import type { Account } from '../../src/accounts/index.js';
 import { FORWARDED_HEADER, Forwarding, InboundDelivery, RecipientResolver } from '../../src/transport/index.js';
 import { MailStore } from '../../src/mailbox/index.js';
 import { buildHTTPApp } from '../../src/web/api/http-app.js';
@@ -40,8 +40,8 @@ describeOnEveryDialect('settings API', securityFixture(), (f) => {
   let recipients: RecipientResolver;
   let app: FastifyInstance;
   let base: string;
-  let alice: AccountRow;
-  let bob: AccountRow;
+  let alice: Account;
+  let bob: Account;
 
   beforeAll(async () => {
     recipients = new RecipientResolver(f.accounts);
@@ -55,7 +55,7 @@ describeOnEveryDialect('settings API', securityFixture(), (f) => {
       state: f.store.state,
       now: f.clock,
     });
-    app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security: f.security, settings: { store: f.store, forwarding } });
+    app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security: f.security, settings: { forwarding } });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
@@ -84,7 +84,7 @@ describeOnEveryDialect('settings API', securityFixture(), (f) => {
     await f.security.accountSecurity.setSecurityCode({ account: alice, password: FIXTURE_PASSWORD, code: CODE, by: { actor: `user:${ALICE}` } });
   }
 
-  async function inboxOf(account: AccountRow): Promise<string[]> {
+  async function inboxOf(account: Account): Promise<string[]> {
     const box = await f.store.mail.findMailbox(account.id, 'INBOX');
     if (!box) return [];
     const rows = await f.store.mail.listMessages(box.id);

@@ -6,7 +6,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../src/accounts/index.js';
+import type { Account } from '../../src/accounts/index.js';
 import { buildHTTPApp } from '../../src/web/api/http-app.js';
 import { WEBMAIL_CSP } from '../../src/web/api/webmail-static.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
@@ -26,7 +26,7 @@ function appCode(base32: string, atMs: number): string {
 
 describe.skipIf(skip)('the webmail in Chromium', () => {
   let f: SecurityFixture;
-  let alice: AccountRow;
+  let alice: Account;
   let app: FastifyInstance;
   let base: string;
   let browser: Browser;

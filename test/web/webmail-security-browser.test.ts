@@ -6,7 +6,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../src/accounts/index.js';
+import type { Account } from '../../src/accounts/index.js';
 import { Security } from '../../src/security/index.js';
 import { buildHTTPApp } from '../../src/web/api/http-app.js';
 import type { RecordingMailer } from '../support/recovery-fixture.js';
@@ -14,6 +14,7 @@ import { recordingMailer } from '../support/recovery-fixture.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
 import { chromiumUnavailable, ensureWebmailBuilt, launchChromium } from '../support/browser.js';
+import { accountRecords } from '../../src/accounts/index.js';
 
 const skip = chromiumUnavailable('webmail security browser test');
 
@@ -43,7 +44,7 @@ function mailed(mailer: RecordingMailer, to: string, pattern: RegExp): string {
 
 describe.skipIf(skip)('Mailbox Security in Chromium', () => {
   let f: SecurityFixture;
-  let alice: AccountRow;
+  let alice: Account;
   let mailer: RecordingMailer;
   let security: Security;
   let app: FastifyInstance;
@@ -172,7 +173,7 @@ describe.skipIf(skip)('Mailbox Security in Chromium', () => {
   it("shows the admin's strength level with the rules still unmet, and the security code field from the start", async () => {
     await f.policies.set('password.strength', 'very_strong');
     await f.policies.set('security_code.enabled', true);
-    const fresh = (await f.store.accounts.findById(alice.id))!;
+    const fresh = (await accountRecords(f.store).findById(alice.id))!;
     await f.security.accountSecurity.setSecurityCode({ account: fresh, password, code: 'blue-harbour-42', by: { actor: 'test' } });
     await openSecurityPage('Password settings');
     const form = page.getByRole('form', { name: 'Change password' });
@@ -245,11 +246,11 @@ describe.skipIf(skip)('Mailbox Security in Chromium', () => {
   });
 
   it('with two-factor sign-in on, "Use a passkey" completes the second step and trusts the device', async () => {
-    const account = (await f.store.accounts.findById(alice.id))!;
+    const account = (await accountRecords(f.store).findById(alice.id))!;
     const by = { actor: `user:${ALICE}` };
     const enrolment = await f.security.twoFactor.beginEnrolment({ account, password, by });
     const code = new TOTP({ secret: Secret.fromBase32(enrolment.secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: f.clock() });
-    await f.security.twoFactor.confirmEnrolment({ account: (await f.store.accounts.findById(alice.id))!, code, by });
+    await f.security.twoFactor.confirmEnrolment({ account: (await accountRecords(f.store).findById(alice.id))!, code, by });
     f.advance(MINUTE);
     await signOut();
     await signIn({ secondStep: true });

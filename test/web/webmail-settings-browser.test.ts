@@ -4,12 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../src/accounts/index.js';
+import type { Account } from '../../src/accounts/index.js';
 import { Forwarding, RecipientResolver } from '../../src/transport/index.js';
 import { buildHTTPApp } from '../../src/web/api/http-app.js';
 import { chromiumUnavailable, ensureWebmailBuilt, launchChromium } from '../support/browser.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
+import { accountRecords } from '../../src/accounts/index.js';
 
 const skip = chromiumUnavailable('webmail settings browser test');
 
@@ -20,7 +21,7 @@ const SECURITY_CODE = 'blue-harbour-42';
 
 describe.skipIf(skip)('Profile and Auto-forwarding in Chromium', () => {
   let f: SecurityFixture;
-  let alice: AccountRow;
+  let alice: Account;
   let forwarding: Forwarding;
   let app: FastifyInstance;
   let base: string;
@@ -51,7 +52,7 @@ describe.skipIf(skip)('Profile and Auto-forwarding in Chromium', () => {
       state: f.store.state,
       now: f.clock,
     });
-    app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security: f.security, settings: { store: f.store, forwarding } });
+    app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security: f.security, settings: { forwarding } });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
@@ -139,7 +140,7 @@ describe.skipIf(skip)('Profile and Auto-forwarding in Chromium', () => {
 
   it('sets auto-forwarding behind the personal security code: a wrong code is refused with its message, the right one saves', async () => {
     await f.policies.set('security_code.enabled', true);
-    const fresh = (await f.store.accounts.findById(alice.id))!;
+    const fresh = (await accountRecords(f.store).findById(alice.id))!;
     await f.security.accountSecurity.setSecurityCode({ account: fresh, password: FIXTURE_PASSWORD, code: SECURITY_CODE, by: { actor: 'test' } });
 
     await page.goto(`${base}/`);

@@ -31,7 +31,7 @@ export function registerUserCommands(program: Command, globals: () => GlobalOpti
           admin: options.admin === true,
           mustChangePassword: generated !== undefined,
         });
-        await app.security.audit.append({ actor: CLI_ACTOR.actor, action: 'account.created', account: row, details: { admin: row.is_admin === 1 } });
+        await app.security.audit.append({ actor: CLI_ACTOR.actor, action: 'account.created', account: row, details: { admin: row.admin } });
         process.stdout.write(`account ${row.address} added\n`);
         if (generated) process.stdout.write(`one-time password (shown once; must be changed at first sign-in): ${generated}\n`);
       }),

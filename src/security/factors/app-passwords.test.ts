@@ -1,6 +1,6 @@
 // App passwords: generated, scoped, stored as keyed hashes, usable only by mail clients and only by their own account.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { Protocol } from '../../shared-state/index.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
@@ -46,12 +46,12 @@ describe('app password text', () => {
 });
 
 describeOnEveryDialect('app passwords', securityFixture(), (f) => {
-  let alice: AccountRow;
+  let alice: Account;
   beforeEach(async () => {
     alice = await f.addUser('alice');
   });
 
-  async function create(protocols: string[], account: AccountRow = alice): Promise<{ id: number; secret: string }> {
+  async function create(protocols: string[], account: Account = alice): Promise<{ id: number; secret: string }> {
     const { appPassword, secret } = await f.security.appPasswords.create({ account, name: 'Phone', protocols, actor: `user:${account.address}`, ip: '192.0.2.1' });
     return { id: appPassword.id, secret };
   }

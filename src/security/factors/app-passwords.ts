@@ -1,7 +1,8 @@
 // App passwords: generated (never chosen) secrets for mail clients, scoped to protocols, shown once, stored as keyed hashes.
 import { randomInt } from 'node:crypto';
 import { MailwardError } from '../../errors/index.js';
-import type { AccountRow, AppPasswordRow, Store } from '../../store/index.js';
+import type { Account } from '../../accounts/index.js';
+import type { AppPasswordRow, Store } from '../../store/index.js';
 import type { EventBus } from '../../shared-state/index.js';
 import type { AuditLog } from '../../kernel/audit-log.js';
 import type { ServerKey } from '../../kernel/server-key.js';
@@ -74,7 +75,7 @@ export class AppPasswords {
 
   /** Creates one; the secret is returned only here, grouped for reading ("abcd efgh ijkl mnop"). */
   async create(options: {
-    account: AccountRow;
+    account: Account;
     name: string;
     protocols: readonly string[] | string;
     actor: string;
@@ -116,12 +117,12 @@ export class AppPasswords {
     return { appPassword: presentAppPassword(row), secret: raw.match(/.{4}/g)!.join(' ') };
   }
 
-  async list(account: AccountRow): Promise<AppPasswordView[]> {
+  async list(account: Account): Promise<AppPasswordView[]> {
     return (await this.deps.store.appPasswords.listForAccount(account.id)).map(presentAppPassword);
   }
 
   /** The account's app password with this secret, if any (a keyed-hash lookup: one query, no slow hash). */
-  async find(account: AccountRow, secret: string): Promise<AppPasswordRow | undefined> {
+  async find(account: Account, secret: string): Promise<AppPasswordRow | undefined> {
     if (!looksLikeAppPassword(secret)) return undefined;
     const row = await this.deps.store.appPasswords.findByHash(this.hashOf(secret));
     return row && row.account_id === account.id ? row : undefined;
@@ -131,7 +132,7 @@ export class AppPasswords {
     await this.deps.store.appPasswords.markUsed(row.id, { now: options.now ?? this.deps.now(), ip: options.ip });
   }
 
-  async revoke(options: { account: AccountRow; id: number; actor: string; ip?: string }): Promise<void> {
+  async revoke(options: { account: Account; id: number; actor: string; ip?: string }): Promise<void> {
     const removed = await this.deps.store.appPasswords.remove(options.account.id, options.id);
     if (!removed) throw new MailwardError('NOT_FOUND', { message: `app password ${options.id} does not exist for ${options.account.address}` });
     await this.deps.audit.append({

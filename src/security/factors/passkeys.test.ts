@@ -1,12 +1,13 @@
 // Passkeys over a real store: registration behind the password, names, the list, single-use expiring challenges, the sign-in rules (account, user handle, counter), throttling, rename and delete.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
 import { FIXTURE_DOMAIN, FIXTURE_NOW, FIXTURE_PASSWORD, securityFixture } from '../../../test/support/security-fixture.js';
 import { SoftAuthenticator } from '../../../test/support/soft-authenticator.js';
 import type { PasskeyView } from './passkeys.js';
-import { MAX_PASSKEYS, PASSKEY_CHALLENGE_TTL_MS, Passkeys } from './passkeys.js';
+import { MAX_PASSKEYS, Passkeys } from './passkeys.js';
+import { PASSKEY_CHALLENGE_TTL_MS } from './passkey-flows.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const BOB = `bob@${FIXTURE_DOMAIN}`;
@@ -43,8 +44,8 @@ interface PasskeyDbRow {
 }
 
 describeOnEveryDialect('passkeys', securityFixture(), (f) => {
-  let alice: AccountRow;
-  let bob: AccountRow;
+  let alice: Account;
+  let bob: Account;
   let passkeys: Passkeys;
   const by = { actor: `user:${ALICE}`, ip: IP };
 
@@ -62,7 +63,7 @@ describeOnEveryDialect('passkeys', securityFixture(), (f) => {
 
   /** Adds a passkey the way the web will: password, create() on the device, name. */
   async function register(
-    account: AccountRow,
+    account: Account,
     name: string,
     options: { authenticator?: SoftAuthenticator; counting?: boolean; backedUp?: boolean; userVerified?: boolean } = {},
   ): Promise<{ authenticator: SoftAuthenticator; view: PasskeyView }> {
@@ -81,7 +82,7 @@ describeOnEveryDialect('passkeys', securityFixture(), (f) => {
   }
 
   /** A second-factor sign-in (after the password) with this authenticator. */
-  async function secondFactor(account: AccountRow, authenticator: SoftAuthenticator): Promise<string> {
+  async function secondFactor(account: Account, authenticator: SoftAuthenticator): Promise<string> {
     const ceremony = await passkeys.authenticationOptions({ accountId: account.id });
     return outcome(passkeys.verifyAuthentication({ flowId: ceremony.flowId, response: authenticator.get(ceremony.options), ip: IP, expectedAccountId: account.id }));
   }

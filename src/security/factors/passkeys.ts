@@ -7,7 +7,8 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { AccountRow, PolicyService } from '../../accounts/index.js';
+import type { Account, PolicyService } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { normalizeAddress } from '../../lib/index.js';
 import { MailwardError } from '../../errors/index.js';
 import type { PasskeyRow, Store } from '../../store/index.js';
@@ -17,20 +18,13 @@ import type { AuditLog } from '../../kernel/audit-log.js';
 import { canonicalIp } from '../gate/network.js';
 import type { Throttle } from '../gate/throttle.js';
 import { throttleLimits } from '../gate/throttle.js';
+import { PASSKEY_CHALLENGE_TTL_MS, PasskeyFlows } from './passkey-flows.js';
 
-/**
- * A ceremony must be finished within this time, and its challenge is good for one verification:
- * an assertion captured on the way (a phishing proxy, a log) is worthless once used or late.
- */
-export const PASSKEY_CHALLENGE_TTL_MS = 5 * 60_000;
 export const PASSKEY_NAME_MAX = 64;
 /** Enough for every device a person owns; a cap keeps excludeCredentials and the list small. */
 export const MAX_PASSKEYS = 20;
 /** Sign-ins from an IP the account used successfully this recently do not count towards the account-wide block. */
 const KNOWN_IP_WINDOW_MS = 30 * 24 * 3600_000;
-const FLOW_PREFIX = 'passkey-flow:';
-/** flowIds are 32 random bytes in base64url; anything else is refused before the shared state is asked. */
-const FLOW_ID = /^[A-Za-z0-9_-]{43}$/;
 /** The transports WebAuthn Level 3 names; a browser may send others, which are dropped, not stored. */
 export const PASSKEY_TRANSPORTS = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'] as const;
 export type PasskeyTransport = (typeof PASSKEY_TRANSPORTS)[number];
@@ -80,16 +74,6 @@ export interface PasskeySignIn {
 /** Why an assertion was refused: for the server log (the MailwardError's cause), never for the client. */
 export type PasskeyRefusal = 'flow' | 'account' | 'credential_unknown' | 'credential_other_account' | 'user_handle' | 'assertion' | 'counter';
 
-interface Flow {
-  kind: 'registration' | 'authentication';
-  challenge: string;
-  /** The account the ceremony is for; absent for a password-less (discoverable) sign-in. */
-  accountId?: number;
-  /** Registration: the WebAuthn user.id the new credential is made for. */
-  userHandle?: string;
-  userVerification: 'preferred' | 'required';
-}
-
 export function presentPasskey(row: PasskeyRow): PasskeyView {
   return {
     id: row.id,
@@ -126,30 +110,14 @@ function refused(refusal: PasskeyRefusal, cause?: unknown): MailwardError {
 }
 
 export class Passkeys {
-  constructor(private readonly deps: PasskeyDeps) {}
+  readonly #flows: PasskeyFlows;
 
-  async list(account: AccountRow): Promise<PasskeyView[]> {
+  constructor(private readonly deps: PasskeyDeps) {
+    this.#flows = new PasskeyFlows(deps.store.state);
+  }
+
+  async list(account: Account): Promise<PasskeyView[]> {
     return (await this.deps.store.passkeys.listForAccount(account.id)).map(presentPasskey);
-  }
-
-  async #saveFlow(flow: Flow, now: number): Promise<{ flowId: string; expiresAt: number }> {
-    const flowId = randomBytes(32).toString('base64url');
-    await this.deps.store.state.update<Flow>(FLOW_PREFIX + flowId, now, () => ({ value: flow, ttlMs: PASSKEY_CHALLENGE_TTL_MS }));
-    return { flowId, expiresAt: now + PASSKEY_CHALLENGE_TTL_MS };
-  }
-
-  /**
-   * Takes a flow out of the shared state in one atomic update (read and delete together), so two
-   * verifications of one flowId — on one node or two — cannot both get its challenge.
-   */
-  async #takeFlow(flowId: string, kind: Flow['kind'], now: number): Promise<Flow | undefined> {
-    if (typeof flowId !== 'string' || !FLOW_ID.test(flowId)) return undefined;
-    let taken: Flow | undefined;
-    await this.deps.store.state.update<Flow>(FLOW_PREFIX + flowId, now, (current) => {
-      taken = current ?? undefined;
-      return undefined;
-    });
-    return taken?.kind === kind ? taken : undefined;
   }
 
   /**
@@ -157,7 +125,7 @@ export class Passkeys {
    * session must not be able to add an authenticator of their own and keep access after the owner
    * changes the password. The account's passkeys are excluded, so one authenticator is not added twice.
    */
-  async registrationOptions(options: { account: AccountRow; password: string; by: Actor }): Promise<PasskeyCeremony<PublicKeyCredentialCreationOptionsJSON>> {
+  async registrationOptions(options: { account: Account; password: string; by: Actor }): Promise<PasskeyCeremony<PublicKeyCredentialCreationOptionsJSON>> {
     const { account, by } = options;
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     const existing = await this.deps.store.passkeys.listForAccount(account.id);
@@ -171,7 +139,7 @@ export class Passkeys {
       rpName: this.deps.rpName,
       rpID: this.deps.rpID,
       userName: account.address,
-      userDisplayName: account.display_name === '' ? account.address : account.display_name,
+      userDisplayName: account.displayName === '' ? account.address : account.displayName,
       userID: new Uint8Array(Buffer.from(userHandle, 'base64url')),
       timeout: PASSKEY_CHALLENGE_TTL_MS,
       // No attestation: Mailward trusts no vendor list, and "none" asks nothing that identifies the device model.
@@ -183,7 +151,7 @@ export class Passkeys {
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
     });
     const now = this.deps.now();
-    const { flowId, expiresAt } = await this.#saveFlow(
+    const { flowId, expiresAt } = await this.#flows.save(
       { kind: 'registration', challenge: creation.challenge, accountId: account.id, userHandle, userVerification: 'preferred' },
       now,
     );
@@ -196,7 +164,7 @@ export class Passkeys {
    * every account. Once the name is accepted, the flow is used up whatever the outcome.
    */
   async verifyRegistration(options: {
-    account: AccountRow;
+    account: Account;
     flowId: string;
     response: RegistrationResponseJSON;
     name: string;
@@ -211,7 +179,7 @@ export class Passkeys {
       throw new MailwardError('LIMIT', { message: `passkey: at most ${MAX_PASSKEYS} per account; delete unused ones first` });
     }
     const now = this.deps.now();
-    const flow = await this.#takeFlow(options.flowId, 'registration', now);
+    const flow = await this.#flows.take(options.flowId, 'registration', now);
     if (!flow || flow.accountId !== account.id || flow.userHandle === undefined) {
       throw new MailwardError('NOT_FOUND', { message: 'no passkey registration in progress (or it expired): start again' });
     }
@@ -274,7 +242,7 @@ export class Passkeys {
       userVerification,
       timeout: PASSKEY_CHALLENGE_TTL_MS,
     });
-    const { flowId, expiresAt } = await this.#saveFlow(
+    const { flowId, expiresAt } = await this.#flows.save(
       { kind: 'authentication', challenge: request.challenge, ...(options.accountId !== undefined ? { accountId: options.accountId } : {}), userVerification },
       now,
     );
@@ -286,7 +254,7 @@ export class Passkeys {
    * "passkey:" for a password-less attempt whose account is not known yet), like TwoFactor's: a
    * block answers AUTH_THROTTLED before anything is verified; every failure is the same AUTH_FAILED.
    */
-  async #throttled<T>(account: AccountRow | undefined, ip: string, now: number, check: () => Promise<T>): Promise<T> {
+  async #throttled<T>(account: Account | undefined, ip: string, now: number, check: () => Promise<T>): Promise<T> {
     const username = `passkey:${account?.address ?? ''}`;
     let known: boolean | undefined;
     const isKnownIp = async (): Promise<boolean> => {
@@ -327,10 +295,10 @@ export class Passkeys {
   }): Promise<PasskeySignIn> {
     const now = this.deps.now();
     const ip = canonicalIp(options.ip);
-    const flow = await this.#takeFlow(options.flowId, 'authentication', now);
+    const flow = await this.#flows.take(options.flowId, 'authentication', now);
     // A flow started for an account stays bound to it, even when the caller does not name one.
     const expectedId = options.expectedAccountId ?? flow?.accountId;
-    const account = expectedId === undefined ? undefined : await this.deps.store.accounts.findById(expectedId);
+    const account = expectedId === undefined ? undefined : await accountRecords(this.deps.store).findById(expectedId);
     const signIn = await this.#throttled(account, ip, now, async (): Promise<PasskeySignIn> => {
       if (!flow) throw refused('flow');
       if (flow.accountId !== undefined && flow.accountId !== expectedId) throw refused('flow');
@@ -367,14 +335,14 @@ export class Passkeys {
       return { accountId: row.account_id, passkeyId: row.id, userVerified: info.userVerified };
     });
     // After a verified passkey the client may learn why it cannot go on (docs/architecture.md, core contracts).
-    const owner = account ?? (await this.deps.store.accounts.findById(signIn.accountId));
+    const owner = account ?? (await accountRecords(this.deps.store).findById(signIn.accountId));
     if (!owner) throw refused('account');
     if (owner.status !== 'active') throw new MailwardError('ACCOUNT_DISABLED');
     return signIn;
   }
 
   /** Renames one of the account's passkeys (no password: a name changes nothing about access). */
-  async rename(options: { account: AccountRow; id: number; name: string; by: Actor }): Promise<PasskeyView> {
+  async rename(options: { account: Account; id: number; name: string; by: Actor }): Promise<PasskeyView> {
     const { account, by } = options;
     const name = passkeyName(options.name);
     const rows = await this.deps.store.passkeys.listForAccount(account.id);
@@ -392,7 +360,7 @@ export class Passkeys {
    * Deletes one of the account's passkeys. The password is asked again, as for adding one: a stolen
    * session must not be able to take the owner's passkey away (and with it, perhaps, their way in).
    */
-  async delete(options: { account: AccountRow; id: number; password: string; by: Actor }): Promise<void> {
+  async delete(options: { account: Account; id: number; password: string; by: Actor }): Promise<void> {
     const { account, by } = options;
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     const row = await this.deps.store.passkeys.find(account.id, options.id);

@@ -1,7 +1,8 @@
 // Two-factor sign-in over a real store: enrolment, codes accepted once, throttling, backup codes, turning off, admin reset, mail clients and app passwords.
 import { Secret, TOTP, URI } from 'otpauth';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { MailwardEvent } from '../../shared-state/index.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
@@ -38,15 +39,15 @@ interface TotpRow {
 }
 
 describeOnEveryDialect('two-factor sign-in', securityFixture(), (f) => {
-  let alice: AccountRow;
+  let alice: Account;
   const by = { actor: `user:${ALICE}`, ip: IP };
 
   beforeEach(async () => {
     alice = await f.addUser('alice');
   });
 
-  async function fresh(): Promise<AccountRow> {
-    return (await f.store.accounts.findById(alice.id))!;
+  async function fresh(): Promise<Account> {
+    return (await accountRecords(f.store).findById(alice.id))!;
   }
 
   function eventsOf<T extends MailwardEvent['type']>(type: T): Array<Extract<MailwardEvent, { type: T }>> {
@@ -87,11 +88,11 @@ describeOnEveryDialect('two-factor sign-in', securityFixture(), (f) => {
 
       const wrong = appCode(totp.secret.base32, f.clock() + 10 * STEP_MS);
       expect(await codeOf(f.security.twoFactor.confirmEnrolment({ account: alice, code: wrong, by }))).toBe('OTP_FAILED');
-      expect((await fresh()).two_factor_enabled).toBe(0);
+      expect((await fresh()).twoFactorEnabled).toBe(false);
 
       const enabled = await f.security.twoFactor.confirmEnrolment({ account: alice, code: totp.generate({ timestamp: f.clock() }), by });
       expect(enabled.backupCodes.codes).toHaveLength(10);
-      expect((await fresh()).two_factor_enabled).toBe(1);
+      expect((await fresh()).twoFactorEnabled).toBe(true);
       expect(await f.security.twoFactor.status(await fresh())).toMatchObject({ enabled: true, enabledAt: FIXTURE_NOW, pending: false });
       expect(eventsOf('TwoFactorEnabled')).toEqual([{ type: 'TwoFactorEnabled', at: FIXTURE_NOW, accountId: alice.id, address: ALICE, actor: by.actor }]);
     });
@@ -119,7 +120,7 @@ describeOnEveryDialect('two-factor sign-in', securityFixture(), (f) => {
       f.advance(ENROLMENT_TTL_MS);
       const code = appCode(enrolment.secret.replaceAll(' ', ''), f.clock());
       expect(await codeOf(f.security.twoFactor.confirmEnrolment({ account: alice, code, by }))).toBe('NOT_FOUND');
-      expect((await fresh()).two_factor_enabled).toBe(0);
+      expect((await fresh()).twoFactorEnabled).toBe(false);
     });
 
     it('a restarted enrolment replaces the secret: codes of the first one no longer confirm', async () => {
@@ -130,7 +131,7 @@ describeOnEveryDialect('two-factor sign-in', securityFixture(), (f) => {
         'OTP_FAILED',
       );
       await f.security.twoFactor.confirmEnrolment({ account: alice, code: appCode(second.secret.replaceAll(' ', ''), f.clock()), by });
-      expect((await fresh()).two_factor_enabled).toBe(1);
+      expect((await fresh()).twoFactorEnabled).toBe(true);
     });
 
     it('cannot start again while two-factor sign-in is on', async () => {
@@ -307,10 +308,10 @@ describeOnEveryDialect('two-factor sign-in', securityFixture(), (f) => {
       const code = appCode(base32, f.clock());
       expect(await codeOf(f.security.twoFactor.disable({ account: alice, password: 'wrong', code, by }))).toBe('PASSWORD_WRONG');
       expect(await codeOf(f.security.twoFactor.disable({ account: alice, password: FIXTURE_PASSWORD, code: '', by }))).toBe('OTP_FAILED');
-      expect((await fresh()).two_factor_enabled).toBe(1);
+      expect((await fresh()).twoFactorEnabled).toBe(true);
 
       await f.security.twoFactor.disable({ account: alice, password: FIXTURE_PASSWORD, code, by });
-      expect((await fresh()).two_factor_enabled).toBe(0);
+      expect((await fresh()).twoFactorEnabled).toBe(false);
       expect(await totpRow()).toBeUndefined();
       expect(await f.query('select * from backup_codes')).toEqual([]);
       expect(eventsOf('TwoFactorDisabled')).toEqual([
@@ -322,7 +323,7 @@ describeOnEveryDialect('two-factor sign-in', securityFixture(), (f) => {
     it('accepts a backup code as the second factor', async () => {
       const { enabled } = await enrol();
       await f.security.twoFactor.disable({ account: alice, password: FIXTURE_PASSWORD, code: enabled.backupCodes.codes[0]!, by });
-      expect((await fresh()).two_factor_enabled).toBe(0);
+      expect((await fresh()).twoFactorEnabled).toBe(false);
     });
 
     it('by the admin reset: everything deleted and every session signed out', async () => {
@@ -331,8 +332,8 @@ describeOnEveryDialect('two-factor sign-in', securityFixture(), (f) => {
       const result = await f.security.twoFactor.reset({ account: alice, by: { actor: 'admin:cli:root' } });
       expect(result).toEqual({ wasEnabled: true, backupCodesDeleted: 10 });
       const after = await fresh();
-      expect(after.two_factor_enabled).toBe(0);
-      expect(Number(after.sessions_valid_after)).toBe(f.clock());
+      expect(after.twoFactorEnabled).toBe(false);
+      expect(after.sessionsValidAfter).toBe(f.clock());
       expect(await totpRow()).toBeUndefined();
       expect(eventsOf('TwoFactorDisabled').map((e) => e.how)).toEqual(['admin_reset']);
       expect(eventsOf('SessionsRevoked')).toHaveLength(1);

@@ -1,10 +1,10 @@
-// Two-factor sign-in: TOTP enrolment, the second-factor check (TOTP or backup code, throttled, no replay), backup codes, turning off, admin reset, required-2FA grace.
-import type { AccountRow, PolicyService } from '../../accounts/index.js';
+// Two-factor sign-in: TOTP enrolment, the second-factor check (TOTP or backup code, throttled, no replay), backup codes, turning off, admin reset; what auth.require_2fa asks is two-factor-requirement.ts.
+import type { Account, PolicyService } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { accountDomain } from '../../lib/index.js';
 import { MailwardError, isMailwardError } from '../../errors/index.js';
 import type { EventBus } from '../../shared-state/index.js';
 import type { MailClientRow, Store } from '../../store/index.js';
-import { GLOBAL_SCOPE } from '../../store/index.js';
 import type { AccountSecurity } from '../account-security.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { AppPasswordProtocol, AppPasswords, AppPasswordView } from './app-passwords.js';
@@ -14,7 +14,9 @@ import type { LoginRecords } from '../gate/login-records.js';
 import { canonicalIp } from '../gate/network.js';
 import type { ServerKey } from '../../kernel/server-key.js';
 import type { Throttle } from '../gate/throttle.js';
-import { throttleLimits } from '../gate/throttle.js';
+import { checkUnderCodeThrottle } from './code-throttle.js';
+import type { TwoFactorRequirement } from './two-factor-requirement.js';
+import { twoFactorRequirement } from './two-factor-requirement.js';
 import {
   TOTP_DIGITS,
   generateTotpSecret,
@@ -37,7 +39,7 @@ export const MAIL_CLIENT_WINDOW_MS = 30 * DAY_MS;
 export const ENROLMENT_TTL_MS = 30 * 60_000;
 
 export interface TwoFactorDeps {
-  store: Pick<Store, 'accounts' | 'twoFactor' | 'loginRecords' | 'policies' | 'passkeys' | 'state' | 'transaction'>;
+  store: Pick<Store, 'accounts' | 'twoFactor' | 'loginRecords' | 'passkeys' | 'state' | 'transaction'>;
   policies: PolicyService;
   throttle: Throttle;
   loginRecords: Pick<LoginRecords, 'flush'>;
@@ -99,17 +101,6 @@ export interface BackupCodeStatus {
   remind: boolean;
 }
 
-export interface TwoFactorRequirement {
-  /** auth.require_2fa applies to the account. */
-  required: boolean;
-  /** When the grace period ends (ms); null when nothing is required or the account is enrolled. */
-  graceEndsAt: number | null;
-  /** Web sign-ins left before enrolment is forced (auth.require_2fa_grace_logins); null when not counted. */
-  graceLoginsLeft: number | null;
-  /** Sign-in must lead straight to enrolment. */
-  mustEnroll: boolean;
-}
-
 export interface TwoFactorStatus {
   enabled: boolean;
   enabledAt: number | null;
@@ -139,62 +130,40 @@ export class TwoFactor {
     this.issuer = deps.issuer ?? 'Mailward';
   }
 
-  async #account(accountId: number): Promise<AccountRow> {
-    const account = await this.deps.store.accounts.findById(accountId);
+  async #account(accountId: number): Promise<Account> {
+    const account = await accountRecords(this.deps.store).findById(accountId);
     if (!account) throw new MailwardError('NOT_FOUND', { message: `account ${accountId} does not exist` });
     return account;
   }
 
-  async status(account: AccountRow, options: { now?: number } = {}): Promise<TwoFactorStatus> {
+  async status(account: Account, options: { now?: number } = {}): Promise<TwoFactorStatus> {
     const now = options.now ?? this.deps.now();
     const row = await this.deps.store.twoFactor.findTotp(account.id);
     return {
-      enabled: account.two_factor_enabled === 1,
-      enabledAt: account.two_factor_enabled === 1 ? (row?.enabled_at ?? null) : null,
+      enabled: account.twoFactorEnabled,
+      enabledAt: account.twoFactorEnabled ? (row?.enabled_at ?? null) : null,
       pending: row?.pending_sealed != null && now - (row.pending_created_at ?? 0) < ENROLMENT_TTL_MS,
       backupCodes: await this.backupCodeStatus(account, { now }),
       requirement: await this.requirement(account, { now }),
     };
   }
 
-  async backupCodeStatus(account: AccountRow, options: { now?: number } = {}): Promise<BackupCodeStatus> {
+  async backupCodeStatus(account: Account, options: { now?: number } = {}): Promise<BackupCodeStatus> {
     const now = options.now ?? this.deps.now();
     const status = await this.deps.store.twoFactor.backupCodeStatus(account.id);
-    if (account.two_factor_enabled !== 1) return { ...status, remind: false };
+    if (!account.twoFactorEnabled) return { ...status, remind: false };
     const rotateDays = await this.deps.policies.get('backup_codes.rotate_days', { domain: accountDomain(account) });
     const old = rotateDays > 0 && status.createdAt !== null && now - status.createdAt > rotateDays * DAY_MS;
     return { ...status, remind: status.remaining <= BACKUP_CODES_LOW || old };
   }
 
-  /**
-   * auth.require_2fa for this account. The grace period (auth.require_2fa_grace_days) counts from
-   * when the policy in force was set, or from the account's creation if that is later, so turning
-   * the policy on never locks out at once everyone who signs in rarely.
-   */
-  async requirement(account: AccountRow, options: { now?: number } = {}): Promise<TwoFactorRequirement> {
-    const now = options.now ?? this.deps.now();
-    const domain = accountDomain(account);
-    const entry = await this.deps.policies.entry('auth.require_2fa', { domain });
-    if (entry.value !== true) return { required: false, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
-    if (account.two_factor_enabled === 1) return { required: true, graceEndsAt: null, graceLoginsLeft: null, mustEnroll: false };
-    const row = entry.source === 'default' ? undefined : await this.deps.store.policies.get(entry.source === 'global' ? GLOBAL_SCOPE : entry.source, 'auth.require_2fa');
-    const since = Math.max(account.created_at, row?.updated_at ?? 0);
-    const graceEndsAt = since + (await this.deps.policies.get('auth.require_2fa_grace_days', { domain })) * DAY_MS;
-    const graceLogins = await this.deps.policies.get('auth.require_2fa_grace_logins', { domain });
-    let graceLoginsLeft: number | null = null;
-    let outOfLogins = false;
-    if (graceLogins > 0) {
-      await this.deps.loginRecords.flush();
-      // The sign-in being made now is counted already: with N allowed, the (N+1)th leads to enrolment.
-      const used = await this.deps.store.loginRecords.countSuccesses({ accountId: account.id, protocol: 'web', since, cap: graceLogins + 1 });
-      graceLoginsLeft = Math.max(0, graceLogins - used);
-      outOfLogins = used > graceLogins;
-    }
-    return { required: true, graceEndsAt, graceLoginsLeft, mustEnroll: now >= graceEndsAt || outOfLogins };
+  /** auth.require_2fa for this account (see twoFactorRequirement). */
+  requirement(account: Account, options: { now?: number } = {}): Promise<TwoFactorRequirement> {
+    return twoFactorRequirement(this.deps, account, options.now ?? this.deps.now());
   }
 
   /** Whether the web must send this account straight to enrolment after sign-in. */
-  async mustEnroll2FA(account: AccountRow, options: { now?: number } = {}): Promise<boolean> {
+  async mustEnroll2FA(account: Account, options: { now?: number } = {}): Promise<boolean> {
     return (await this.requirement(account, options)).mustEnroll;
   }
 
@@ -204,9 +173,9 @@ export class TwoFactor {
    * The account password is asked again: whoever holds only a stolen web session must not be able
    * to put a second factor of their own on the account and lock the owner out with it.
    */
-  async beginEnrolment(options: { account: AccountRow; password: string; by: Actor }): Promise<Enrolment> {
+  async beginEnrolment(options: { account: Account; password: string; by: Actor }): Promise<Enrolment> {
     const { account, by } = options;
-    if (account.two_factor_enabled === 1) {
+    if (account.twoFactorEnabled) {
       throw new MailwardError('EXISTS', { message: 'two-factor sign-in is already on; turn it off first to use another app' });
     }
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
@@ -229,22 +198,22 @@ export class TwoFactor {
    * are issued (shown once), and the mail clients that signed in with the password lately are
    * listed, since they now need app passwords.
    */
-  async confirmEnrolment(options: { account: AccountRow; code: string; by: Actor }): Promise<EnabledTwoFactor> {
+  async confirmEnrolment(options: { account: Account; code: string; by: Actor }): Promise<EnabledTwoFactor> {
     const { account, by } = options;
     const now = this.deps.now();
     const row = await this.deps.store.twoFactor.findTotp(account.id);
     const pending = row?.pending_sealed;
-    if (account.two_factor_enabled === 1) throw new MailwardError('EXISTS', { message: 'two-factor sign-in is already on' });
+    if (account.twoFactorEnabled) throw new MailwardError('EXISTS', { message: 'two-factor sign-in is already on' });
     if (!pending || now - (row.pending_created_at ?? 0) >= ENROLMENT_TTL_MS) {
       throw new MailwardError('NOT_FOUND', { message: 'no two-factor enrolment in progress (or it expired): start again' });
     }
     const secret = openTotpSecret(this.deps.key, { accountId: account.id, sealed: pending });
-    const step = await this.#throttled(account, by.ip ?? '', now, async () => matchTotp({ secret, code: options.code, now }));
+    const step = await checkUnderCodeThrottle(this.deps, { account, ip: by.ip ?? '', now }, async () => matchTotp({ secret, code: options.code, now }));
     const codes = generateBackupCodes();
     const activated = await this.deps.store.transaction(async (repos) => {
       // The confirming code's step becomes the last one used: it cannot sign anyone in afterwards.
       if (!(await repos.twoFactor.activatePending(account.id, { pendingSealed: pending, step, now }))) return false;
-      await repos.accounts.update(account.id, { two_factor_enabled: 1, updated_at: now });
+      await accountRecords(repos).update(account.id, { twoFactorEnabled: true, updatedAt: now });
       await repos.twoFactor.replaceBackupCodes(account.id, { hashes: codes.map((code) => hashBackupCode(this.deps.key, { accountId: account.id, code })), now });
       return true;
     });
@@ -258,44 +227,17 @@ export class TwoFactor {
   }
 
   /**
-   * Runs a second-factor check under the sign-in throttle (its own name key, "otp:<address>"), so
-   * six digits cannot be guessed: wrong codes count per (account, IP), per network, and per account
-   * from unknown addresses; a block answers AUTH_THROTTLED before any code is looked at.
-   */
-  async #throttled<T>(account: AccountRow, rawIp: string, now: number, check: () => Promise<T | undefined>): Promise<T> {
-    const username = `otp:${account.address}`;
-    const ip = canonicalIp(rawIp);
-    let known: boolean | undefined;
-    const isKnownIp = async (): Promise<boolean> => {
-      known ??= await this.deps.store.loginRecords.hasFromIp({ accountId: account.id, ip, result: 'success', since: now - MAIL_CLIENT_WINDOW_MS });
-      return known;
-    };
-    const blocked = (await this.deps.throttle.check({ username, ip, now, isKnownIp })).blocked;
-    if (blocked) {
-      throw new MailwardError('AUTH_THROTTLED', { details: { retryAfterSeconds: Math.max(1, Math.ceil((blocked.retryAt - now) / 1000)) } });
-    }
-    const result = await check();
-    if (result === undefined) {
-      const limits = await throttleLimits(this.deps.policies, { domain: accountDomain(account) });
-      await this.deps.throttle.recordFailure({ username, ip, now, limits, countAccount: !(await isKnownIp()) });
-      throw new MailwardError('OTP_FAILED');
-    }
-    await this.deps.throttle.recordSuccess({ username, ip });
-    return result;
-  }
-
-  /**
    * The second factor: a TOTP code from the app (each accepted once: its time step must be later
    * than the last accepted one) or an unused backup code. OTP_FAILED when wrong or reused,
    * AUTH_THROTTLED after too many wrong ones.
    */
-  async verify(options: { accountId: number; code: string; ip: string; now?: number; account?: AccountRow }): Promise<SecondFactorResult> {
+  async verify(options: { accountId: number; code: string; ip: string; now?: number; account?: Account }): Promise<SecondFactorResult> {
     const account = options.account ?? (await this.#account(options.accountId));
     const now = options.now ?? this.deps.now();
     const ip = canonicalIp(options.ip);
     const code = options.code.trim();
-    return this.#throttled(account, ip, now, async (): Promise<SecondFactorResult | undefined> => {
-      if (account.two_factor_enabled !== 1) return undefined;
+    return checkUnderCodeThrottle(this.deps, { account, ip, now }, async (): Promise<SecondFactorResult | undefined> => {
+      if (!account.twoFactorEnabled) return undefined;
       if (/^\d+$/.test(normalizeTotpCode(code)) && normalizeTotpCode(code).length === TOTP_DIGITS) {
         const row = await this.deps.store.twoFactor.findTotp(account.id);
         if (!row?.secret_sealed) return undefined;
@@ -319,9 +261,9 @@ export class TwoFactor {
    * A new set of backup codes; the old set stops working at once. The password is asked again, as
    * the new codes are working second factors: a stolen session alone must not be able to mint them.
    */
-  async regenerateBackupCodes(options: { account: AccountRow; password: string; by: Actor }): Promise<BackupCodeSet> {
+  async regenerateBackupCodes(options: { account: Account; password: string; by: Actor }): Promise<BackupCodeSet> {
     const { account, by } = options;
-    if (account.two_factor_enabled !== 1) throw new MailwardError('FORBIDDEN', { message: 'backup codes exist only with two-factor sign-in on' });
+    if (!account.twoFactorEnabled) throw new MailwardError('FORBIDDEN', { message: 'backup codes exist only with two-factor sign-in on' });
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     const now = this.deps.now();
     const codes = generateBackupCodes();
@@ -334,9 +276,9 @@ export class TwoFactor {
   }
 
   /** The owner turns two-factor sign-in off: the password and a second factor, so a stolen session alone cannot. */
-  async disable(options: { account: AccountRow; password: string; code: string; by: Actor }): Promise<void> {
+  async disable(options: { account: Account; password: string; code: string; by: Actor }): Promise<void> {
     const { account, by } = options;
-    if (account.two_factor_enabled !== 1) throw new MailwardError('NOT_FOUND', { message: 'two-factor sign-in is not on' });
+    if (!account.twoFactorEnabled) throw new MailwardError('NOT_FOUND', { message: 'two-factor sign-in is not on' });
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     await this.verify({ accountId: account.id, account, code: options.code, ip: by.ip ?? '' });
     await this.#turnOff(account);
@@ -349,9 +291,9 @@ export class TwoFactor {
    * secret and backup codes deleted, and every session signed out (whoever holds one may be the
    * reason for the reset).
    */
-  async reset(options: { account: AccountRow; by: Actor }): Promise<{ wasEnabled: boolean; backupCodesDeleted: number }> {
+  async reset(options: { account: Account; by: Actor }): Promise<{ wasEnabled: boolean; backupCodesDeleted: number }> {
     const { account, by } = options;
-    const wasEnabled = account.two_factor_enabled === 1;
+    const wasEnabled = account.twoFactorEnabled;
     const backupCodesDeleted = await this.#turnOff(account);
     // The user lost their factors: passkeys go too, or a lost (or stolen) security key would still sign in.
     const passkeys = await this.deps.store.passkeys.listForAccount(account.id);
@@ -362,13 +304,13 @@ export class TwoFactor {
     return { wasEnabled, backupCodesDeleted };
   }
 
-  async #turnOff(account: AccountRow): Promise<number> {
+  async #turnOff(account: Account): Promise<number> {
     const now = this.deps.now();
     return this.deps.store.transaction(async (repos) => {
       await repos.twoFactor.deleteTotp(account.id);
       const deleted = await repos.twoFactor.deleteBackupCodes(account.id);
       // Trust means "skip the second factor": with none left, it is cleared, so turning 2FA on again starts afresh.
-      await repos.accounts.update(account.id, { two_factor_enabled: 0, trust_valid_after: now, updated_at: now });
+      await accountRecords(repos).update(account.id, { twoFactorEnabled: false, trustValidAfter: now, updatedAt: now });
       return deleted;
     });
   }
@@ -384,7 +326,7 @@ export class TwoFactor {
     const candidates = await this.deps.store.twoFactor.agingBackupCodeSets({ before: now - DAY_MS, limit: options.batch ?? 1000 });
     let reminded = 0;
     for (const set of candidates) {
-      const account = await this.deps.store.accounts.findById(set.accountId);
+      const account = await accountRecords(this.deps.store).findById(set.accountId);
       if (!account) continue;
       const days = await this.deps.policies.get('backup_codes.rotate_days', { domain: accountDomain(account) });
       if (days === 0 || set.createdAt >= now - days * DAY_MS) continue;
@@ -398,7 +340,7 @@ export class TwoFactor {
   }
 
   /** Mail clients that signed in with the account password in the last 30 days (protocol, client, latest IP). */
-  async mailClients(account: AccountRow, options: { now?: number } = {}): Promise<MailClientSeen[]> {
+  async mailClients(account: Account, options: { now?: number } = {}): Promise<MailClientSeen[]> {
     const now = options.now ?? this.deps.now();
     await this.deps.loginRecords.flush();
     const rows: MailClientRow[] = await this.deps.store.loginRecords.passwordClients({
@@ -419,7 +361,7 @@ export class TwoFactor {
 
   /** The app password offered for a listed mail client: scoped to the protocol it used. */
   async createClientAppPassword(options: {
-    account: AccountRow;
+    account: Account;
     client: Pick<MailClientSeen, 'protocol' | 'client'>;
     name?: string;
     by: Actor;

@@ -1,5 +1,6 @@
 // authenticate(): the one gate for every door (web, SMTP, IMAP, POP3); throttles before hashing, records every attempt.
-import type { AccountRow, AccountService, PasswordHasher, PolicyService } from '../../accounts/index.js';
+import type { Account, AccountService, PasswordHasher, PolicyService } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { normalizeAddress } from '../../lib/index.js';
 import { ERROR_CODES } from '../../errors/index.js';
 import type { ErrorCode } from '../../errors/index.js';
@@ -43,7 +44,7 @@ export type AuthFailureCode = Extract<
 export type AuthenticateResult =
   | {
       ok: true;
-      account: AccountRow;
+      account: Account;
       credential: 'password' | 'app_password';
       appPasswordId: number | null;
       /** The password was a one-time password: the web must make the user choose a new one. */
@@ -105,7 +106,7 @@ export class Authenticator {
     const ip = canonicalIp(input.remoteIp);
     const client = input.client ?? '';
     const name = nameKey(input.username);
-    const account = name.valid ? await deps.store.accounts.findByAddress(name.key) : undefined;
+    const account = name.valid ? await accountRecords(deps.store).findByAddress(name.key) : undefined;
     const scope = name.domain ? { domain: name.domain } : {};
     let knownIp: boolean | undefined;
     const isKnownIp = async (): Promise<boolean> => {
@@ -161,7 +162,7 @@ export class Authenticator {
     //    refuse without hashing and without counting it again. Only a keyed hash is kept, never the secret.
     const failedSecretMac = deps.key.mac(
       'failed-secret',
-      `${name.key}\u0000${ip}\u0000${account?.password_changed_at ?? 0}\u0000${input.secret}`,
+      `${name.key}\u0000${ip}\u0000${account?.passwordChangedAt ?? 0}\u0000${input.secret}`,
     );
     const unknownReason: LoginReason = account ? 'bad_credentials' : 'unknown_user';
     if (await deps.throttle.seenFailedSecret(failedSecretMac, now)) return fail(unknownReason, 'AUTH_FAILED');
@@ -191,8 +192,8 @@ export class Authenticator {
         void deps.events.publish({ type: 'LoginFailureBurst', at: now, accountId: account.id, address: account.address, ip, failures: pair.count });
       }
       let hint: string | undefined;
-      if (input.protocol === 'web' && account?.password_hint && (await deps.policies.get('password.hints_enabled', scope))) {
-        hint = account.password_hint;
+      if (input.protocol === 'web' && account?.passwordHint && (await deps.policies.get('password.hints_enabled', scope))) {
+        hint = account.passwordHint;
       }
       return fail(unknownReason, 'AUTH_FAILED', hint !== undefined ? { hint } : {});
     }
@@ -206,7 +207,7 @@ export class Authenticator {
     if (
       credential === 'password' &&
       MAIL_PROTOCOLS.has(input.protocol) &&
-      (account.two_factor_enabled === 1 || (await deps.policies.get('auth.require_app_passwords', scope)))
+      (account.twoFactorEnabled || (await deps.policies.get('auth.require_app_passwords', scope)))
     ) {
       return fail('app_password_required', 'APP_PASSWORD_REQUIRED', { credential });
     }
@@ -229,9 +230,9 @@ export class Authenticator {
       account,
       credential,
       appPasswordId: appPassword?.id ?? null,
-      mustChangePassword: account.must_change_password === 1,
+      mustChangePassword: account.mustChangePassword,
       authenticatedAt: now,
-      secondFactorRequired: input.protocol === 'web' && account.two_factor_enabled === 1,
+      secondFactorRequired: input.protocol === 'web' && account.twoFactorEnabled,
       ...(device ? { device } : {}),
     };
   }
@@ -241,7 +242,7 @@ export class Authenticator {
    * passkey on the web): the device sighting, the login record and the LoginSucceeded event.
    */
   async recordSuccess(options: {
-    account: AccountRow;
+    account: Account;
     protocol: Protocol;
     /** Canonical form (canonicalIp). */
     ip: string;

@@ -3,7 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { CompiledQuery } from 'kysely';
 import { beforeEach, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { NewLoginRecord, Tables } from '../../store/index.js';
 import type { LoginRecordQuery } from '../../store/index.js';
@@ -24,7 +24,7 @@ async function codeOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describeOnEveryDialect('login records', securityFixture(), (f, dialect) => {
-  let alice: AccountRow;
+  let alice: Account;
   beforeEach(async () => {
     alice = await f.addUser('alice');
   });
@@ -189,7 +189,7 @@ describeOnEveryDialect('login records', securityFixture(), (f, dialect) => {
         const row = await f.store.accounts.create({
           address: `other${i}@${FIXTURE_DOMAIN}`,
           local_part: `other${i}`,
-          domain_id: alice.domain_id,
+          domain_id: alice.domainId,
           display_name: '',
           password_hash: '$argon2id$x',
           status: 'active',

@@ -1,6 +1,6 @@
 // VolumeLimits over SQLite and PostgreSQL: crossing a sending or download limit refuses and disables; the windows slide.
 import { beforeEach, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import type { VolumeKind } from './volume-limits.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
 import { accountSecurityFixture } from '../../../test/support/account-security-fixture.js';
@@ -9,15 +9,15 @@ const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 describeOnEveryDialect('VolumeLimits', accountSecurityFixture(), (f) => {
-  let alice: AccountRow;
-  let bob: AccountRow;
+  let alice: Account;
+  let bob: Account;
 
   beforeEach(async () => {
     alice = await f.addAccount(`alice@${f.domain}`, 'Initial-Passw0rd-9');
     bob = await f.addAccount(`bob@${f.domain}`, 'Initial-Passw0rd-9');
   });
 
-  const count = (kind: VolumeKind, account: AccountRow = alice, messages?: number) =>
+  const count = (kind: VolumeKind, account: Account = alice, messages?: number) =>
     f.security.volume.count({ account, kind, ...(messages !== undefined ? { messages } : {}) });
 
   const enable = async (): Promise<void> => {
@@ -35,8 +35,8 @@ describeOnEveryDialect('VolumeLimits', accountSecurityFixture(), (f) => {
 
     const row = await f.reload(alice);
     expect(row.status).toBe('disabled');
-    expect(row.disabled_reason?.startsWith('volume_exceeded')).toBe(true);
-    expect(row.sessions_valid_after).toBe(f.clock.t);
+    expect(row.disabledReason?.startsWith('volume_exceeded')).toBe(true);
+    expect(row.sessionsValidAfter).toBe(f.clock.t);
     const [entry] = await f.security.audit.list({ accountId: alice.id });
     expect(entry).toMatchObject({ action: 'account.disabled', actor: 'system', details: { before: 'active', after: 'disabled' } });
     await f.settle();
@@ -81,7 +81,7 @@ describeOnEveryDialect('VolumeLimits', accountSecurityFixture(), (f) => {
       f.clock.advance(2 * HOUR_MS);
     }
     expect(await count('smtp')).toEqual({ ok: false, limit: 'limits.smtp.messages_per_day', max: 4 });
-    expect((await f.reload(alice)).disabled_reason).toMatch(/^volume_exceeded/);
+    expect((await f.reload(alice)).disabledReason).toMatch(/^volume_exceeded/);
     await enable();
     f.clock.advance(DAY_MS);
     expect(await count('smtp')).toEqual({ ok: true });
@@ -132,8 +132,8 @@ describeOnEveryDialect('VolumeLimits', accountSecurityFixture(), (f) => {
     expect(await count('pop3')).toEqual({ ok: false, limit: 'limits.pop3.messages_per_day', max: 2 });
     const row = await f.reload(alice);
     expect(row.status).toBe('disabled');
-    expect(row.disabled_reason).toMatch(/^volume_exceeded/);
-    expect(row.disabled_reason).toContain('limits.pop3.messages_per_day');
+    expect(row.disabledReason).toMatch(/^volume_exceeded/);
+    expect(row.disabledReason).toContain('limits.pop3.messages_per_day');
     await enable();
     f.clock.advance(DAY_MS);
     expect(await count('pop3')).toEqual({ ok: true });

@@ -1,5 +1,5 @@
 // Sending and downloading volume per account: crossing an admin limit refuses the message and disables the account.
-import type { AccountRow, PolicyKey, PolicyService } from '../../accounts/index.js';
+import type { Account, PolicyKey, PolicyService } from '../../accounts/index.js';
 import { normalizeAddress } from '../../lib/index.js';
 import type { StateStore } from '../../shared-state/index.js';
 import { addToSlidingWindow } from '../../shared-state/index.js';
@@ -37,7 +37,7 @@ export class VolumeLimits {
    * count passes its limit the caller must refuse the message, and the account is disabled with
    * reason volume_exceeded until an admin enables it.
    */
-  async count(options: { account: AccountRow; kind: VolumeKind; messages?: number }): Promise<VolumeVerdict> {
+  async count(options: { account: Account; kind: VolumeKind; messages?: number }): Promise<VolumeVerdict> {
     const now = this.deps.now();
     const domain = normalizeAddress(options.account.address).domain;
     const n = options.messages ?? 1;

@@ -1,6 +1,6 @@
 // Security alerts over a real store: one notification and mail per event, hourly limits per kind and device, critical kinds always on, new-country detection, the notification list.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { EventOf, MailwardEvent } from '../../shared-state/index.js';
 import type { NotificationRepository, Store } from '../../store/index.js';
@@ -8,8 +8,9 @@ import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../../../test/support/security-fixture.js';
 import type { RecordingMailer, RecoveryServices } from '../../../test/support/recovery-fixture.js';
 import { RECOVERY_BASE_URL, recordingMailer, recoveryServices, verifyAlternate } from '../../../test/support/recovery-fixture.js';
-import type { AlertKind } from './alerts.js';
-import { ALERT_KINDS, ALERT_RATE_MS, Alerts, COUNTRY_LOOKBACK_MS, CRITICAL_ALERTS, countryOf } from './alerts.js';
+import type { AlertKind } from './alert-kinds.js';
+import { ALERT_KINDS, COUNTRY_LOOKBACK_MS, CRITICAL_ALERTS, countryOf } from './alert-kinds.js';
+import { ALERT_RATE_MS, Alerts } from './alerts.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const ALICE_HOME = 'alice.home@elsewhere.test';
@@ -39,7 +40,7 @@ describe('countryOf', () => {
 describeOnEveryDialect('security alerts', securityFixture(), (f) => {
   let mailer: RecordingMailer;
   let s: RecoveryServices;
-  let alice: AccountRow;
+  let alice: Account;
   let errors: unknown[];
 
   beforeEach(async () => {

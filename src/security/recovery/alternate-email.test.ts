@@ -1,6 +1,6 @@
 // The alternate email over a real store: adding with the password, verifying by code or link, expiry, single use, guessing, changing and removing.
 import { beforeEach, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { MailwardEvent } from '../../shared-state/index.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
@@ -25,7 +25,7 @@ async function codeOf(promise: Promise<unknown>): Promise<unknown> {
 describeOnEveryDialect('alternate email', securityFixture(), (f) => {
   let mailer: RecordingMailer;
   let s: RecoveryServices;
-  let alice: AccountRow;
+  let alice: Account;
   const by = { actor: `user:${ALICE}`, ip: IP };
 
   beforeEach(async () => {

@@ -1,5 +1,6 @@
 // The alternate email: one verified address outside the account, for "Forgot password" and security notices; proven by a mailed code or link.
-import type { AccountRow, AccountService, PolicyService } from '../../accounts/index.js';
+import type { Account, AccountService, PolicyService } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { normalizeAddress } from '../../lib/index.js';
 import { MailwardError } from '../../errors/index.js';
 import type { EventBus } from '../../shared-state/index.js';
@@ -76,7 +77,7 @@ function notWaiting(): MailwardError {
 export class AlternateEmail {
   constructor(private readonly deps: AlternateEmailDeps) {}
 
-  async status(account: Pick<AccountRow, 'id'>, options: { now?: number } = {}): Promise<AlternateEmailStatus> {
+  async status(account: Pick<Account, 'id'>, options: { now?: number } = {}): Promise<AlternateEmailStatus> {
     return statusOf(await this.deps.store.alternateEmails.find(account.id), options.now ?? this.deps.now());
   }
 
@@ -92,7 +93,7 @@ export class AlternateEmail {
    * Until one of them comes back, the address does not count and the previous verified one (if
    * any) stays in force.
    */
-  async add(options: { account: AccountRow; address: string; password: string; baseUrl: string; by: Actor }): Promise<{ address: string; expiresAt: number }> {
+  async add(options: { account: Account; address: string; password: string; baseUrl: string; by: Actor }): Promise<{ address: string; expiresAt: number }> {
     const { account, by } = options;
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     const address = normalizeAddress(options.address).address;
@@ -148,7 +149,7 @@ export class AlternateEmail {
    * The code typed in the settings page. Wrong codes count under the sign-in throttle (its own name
    * key) and against the pending verification, which ALTERNATE_EMAIL_MAX_ATTEMPTS wrong ones void.
    */
-  async verifyCode(options: { account: AccountRow; code: string; by: Actor }): Promise<AlternateEmailStatus> {
+  async verifyCode(options: { account: Account; code: string; by: Actor }): Promise<AlternateEmailStatus> {
     const { account, by } = options;
     const now = this.deps.now();
     const username = `alternate-email:${account.address}`;
@@ -184,7 +185,7 @@ export class AlternateEmail {
     const hash = recoveryTokenHash(this.deps.key, { label: 'alternate-email-link', text: options.token });
     const row = await this.deps.store.alternateEmails.findByLinkHash(hash);
     if (!row || !sameHash(hash, row.pending_link_hash) || row.pending_expires_at === null || row.pending_expires_at <= now) throw notWaiting();
-    const account = await this.deps.store.accounts.findById(row.account_id);
+    const account = await accountRecords(this.deps.store).findById(row.account_id);
     if (!account) throw notWaiting();
     const promoted = await this.deps.store.alternateEmails.promotePending(account.id, { linkHash: hash, now });
     if (!promoted?.address) throw notWaiting();
@@ -194,12 +195,12 @@ export class AlternateEmail {
   }
 
   /** Drops an address still being verified (the verified one, if any, stays); nothing that counts changes, so no password. */
-  async cancel(options: { account: AccountRow }): Promise<void> {
+  async cancel(options: { account: Account }): Promise<void> {
     await this.deps.store.alternateEmails.clearPending(options.account.id, { now: this.deps.now() });
   }
 
   /** Removes the alternate email (verified and pending); needs the account password, as adding does. */
-  async remove(options: { account: AccountRow; password: string; by: Actor }): Promise<void> {
+  async remove(options: { account: Account; password: string; by: Actor }): Promise<void> {
     const { account, by } = options;
     await this.deps.accountSecurity.verifyCurrentPassword({ account, password: options.password, ...(by.ip !== undefined ? { ip: by.ip } : {}) });
     const row = await this.deps.store.alternateEmails.find(account.id);
@@ -220,7 +221,7 @@ export class AlternateEmail {
     }
   }
 
-  async #verified(account: AccountRow, options: { row: AlternateEmailRow; previous: string | null; by: Actor; now: number }): Promise<void> {
+  async #verified(account: Account, options: { row: AlternateEmailRow; previous: string | null; by: Actor; now: number }): Promise<void> {
     const { row, by } = options;
     const previous = options.previous !== null && options.previous !== row.address ? options.previous : null;
     await this.deps.audit.append({ actor: by.actor, action: 'alternate_email.verified', account, ip: by.ip, details: { address: row.address, previous } });

@@ -1,9 +1,12 @@
 // "Forgot password" over a real store: one answer for every address, single-use expiring links, the second factor still asked, every session revoked.
 import { Secret, TOTP, URI } from 'otpauth';
 import { beforeEach, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import type { MailwardEvent } from '../../shared-state/index.js';
+import type { Store } from '../../store/index.js';
+import { AccountSecurity } from '../account-security.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../../../test/support/security-fixture.js';
 import type { RecordingMailer, RecoveryServices } from '../../../test/support/recovery-fixture.js';
@@ -14,6 +17,7 @@ import {
   PASSWORD_RESET_TTL_MS,
   RESET_REQUESTS_PER_ADDRESS_PER_HOUR,
   RESET_REQUESTS_PER_IP_PER_HOUR,
+  PasswordReset,
 } from './password-reset.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
@@ -39,7 +43,7 @@ function appCode(base32: string, atMs: number): string {
 describeOnEveryDialect('password reset', securityFixture(), (f) => {
   let mailer: RecordingMailer;
   let s: RecoveryServices;
-  let alice: AccountRow;
+  let alice: Account;
 
   beforeEach(async () => {
     mailer = recordingMailer();
@@ -62,8 +66,8 @@ describeOnEveryDialect('password reset', securityFixture(), (f) => {
     return mailedSecrets(mailer, ALICE_HOME).token;
   }
 
-  async function fresh(account: AccountRow = alice): Promise<AccountRow> {
-    return (await f.store.accounts.findById(account.id))!;
+  async function fresh(account: Account = alice): Promise<Account> {
+    return (await accountRecords(f.store).findById(account.id))!;
   }
 
   async function signsIn(address: string, password: string): Promise<boolean> {
@@ -104,13 +108,33 @@ describeOnEveryDialect('password reset', securityFixture(), (f) => {
     await s.passwordReset.complete({ token, newPassword: NEW_PASSWORD, ip: IP });
     expect(await codeOf(f.security.webSessions.resume(signedIn.sessionToken))).toBe('SIGN_IN_REQUIRED');
     const account = await fresh();
-    expect(account.sessions_valid_after).toBe(at);
-    expect(account.password_sessions_valid_after).toBe(at);
-    expect(account.trust_valid_after).toBe(at);
-    expect(account.password_changed_at).toBe(at);
+    expect(account.sessionsValidAfter).toBe(at);
+    expect(account.passwordSessionsValidAfter).toBe(at);
+    expect(account.trustValidAfter).toBe(at);
+    expect(account.passwordChangedAt).toBe(at);
     const events = f.received.filter((e) => e.type === 'SessionsRevoked' || e.type === 'PasswordChanged');
     expect(events).toContainEqual({ type: 'SessionsRevoked', at, accountId: alice.id, scope: 'all' });
     expect(events).toContainEqual({ type: 'PasswordChanged', at, accountId: alice.id, address: ALICE, actor: `user:${ALICE}` } satisfies MailwardEvent);
+  });
+
+  it('spends nothing when the password write fails: the old password and the link still work', async () => {
+    const token = await aliceToken();
+    // The same store, but every transaction fails at its audit insert, after the link and the password were written in it.
+    const failing: Store = {
+      ...f.store,
+      transaction: (work) => f.store.transaction((tx) => work({ ...tx, audit: { ...tx.audit, append: () => Promise.reject(new Error('audit insert failed')) } })),
+    };
+    const { throttle, audit, twoFactor } = f.security;
+    const accountSecurity = new AccountSecurity({ store: failing, accounts: f.accounts, hasher: f.hasher, policies: f.policies, throttle, audit, events: f.events, now: f.clock });
+    const failingReset = new PasswordReset({ store: f.store, accounts: f.accounts, accountSecurity, twoFactor, alternateEmail: s.alternateEmail, mailer, audit, key: f.key, now: f.clock });
+    await expect(failingReset.complete({ token, newPassword: NEW_PASSWORD, ip: IP })).rejects.toThrow('audit insert failed');
+    expect(await signsIn(ALICE, FIXTURE_PASSWORD)).toBe(true);
+    expect(await signsIn(ALICE, NEW_PASSWORD)).toBe(false);
+    expect(f.received.filter((e) => e.type === 'PasswordChanged' || e.type === 'SessionsRevoked')).toEqual([]);
+
+    expect(await s.passwordReset.check(token)).toMatchObject({ valid: true });
+    await s.passwordReset.complete({ token, newPassword: NEW_PASSWORD, ip: IP });
+    expect(await signsIn(ALICE, NEW_PASSWORD)).toBe(true);
   });
 
   it('gives the same answer, and mails nothing, for an unknown, a disabled, an unverified and a non-address', async () => {
@@ -120,7 +144,7 @@ describeOnEveryDialect('password reset', securityFixture(), (f) => {
     await verifyAlternate(s, mailer, carol, 'carol.home@elsewhere.test');
     await f.accounts.disable(`carol@${FIXTURE_DOMAIN}`, 'left the company');
     // Dave added an alternate email but never verified it.
-    await s.alternateEmail.add({ account: (await f.store.accounts.findByAddress(`dave@${FIXTURE_DOMAIN}`))!, address: 'dave.home@elsewhere.test', password: FIXTURE_PASSWORD, baseUrl: RECOVERY_BASE_URL, by: { actor: 'user:dave' } });
+    await s.alternateEmail.add({ account: await f.accounts.getUser(`dave@${FIXTURE_DOMAIN}`), address: 'dave.home@elsewhere.test', password: FIXTURE_PASSWORD, baseUrl: RECOVERY_BASE_URL, by: { actor: 'user:dave' } });
     mailer.sent.length = 0;
     const answers = [];
     for (const address of [`nobody@${FIXTURE_DOMAIN}`, 'someone@elsewhere.test', `carol@${FIXTURE_DOMAIN}`, BOB, `dave@${FIXTURE_DOMAIN}`, 'not an address']) {
@@ -151,7 +175,7 @@ describeOnEveryDialect('password reset', securityFixture(), (f) => {
     expect(await s.passwordReset.complete({ token: bobLink, newPassword: NEW_PASSWORD, ip: IP })).toEqual({ address: BOB });
     expect(await signsIn(ALICE, FIXTURE_PASSWORD)).toBe(true);
     expect(await signsIn(BOB, NEW_PASSWORD)).toBe(true);
-    expect((await fresh()).sessions_valid_after).toBe(0);
+    expect((await fresh()).sessionsValidAfter).toBe(0);
     // The store refuses to consume a token for another account than its own.
     const [row] = await f.query<{ token_hash: string }>('select token_hash from password_reset_tokens where account_id = ?', [alice.id]);
     expect(await f.store.passwordResets.consume(row!.token_hash, { accountId: bob.id, now: f.clock() })).toBe(false);

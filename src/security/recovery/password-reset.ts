@@ -1,5 +1,6 @@
 // "Forgot password": a single-use link mailed to the account's verified alternate email, then a new password (and the second factor when two-factor sign-in is on).
-import type { AccountRow, AccountService } from '../../accounts/index.js';
+import type { Account, AccountService } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { normalizeAddress } from '../../lib/index.js';
 import { MailwardError } from '../../errors/index.js';
 import { addToWindow } from '../../shared-state/index.js';
@@ -113,7 +114,7 @@ export class PasswordReset {
     const name = nameKey(options.address);
     await this.#limit({ key: `password-reset:ip:${ip}`, max: RESET_REQUESTS_PER_IP_PER_HOUR, now });
     await this.#limit({ key: `password-reset:name:${name.key}`, max: RESET_REQUESTS_PER_ADDRESS_PER_HOUR, now });
-    const account = name.valid ? await this.deps.store.accounts.findByAddress(name.key) : undefined;
+    const account = name.valid ? await accountRecords(this.deps.store).findByAddress(name.key) : undefined;
     const alternate = await this.deps.alternateEmail.verifiedAddress(account?.id ?? 0);
     if (account && account.status === 'active' && alternate !== null) {
       this.#inBackground(this.#issue({ account, alternate, base, ip, now }));
@@ -125,16 +126,17 @@ export class PasswordReset {
   async check(token: string): Promise<PasswordResetCheck> {
     const found = await this.#find(token, this.deps.now());
     if (!found) return { valid: false };
-    return { valid: true, address: found.account.address, secondFactorRequired: found.account.two_factor_enabled === 1, expiresAt: found.row.expires_at };
+    return { valid: true, address: found.account.address, secondFactorRequired: found.account.twoFactorEnabled, expiresAt: found.row.expires_at };
   }
 
   /**
    * Sets the new password. The strength rules are checked before anything is spent (a weak
    * password does not burn the link or a code); then the second factor, when two-factor sign-in is
    * on (a mailbox alone must not be enough to take over an account that has one); then the token
-   * is consumed in one conditional update, so of two requests with one link only one resets.
-   * Every session of the account ends and device trust is cleared (AccountSecurity.setPasswordByReset);
-   * the PasswordChanged event makes Alerts tell the INBOX and the alternate email.
+   * is consumed in one conditional update, in the transaction that writes the password, so of two
+   * requests with one link only one resets and a failed write spends nothing. Every session of the
+   * account ends and device trust is cleared (AccountSecurity.setPasswordByReset); the
+   * PasswordChanged event makes Alerts tell the INBOX and the alternate email.
    */
   async complete(options: { token: string; newPassword: string; secondFactor?: ResetSecondFactor; ip?: string }): Promise<{ address: string }> {
     const now = this.deps.now();
@@ -143,15 +145,22 @@ export class PasswordReset {
     if (!found) throw invalidLink();
     const { account, hash } = found;
     await this.deps.accounts.checkNewPassword(account.address, options.newPassword);
-    if (account.two_factor_enabled === 1) {
+    if (account.twoFactorEnabled) {
       const factor = options.secondFactor;
       if (!factor) throw new MailwardError('OTP_REQUIRED');
       if (factor.kind === 'code') await this.deps.twoFactor.verify({ accountId: account.id, account, code: factor.code, ip, now });
     }
-    if (!(await this.deps.store.passwordResets.consume(hash, { accountId: account.id, now }))) throw invalidLink();
-    await this.deps.accountSecurity.setPasswordByReset({ account, password: options.newPassword, by: { actor: `user:${account.address}`, ip } });
-    // Other links still in the mailbox stop working too (they would anyway: they predate this password).
-    await this.deps.store.passwordResets.voidForAccount(account.id, { now });
+    await this.deps.accountSecurity.setPasswordByReset({
+      account,
+      password: options.newPassword,
+      by: { actor: `user:${account.address}`, ip },
+      // The link is spent in the transaction that sets the password: a failed write leaves it usable.
+      within: async (tx) => {
+        if (!(await tx.passwordResets.consume(hash, { accountId: account.id, now }))) throw invalidLink();
+        // Other links still in the mailbox stop working too (they would anyway: they predate this password).
+        await tx.passwordResets.voidForAccount(account.id, { now });
+      },
+    });
     return { address: account.address };
   }
 
@@ -160,15 +169,15 @@ export class PasswordReset {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
-  async #find(token: string, now: number): Promise<{ row: PasswordResetTokenRow; account: AccountRow; hash: string } | undefined> {
+  async #find(token: string, now: number): Promise<{ row: PasswordResetTokenRow; account: Account; hash: string } | undefined> {
     if (!looksLikeLinkToken(token)) return undefined;
     const hash = recoveryTokenHash(this.deps.key, { label: 'password-reset', text: token });
     const row = await this.deps.store.passwordResets.find(hash);
     if (!row || !sameHash(hash, row.token_hash) || row.used_at !== null || row.expires_at <= now) return undefined;
-    const account = await this.deps.store.accounts.findById(row.account_id);
+    const account = await accountRecords(this.deps.store).findById(row.account_id);
     // A password set since the link was mailed (by the owner, an admin or another link) voids it,
     // as does a disabled account.
-    if (!account || account.status !== 'active' || account.password_changed_at > row.created_at) return undefined;
+    if (!account || account.status !== 'active' || account.passwordChangedAt > row.created_at) return undefined;
     return { row, account, hash };
   }
 
@@ -180,7 +189,7 @@ export class PasswordReset {
     }
   }
 
-  async #issue(options: { account: AccountRow; alternate: string; base: string; ip: string; now: number }): Promise<void> {
+  async #issue(options: { account: Account; alternate: string; base: string; ip: string; now: number }): Promise<void> {
     const { account, alternate, ip, now } = options;
     const token = generateLinkToken();
     const expiresAt = now + PASSWORD_RESET_TTL_MS;
@@ -201,7 +210,7 @@ export class PasswordReset {
         recoveryLink(options.base, { path: PASSWORD_RESET_LINK_PATH, token }),
         '',
         `The link works once, until ${utcTime(expiresAt)}.`,
-        ...(account.two_factor_enabled === 1 ? ['You will also need a code from your authenticator app, a backup code or your passkey.'] : []),
+        ...(account.twoFactorEnabled ? ['You will also need a code from your authenticator app, a backup code or your passkey.'] : []),
         'Every device signed in to the account will be signed out.',
         '',
         'If you did not ask for this, ignore this message: your password stays as it is, and nobody can use the link without access to this mailbox.',

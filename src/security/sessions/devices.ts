@@ -1,7 +1,7 @@
 // Devices: browsers (a long-lived random cookie) and mail clients (protocol + client + IP) that signed in; the device log, trust, and force logout.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { UAParser } from 'ua-parser-js';
-import type { AccountRow, PolicyService } from '../../accounts/index.js';
+import type { Account, PolicyService } from '../../accounts/index.js';
 import { accountDomain } from '../../lib/index.js';
 import { MailwardError } from '../../errors/index.js';
 import type { EventBus, Protocol } from '../../shared-state/index.js';
@@ -83,7 +83,7 @@ export class Devices {
    * Records a successful sign-in of a device. A browser is known by its device cookie (a new one is
    * made when it has none); a mail client by protocol, client name and IP, as it has no cookie.
    */
-  async sighted(input: { account: AccountRow; protocol: Protocol; ip: string; client: string; userAgent?: string; deviceToken?: string; now?: number }): Promise<DeviceSeen> {
+  async sighted(input: { account: Account; protocol: Protocol; ip: string; client: string; userAgent?: string; deviceToken?: string; now?: number }): Promise<DeviceSeen> {
     const now = input.now ?? this.deps.now();
     const browser = input.protocol === 'web';
     let newToken: string | undefined;
@@ -120,17 +120,17 @@ export class Devices {
    * Whether the device skips the second factor: trusted with two-factor sign-in on, within
    * `devices.trust_days`, and not before the account's trust epoch (password change, 2FA off).
    */
-  async isTrusted(account: AccountRow, device: DeviceRow, options: { now?: number } = {}): Promise<boolean> {
-    if (account.two_factor_enabled !== 1 || device.trusted_at === null || device.account_id !== account.id) return false;
-    if (device.trusted_at < account.trust_valid_after || device.trusted_at < device.sessions_valid_after) return false;
+  async isTrusted(account: Account, device: DeviceRow, options: { now?: number } = {}): Promise<boolean> {
+    if (!account.twoFactorEnabled || device.trusted_at === null || device.account_id !== account.id) return false;
+    if (device.trusted_at < account.trustValidAfter || device.trusted_at < device.sessions_valid_after) return false;
     const days = await this.deps.policies.get('devices.trust_days', { domain: accountDomain(account) });
     return (options.now ?? this.deps.now()) < device.trusted_at + days * DAY_MS;
   }
 
   /** "This is my trusted device" on the second-factor step: only with two-factor sign-in set up. */
-  async trust(options: { account: AccountRow; deviceId: string; by: Actor }): Promise<void> {
+  async trust(options: { account: Account; deviceId: string; by: Actor }): Promise<void> {
     const { account, by } = options;
-    if (account.two_factor_enabled !== 1) throw new MailwardError('FORBIDDEN', { message: 'a device can be trusted only with two-factor sign-in on' });
+    if (!account.twoFactorEnabled) throw new MailwardError('FORBIDDEN', { message: 'a device can be trusted only with two-factor sign-in on' });
     const now = this.deps.now();
     if (!(await this.deps.store.devices.setTrustedAt(account.id, options.deviceId, now))) throw new MailwardError('NOT_FOUND', { message: 'no such device' });
     await this.deps.audit.append({ actor: by.actor, action: 'device.trusted', account, ip: by.ip, details: { deviceId: options.deviceId } });
@@ -138,7 +138,7 @@ export class Devices {
   }
 
   /** *Remove device*: off the trusted list; its next sign-in asks for the second factor again. */
-  async removeTrust(options: { account: AccountRow; deviceId: string; by: Actor }): Promise<void> {
+  async removeTrust(options: { account: Account; deviceId: string; by: Actor }): Promise<void> {
     const { account, by } = options;
     if (!(await this.deps.store.devices.setTrustedAt(account.id, options.deviceId, null))) throw new MailwardError('NOT_FOUND', { message: 'no such device' });
     await this.deps.audit.append({ actor: by.actor, action: 'device.removed', account, ip: by.ip, details: { deviceId: options.deviceId } });
@@ -150,7 +150,7 @@ export class Devices {
    * its live IMAP/POP3/SMTP connections within a second on any node (the registry checks the
    * device's epoch on the event and on its poll). Trust goes too: a device forced out was not trusted.
    */
-  async forceLogout(options: { account: AccountRow; deviceId: string; by: Actor }): Promise<{ webSessionsEnded: number; connectionsEnded: number }> {
+  async forceLogout(options: { account: Account; deviceId: string; by: Actor }): Promise<{ webSessionsEnded: number; connectionsEnded: number }> {
     const { account, by } = options;
     const now = this.deps.now();
     const device = await this.deps.store.devices.find(account.id, options.deviceId);
@@ -165,7 +165,7 @@ export class Devices {
   }
 
   /** The device log: trusted devices and other devices, each with its status. */
-  async log(account: AccountRow, options: { currentDeviceId?: string; now?: number } = {}): Promise<DeviceLog> {
+  async log(account: Account, options: { currentDeviceId?: string; now?: number } = {}): Promise<DeviceLog> {
     const now = options.now ?? this.deps.now();
     const devices = await this.deps.store.devices.listForAccount(account.id);
     const live = new Set<string>();

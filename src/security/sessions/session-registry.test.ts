@@ -1,6 +1,6 @@
 // SessionRegistry over SQLite and PostgreSQL with real timers: every revocation path ends live sessions within a second.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { T0, accountSecurityFixture } from '../../../test/support/account-security-fixture.js';
@@ -15,32 +15,31 @@ const POLL_MS = 100;
 /** docs/architecture.md: a revocation reaches live connections within one second. */
 const DEADLINE_MS = 1000;
 
-function accountRow(overrides: Partial<AccountRow> = {}): AccountRow {
+function anAccount(overrides: Partial<Account> = {}): Account {
   return {
     id: 1,
     address: 'alice@example.org',
-    local_part: 'alice',
-    domain_id: 1,
-    display_name: '',
-    password_hash: '$argon2id$x',
+    localPart: 'alice',
+    domainId: 1,
+    displayName: '',
     status: 'active',
-    disabled_reason: null,
-    disabled_at: null,
-    quota_bytes: 0,
-    is_admin: 0,
-    must_change_password: 0,
-    created_at: T0,
-    updated_at: T0,
-    smtp_enabled: 1,
-    imap_enabled: 1,
-    pop3_enabled: 1,
-    security_code_hash: null,
-    password_hint: null,
-    password_changed_at: 0,
-    sessions_valid_after: 0,
-    password_sessions_valid_after: 0,
-    two_factor_enabled: 0,
-    trust_valid_after: 0,
+    disabledReason: null,
+    disabledAt: null,
+    quotaBytes: 0,
+    admin: false,
+    mustChangePassword: false,
+    createdAt: T0,
+    updatedAt: T0,
+    smtpEnabled: true,
+    imapEnabled: true,
+    pop3Enabled: true,
+    hasSecurityCode: false,
+    passwordHint: null,
+    passwordChangedAt: 0,
+    sessionsValidAfter: 0,
+    passwordSessionsValidAfter: 0,
+    twoFactorEnabled: false,
+    trustValidAfter: 0,
     language: '',
     ...overrides,
   };
@@ -54,26 +53,26 @@ describe('endReasonFor', () => {
   const smtpPassword = { protocol: 'smtp' as const, credential: 'password' as const, authenticatedAt: at };
 
   it('lets a session on a healthy account go on', () => {
-    for (const session of [imapPassword, pop3App, web, smtpPassword]) expect(endReasonFor(session, accountRow(), true)).toBeUndefined();
+    for (const session of [imapPassword, pop3App, web, smtpPassword]) expect(endReasonFor(session, anAccount(), true)).toBeUndefined();
   });
 
-  it.each<[string, Parameters<typeof endReasonFor>[0], AccountRow | undefined, boolean, EndReason | undefined]>([
+  it.each<[string, Parameters<typeof endReasonFor>[0], Account | undefined, boolean, EndReason | undefined]>([
     ['deleted account', web, undefined, true, 'account_deleted'],
-    ['disabled account', web, accountRow({ status: 'disabled' }), true, 'account_disabled'],
-    ['disabled wins over revoked', imapPassword, accountRow({ status: 'disabled', sessions_valid_after: at + 1 }), true, 'account_disabled'],
-    ['signed in before sessions_valid_after', pop3App, accountRow({ sessions_valid_after: at + 1 }), true, 'revoked'],
-    ['signed in at sessions_valid_after', pop3App, accountRow({ sessions_valid_after: at }), true, undefined],
-    ['password protocol session before password_sessions_valid_after', imapPassword, accountRow({ password_sessions_valid_after: at + 1 }), true, 'password_changed'],
-    ['app-password session survives password_sessions_valid_after', pop3App, accountRow({ password_sessions_valid_after: at + 1 }), true, undefined],
-    ['web password session ends on password_sessions_valid_after', web, accountRow({ password_sessions_valid_after: at + 1 }), true, 'password_changed'],
-    ['app-password session survives password_sessions_valid_after', pop3App, accountRow({ password_sessions_valid_after: at + 1 }), true, undefined],
-    ['imap closed', imapPassword, accountRow({ imap_enabled: 0 }), true, 'service_closed'],
-    ['pop3 closed', pop3App, accountRow({ pop3_enabled: 0 }), true, 'service_closed'],
-    ['smtp closed', smtpPassword, accountRow({ smtp_enabled: 0 }), true, 'service_closed'],
-    ['imap closed leaves web alone', web, accountRow({ imap_enabled: 0, pop3_enabled: 0, smtp_enabled: 0 }), true, undefined],
-    ['imap closed leaves pop3 alone', pop3App, accountRow({ imap_enabled: 0 }), true, undefined],
-    ['app password gone', pop3App, accountRow(), false, 'app_password_revoked'],
-    ['app password existence does not matter to password sessions', imapPassword, accountRow(), false, undefined],
+    ['disabled account', web, anAccount({ status: 'disabled' }), true, 'account_disabled'],
+    ['disabled wins over revoked', imapPassword, anAccount({ status: 'disabled', sessionsValidAfter: at + 1 }), true, 'account_disabled'],
+    ['signed in before sessions_valid_after', pop3App, anAccount({ sessionsValidAfter: at + 1 }), true, 'revoked'],
+    ['signed in at sessions_valid_after', pop3App, anAccount({ sessionsValidAfter: at }), true, undefined],
+    ['password protocol session before password_sessions_valid_after', imapPassword, anAccount({ passwordSessionsValidAfter: at + 1 }), true, 'password_changed'],
+    ['app-password session survives password_sessions_valid_after', pop3App, anAccount({ passwordSessionsValidAfter: at + 1 }), true, undefined],
+    ['web password session ends on password_sessions_valid_after', web, anAccount({ passwordSessionsValidAfter: at + 1 }), true, 'password_changed'],
+    ['app-password session survives password_sessions_valid_after', pop3App, anAccount({ passwordSessionsValidAfter: at + 1 }), true, undefined],
+    ['imap closed', imapPassword, anAccount({ imapEnabled: false }), true, 'service_closed'],
+    ['pop3 closed', pop3App, anAccount({ pop3Enabled: false }), true, 'service_closed'],
+    ['smtp closed', smtpPassword, anAccount({ smtpEnabled: false }), true, 'service_closed'],
+    ['imap closed leaves web alone', web, anAccount({ imapEnabled: false, pop3Enabled: false, smtpEnabled: false }), true, undefined],
+    ['imap closed leaves pop3 alone', pop3App, anAccount({ imapEnabled: false }), true, undefined],
+    ['app password gone', pop3App, anAccount(), false, 'app_password_revoked'],
+    ['app password existence does not matter to password sessions', imapPassword, anAccount(), false, undefined],
   ])('%s', (_name, session, account, appPasswordExists, expected) => {
     expect(endReasonFor(session, account, appPasswordExists)).toBe(expected);
   });
@@ -87,7 +86,7 @@ interface Tracked {
 }
 
 describeOnEveryDialect('SessionRegistry', accountSecurityFixture(), (f) => {
-  let alice: AccountRow;
+  let alice: Account;
   let registry: SessionRegistry;
   let appPasswordId: number;
   let imap: Tracked;

@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus, MailwardEvent, Protocol } from '../../shared-state/index.js';
 import { serviceOpen } from '../gate/service-switch.js';
-import type { AccountRow, Store } from '../../store/index.js';
+import type { Account } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
+import type { Store } from '../../store/index.js';
 
 export type EndReason = 'revoked' | 'account_disabled' | 'account_deleted' | 'password_changed' | 'service_closed' | 'app_password_revoked';
 
@@ -41,16 +43,16 @@ const NODE_ID = randomUUID();
 /** Why this session may not go on, or undefined when it may. */
 export function endReasonFor(
   session: Pick<LiveSession, 'protocol' | 'credential' | 'authenticatedAt'>,
-  account: AccountRow | undefined,
+  account: Account | undefined,
   appPasswordExists: boolean,
   options: { deviceValidAfter?: number } = {},
 ): EndReason | undefined {
   if (!account) return 'account_deleted';
   if (account.status !== 'active') return 'account_disabled';
-  if (session.authenticatedAt < account.sessions_valid_after) return 'revoked';
+  if (session.authenticatedAt < account.sessionsValidAfter) return 'revoked';
   // The device log's Force logout: every session of that one device.
   if (options.deviceValidAfter !== undefined && session.authenticatedAt < options.deviceValidAfter) return 'revoked';
-  if (session.credential === 'password' && session.authenticatedAt < account.password_sessions_valid_after) {
+  if (session.credential === 'password' && session.authenticatedAt < account.passwordSessionsValidAfter) {
     return 'password_changed';
   }
   if (!serviceOpen(account, session.protocol)) return 'service_closed';
@@ -133,7 +135,7 @@ export class SessionRegistry {
   async checkAccount(accountId: number): Promise<number> {
     const sessions = this.list(accountId);
     if (sessions.length === 0) return 0;
-    const account = await this.deps.store.accounts.findById(accountId);
+    const account = await accountRecords(this.deps.store).findById(accountId);
     const appPasswordIds = sessions.some((s) => s.credential === 'app_password')
       ? new Set((await this.deps.store.appPasswords.listForAccount(accountId)).map((a) => a.id))
       : new Set<number>();

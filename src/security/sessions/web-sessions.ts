@@ -1,6 +1,7 @@
 // Web sign-in and server-side web sessions: password, then the second factor unless the device is trusted; idle and absolute timeouts, rotation, CSRF tokens.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AccountRow, PolicyService } from '../../accounts/index.js';
+import type { Account, PolicyService } from '../../accounts/index.js';
+import { accountRecords } from '../../accounts/index.js';
 import { accountDomain } from '../../lib/index.js';
 import { MailwardError } from '../../errors/index.js';
 import type { DeviceRow, Store, WebSessionRow } from '../../store/index.js';
@@ -25,7 +26,7 @@ export type SecondFactorMethod = 'totp' | 'backup_code' | 'passkey';
 
 export interface SignedIn {
   kind: 'signed_in';
-  account: AccountRow;
+  account: Account;
   /** The session cookie's value: shown to the browser once, stored only as a hash. */
   sessionToken: string;
   csrfToken: string;
@@ -61,7 +62,7 @@ export type SignInOutcome = SignedIn | SecondFactorNeeded | SignInFailed;
 export interface WebSession {
   token: string;
   row: WebSessionRow;
-  account: AccountRow;
+  account: Account;
   device: DeviceRow;
   csrfToken: string;
 }
@@ -168,7 +169,7 @@ export class WebSessions {
   async passkeySignIn(input: { accountId: number; ip: string; userAgent: string; deviceToken?: string }): Promise<SignedIn & { newDeviceToken?: string }> {
     const now = this.deps.now();
     const ip = canonicalIp(input.ip);
-    const account = await this.deps.store.accounts.findById(input.accountId);
+    const account = await accountRecords(this.deps.store).findById(input.accountId);
     if (!account) throw new MailwardError('AUTH_FAILED');
     const client = describeUserAgent(input.userAgent).browser;
     if (account.status !== 'active') {
@@ -188,13 +189,13 @@ export class WebSessions {
     });
     if (!seen) throw new MailwardError('INTERNAL', { message: 'web sign-in without a device' });
     const session = await this.#create({ account, deviceId: seen.device.id, authenticatedAt: now, ip });
-    return { ...session, mustChangePassword: account.must_change_password === 1, secondFactor: 'passkey', ...(seen.newToken !== undefined ? { newDeviceToken: seen.newToken } : {}) };
+    return { ...session, mustChangePassword: account.mustChangePassword, secondFactor: 'passkey', ...(seen.newToken !== undefined ? { newDeviceToken: seen.newToken } : {}) };
   }
 
   /** The account a pending sign-in is for (the passkey step needs it to ask for that account's passkeys). */
-  async pendingAccount(pendingToken: string): Promise<AccountRow> {
+  async pendingAccount(pendingToken: string): Promise<Account> {
     const pending = await this.#pending(pendingToken);
-    const account = await this.deps.store.accounts.findById(pending.accountId);
+    const account = await accountRecords(this.deps.store).findById(pending.accountId);
     if (!account || account.status !== 'active') throw new MailwardError('SIGN_IN_REQUIRED');
     return account;
   }
@@ -228,7 +229,7 @@ export class WebSessions {
   async #completePending(
     pendingToken: string,
     pending: Pending,
-    account: AccountRow,
+    account: Account,
     options: { trustDevice: boolean; ip: string; verified: SecondFactorResult | { method: 'passkey' } },
   ): Promise<SignedIn> {
     // Used once: deleting it first means two requests racing with two good codes get one session.
@@ -261,7 +262,7 @@ export class WebSessions {
     });
   }
 
-  async #create(options: { account: AccountRow; deviceId: string; authenticatedAt: number; ip: string; createdAt?: number }): Promise<Omit<SignedIn, 'mustChangePassword'>> {
+  async #create(options: { account: Account; deviceId: string; authenticatedAt: number; ip: string; createdAt?: number }): Promise<Omit<SignedIn, 'mustChangePassword'>> {
     const sessionToken = newToken();
     await this.deps.store.devices.createSession({
       idHash: hashToken(sessionToken),
@@ -291,7 +292,7 @@ export class WebSessions {
       await this.deps.store.devices.endSession(idHash, { now, reason });
       throw new MailwardError(code);
     };
-    const account = await this.deps.store.accounts.findById(row.account_id);
+    const account = await accountRecords(this.deps.store).findById(row.account_id);
     if (!account) return end('revoked', 'SIGN_IN_REQUIRED');
     const scope = { domain: accountDomain(account) };
     if (now - row.last_active_at > (await this.deps.policies.get('session.idle_minutes', scope)) * 60_000) return end('timed_out', 'SESSION_TIMED_OUT');
@@ -300,8 +301,8 @@ export class WebSessions {
     const device = await this.deps.store.devices.find(account.id, row.device_id);
     if (
       !device ||
-      row.authenticated_at < account.sessions_valid_after ||
-      row.authenticated_at < account.password_sessions_valid_after ||
+      row.authenticated_at < account.sessionsValidAfter ||
+      row.authenticated_at < account.passwordSessionsValidAfter ||
       row.authenticated_at < device.sessions_valid_after
     ) {
       return end('revoked', 'SIGN_IN_REQUIRED');

@@ -1,6 +1,6 @@
 // What every IMAP op sees: the server's dependencies, the connection's state, and how to answer.
 import type { Logger } from 'pino';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import type { Mailboxes } from '../../mailbox/index.js';
 import type { IMAPCommandSpec, IMAPRequestBase } from '../../proto/imap/commands/imap-command-spec.js';
 import type { ResponseCode, TaggedStatus } from '../../proto/imap/imap-response.js';
@@ -41,7 +41,7 @@ export interface IMAPSession {
   id: string;
   remoteIp: string;
   secure: boolean;
-  account?: AccountRow;
+  account?: Account;
   selected?: SelectedMailbox;
   /** Extensions turned on with ENABLE (RFC 5161): CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4REV2. */
   enabled: Set<string>;
@@ -71,7 +71,7 @@ export interface IMAPCommandContext {
   /** Upgrades the connection to TLS after the tagged OK is written (STARTTLS). */
   startTLS(): Promise<void>;
   /** Called when the account logs in: registers the session, sets timeouts. */
-  loggedIn(result: { account: AccountRow; credential: 'password' | 'app_password'; appPasswordId: number | null; authenticatedAt: number }): Promise<void>;
+  loggedIn(result: { account: Account; credential: 'password' | 'app_password'; appPasswordId: number | null; authenticatedAt: number }): Promise<void>;
   /** Sends untagged updates of the selected mailbox now (IDLE, NOOP). */
   flushUpdates(options: { allowExpunge: boolean }): Promise<void>;
   /** Waits for a line from the client (IDLE's DONE), a doorbell for the account's mailboxes, or `ms` (reported as a change). */

@@ -1,6 +1,6 @@
 // What every POP3 op needs: the server's dependencies and the session an op works on.
 import type { Logger } from 'pino';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import type { Mailboxes } from '../../mailbox/index.js';
 import type { POP3State } from '../../proto/pop3/pop3-command.js';
 import type { Security } from '../../security/index.js';
@@ -30,7 +30,7 @@ export interface POP3Deps {
 
 /** What a signed-in session holds until it ends. */
 export interface POP3Login {
-  account: AccountRow;
+  account: Account;
   maildrop: Maildrop;
   lock: MaildropLock;
   unregister: () => void;

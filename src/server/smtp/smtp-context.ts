@@ -1,7 +1,7 @@
 // What every SMTP handler needs, and the per-session state Mailward keeps beside smtp-server's session.
 import type { SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import type { InboundDelivery, RecipientResolver, Submission } from '../../transport/index.js';
 import type { Security } from '../../security/index.js';
 
@@ -23,7 +23,7 @@ export interface SMTPDeps {
 }
 
 export interface SessionState {
-  account?: AccountRow;
+  account?: Account;
   unregister?: () => void;
   /** Local recipients accepted by RCPT TO on the MX, by address. */
   localRecipients: Map<string, number>;

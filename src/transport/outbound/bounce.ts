@@ -1,5 +1,5 @@
 // Marks queue rows failed and, in the same transaction, sends their sender a DSN: into a local INBOX, or back through the queue.
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import type { OutboundRow, Repositories, Store } from '../../store/index.js';
 import type { MailStore } from '../../mailbox/mail-store.js';
 import type { DSNRequest } from '../outbound.js';
@@ -15,7 +15,7 @@ export interface FailedRow {
 export interface BouncerDeps {
   store: Store;
   mail: MailStore;
-  accounts: { resolve(address: string): Promise<AccountRow | undefined> };
+  accounts: { resolve(address: string): Promise<Account | undefined> };
   hostname: string;
   now: () => number;
   /** Called after a DSN was put in the queue, so the worker picks it up at once. */

@@ -1,6 +1,6 @@
 // Drains the durable outbound queue: claims due rows, delivers them per message and domain, then deletes, defers or fails and bounces them.
 import { isMailwardError } from '../../errors/index.js';
-import type { AccountRow } from '../../accounts/index.js';
+import type { Account } from '../../accounts/index.js';
 import type { OutboundRow, Store } from '../../store/index.js';
 import type { DNSResolver } from '../dns/dns-resolver.js';
 import type { MailStore } from '../../mailbox/mail-store.js';
@@ -21,7 +21,7 @@ export interface OutboundWorkerDeps {
   /** Stores DSNs for local senders. */
   mail: MailStore;
   /** Finds a local sender (AccountService fits). */
-  accounts: { resolve(address: string): Promise<AccountRow | undefined> };
+  accounts: { resolve(address: string): Promise<Account | undefined> };
   resolver: DNSResolver;
   settings: OutboundSettings;
   logger: OutboundLogger;

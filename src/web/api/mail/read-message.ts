@@ -147,8 +147,8 @@ async function impersonation(deps: MailAPIDeps, from: { name: string; address: s
   }
   const name = from.name.trim().toLowerCase();
   const users = await deps.accounts.listUsers();
-  const local = users.find((u) => u.display_name.trim() !== '' && u.display_name.trim().toLowerCase() === name);
-  if (local) return { code: 'DISPLAY_NAME_IMITATES_LOCAL_USER', message: `The sender uses the name of ${local.display_name}, a local user, but the mail came from ${from.address}.` };
+  const local = users.find((u) => u.displayName.trim() !== '' && u.displayName.trim().toLowerCase() === name);
+  if (local) return { code: 'DISPLAY_NAME_IMITATES_LOCAL_USER', message: `The sender uses the name of ${local.displayName}, a local user, but the mail came from ${from.address}.` };
   return undefined;
 }
 

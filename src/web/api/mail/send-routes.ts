@@ -2,7 +2,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
-import type { AccountRow } from '../../../accounts/index.js';
+import type { Account } from '../../../accounts/index.js';
 import { INBOX } from '../../../mailbox/index.js';
 import type { Envelope } from '../../../mailbox/mime/index.js';
 import type { composedMessage } from '../../contract/index.js';
@@ -14,11 +14,11 @@ import { presentAddress } from './message-list.js';
 
 type Compose = z.output<typeof composedMessage>;
 
-async function build(deps: MailAPIDeps, account: AccountRow, message: Compose, options: { keepBcc: boolean }): Promise<Buffer> {
+async function build(deps: MailAPIDeps, account: Account, message: Compose, options: { keepBcc: boolean }): Promise<Buffer> {
   const files = message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.base64, 'base64') }));
   if (files.reduce((sum, f) => sum + f.content.length, 0) > deps.maxMessageBytes) throw new MailwardError('TOO_BIG', { message: 'The attachments are larger than a message may be' });
   const composer = new MailComposer({
-    from: { name: account.display_name, address: account.address },
+    from: { name: account.displayName, address: account.address },
     ...(message.to.length ? { to: message.to } : {}),
     ...(message.cc.length ? { cc: message.cc } : {}),
     ...(message.bcc.length ? { bcc: message.bcc } : {}),

@@ -49,7 +49,7 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
         by,
       });
       // Every other session ended with the old password; this one goes on under a new id.
-      const csrfToken = await rotateSession(security, context, { reauthenticatedAt: updated.password_sessions_valid_after });
+      const csrfToken = await rotateSession(security, context, { reauthenticatedAt: updated.passwordSessionsValidAfter });
       return { csrfToken };
     },
   });
@@ -63,11 +63,11 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
       return {
         strength: { level, ...STRENGTH_RULES[level] },
         securityCodeEnabled: await security.policies.get('security_code.enabled', scope),
-        hasSecurityCode: account.security_code_hash !== null,
+        hasSecurityCode: account.hasSecurityCode,
         securityCodeRequired: await security.accountSecurity.securityCodeRequired(account),
         hintsEnabled,
-        hint: hintsEnabled ? (account.password_hint ?? '') : '',
-        passwordChangedAt: account.password_changed_at,
+        hint: hintsEnabled ? (account.passwordHint ?? '') : '',
+        passwordChangedAt: account.passwordChangedAt,
       };
     },
   });
@@ -83,7 +83,7 @@ export function securityRoutes(routes: APIRoutes, security: Security): void {
     auth: 'session',
     handler: async ({ session }) => {
       const account = session.account;
-      return { smtp: account.smtp_enabled === 1, pop3: account.pop3_enabled === 1, imap: account.imap_enabled === 1 };
+      return { smtp: account.smtpEnabled, pop3: account.pop3Enabled, imap: account.imapEnabled };
     },
   });
   routes.add(SECURITY_API.setServices, {

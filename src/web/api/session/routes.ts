@@ -13,7 +13,7 @@ export async function presentSignedIn(security: Security, signedIn: SignedIn): P
   return {
     status: 'signed_in',
     address: signedIn.account.address,
-    displayName: signedIn.account.display_name,
+    displayName: signedIn.account.displayName,
     // The webmail's language chosen in Profile ('' follows the browser), on every device signed in.
     language: signedIn.account.language,
     csrfToken: signedIn.csrfToken,
@@ -75,11 +75,11 @@ export function sessionRoutes(routes: APIRoutes, security: Security): void {
     beforeEnrolment: true,
     handler: async ({ session }) => ({
       address: session.account.address,
-      displayName: session.account.display_name,
+      displayName: session.account.displayName,
       language: session.account.language,
       csrfToken: session.csrfToken,
       deviceId: session.device.id,
-      mustChangePassword: session.account.must_change_password === 1,
+      mustChangePassword: session.account.mustChangePassword,
       mustEnrollTwoFactor: (await security.twoFactor.requirement(session.account)).mustEnroll,
     }),
   });

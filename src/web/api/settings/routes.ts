@@ -1,6 +1,7 @@
 // /api/v1/settings: the account's own settings outside Mailbox Security: the profile (display name, webmail language) and the auto-forwarding list.
 import { accountDomain } from '../../../lib/index.js';
-import type { AccountRow } from '../../../accounts/index.js';
+import type { Account } from '../../../accounts/index.js';
+import { profileOf } from '../../../accounts/index.js';
 import type { Forwarding } from '../../../transport/index.js';
 import { MAX_FORWARD_ADDRESSES } from '../../../transport/index.js';
 import type { Security } from '../../../security/index.js';
@@ -9,34 +10,23 @@ import { SETTINGS_API } from '../../contract/index.js';
 import type { APIRoutes } from '../route.js';
 
 export interface SettingsAPIDeps {
-  /** Where the profile is kept (accounts.display_name and accounts.language): the store's account repository. */
-  store: { accounts: { update(id: number, changes: Pick<AccountRow, 'display_name' | 'language'>): Promise<AccountRow> } };
   /** The same Forwarding service inbound delivery reads the lists from. */
   forwarding: Forwarding;
 }
 
-interface Profile {
-  displayName: string;
-  language: string;
-}
-
-function profileOf(account: AccountRow): Profile {
-  return { displayName: account.display_name, language: account.language };
-}
-
 export function settingsRoutes(routes: APIRoutes, security: Security, deps: SettingsAPIDeps): void {
   /** The profile as the page shows it; the hint only where the admin allows hints (it is set through /security/password-hint). */
-  async function presentProfile(account: AccountRow): Promise<ProfileSettings> {
+  async function presentProfile(account: Account): Promise<ProfileSettings> {
     const hintsEnabled = await security.policies.get('password.hints_enabled', { domain: accountDomain(account) });
     return {
       address: account.address,
       ...profileOf(account),
       hintsEnabled,
-      hint: hintsEnabled ? (account.password_hint ?? '') : '',
+      hint: hintsEnabled ? (account.passwordHint ?? '') : '',
     };
   }
 
-  async function presentForwarding(account: AccountRow, settings: { addresses: string[]; keepCopy: boolean }): Promise<ForwardingSettings> {
+  async function presentForwarding(account: Account, settings: { addresses: string[]; keepCopy: boolean }): Promise<ForwardingSettings> {
     return {
       addresses: settings.addresses,
       keepCopy: settings.keepCopy,
@@ -51,15 +41,7 @@ export function settingsRoutes(routes: APIRoutes, security: Security, deps: Sett
   });
   routes.add(SETTINGS_API.setProfile, {
     auth: 'session',
-    handler: async ({ session, body, by }) => {
-      const account = session.account;
-      const before = profileOf(account);
-      const after: Profile = { displayName: body.displayName ?? before.displayName, language: body.language ?? before.language };
-      if (after.displayName === before.displayName && after.language === before.language) return presentProfile(account);
-      const updated = await deps.store.accounts.update(account.id, { display_name: after.displayName, language: after.language });
-      await security.audit.append({ actor: by.actor, action: 'profile.changed', account, ip: by.ip, details: { before, after } });
-      return presentProfile(updated);
-    },
+    handler: async ({ session, body, by }) => presentProfile(await security.profiles.update({ account: session.account, changes: body, by })),
   });
 
   routes.add(SETTINGS_API.forwarding, {
