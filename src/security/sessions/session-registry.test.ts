@@ -5,7 +5,7 @@ import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { T0, accountSecurityFixture } from '../../../test/support/account-security-fixture.js';
 import { AccountSecurity } from '../account-security.js';
-import type { AuditEntry } from '../../kernel/audit-log.js';
+import type { EventBus } from '../../shared-state/events.js';
 import { AuditLog } from '../../kernel/audit-log.js';
 import type { EndReason, LiveSession, LiveSessionInput } from './session-registry.js';
 import { SessionRegistry, endReasonFor } from './session-registry.js';
@@ -201,23 +201,25 @@ describeOnEveryDialect('SessionRegistry', accountSecurityFixture(), (f) => {
     await expectLive(pop3);
   });
 
-  it('(b) spares the changing session even when a poll runs between the store write and the event', async () => {
-    // An audit log that lets a poll round run at its worst moment: the new epochs are in the
-    // store, the SessionsRevoked event (which names the session to keep) is not sent yet.
-    class PollingAuditLog extends AuditLog {
-      override async append(entry: AuditEntry): Promise<void> {
-        await super.append(entry);
-        await registry.checkAll();
-      }
-    }
+  it('(b) spares the changing session even when a poll runs between the commit and the event', async () => {
+    // An event bus that lets a poll round run at its worst moment: the new epochs are committed,
+    // the SessionsRevoked event (which names the session to keep) is not sent yet.
+    const events: EventBus = {
+      publish: async (event) => {
+        if (event.type === 'PasswordChanged') await registry.checkAll();
+        await f.events.publish(event);
+      },
+      subscribe: (handler, options) => f.events.subscribe(handler, options),
+      close: async () => {},
+    };
     const accountSecurity = new AccountSecurity({
       store: f.store,
       accounts: f.accounts,
       hasher: f.hasher,
       policies: f.policies,
       throttle: f.security.throttle,
-      audit: new PollingAuditLog(f.store, f.clock.now),
-      events: f.events,
+      audit: new AuditLog(f.store, f.clock.now),
+      events,
       now: f.clock.now,
       sessions: registry,
     });
