@@ -67,9 +67,9 @@ describe.concurrent('mailward user', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     );
     expect(out).toBe('account alice@example.org added\n');
     expect(await withDataDir(data, (app) => app.accounts.getUser('alice@example.org'))).toMatchObject({
-      display_name: 'Alice Liddell',
-      is_admin: 1,
-      must_change_password: 0,
+      displayName: 'Alice Liddell',
+      admin: true,
+      mustChangePassword: false,
       status: 'active',
     });
     expect(await passwordWorks(data, 'alice@example.org', PASSWORD)).toBe(true);
