@@ -1,5 +1,6 @@
 // Public surface of MIME analysis: the structure computed once at delivery and its IMAP renderings.
-export { parseMessageStructure, MAX_MIME_DEPTH, MAX_MIME_PARTS, type MIMEPart, type MessageStructure } from './message-structure.js';
+export { parseMessageStructure, type MIMEPart, type MessageStructure } from './message-structure.js';
+export { MAX_MIME_DEPTH, MAX_MIME_HEADER_BYTES, MAX_MIME_PARTS, type MIMELimit } from './mime-limits.js';
 export { bodyStructureToIMAP, type BodyStructureToIMAPOptions } from './body-structure-to-imap.js';
 export { envelopeToIMAP } from './envelope-to-imap.js';
 export { buildEnvelope, type Envelope } from './build-envelope.js';

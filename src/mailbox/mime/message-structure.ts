@@ -4,6 +4,7 @@
 // and BODY[section] never re-parse it. Semantics follow RFC 2045/2046 and, where the RFCs leave
 // room, Dovecot.
 import { buildEnvelope, type Envelope } from './build-envelope.js';
+import { MAX_MIME_DEPTH, MAX_MIME_HEADER_BYTES, MAX_MIME_PARTS, type MIMELimit } from './mime-limits.js';
 import { parseContentHeaders, type ContentDisposition } from './parse-content-headers.js';
 import { readHeaderBlock, type HeaderField } from './read-header-block.js';
 
@@ -46,6 +47,12 @@ export interface MIMEPart {
   children: MIMEPart[];
   /** For message/rfc822 and message/global parts: the embedded message's envelope. */
   envelope?: Envelope;
+  /**
+   * Set only on the part where a limit of mime-limits.ts struck: 'depth' for a multipart or
+   * message nested too deeply (now opaque), 'parts' for the part past MAX_MIME_PARTS (it runs to
+   * the end of the message, every later boundary included).
+   */
+  cut?: 'depth' | 'parts';
 }
 
 export interface MessageStructure {
@@ -53,15 +60,9 @@ export interface MessageStructure {
   envelope: Envelope;
   /** Top-level header fields in order: raw name and raw (unfolded) value. */
   headers: HeaderField[];
+  /** The limits the message ran into, each once; empty for a message every reader can show whole. */
+  limitsHit: MIMELimit[];
 }
-
-/**
- * Multiparts and embedded messages nested deeper than this are opaque: a hostile message 10,000
- * levels deep would otherwise cost a stack frame and a rescan per level.
- */
-export const MAX_MIME_DEPTH = 20;
-/** After this many parts, boundaries are no longer looked for and the last part runs to the end, as in Dovecot. */
-export const MAX_MIME_PARTS = 10_000;
 /** RFC 2046 §5.1.1 allows 70 characters; longer values are accepted up to a line's length (RFC 5322 §2.1.1). */
 const MAX_BOUNDARY_LENGTH = 998;
 
@@ -79,6 +80,7 @@ interface ParseContext {
   /** 1 at the first byte of every active boundary. */
   firstBytes: Uint8Array;
   partCount: number;
+  limitsHit: Set<MIMELimit>;
 }
 
 /** A boundary line found in the input. */
@@ -213,9 +215,12 @@ function bodyKind(ctx: ParseContext, part: MIMEPart, depth: number): BodyKind {
   const isMessage = type === 'message' && (subtype === 'rfc822' || subtype === 'global');
   if (type !== 'multipart' && !isMessage) return 'leaf';
   const boundary = part.params.boundary;
+  if (depth >= MAX_MIME_DEPTH && part.cut === undefined) {
+    part.cut = 'depth';
+    ctx.limitsHit.add('depth');
+  }
   const splittable =
-    depth < MAX_MIME_DEPTH &&
-    ctx.partCount <= MAX_MIME_PARTS &&
+    part.cut === undefined &&
     (isMessage
       ? IDENTITY_ENCODINGS.has(part.encoding)
       : boundary !== undefined && boundary.length > 0 && boundary.length <= MAX_BOUNDARY_LENGTH && !/[\r\n]/.test(boundary));
@@ -242,6 +247,7 @@ function parseEntity(ctx: ParseContext, start: number, position: EntityPosition)
   const block = readHeaderBlock(raw, start, {
     isBoundaryLine: ctx.boundaries.length > 0 ? (lineStart) => matchBoundaryLine(ctx, lineStart, lineStart) !== null : undefined,
   });
+  if (block.end - start > MAX_MIME_HEADER_BYTES) ctx.limitsHit.add('header');
   const content = parseContentHeaders(block.fields, { defaultType });
   const part: MIMEPart = {
     path,
@@ -254,6 +260,11 @@ function parseEntity(ctx: ParseContext, start: number, position: EntityPosition)
     lines: 0,
     children: [],
   };
+  // The one entity past the limit: no boundary is matched from here on (matchBoundaryLine), so it is the last.
+  if (ctx.partCount > MAX_MIME_PARTS) {
+    part.cut = 'parts';
+    ctx.limitsHit.add('parts');
+  }
   const kind = bodyKind(ctx, part, depth);
   // A header cut by a boundary or by the end of input leaves an empty body that ends right here.
   let hit = block.endedBy === 'boundary' ? matchBoundaryLine(ctx, block.boundaryLine, block.end) : null;
@@ -313,7 +324,7 @@ function parseEntity(ctx: ParseContext, start: number, position: EntityPosition)
  * throws, whatever the bytes; runs in time linear in the message size and decodes no body.
  */
 export function parseMessageStructure(raw: Buffer): MessageStructure {
-  const ctx: ParseContext = { raw, boundaries: [], firstBytes: new Uint8Array(256), partCount: 0 };
+  const ctx: ParseContext = { raw, boundaries: [], firstBytes: new Uint8Array(256), partCount: 0, limitsHit: new Set() };
   const { part, fields } = parseEntity(ctx, 0, { depth: 0, path: '', messageRoot: true, defaultType: 'text/plain' });
-  return { root: part, envelope: buildEnvelope(fields), headers: fields };
+  return { root: part, envelope: buildEnvelope(fields), headers: fields, limitsHit: [...ctx.limitsHit] };
 }
