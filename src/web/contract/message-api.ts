@@ -1,4 +1,4 @@
-// /api/v1/mail/folders/:name/messages: a folder's message list, reading one message and its attachments, flags, moving and deleting.
+// /api/v1/mail/folders/:name/messages: a folder's message list, reading one message, its attachments and its original bytes, flags, moving and deleting.
 import { z } from 'zod';
 import { endpoint } from './endpoint.js';
 
@@ -93,6 +93,12 @@ export const MESSAGE_API = {
     tag,
     params: messageParams.extend({ index: z.coerce.number().int().min(0).max(10_000) }).strict(),
     query: z.object({ inline: flagString }).strict(),
+    response: 'bytes',
+  }),
+  raw: endpoint('GET /api/v1/mail/folders/:name/messages/:uid/raw', {
+    summary: 'Downloads the message as stored (message/rfc822, a .eml file), byte for byte, whatever its MIME; served as a download, never as a page of the webmail',
+    tag,
+    params: messageParams,
     response: 'bytes',
   }),
   setFlags: endpoint('PATCH /api/v1/mail/folders/:name/messages/:uid', {

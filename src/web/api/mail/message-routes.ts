@@ -1,4 +1,4 @@
-// /api/v1/mail/folders/:name/messages/…: read a message (without side effects), download an attachment, flag, move and delete — every change through Mailboxes, so IMAP IDLE sees it.
+// /api/v1/mail/folders/:name/messages/…: read a message (without side effects), download an attachment or the original, flag, move and delete — every change through Mailboxes, so IMAP IDLE sees it.
 import { MailwardError } from '../../../errors/index.js';
 import type { MessageRow } from '../../../mailbox/index.js';
 import { MESSAGE_API } from '../../contract/index.js';
@@ -63,6 +63,23 @@ export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: Imag
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', "sandbox; default-src 'none'");
       return attachment.content;
+    },
+  });
+
+  routes.add(MESSAGE_API.raw, {
+    auth: 'session',
+    // The original is what a message too hostile to show in full still offers: every byte as
+    // stored (what IMAP BODY[] sends), as a download that no browser renders on our origin.
+    handler: async ({ session, params, reply }) => {
+      const { row } = await ownMessage(deps, session.account.id, params.name, params.uid);
+      const raw = await deps.mailboxes.body(row.blob_id);
+      const name = row.subject.trim().slice(0, 100) || `message-${row.uid}`;
+      void reply
+        .header('content-type', 'message/rfc822')
+        .header('content-disposition', contentDisposition('attachment', `${name}.eml`))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "sandbox; default-src 'none'");
+      return raw;
     },
   });
 
