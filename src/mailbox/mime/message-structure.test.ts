@@ -262,7 +262,9 @@ b
     expect(last.bodyEnd).toBe(raw.length);
     expect(structure.root.children.filter((p) => p.cut !== undefined)).toHaveLength(1);
     expect(structure.limitsHit).toEqual(['parts']);
-    expect(parseMessageStructure(Buffer.from(NESTED)).limitsHit).toEqual([]);
+    // 5,000 parts: MAX_MIME_PARTS - 1 split out whole, the cut one, and the rest counted.
+    expect(structure.partsPastLimit).toBe(5_000 - MAX_MIME_PARTS);
+    expect(parseMessageStructure(Buffer.from(NESTED))).toMatchObject({ limitsHit: [], partsPastLimit: 0 });
   });
 
   it('falls back to text/plain for a malformed Content-Type and keeps the first of duplicates', () => {

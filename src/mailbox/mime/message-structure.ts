@@ -62,6 +62,12 @@ export interface MessageStructure {
   headers: HeaderField[];
   /** The limits the message ran into, each once; empty for a message every reader can show whole. */
   limitsHit: MIMELimit[];
+  /**
+   * Past the part limit: the parts after the cut one that were not split out, counted by the
+   * delimiter lines of the multiparts open at the cut (a multipart among them counts as one).
+   * 0 when the message is within the limit.
+   */
+  partsPastLimit: number;
 }
 /** RFC 2046 §5.1.1 allows 70 characters; longer values are accepted up to a line's length (RFC 5322 §2.1.1). */
 const MAX_BOUNDARY_LENGTH = 998;
@@ -81,6 +87,8 @@ interface ParseContext {
   firstBytes: Uint8Array;
   partCount: number;
   limitsHit: Set<MIMELimit>;
+  /** Where the part limit struck: the boundaries open there and the start of the part cut. */
+  cut: { boundaries: Buffer[]; at: number } | null;
 }
 
 /** A boundary line found in the input. */
@@ -264,6 +272,7 @@ function parseEntity(ctx: ParseContext, start: number, position: EntityPosition)
   if (ctx.partCount > MAX_MIME_PARTS) {
     part.cut = 'parts';
     ctx.limitsHit.add('parts');
+    ctx.cut = { boundaries: ctx.boundaries, at: start };
   }
   const kind = bodyKind(ctx, part, depth);
   // A header cut by a boundary or by the end of input leaves an empty body that ends right here.
@@ -319,12 +328,23 @@ function parseEntity(ctx: ParseContext, start: number, position: EntityPosition)
   return { part, fields: block.fields, entityLines, hit };
 }
 
+/** Counts the delimiter lines (not close ones) of the multiparts open at the cut, from the cut part on: a linear scan, splitting nothing. */
+function countPartsPastLimit(ctx: ParseContext, cut: { boundaries: Buffer[]; at: number }): number {
+  setBoundaries(ctx, cut.boundaries);
+  // matchBoundaryLine matches nothing past the limit; this scan only counts.
+  ctx.partCount = 0;
+  let count = 0;
+  for (let hit = findBoundary(ctx, cut.at); hit !== null; hit = findBoundary(ctx, hit.next)) if (!hit.close) count++;
+  return count;
+}
+
 /**
  * Parses the raw RFC 5322 message (CRLF or bare LF line endings) into its MIME structure. Never
  * throws, whatever the bytes; runs in time linear in the message size and decodes no body.
  */
 export function parseMessageStructure(raw: Buffer): MessageStructure {
-  const ctx: ParseContext = { raw, boundaries: [], firstBytes: new Uint8Array(256), partCount: 0, limitsHit: new Set() };
+  const ctx: ParseContext = { raw, boundaries: [], firstBytes: new Uint8Array(256), partCount: 0, limitsHit: new Set(), cut: null };
   const { part, fields } = parseEntity(ctx, 0, { depth: 0, path: '', messageRoot: true, defaultType: 'text/plain' });
-  return { root: part, envelope: buildEnvelope(fields), headers: fields, limitsHit: [...ctx.limitsHit] };
+  const partsPastLimit = ctx.cut === null ? 0 : countPartsPastLimit(ctx, ctx.cut);
+  return { root: part, envelope: buildEnvelope(fields), headers: fields, limitsHit: [...ctx.limitsHit], partsPastLimit };
 }
