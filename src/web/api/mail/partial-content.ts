@@ -46,13 +46,17 @@ function isEmpty(part: MIMEPart): boolean {
   return part.headerStart === part.headerEnd && part.bodyStart === part.bodyEnd;
 }
 
+/** Extensions for the parts a partial view lists without a name of their own (text parts past the first, mostly). */
+const EXTENSIONS: Record<string, string> = { 'text/plain': '.txt', 'text/html': '.html' };
+
 function attachmentOf(raw: Buffer, part: MIMEPart, index: number): ContentAttachment {
+  const contentType = `${part.type}/${part.subtype}`;
   const declared = part.disposition?.params['filename'] ?? part.params['name'];
-  const filename = (declared === undefined ? '' : decodeHeaderValue(declared).trim()).slice(0, MAX_FILENAME) || `attachment-${index + 1}`;
+  const filename = (declared === undefined ? '' : decodeHeaderValue(declared).trim()).slice(0, MAX_FILENAME) || `attachment-${index + 1}${EXTENSIONS[contentType] ?? ''}`;
   const cid = part.id?.trim().replace(/^<|>$/g, '') || undefined;
   return {
     filename,
-    contentType: `${part.type}/${part.subtype}`,
+    contentType,
     size: decodedBody(raw, part).length,
     inline: part.disposition?.type === 'inline' && cid !== undefined,
     cid,
