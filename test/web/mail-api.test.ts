@@ -341,6 +341,29 @@ describe('webmail mail API', () => {
     expect((await alice.call('GET', '/api/v1/mail/folders/Read/messages/1/attachments/5')).body).toMatchObject({ status: 404 });
   });
 
+  it('downloads the original message byte for byte as a sandboxed .eml, to its owner only', async () => {
+    const get = (client: APIClient | undefined, path: string): Promise<Response> =>
+      fetch(`${base}${path}`, { headers: client ? { cookie: `mw_session=${client.cookies.get('mw_session')}` } : {} });
+    const response = await get(alice, '/api/v1/mail/folders/Read/messages/1/raw');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('message/rfc822');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="Please check.eml"/);
+    expect(response.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const client = imap();
+    await client.connect();
+    try {
+      await client.mailboxOpen('Read');
+      const stored = await client.fetchOne('1', { source: true }, { uid: true });
+      expect(stored && Buffer.from(await response.arrayBuffer()).equals(stored.source!)).toBe(true);
+    } finally {
+      await client.logout();
+    }
+    expect(await (await get(bob, '/api/v1/mail/folders/Read/messages/1/raw')).json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect(await (await get(undefined, '/api/v1/mail/folders/Read/messages/1/raw')).json()).toMatchObject({ status: 401 });
+    expect(await (await get(alice, '/api/v1/mail/folders/Read/messages/99/raw')).json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
   it('flags, moves and deletes through Mailboxes: an IDLE IMAP client sees each change', async () => {
     await t.app.mailboxes.create(aliceId, 'Watch');
     for (let i = 0; i < 3; i++) await t.app.mailboxes.append(aliceId, 'Watch', plain({ from: 'w@example.net', subject: `watch ${i}` }));

@@ -1,6 +1,6 @@
 // Tests parseMessageStructure: part trees, byte ranges that serve IMAP BODY[section], and malformed input a mail server receives.
 import { describe, expect, it } from 'vitest';
-import { findMIMEPart, MAX_MIME_DEPTH, parseMessageStructure, type MIMEPart } from './index.js';
+import { findMIMEPart, MAX_MIME_DEPTH, MAX_MIME_PARTS, parseMessageStructure, type MIMEPart } from './index.js';
 
 /** The nested message of the Dovecot comparison: multipart/mixed > [text, message/rfc822 > multipart/alternative > [html, plain]]. */
 const NESTED = `From: user@domain.org
@@ -245,8 +245,26 @@ b
     }
     expect(depth).toBe(MAX_MIME_DEPTH);
     expect(`${part.type}/${part.subtype}`).toBe('application/octet-stream');
+    expect(part.cut).toBe('depth');
+    expect(parseMessageStructure(Buffer.from(text)).limitsHit).toEqual(['depth']);
     const messages = parse('Content-Type: message/rfc822\n\n'.repeat(100) + 'hi\n');
     expect(messages.root.type).toBe('message');
+  });
+
+  it('caps parts: past MAX_MIME_PARTS no boundary is matched and the last part runs to the end', () => {
+    const part = (i: number): string => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`;
+    const raw = Buffer.from(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${Array.from({ length: 5_000 }, (_, i) => part(i)).join('')}--b--\r\n`);
+    const structure = parseMessageStructure(raw);
+    // The message itself is the first entity, so it holds MAX_MIME_PARTS children, the last one cut.
+    expect(structure.root.children).toHaveLength(MAX_MIME_PARTS);
+    const last = structure.root.children.at(-1) as MIMEPart;
+    expect(last.cut).toBe('parts');
+    expect(last.bodyEnd).toBe(raw.length);
+    expect(structure.root.children.filter((p) => p.cut !== undefined)).toHaveLength(1);
+    expect(structure.limitsHit).toEqual(['parts']);
+    // 5,000 parts: MAX_MIME_PARTS - 1 split out whole, the cut one, and the rest counted.
+    expect(structure.partsPastLimit).toBe(5_000 - MAX_MIME_PARTS);
+    expect(parseMessageStructure(Buffer.from(NESTED))).toMatchObject({ limitsHit: [], partsPastLimit: 0 });
   });
 
   it('falls back to text/plain for a malformed Content-Type and keeps the first of duplicates', () => {
@@ -282,6 +300,8 @@ b
     const elapsed = performance.now() - started;
     expect(structure.root.children).toHaveLength(100);
     expect(structure.envelope.to).toHaveLength(50_000);
+    // Served as stored by IMAP; the webmail learns that it is past what it decodes.
+    expect(structure.limitsHit).toEqual(['header']);
     expect(elapsed).toBeLessThan(3_000);
   });
 });

@@ -4,6 +4,7 @@
 // and BODY[section] never re-parse it. Semantics follow RFC 2045/2046 and, where the RFCs leave
 // room, Dovecot.
 import { buildEnvelope, type Envelope } from './build-envelope.js';
+import { MAX_MIME_DEPTH, MAX_MIME_HEADER_BYTES, MAX_MIME_PARTS, type MIMELimit } from './mime-limits.js';
 import { parseContentHeaders, type ContentDisposition } from './parse-content-headers.js';
 import { readHeaderBlock, type HeaderField } from './read-header-block.js';
 
@@ -46,6 +47,12 @@ export interface MIMEPart {
   children: MIMEPart[];
   /** For message/rfc822 and message/global parts: the embedded message's envelope. */
   envelope?: Envelope;
+  /**
+   * Set only on the part where a limit of mime-limits.ts struck: 'depth' for a multipart or
+   * message nested too deeply (now opaque), 'parts' for the part past MAX_MIME_PARTS (it runs to
+   * the end of the message, every later boundary included).
+   */
+  cut?: 'depth' | 'parts';
 }
 
 export interface MessageStructure {
@@ -53,15 +60,15 @@ export interface MessageStructure {
   envelope: Envelope;
   /** Top-level header fields in order: raw name and raw (unfolded) value. */
   headers: HeaderField[];
+  /** The limits the message ran into, each once; empty for a message every reader can show whole. */
+  limitsHit: MIMELimit[];
+  /**
+   * Past the part limit: the parts after the cut one that were not split out, counted by the
+   * delimiter lines of the multiparts open at the cut (a multipart among them counts as one).
+   * 0 when the message is within the limit.
+   */
+  partsPastLimit: number;
 }
-
-/**
- * Multiparts and embedded messages nested deeper than this are opaque: a hostile message 10,000
- * levels deep would otherwise cost a stack frame and a rescan per level.
- */
-export const MAX_MIME_DEPTH = 20;
-/** After this many parts, boundaries are no longer looked for and the last part runs to the end, as in Dovecot. */
-export const MAX_MIME_PARTS = 10_000;
 /** RFC 2046 §5.1.1 allows 70 characters; longer values are accepted up to a line's length (RFC 5322 §2.1.1). */
 const MAX_BOUNDARY_LENGTH = 998;
 
@@ -79,6 +86,9 @@ interface ParseContext {
   /** 1 at the first byte of every active boundary. */
   firstBytes: Uint8Array;
   partCount: number;
+  limitsHit: Set<MIMELimit>;
+  /** Where the part limit struck: the boundaries open there and the start of the part cut. */
+  cut: { boundaries: Buffer[]; at: number } | null;
 }
 
 /** A boundary line found in the input. */
@@ -213,9 +223,12 @@ function bodyKind(ctx: ParseContext, part: MIMEPart, depth: number): BodyKind {
   const isMessage = type === 'message' && (subtype === 'rfc822' || subtype === 'global');
   if (type !== 'multipart' && !isMessage) return 'leaf';
   const boundary = part.params.boundary;
+  if (depth >= MAX_MIME_DEPTH && part.cut === undefined) {
+    part.cut = 'depth';
+    ctx.limitsHit.add('depth');
+  }
   const splittable =
-    depth < MAX_MIME_DEPTH &&
-    ctx.partCount <= MAX_MIME_PARTS &&
+    part.cut === undefined &&
     (isMessage
       ? IDENTITY_ENCODINGS.has(part.encoding)
       : boundary !== undefined && boundary.length > 0 && boundary.length <= MAX_BOUNDARY_LENGTH && !/[\r\n]/.test(boundary));
@@ -242,6 +255,7 @@ function parseEntity(ctx: ParseContext, start: number, position: EntityPosition)
   const block = readHeaderBlock(raw, start, {
     isBoundaryLine: ctx.boundaries.length > 0 ? (lineStart) => matchBoundaryLine(ctx, lineStart, lineStart) !== null : undefined,
   });
+  if (block.end - start > MAX_MIME_HEADER_BYTES) ctx.limitsHit.add('header');
   const content = parseContentHeaders(block.fields, { defaultType });
   const part: MIMEPart = {
     path,
@@ -254,6 +268,12 @@ function parseEntity(ctx: ParseContext, start: number, position: EntityPosition)
     lines: 0,
     children: [],
   };
+  // The one entity past the limit: no boundary is matched from here on (matchBoundaryLine), so it is the last.
+  if (ctx.partCount > MAX_MIME_PARTS) {
+    part.cut = 'parts';
+    ctx.limitsHit.add('parts');
+    ctx.cut = { boundaries: ctx.boundaries, at: start };
+  }
   const kind = bodyKind(ctx, part, depth);
   // A header cut by a boundary or by the end of input leaves an empty body that ends right here.
   let hit = block.endedBy === 'boundary' ? matchBoundaryLine(ctx, block.boundaryLine, block.end) : null;
@@ -308,12 +328,23 @@ function parseEntity(ctx: ParseContext, start: number, position: EntityPosition)
   return { part, fields: block.fields, entityLines, hit };
 }
 
+/** Counts the delimiter lines (not close ones) of the multiparts open at the cut, from the cut part on: a linear scan, splitting nothing. */
+function countPartsPastLimit(ctx: ParseContext, cut: { boundaries: Buffer[]; at: number }): number {
+  setBoundaries(ctx, cut.boundaries);
+  // matchBoundaryLine matches nothing past the limit; this scan only counts.
+  ctx.partCount = 0;
+  let count = 0;
+  for (let hit = findBoundary(ctx, cut.at); hit !== null; hit = findBoundary(ctx, hit.next)) if (!hit.close) count++;
+  return count;
+}
+
 /**
  * Parses the raw RFC 5322 message (CRLF or bare LF line endings) into its MIME structure. Never
  * throws, whatever the bytes; runs in time linear in the message size and decodes no body.
  */
 export function parseMessageStructure(raw: Buffer): MessageStructure {
-  const ctx: ParseContext = { raw, boundaries: [], firstBytes: new Uint8Array(256), partCount: 0 };
+  const ctx: ParseContext = { raw, boundaries: [], firstBytes: new Uint8Array(256), partCount: 0, limitsHit: new Set(), cut: null };
   const { part, fields } = parseEntity(ctx, 0, { depth: 0, path: '', messageRoot: true, defaultType: 'text/plain' });
-  return { root: part, envelope: buildEnvelope(fields), headers: fields };
+  const partsPastLimit = ctx.cut === null ? 0 : countPartsPastLimit(ctx, ctx.cut);
+  return { root: part, envelope: buildEnvelope(fields), headers: fields, limitsHit: [...ctx.limitsHit], partsPastLimit };
 }

@@ -1,5 +1,4 @@
-// Maps a FETCH body section to byte ranges of the stored message through its cached MIME structure, filters header fields and undoes transfer encodings for BINARY.
-import { MailwardError } from '../../errors/index.js';
+// Maps a FETCH body section to byte ranges of the stored message through its cached MIME structure, filters header fields and names the part BINARY decodes.
 import type { MIMEPart } from '../../mailbox/mime/index.js';
 import { findMIMEPart } from '../../mailbox/mime/index.js';
 import type { IMAPPartial } from '../../proto/imap/imap-value.js';
@@ -100,63 +99,4 @@ export function binaryPart(root: MIMEPart, part: string, size: number): { range:
   // Only leaf parts carry a transfer encoding of their own; a multipart or message body is sent as stored.
   const leaf = target.type !== 'multipart' && !isEmbeddedMessage(target);
   return { range: { start: target.bodyStart, end: target.bodyEnd }, encoding: leaf ? target.encoding : '7BIT' };
-}
-
-function decodeQuotedPrintable(body: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(body.length);
-  let n = 0;
-  let lineStart = 0;
-  while (lineStart < body.length) {
-    const lf = body.indexOf(0x0a, lineStart);
-    const lineEnd = lf === -1 ? body.length : lf;
-    let contentEnd = lineEnd > lineStart && body[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
-    // RFC 2045 §6.7 (3): trailing whitespace was added in transport and is removed.
-    while (contentEnd > lineStart && (body[contentEnd - 1] === 0x20 || body[contentEnd - 1] === 0x09)) contentEnd--;
-    let soft = false;
-    for (let i = lineStart; i < contentEnd; i++) {
-      const byte = body[i]!;
-      if (byte !== 0x3d) {
-        out[n++] = byte;
-        continue;
-      }
-      if (i === contentEnd - 1) {
-        soft = true;
-        break;
-      }
-      const hex = body.toString('latin1', i + 1, i + 3);
-      if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
-        out[n++] = parseInt(hex, 16);
-        i += 2;
-      } else out[n++] = byte;
-    }
-    if (lf !== -1 && !soft) {
-      out[n++] = 0x0d;
-      out[n++] = 0x0a;
-    }
-    lineStart = lineEnd + 1;
-  }
-  return out.subarray(0, n);
-}
-
-/** Undoes a Content-Transfer-Encoding (RFC 2045 §6); an unknown one is a NO [UNKNOWN-CTE] (RFC 3516 §4.3). */
-export function decodeTransferEncoding(body: Buffer, encoding: string): Buffer {
-  switch (encoding.toUpperCase()) {
-    case '7BIT':
-    case '8BIT':
-    case 'BINARY':
-      return body;
-    case 'BASE64':
-      return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
-    case 'QUOTED-PRINTABLE':
-      return decodeQuotedPrintable(body);
-    default:
-      throw new UnknownTransferEncodingError(encoding);
-  }
-}
-
-/** A part whose transfer encoding we cannot undo: BINARY answers NO [UNKNOWN-CTE]. */
-export class UnknownTransferEncodingError extends MailwardError {
-  constructor(encoding: string) {
-    super('INVALID_INPUT', { message: `Unknown Content-Transfer-Encoding ${encoding.slice(0, 40)}` });
-  }
 }

@@ -1,4 +1,4 @@
-// /api/v1/mail/folders/:name/messages: a folder's message list, reading one message and its attachments, flags, moving and deleting.
+// /api/v1/mail/folders/:name/messages: a folder's message list, reading one message, its attachments and its original bytes, flags, moving and deleting.
 import { z } from 'zod';
 import { endpoint } from './endpoint.js';
 
@@ -27,6 +27,9 @@ export const messageListItem = z.strictObject({
   hasAttachments: z.boolean(),
 });
 
+/** Why a message is shown in part. */
+export const PARTIAL_REASONS = ['TOO_MANY_PARTS', 'TOO_DEEP', 'HEADER_TOO_LARGE', 'UNREADABLE'] as const;
+
 export const messageAttachment = z.strictObject({ index: z.number(), filename: z.string(), contentType: z.string(), size: z.number(), inline: z.boolean() });
 
 /** The read view of one message: headers, text, sanitised HTML, attachments and the sender checks. */
@@ -50,6 +53,15 @@ export const mailMessage = z.strictObject({
   /** The From address passed sender authentication (only then is the sender's image choice honoured). */
   senderAuthenticated: z.boolean(),
   attachments: z.array(messageAttachment),
+  /** The message's leaf MIME parts, as IMAP's BODYSTRUCTURE lists them (Mailward splits a message one way for both). */
+  partCount: z.number(),
+  /**
+   * Null when the message is shown whole. Otherwise it ran past a MIME limit (more parts or deeper
+   * nesting than Mailward splits, a header larger than it decodes) or could not be read whole, and
+   * is shown in part: why, and how many of its parts the view leaves out (those past the part
+   * limit included, which are not in partCount: IMAP shows them as one part); …/raw has every byte.
+   */
+  partial: z.strictObject({ reasons: z.array(z.enum(PARTIAL_REASONS)), notShown: z.number() }).nullable(),
   /** The SPF, DKIM and DMARC verdicts of delivery; null for mail that did not come in over SMTP from outside. */
   authentication: z.strictObject({ spf: z.string(), dkim: z.array(z.strictObject({ domain: z.string(), result: z.string() })), dmarc: z.string() }).nullable(),
   warnings: z.array(z.strictObject({ code: z.enum(['AUTHENTICATION_FAILED', 'DISPLAY_NAME_IMITATES_LOCAL_USER']), message: z.string() })),
@@ -93,6 +105,12 @@ export const MESSAGE_API = {
     tag,
     params: messageParams.extend({ index: z.coerce.number().int().min(0).max(10_000) }).strict(),
     query: z.object({ inline: flagString }).strict(),
+    response: 'bytes',
+  }),
+  raw: endpoint('GET /api/v1/mail/folders/:name/messages/:uid/raw', {
+    summary: 'Downloads the message as stored (message/rfc822, a .eml file), byte for byte, whatever its MIME; served as a download, never as a page of the webmail',
+    tag,
+    params: messageParams,
     response: 'bytes',
   }),
   setFlags: endpoint('PATCH /api/v1/mail/folders/:name/messages/:uid', {

@@ -2,14 +2,14 @@
 import type { Readable } from 'node:stream';
 import type { MessageFetchRow } from '../../../mailbox/index.js';
 import type { MIMEPart } from '../../../mailbox/mime/index.js';
-import { bodyStructureToIMAP, envelopeToIMAP } from '../../../mailbox/mime/index.js';
+import { bodyStructureToIMAP, decodeTransferEncoding, envelopeToIMAP, UnknownTransferEncodingError } from '../../../mailbox/mime/index.js';
 import type { Envelope } from '../../../mailbox/mime/index.js';
 import { FetchResponseBuilder, untaggedData } from '../../../proto/imap/imap-response.js';
 import type { FetchRequest } from '../../../proto/imap/commands/fetch.js';
 import type { FetchItem } from '../../../proto/imap/commands/fetch-items.js';
 import * as grammar from '../../../proto/imap/commands/fetch.js';
 import { flagNames } from '../flag-names.js';
-import { applyPartial, binaryPart, decodeTransferEncoding, filterHeaderFields, partialOf, sectionRange, UnknownTransferEncodingError } from '../fetch-body.js';
+import { applyPartial, binaryPart, filterHeaderFields, partialOf, sectionRange } from '../fetch-body.js';
 import type { ByteRange } from '../fetch-body.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';

@@ -1,4 +1,4 @@
-// /api/v1/mail/folders/:name/messages/…: read a message (without side effects), download an attachment, flag, move and delete — every change through Mailboxes, so IMAP IDLE sees it.
+// /api/v1/mail/folders/:name/messages/…: read a message (without side effects), download an attachment or the original, flag, move and delete — every change through Mailboxes, so IMAP IDLE sees it.
 import { MailwardError } from '../../../errors/index.js';
 import type { MessageRow } from '../../../mailbox/index.js';
 import { MESSAGE_API } from '../../contract/index.js';
@@ -6,7 +6,8 @@ import type { APIRoutes } from '../route.js';
 import type { ImageProxySigner } from './image-proxy.js';
 import type { MailAPIDeps } from './mail-deps.js';
 import { ownFolder, specialFolder } from './mail-deps.js';
-import { parseStored, presentMessage } from './read-message.js';
+import { readMessageContent } from './message-content.js';
+import { presentMessage } from './read-message.js';
 
 /** Types a browser may show inline: raster images and PDF. SVG and HTML can carry script, so they are always downloads. */
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
@@ -31,12 +32,15 @@ export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: Imag
     auth: 'session',
     // A GET changes nothing: it carries no CSRF token, and a link on another site opened with the
     // SameSite=Lax cookie could otherwise mark mail read. The webmail marks read with PATCH.
-    handler: async ({ session, params, query }) => {
+    handler: async ({ session, params, query, request }) => {
       const accountId = session.account.id;
       const { row } = await ownMessage(deps, accountId, params.name, params.uid);
-      const parsed = await parseStored(await deps.mailboxes.body(row.blob_id));
+      const content = await readMessageContent(await deps.mailboxes.body(row.blob_id), {
+        // A remote sender chose these bytes: one line says what was left out, never a stack.
+        onPartial: (reasons, refusal) => request.log.warn({ uid: row.uid, reasons, ...(refusal ? { refusal } : {}) }, 'message shown in part'),
+      });
       const base = `/api/v1/mail/folders/${encodeURIComponent(params.name)}/messages/${row.uid}/attachments/`;
-      return presentMessage(deps, row, parsed, {
+      return presentMessage(deps, row, content, {
         accountId,
         allowRemoteImages: query.remoteImages === 'allow',
         proxyURL: (url) => images.proxyURL(accountId, url),
@@ -49,8 +53,8 @@ export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: Imag
     auth: 'session',
     handler: async ({ session, params, query, reply }) => {
       const { row } = await ownMessage(deps, session.account.id, params.name, params.uid);
-      const parsed = await parseStored(await deps.mailboxes.body(row.blob_id));
-      const attachment = parsed.attachments[params.index];
+      const content = await readMessageContent(await deps.mailboxes.body(row.blob_id));
+      const attachment = content.attachments[params.index];
       if (!attachment) throw new MailwardError('NOT_FOUND', { message: 'The message has no such attachment' });
       const declared = attachment.contentType.toLowerCase();
       const type = MEDIA_TYPE.test(declared) ? declared : 'application/octet-stream';
@@ -59,10 +63,27 @@ export function messageRoutes(routes: APIRoutes, deps: MailAPIDeps, images: Imag
       // cannot run script or read the webmail's cookies-backed API even if a browser renders it.
       void reply
         .header('content-type', type)
-        .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', attachment.filename ?? `attachment-${params.index + 1}`))
+        .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', attachment.filename))
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', "sandbox; default-src 'none'");
-      return attachment.content;
+      return attachment.content();
+    },
+  });
+
+  routes.add(MESSAGE_API.raw, {
+    auth: 'session',
+    // The original is what a message too hostile to show in full still offers: every byte as
+    // stored (what IMAP BODY[] sends), as a download that no browser renders on our origin.
+    handler: async ({ session, params, reply }) => {
+      const { row } = await ownMessage(deps, session.account.id, params.name, params.uid);
+      const raw = await deps.mailboxes.body(row.blob_id);
+      const name = row.subject.trim().slice(0, 100) || `message-${row.uid}`;
+      void reply
+        .header('content-type', 'message/rfc822')
+        .header('content-disposition', contentDisposition('attachment', `${name}.eml`))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "sandbox; default-src 'none'");
+      return raw;
     },
   });
 

@@ -1,17 +1,11 @@
-// A stored message as the webmail shows it: parsed with mailparser, HTML sanitised on the server (no script; remote images blocked, or through the image proxy when allowed), sender warnings.
-import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
-import { simpleParser } from 'mailparser';
+// A stored message as the webmail shows it: read within the MIME limits (message-content.ts), HTML sanitised on the server (no script; remote images blocked, or through the image proxy when allowed), sender warnings.
 import sanitizeHtml from 'sanitize-html';
 import type { MessageRow } from '../../../mailbox/index.js';
 import type { MailMessage } from '../../contract/index.js';
 import { MAX_IMAGE_URL_LENGTH } from '../../contract/index.js';
 import { imageSenderKey } from './image-sender-routes.js';
 import type { MailAPIDeps } from './mail-deps.js';
-
-/** Parses a stored message; cid: images stay links (they are rewritten to attachment URLs, not inlined as data: URIs). */
-export function parseStored(raw: Buffer): Promise<ParsedMail> {
-  return simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
-}
+import type { MessageContent } from './message-content.js';
 
 export interface SanitizedHTML {
   html: string;
@@ -72,11 +66,6 @@ export function sanitizeMessageHTML(
     },
   });
   return { html: out, remoteImagesBlocked };
-}
-
-function addressList(value: AddressObject | AddressObject[] | undefined): Array<{ name: string; address: string }> {
-  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  return objects.flatMap((o) => o.value.flatMap((a) => (a.group ? a.group : [a]))).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
 }
 
 interface StoredVerdicts {
@@ -152,14 +141,8 @@ async function impersonation(deps: MailAPIDeps, from: { name: string; address: s
   return undefined;
 }
 
-export function attachmentList(parsed: ParsedMail): Array<{ index: number; filename: string; contentType: string; size: number; inline: boolean }> {
-  return parsed.attachments.map((a: Attachment, index) => ({
-    index,
-    filename: a.filename ?? `attachment-${index + 1}`,
-    contentType: a.contentType,
-    size: a.size,
-    inline: a.contentDisposition === 'inline' && a.cid !== undefined,
-  }));
+function attachmentList(content: MessageContent): MailMessage['attachments'] {
+  return content.attachments.map((a, index) => ({ index, filename: a.filename, contentType: a.contentType, size: a.size, inline: a.inline }));
 }
 
 /**
@@ -169,10 +152,10 @@ export function attachmentList(parsed: ParsedMail): Array<{ index: number; filen
 export async function presentMessage(
   deps: MailAPIDeps,
   row: MessageRow,
-  parsed: ParsedMail,
+  content: MessageContent,
   options: { accountId: number; allowRemoteImages: boolean; proxyURL: (url: string) => string; attachmentURL: (index: number) => string },
 ): Promise<MailMessage> {
-  const senders = addressList(parsed.from);
+  const senders = content.from;
   const from = senders[0];
   const authentication = verdictsOf(row);
   // With several From addresses the verdicts cannot say which one they vouch for.
@@ -182,10 +165,10 @@ export async function presentMessage(
   // images (and learn that, and when, the mail was read) just by naming a sender the user trusts.
   const senderKey = from && authenticated ? senderKeyOf(from.address) : undefined;
   const imagesAllowedForSender = senderKey !== undefined && (await deps.imageSenders.has(options.accountId, senderKey));
-  const cids = new Map(parsed.attachments.flatMap((a, index) => (a.cid ? [[a.cid.toLowerCase(), index] as const] : [])));
+  const cids = new Map(content.attachments.flatMap((a, index) => (a.cid ? [[a.cid.toLowerCase(), index] as const] : [])));
   const sanitized =
-    typeof parsed.html === 'string'
-      ? sanitizeMessageHTML(parsed.html, {
+    content.html !== undefined
+      ? sanitizeMessageHTML(content.html, {
           remoteImages: options.allowRemoteImages || imagesAllowedForSender ? { proxyURL: options.proxyURL } : 'block',
           cidURL: (cid) => {
             const index = cids.get(cid.toLowerCase());
@@ -202,21 +185,23 @@ export async function presentMessage(
   return {
     uid: row.uid,
     from: from ?? null,
-    to: addressList(parsed.to),
-    cc: addressList(parsed.cc),
+    to: content.to,
+    cc: content.cc,
     // Only the sender's own copies have one (a draft keeps it for the compose form to reopen).
-    bcc: addressList(parsed.bcc),
-    replyTo: addressList(parsed.replyTo),
-    subject: parsed.subject ?? '',
-    date: (parsed.date ?? new Date(row.internal_date)).getTime(),
-    messageId: parsed.messageId ?? null,
-    inReplyTo: parsed.inReplyTo ?? null,
-    text: parsed.text ?? '',
+    bcc: content.bcc,
+    replyTo: content.replyTo,
+    subject: content.subject ?? '',
+    date: (content.date ?? new Date(row.internal_date)).getTime(),
+    messageId: content.messageId ?? null,
+    inReplyTo: content.inReplyTo ?? null,
+    text: content.text,
     html: sanitized?.html ?? null,
     remoteImagesBlocked: sanitized?.remoteImagesBlocked ?? false,
     imagesAllowedForSender,
     senderAuthenticated: authenticated,
-    attachments: attachmentList(parsed),
+    attachments: attachmentList(content),
+    partCount: content.partCount,
+    partial: content.partial,
     authentication,
     warnings,
     seen: row.seen === 1,

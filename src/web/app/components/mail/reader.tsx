@@ -97,6 +97,7 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
   }
   if (!message) return <p role="status">{t('mail.reader.loading')}</p>;
   const sender = message.from?.address ?? '';
+  const original = `${base}/${uid}/raw`;
   const auth = message.authentication;
   return (
     <article className="reader" aria-labelledby="reader-subject">
@@ -247,8 +248,27 @@ export function Reader({ folder, uid, folders, onChanged, onSeen, onGone, onRepl
           </button>
         </p>
       ) : null}
+      {message.partial ? (
+        // A message past the MIME limits is shown in part: say what is missing, and where all of it is.
+        <div className="message notice" role="status">
+          {message.partial.reasons.map((reason) => (
+            <p key={reason}>{t(`mail.reader.partial.${reason}`)}</p>
+          ))}
+          <p>
+            {message.partial.notShown > 0 ? `${t('mail.reader.partial.notShown', { count: message.partial.notShown })} ` : null}
+            <a href={original} download>
+              {t('mail.reader.partial.seeOriginal')}
+            </a>
+          </p>
+        </div>
+      ) : null}
       {message.html !== null ? <HTMLBody html={message.html} title={t('mail.reader.body')} /> : <pre className="mail-text">{message.text}</pre>}
       <AttachmentList base={base} uid={uid} attachments={message.attachments} />
+      <p className="hint">
+        <a href={original} download>
+          {t('mail.reader.downloadOriginal')}
+        </a>
+      </p>
     </article>
   );
 }
