@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 
 /** One cap: the connections whose client addresses share a key (the host, its /24 …) count together. */
 export interface ConnectionCap {
-  /** What a key stands for, in log lines and replies. */
-  scope: 'address' | 'network';
+  /** What a key stands for, in log lines and replies: one client, a network, or all of a listener. */
+  scope: 'address' | 'network' | 'listener';
   /** The key an address counts under (e.g. hostOf, or networkOf with the cap's prefixes). */
   keyOf: (ip: string) => string;
   max: number;
@@ -104,7 +104,7 @@ export class ConnectionLimiter {
       return;
     }
     const fields = { door: this.#door, scope: cap.scope, key, max: cap.max };
-    this.#logger.warn({ ...fields, client: ip }, `connection limit reached: refusing further connections from this ${cap.scope}`);
+    this.#logger.warn({ ...fields, client: ip }, `connection limit reached (${cap.scope}): refusing further connections`);
     const burst: Burst = {
       refused: 1,
       timer: setTimeout(() => {

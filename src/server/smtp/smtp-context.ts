@@ -17,6 +17,8 @@ export interface SMTPDeps {
   maxMessageBytes: number;
   maxRecipients: number;
   maxClients: number;
+  /** Connections per client address and per IPv4 /24 or IPv6 /64 on each listener, and who is exempt. */
+  limits: { perAddress: number; perNetwork: number; isExempt: (ip: string) => boolean };
   allowPlaintextAuth: boolean;
   /** Reverses an SRS address we issued (bounces to forwarded mail); null when it is not one of ours or has expired. */
   reverseSRS?: (address: string) => string | null;

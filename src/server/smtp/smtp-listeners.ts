@@ -1,4 +1,5 @@
 // The three SMTP doors: MX (no AUTH), submission (STARTTLS, then AUTH) and SMTPS (implicit TLS), on smtp-server.
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
@@ -9,7 +10,8 @@ import { onMailFrom } from './ops/mail-from.js';
 import { onRcptTo } from './ops/rcpt-to.js';
 import type { SMTPDeps, SMTPListenerKind } from './smtp-context.js';
 import { stateOf } from './smtp-context.js';
-import { endIdleConnections, keepOwnEnhancedCodes, whileRunning } from './smtp-server-adapter.js';
+import { SMTPAdmission, exemptReserve } from './smtp-admission.js';
+import { handOver, keepOwnEnhancedCodes, shutDown, whileRunning } from './smtp-server-adapter.js';
 
 export type SMTPListenerName = 'smtp' | 'submission' | 'smtps';
 
@@ -38,7 +40,9 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
     size: deps.maxMessageBytes,
     rejectOversized: true,
     maxRecipients: deps.maxRecipients,
-    maxClients: deps.maxClients,
+    // The caps (max_clients among them) are ours, taken as a connection is accepted (SMTPAdmission);
+    // this is the backstop, with room for the exempt clients that the caps let past max_clients.
+    maxClients: deps.maxClients + exemptReserve(deps.maxClients),
     // No reverse DNS per connection: it slows every client and proves nothing.
     disableReverseLookup: true,
     // RFC 5321 §4.5.3.2 suggests 5 minutes per command; an idle client holds a socket no longer.
@@ -78,66 +82,80 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
   return server;
 }
 
+/** One listener: our socket, whose accepted connections pass the caps before smtp-server sees them. */
+interface Door {
+  name: SMTPListenerName;
+  listener: net.Server;
+  server: SMTPServer;
+  admission: SMTPAdmission;
+}
+
+function openDoor(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): Door {
+  const server = createServer(deps, tls, name);
+  const admission = new SMTPAdmission({
+    hostname: deps.hostname,
+    listener: name,
+    implicitTLS: name === 'smtps',
+    tls,
+    logger: deps.logger,
+    maxClients: deps.maxClients,
+    perAddress: deps.limits.perAddress,
+    perNetwork: deps.limits.perNetwork,
+    isExempt: deps.limits.isExempt,
+  });
+  const listener = net.createServer((socket) => admission.accept(socket, (admitted) => handOver(server, admitted)));
+  listener.on('error', (error) => deps.logger.warn({ err: error, listener: name }, 'smtp listener error'));
+  return { name, listener, server, admission };
+}
+
 /**
- * smtp-server's close() waits up to closeTimeout for every open connection, idle or not, so one
- * idle client (a pooled sender between messages) would hold every restart for the whole shutdown
- * grace period and end it with an exit code 1. Idle connections get 421 at once (RFC 5321 §3.8);
- * one in the middle of a message, or waiting for our reply to it, may finish it first.
+ * Stops accepting, then resolves once every socket the listener accepted has closed: idle
+ * connections are answered with 421 at once, busy ones may finish their message (RFC 5321 §3.8)
+ * within smtp-server's closeTimeout.
  */
-function closeWhenIdle(server: SMTPServer): () => void {
-  const sweep = (): void => endIdleConnections(server, '4.3.2 Server shutting down');
-  sweep();
-  const timer = setInterval(sweep, 200);
-  timer.unref();
-  return () => clearInterval(timer);
+function closeDoor(door: Door): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let stop = (): void => undefined;
+    door.listener.close(() => {
+      stop();
+      resolve();
+    });
+    door.admission.close();
+    stop = shutDown(door.server, { graceMs: door.server.options.closeTimeout ?? 30_000 });
+  });
 }
 
 /** Starts the enabled SMTP listeners; certificates follow the TLS manager's reloads. */
 export async function startSMTP(deps: SMTPDeps, tls: TLSManager, listeners: Array<{ name: SMTPListenerName; host: string; port: number }>): Promise<RunningSMTP> {
-  const servers: SMTPServer[] = [];
+  const doors: Door[] = [];
   const bound: SMTPListener[] = [];
   const unsubscribe = tls.onReload((credentials) => {
-    for (const server of servers) server.updateSecureContext({ key: credentials.key, cert: credentials.cert });
+    for (const door of doors) door.server.updateSecureContext({ key: credentials.key, cert: credentials.cert });
   });
   try {
-    for (const listener of listeners) {
-      const server = createServer(deps, tls, listener.name);
-      servers.push(server);
+    for (const want of listeners) {
+      const door = openDoor(deps, tls, want.name);
+      doors.push(door);
       await new Promise<void>((resolve, reject) => {
-        const onError = (error: Error): void => reject(error);
-        server.server.once('error', onError);
-        server.listen(listener.port, listener.host, () => {
-          server.server.off('error', onError);
+        door.listener.once('error', reject);
+        door.listener.listen(want.port, want.host, () => {
+          door.listener.off('error', reject);
           resolve();
         });
       });
-      const address = server.server.address() as AddressInfo;
-      bound.push({ name: listener.name, host: address.address, port: address.port });
+      const address = door.listener.address() as AddressInfo;
+      bound.push({ name: want.name, host: address.address, port: address.port });
     }
   } catch (error) {
     unsubscribe();
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(doors.map((door) => closeDoor(door)));
     throw error;
   }
   return {
     listeners: bound,
     close: async () => {
       unsubscribe();
-      // smtp-server's close waits for open connections up to closeTimeout, then ends them;
-      // closeWhenIdle ends the idle ones sooner.
-      await Promise.all(
-        servers.map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              let stop = (): void => undefined;
-              s.close(() => {
-                stop();
-                resolve();
-              });
-              stop = closeWhenIdle(s);
-            }),
-        ),
-      );
+      await Promise.all(doors.map((door) => closeDoor(door)));
     },
   };
 }
