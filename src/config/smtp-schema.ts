@@ -1,6 +1,8 @@
-// The [smtp] table: message and recipient limits, who may hold how many connections, and who the MX trusts.
+// The [smtp] table: message and recipient limits, who may hold how many connections, how long a client may keep one waiting, and who the MX trusts.
 import { z } from 'zod';
 import { leaf, networkList } from './config-leaf.js';
+
+const seconds = (min: number, max: number, fallback: number) => leaf(z.int().min(min).max(max).default(fallback), `an integer from ${min} to ${max}`);
 
 export const SMTP_SCHEMA = z
   .object({
@@ -24,6 +26,26 @@ export const SMTP_SCHEMA = z
     // content filter on this host handing mail back or a proxy that does not pass the client's
     // address on. smtp.trusted_relays are exempt as well.
     connection_limit_exempt: networkList(),
+    // Default 300 (RFC 5321 §4.5.3.2.7: at least 5 minutes). How long the server waits for the next
+    // command, counted from its last reply: bytes that trickle in without ending a command do not
+    // extend it. Answered with 421 4.4.2 and the connection closed.
+    command_timeout_seconds: seconds(1, 3600, 300),
+    // Default 30. The wait for the next command instead while a listener holds 80% of max_clients
+    // or more (never longer than command_timeout_seconds): under pressure an idle connection gives
+    // its slot to a client that has mail to send.
+    command_timeout_under_load_seconds: seconds(1, 3600, 30),
+    // Default 180 (the 3-minute data block time of RFC 5321 §4.5.3.2.5). The longest pause in the
+    // middle of a message, and the head start of the minimum rate below.
+    data_timeout_seconds: seconds(1, 3600, 180),
+    // Default 1024. A message must arrive at this many bytes per second on average, with a head
+    // start of data_timeout_seconds: t seconds after DATA at least rate × (t − data_timeout) bytes,
+    // or 421 4.4.2 and the connection closed. A client dripping a byte a minute can hold no slot for
+    // hours. 0 leaves only the pause limit.
+    min_data_rate_bytes_per_second: leaf(z.int().min(0).max(1024 * 1024 * 1024).default(1024), 'an integer from 0 to 1073741824'),
+    // Default 600. The longest a connection may go without progress (a message accepted, a
+    // successful AUTH, or the start of DATA), however busy it keeps us with other commands
+    // (NOOP, RSET, HELO, refused recipients).
+    progress_timeout_seconds: seconds(1, 86_400, 600),
     // Default false: AUTH is neither offered nor accepted before STARTTLS, so a password never
     // crosses the network in clear text. Turn on only for a loopback-only test setup.
     allow_plaintext_auth: leaf(z.boolean().default(false), 'true or false'),

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { TLSManager } from '../tls/index.js';
 import { onAuth } from './ops/auth.js';
 import { onData } from './ops/data.js';
@@ -12,6 +12,7 @@ import type { SMTPDeps, SMTPListenerKind } from './smtp-context.js';
 import { stateOf } from './smtp-context.js';
 import { SMTPAdmission, exemptReserve } from './smtp-admission.js';
 import { handOver, keepOwnEnhancedCodes, shutDown, whileRunning } from './smtp-server-adapter.js';
+import { SMTPWatchdog } from './smtp-watchdog.js';
 
 export type SMTPListenerName = 'smtp' | 'submission' | 'smtps';
 
@@ -26,10 +27,14 @@ export interface RunningSMTP {
   close(): Promise<void>;
 }
 
-function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): SMTPServer {
+/** The share of max_clients from which a listener counts as under load (smtp.command_timeout_under_load_seconds). */
+const LOAD_SHARE = 0.8;
+
+function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName, watchdog: SMTPWatchdog): SMTPServer {
   const kind: SMTPListenerKind = name === 'smtp' ? 'mx' : 'submission';
   // Handlers need the server (to close a revoked session's connection), which exists only after them.
   const ref: { server?: SMTPServer } = {};
+  const handleData = onData(deps, kind);
   const options: SMTPServerOptions = {
     name: deps.hostname,
     // smtp-server writes "220 <hostname> ESMTP <banner>": the banner is only the product name.
@@ -45,8 +50,9 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
     maxClients: deps.maxClients + exemptReserve(deps.maxClients),
     // No reverse DNS per connection: it slows every client and proves nothing.
     disableReverseLookup: true,
-    // RFC 5321 §4.5.3.2 suggests 5 minutes per command; an idle client holds a socket no longer.
-    socketTimeout: 5 * 60_000,
+    // The time limits are the watchdog's (smtp-watchdog.ts), which counts from our replies; this
+    // idle limit of smtp-server's is the backstop behind it, and bounds a TLS handshake.
+    socketTimeout: Math.max(deps.timeouts.commandMs, deps.timeouts.dataMs) + 60_000,
     closeTimeout: 30_000,
     logger: false,
     // smtp-server hides these two by default; clients rely on both (RFC 2034, RFC 3461).
@@ -62,6 +68,7 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
     // plain-text passwords on an unencrypted channel), unless the admin allows plain text.
     onConnect: (session: SMTPServerSession, callback: (error?: Error | null) => void) => {
       keepOwnEnhancedCodes(ref.server!, session);
+      watchdog.watch(session);
       if (kind === 'submission' && !session.secure && !deps.allowPlaintextAuth) session.disabledCommands = ['AUTH'];
       callback();
     },
@@ -73,7 +80,10 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
     onAuth: whileRunning(onAuth(deps, () => ref.server!)),
     onMailFrom: whileRunning(onMailFrom(deps, kind)),
     onRcptTo: whileRunning(onRcptTo(deps, kind)),
-    onData: whileRunning(onData(deps, kind)),
+    onData: whileRunning((stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void) => {
+      watchdog.watchData(stream, session);
+      handleData(stream, session, callback);
+    }),
     onClose: (session: SMTPServerSession) => stateOf(session).unregister?.(),
   };
   const server = new SMTPServer(options);
@@ -88,10 +98,10 @@ interface Door {
   listener: net.Server;
   server: SMTPServer;
   admission: SMTPAdmission;
+  watchdog: SMTPWatchdog;
 }
 
 function openDoor(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): Door {
-  const server = createServer(deps, tls, name);
   const admission = new SMTPAdmission({
     hostname: deps.hostname,
     listener: name,
@@ -103,9 +113,18 @@ function openDoor(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): Door
     perNetwork: deps.limits.perNetwork,
     isExempt: deps.limits.isExempt,
   });
+  const watchdog = new SMTPWatchdog({
+    hostname: deps.hostname,
+    listener: name,
+    timeouts: deps.timeouts,
+    logger: deps.logger,
+    underLoad: () => admission.count('listener', '*') >= LOAD_SHARE * deps.maxClients,
+  });
+  const server = createServer(deps, tls, name, watchdog);
+  watchdog.attach(server);
   const listener = net.createServer((socket) => admission.accept(socket, (admitted) => handOver(server, admitted)));
   listener.on('error', (error) => deps.logger.warn({ err: error, listener: name }, 'smtp listener error'));
-  return { name, listener, server, admission };
+  return { name, listener, server, admission, watchdog };
 }
 
 /**
@@ -121,6 +140,7 @@ function closeDoor(door: Door): Promise<void> {
       resolve();
     });
     door.admission.close();
+    door.watchdog.stop();
     stop = shutDown(door.server, { graceMs: door.server.options.closeTimeout ?? 30_000 });
   });
 }

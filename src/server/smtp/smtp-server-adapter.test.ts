@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WireClient } from '../../../test/support/smtp-wire.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { smtpError } from './smtp-replies.js';
-import { connectionOf, endIdleConnections, handOver, keepOwnEnhancedCodes, shutDown, whileRunning } from './smtp-server-adapter.js';
+import { connectionOf, endIdleConnections, handOver, keepOwnEnhancedCodes, onReplies, shutDown, whileRunning } from './smtp-server-adapter.js';
 
 const servers: SMTPServer[] = [];
 const listeners: net.Server[] = [];
@@ -212,5 +212,41 @@ describe('shutDown', () => {
     expect(await busy.reply()).toMatchObject({ code: 421, text: '4.3.2 Server shutting down' });
     expect(await busy.waitClosed()).toBe(true);
     stop();
+  });
+});
+
+describe('onReplies', () => {
+  it('hears the code of every reply, the greeting first, after keepOwnEnhancedCodes has shaped it', async () => {
+    const codes: number[] = [];
+    const { port } = await start({
+      onConnect: (session, callback) => {
+        keepOwnEnhancedCodes(servers.at(-1)!, session);
+        expect(onReplies(servers.at(-1)!, session, (code) => codes.push(code))).toBe(true);
+        callback();
+      },
+      onMailFrom: (_address, _session, callback) => callback(smtpError({ code: 550, enhanced: '5.7.1', text: 'Delivery not authorized' })),
+    });
+    const client = await greeted(port);
+    expect(await client.command('MAIL FROM:<a@example.com>')).toMatchObject({ code: 550, text: '5.7.1 Delivery not authorized' });
+    expect((await client.command('NOOP')).code).toBe(250);
+    expect((await client.command('QUIT')).code).toBe(221);
+    expect(codes).toEqual([220, 250, 550, 250, 221]);
+  });
+
+  it('hears 354 when a message starts and the final reply when it is over', async () => {
+    const codes: number[] = [];
+    const { port } = await start({
+      onConnect: (session, callback) => {
+        onReplies(servers.at(-1)!, session, (code) => codes.push(code));
+        callback();
+      },
+    });
+    const client = await greeted(port);
+    await client.command('MAIL FROM:<a@example.com>');
+    await client.command('RCPT TO:<b@example.com>');
+    expect((await client.command('DATA')).code).toBe(354);
+    client.write('Subject: x\r\n\r\nbody\r\n.\r\n');
+    expect((await client.reply()).code).toBe(250);
+    expect(codes).toEqual([220, 250, 250, 250, 354, 250]);
   });
 });

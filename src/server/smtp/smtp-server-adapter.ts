@@ -1,4 +1,4 @@
-// What Mailward needs of smtp-server beyond its options, in one place: sockets we accepted handed to it, its open connections, which of them are busy, replies that keep our own enhanced status codes, and a shutdown that spares busy connections.
+// What Mailward needs of smtp-server beyond its options, in one place: sockets we accepted handed to it, its open connections, which of them are busy, its replies (to follow them, and to keep our own enhanced status codes), and a shutdown that spares busy connections.
 import type net from 'node:net';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
@@ -79,6 +79,22 @@ export function keepOwnEnhancedCodes(server: SMTPServer, session: SMTPServerSess
   if (!connection) return;
   const send = connection.send.bind(connection);
   connection.send = (code, data, context) => send(code, data, typeof data === 'string' && ENHANCED.test(data) ? false : context);
+}
+
+/**
+ * Calls `listener` with the code of every reply the session's connection sends, after it is
+ * written (the public send(), wrapped on this one connection). The timeouts run from our replies;
+ * the adapter's test fails if an upgrade stops sending replies through send().
+ */
+export function onReplies(server: SMTPServer, session: SMTPServerSession, listener: (code: number) => void): boolean {
+  const connection = connectionOf(server, session);
+  if (!connection) return false;
+  const send = connection.send.bind(connection);
+  connection.send = (code, data, context) => {
+    send(code, data, context);
+    listener(code);
+  };
+  return true;
 }
 
 /**
