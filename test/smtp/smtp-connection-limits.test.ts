@@ -114,6 +114,19 @@ describe('SMTP connection caps', () => {
     expect(relay.map((c) => c.code)).toEqual(Array(PER_ADDRESS + 2).fill(220));
   });
 
+  it('refuses past max_clients with 421 4.3.2, and still lets a trusted relay in', async () => {
+    // Twelve from three networks, each within its caps: the listener is full.
+    const held = [...(await open(4, '127.0.10.1')), ...(await open(4, '127.0.11.1')), ...(await open(4, '127.0.12.1'))];
+    expect(held.map((c) => c.code)).toEqual(Array(MAX_CLIENTS).fill(220));
+    const [late] = await open(1, '127.0.13.1');
+    expect(late).toMatchObject({ code: 421, text: '4.3.2 mx.example.test Too many connected clients, try again later' });
+    const [relay] = await open(1, TRUSTED);
+    expect(relay!.code).toBe(220);
+    expect(await relay!.client.command('EHLO relay.example')).toMatchObject({ code: 250 });
+    for (const c of held) c.client.destroy();
+    await greetedAgain('127.0.13.1');
+  });
+
   it('caps the submission port the same way', async () => {
     const clients = await open(PER_ADDRESS + 1, '127.0.8.2', { port: server.ports.submission });
     expect(clients.map((c) => c.code)).toEqual([...Array(PER_ADDRESS).fill(220), 421]);

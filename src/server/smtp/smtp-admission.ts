@@ -71,7 +71,13 @@ export class SMTPAdmission {
    * slot is given back when the socket closes, whatever happened in between.
    */
   accept(socket: net.Socket, open: (socket: net.Socket) => void): void {
-    const admission = this.#limiter.admit(socket.remoteAddress ?? '');
+    if (socket.destroyed || socket.remoteAddress === undefined) {
+      // Reset by the client between the kernel's accept and ours: nothing to count or answer.
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
+    const admission = this.#limiter.admit(socket.remoteAddress);
     if (admission.admitted) {
       socket.once('close', admission.release);
       open(socket);
