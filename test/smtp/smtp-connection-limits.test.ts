@@ -145,7 +145,16 @@ describe('SMTP connection caps', () => {
     const [refused] = await open(1, '127.0.6.2', { port: server.ports.smtps, implicitTLS: true });
     expect(refused).toMatchObject({ code: 421, text: '4.7.0 mx.example.test Too many connections from your address, try again later' });
     expect(await refused!.client.waitClosed()).toBe(true);
+    // A refused client that speaks plain text to the TLS port instead only gets its socket closed.
+    const confused = await WireClient.connect(server.ports.smtps, { localAddress: '127.0.6.2' });
+    confused.send('EHLO confused.example');
+    expect(await confused.waitClosed(15_000)).toBe(true);
     for (const socket of silent) socket.destroy();
     await greetedAgain('127.0.6.2', { port: server.ports.smtps, implicitTLS: true });
+  });
+
+  it('logged no error through all of it, and wrote nothing to stderr', () => {
+    expect(server.serve.logs.filter((line) => line.level >= 50)).toEqual([]);
+    expect(server.serve.stderr()).toBe('');
   });
 });

@@ -143,4 +143,11 @@ describe('SMTP time limits', () => {
     // Long before the 60 seconds of the usual wait.
     expect(Date.now() - started).toBeLessThan(20_000);
   });
+
+  it('logged no error through all of it, no warning for a cut-off client, and wrote nothing to stderr', () => {
+    for (const s of [server, loaded]) {
+      expect(s.serve.logs.filter((line) => line.level >= 40)).toEqual([]);
+      expect(s.serve.stderr()).toBe('');
+    }
+  });
 });

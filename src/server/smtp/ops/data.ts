@@ -41,8 +41,11 @@ export function onData(deps: SMTPDeps, kind: SMTPListenerKind) {
       chunks.push(chunk);
       size += chunk.length;
     });
-    stream.on('error', (error) => {
-      deps.logger.warn({ err: error, session: session.id }, 'smtp data stream failed');
+    stream.on('error', (error: Error & { code?: string }) => {
+      // A client gone in the middle of a message (or cut off by a time limit) is routine, and under
+      // a slow-loris attack comes by the thousand: debug. Anything else is worth a warning.
+      const level = error.code === 'ECONNECTION' ? 'debug' : 'warn';
+      deps.logger[level]({ err: error, session: session.id }, 'smtp data stream failed');
     });
     stream.on('end', () => {
       void (async () => {
