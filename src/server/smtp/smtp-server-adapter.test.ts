@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WireClient } from '../../../test/support/smtp-wire.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { smtpError } from './smtp-replies.js';
-import { connectionOf, endIdleConnections, handOver, keepOwnEnhancedCodes, onReplies, shutDown, whileRunning } from './smtp-server-adapter.js';
+import { connectionOf, endIdleConnections, handOver, isConnectionGone, keepOwnEnhancedCodes, onReplies, shutDown, whileRunning } from './smtp-server-adapter.js';
 
 const servers: SMTPServer[] = [];
 const listeners: net.Server[] = [];
@@ -248,5 +248,28 @@ describe('onReplies', () => {
     client.write('Subject: x\r\n\r\nbody\r\n.\r\n');
     expect((await client.reply()).code).toBe(250);
     expect(codes).toEqual([220, 250, 250, 250, 354, 250]);
+  });
+});
+
+describe('isConnectionGone', () => {
+  it('recognises the error of a message stream whose client left in the middle of it', async () => {
+    const errors: unknown[] = [];
+    const { port } = await start({
+      onData: (stream: SMTPServerDataStream) => {
+        stream.on('error', (error) => errors.push(error));
+        stream.resume();
+      },
+    });
+    const client = await greeted(port);
+    await client.command('MAIL FROM:<a@example.com>');
+    await client.command('RCPT TO:<b@example.com>');
+    expect((await client.command('DATA')).code).toBe(354);
+    client.write('Subject: half\r\n\r\nfirst half');
+    await client.flushed();
+    client.destroy();
+    await waitFor(() => errors.length > 0, { what: 'the stream to fail' });
+    expect(isConnectionGone(errors[0])).toBe(true);
+    expect(isConnectionGone(new Error('disk full'))).toBe(false);
+    expect(isConnectionGone(undefined)).toBe(false);
   });
 });

@@ -98,6 +98,15 @@ export function onReplies(server: SMTPServer, session: SMTPServerSession, listen
 }
 
 /**
+ * Whether an error of a message stream means only that the connection closed before the message
+ * was complete (the client left, or a time limit of ours ended it): smtp-server destroys the
+ * stream with code ECONNECTION then. The adapter's test fails if an upgrade changes that.
+ */
+export function isConnectionGone(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ECONNECTION';
+}
+
+/**
  * Shuts a server down whose sockets came through handOver (so its own net.Server never listened
  * and cannot say when the last connection is gone; the caller's listener does). smtp-server's
  * close() answers new commands with 421 and drops sockets still in a TLS handshake; idle
