@@ -43,7 +43,8 @@ export function prepareMailward({ dataDir, domain, user }) {
 /**
  * Starts `mailward serve` on `dataDir` with the MX on 127.0.0.1:`port` and every other listener on
  * a port of the kernel's choosing (port 0). Sender verification is off (no DNS here); the log
- * level is warn. `nodeArgs` go to node before the script (e.g. --cpu-prof for a profile: Node 20
+ * level is warn. Every connection comes from 127.0.0.1, which is exempt from the per-address
+ * connection caps: the bench measures throughput and memory per connection, not the caps. `nodeArgs` go to node before the script (e.g. --cpu-prof for a profile: Node 20
  * does not allow --cpu-prof in NODE_OPTIONS).
  */
 export async function startMailward({ dataDir, port, nodeArgs = [], logFile, gcStatsFile }) {
@@ -51,6 +52,7 @@ export async function startMailward({ dataDir, port, nodeArgs = [], logFile, gcS
     ...process.env,
     MAILWARD_LOG_LEVEL: 'warn',
     MAILWARD_SMTP_VERIFY_SENDERS: 'false',
+    MAILWARD_SMTP_CONNECTION_LIMIT_EXEMPT: '127.0.0.1',
     MAILWARD_LISTENERS_SMTP_HOST: '127.0.0.1',
     MAILWARD_LISTENERS_SMTP_PORT: String(port),
     ...Object.fromEntries(OTHER_LISTENERS.map((name) => [`MAILWARD_LISTENERS_${name.toUpperCase()}_PORT`, '0'])),

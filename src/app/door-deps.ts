@@ -108,6 +108,19 @@ export function smtpDeps(app: App, options: { resolver: DNSResolver; kickOutboun
     maxMessageBytes: app.config.smtp.max_message_bytes,
     maxRecipients: app.config.smtp.max_recipients,
     maxClients: app.config.smtp.max_clients,
+    limits: {
+      perAddress: app.config.smtp.max_connections_per_ip,
+      perNetwork: app.config.smtp.max_connections_per_network,
+      // The relays we trust with our own domains' mail, and whoever the admin names (a local filter, a proxy).
+      isExempt: trustedRelayMatcher([...app.config.smtp.trusted_relays, ...app.config.smtp.connection_limit_exempt]),
+    },
+    timeouts: {
+      commandMs: app.config.smtp.command_timeout_seconds * 1000,
+      commandUnderLoadMs: app.config.smtp.command_timeout_under_load_seconds * 1000,
+      dataMs: app.config.smtp.data_timeout_seconds * 1000,
+      minDataBytesPerSecond: app.config.smtp.min_data_rate_bytes_per_second,
+      progressMs: app.config.smtp.progress_timeout_seconds * 1000,
+    },
     allowPlaintextAuth: app.config.smtp.allow_plaintext_auth,
     reverseSRS: (address) => {
       const domain = address.split('@')[1] ?? '';

@@ -1,45 +1,9 @@
 // The one schema of Mailward's configuration: every key, its type, its default and its security meaning.
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isHostname, leaf } from './config-leaf.js';
+import { SMTP_SCHEMA } from './smtp-schema.js';
 
-/**
- * The expected form of each leaf key, in words, for one-line error messages ("expected an integer
- * from 0 to 65535"). Kept beside the schema so a new key cannot be added without saying what it takes.
- */
-export const CONFIG_EXPECTED_FORMS = z.registry<ConfigLeafMeta>();
-
-export interface ConfigLeafMeta {
-  /** The expected form in words, completing "expected …". */
-  expected: string;
-  /** The value may hold a credential: messages show it only with passwords masked. */
-  secret?: boolean;
-}
-
-/** Registers `schema` as a leaf key with its expected form and returns it. */
-function leaf<T extends z.ZodType>(schema: T, expected: string, options: { secret?: boolean } = {}): T {
-  CONFIG_EXPECTED_FORMS.add(schema, { expected, ...options });
-  return schema;
-}
-
-/**
- * RFC 1123 host name: dot-separated labels of 1–63 letters, digits and hyphens, not starting or
- * ending with a hyphen, at most 253 characters. No trailing dot: the name goes verbatim into the
- * SMTP greeting and the certificate, where "mail.example.org." would be a different name.
- */
-const HOSTNAME_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
-/** True when `name` is a DNS host name (and not an IPv4 address, whose last label is all digits). */
-function isHostname(name: string): boolean {
-  return HOSTNAME_PATTERN.test(name) && !/(?:^|\.)\d+$/.test(name);
-}
-
-/** An IP address or a network in CIDR notation: "192.0.2.7", "198.51.100.0/24", "2001:db8::/32". */
-function isNetwork(text: string): boolean {
-  const [address = '', prefix, ...rest] = text.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
-}
+export { CONFIG_EXPECTED_FORMS, type ConfigLeafMeta } from './config-leaf.js';
 
 /** The log levels pino knows, quietest last. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -168,41 +132,8 @@ export const CONFIG_SCHEMA = z
       .strict()
       .prefault({}),
 
-    smtp: z
-      .object({
-        // Default 26214400 (25 MiB). Advertised with SIZE (RFC 1870); a larger message is refused
-        // with 552 5.3.4 and never stored. Bounded so one client cannot fill memory or disk.
-        max_message_bytes: leaf(z.int().min(1024).max(1024 * 1024 * 1024).default(25 * 1024 * 1024), 'an integer from 1024 to 1073741824'),
-        // Default 100 (RFC 5321 §4.5.3.1.8 asks servers to accept at least 100). Caps how many
-        // mailboxes one message can reach, which bounds a spammer's fan-out per message.
-        max_recipients: leaf(z.int().min(1).max(10_000).default(100), 'an integer from 1 to 10000'),
-        // Default 1000. Simultaneous SMTP connections per listener; more are refused with 421.
-        max_clients: leaf(z.int().min(1).max(100_000).default(1000), 'an integer from 1 to 100000'),
-        // Default false: AUTH is neither offered nor accepted before STARTTLS, so a password never
-        // crosses the network in clear text. Turn on only for a loopback-only test setup.
-        allow_plaintext_auth: leaf(z.boolean().default(false), 'true or false'),
-        // Default true: inbound mail on the MX is checked with SPF, DKIM, DMARC and ARC, an
-        // Authentication-Results header is added, and DMARC p=reject is honoured (policy
-        // smtp.dmarc_enforce). Turning it off drops all of that; only for closed test setups
-        // without DNS.
-        verify_senders: leaf(z.boolean().default(true), 'true or false'),
-        // Default [] (none). Addresses and networks (CIDR) of relays trusted to hand the MX mail
-        // that claims one of our own domains (MAIL FROM or From:) without a DKIM signature of that
-        // domain: a backup MX or a scanner in front of Mailward. Anyone else making that claim
-        // unsigned is refused with 550 5.7.1, since such mail would otherwise look to the
-        // recipient like mail from a colleague. List only hosts you run: a relay listed here can
-        // hand in mail in the name of every local account.
-        trusted_relays: leaf(
-          z
-            .array(z.string())
-            .max(1000)
-            .refine((list) => list.every(isNetwork))
-            .default([]),
-          'a list of IP addresses and networks, e.g. ["192.0.2.7", "198.51.100.0/24"] (comma-separated in the environment)',
-        ),
-      })
-      .strict()
-      .prefault({}),
+    // Limits and timeouts of the three SMTP doors, and who the MX trusts: see smtp-schema.ts.
+    smtp: SMTP_SCHEMA,
 
     imap: z
       .object({

@@ -261,6 +261,36 @@ describe('loadConfig errors', () => {
     }
   });
 
+  it('has the SMTP connection caps and time limits a public MX runs with, each settable from the environment', () => {
+    expect(loadConfig({ env: {} }).smtp).toMatchObject({
+      max_connections_per_ip: 20,
+      max_connections_per_network: 100,
+      connection_limit_exempt: [],
+      command_timeout_seconds: 300,
+      command_timeout_under_load_seconds: 30,
+      data_timeout_seconds: 180,
+      min_data_rate_bytes_per_second: 1024,
+      progress_timeout_seconds: 600,
+    });
+    const smtp = loadConfig({
+      env: {
+        MAILWARD_SMTP_MAX_CONNECTIONS_PER_IP: '3',
+        MAILWARD_SMTP_MAX_CONNECTIONS_PER_NETWORK: '7',
+        MAILWARD_SMTP_CONNECTION_LIMIT_EXEMPT: '127.0.0.1,::1',
+        MAILWARD_SMTP_COMMAND_TIMEOUT_SECONDS: '2',
+        MAILWARD_SMTP_MIN_DATA_RATE_BYTES_PER_SECOND: '0',
+      },
+    }).smtp;
+    expect(smtp).toMatchObject({ max_connections_per_ip: 3, max_connections_per_network: 7, connection_limit_exempt: ['127.0.0.1', '::1'], command_timeout_seconds: 2, min_data_rate_bytes_per_second: 0 });
+    expect(loadError({ env: { MAILWARD_SMTP_DATA_TIMEOUT_SECONDS: '3601' } }).message).toBe(
+      'config: MAILWARD_SMTP_DATA_TIMEOUT_SECONDS: expected an integer from 1 to 3600, got "3601"',
+    );
+    expect(loadError({ env: { MAILWARD_SMTP_MAX_CONNECTIONS_PER_IP: '0' } }).message).toBe(
+      'config: MAILWARD_SMTP_MAX_CONNECTIONS_PER_IP: expected an integer from 1 to 100000, got "0"',
+    );
+    expect(loadError({ env: { MAILWARD_SMTP_CONNECTION_LIMIT_EXEMPT: 'localhost' } }).message).toContain('MAILWARD_SMTP_CONNECTION_LIMIT_EXEMPT');
+  });
+
   it('refuses a bad hostname', () => {
     for (const hostname of ['', 'mail_server', '-mail.example.org', 'mail.example.org.', 'a..b', '1.2.3.4', 'x'.repeat(64)]) {
       expect(loadError({ env: { MAILWARD_HOSTNAME: hostname } }).message).toBe(

@@ -84,10 +84,14 @@ export class WireClient {
     for (const waiter of this.#waiters.splice(0)) waiter();
   }
 
-  /** Connects; with `greeting` false the caller reads (or races) the greeting itself. */
-  static async connect(port: number, options: { host?: string; implicitTLS?: boolean } = {}): Promise<WireClient> {
+  /**
+   * Connects; the caller reads the greeting. `localAddress` binds the client's end, e.g. to
+   * 127.0.0.2 (Linux routes all of 127/8 to the loopback), to stand for another host.
+   */
+  static async connect(port: number, options: { host?: string; implicitTLS?: boolean; localAddress?: string } = {}): Promise<WireClient> {
     const host = options.host ?? '127.0.0.1';
-    const socket = options.implicitTLS ? tls.connect({ host, port, rejectUnauthorized: false }) : net.connect({ host, port });
+    const bind = options.localAddress === undefined ? {} : { localAddress: options.localAddress };
+    const socket = options.implicitTLS ? tls.connect({ host, port, rejectUnauthorized: false, ...bind }) : net.connect({ host, port, ...bind });
     await new Promise<void>((resolve, reject) => {
       socket.once(options.implicitTLS ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);

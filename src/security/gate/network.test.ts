@@ -1,6 +1,6 @@
 // One client, one key: canonical IP text and the /24 and /56 networks that the spraying limit counts by.
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, networkOf } from './network.js';
+import { canonicalIp, hostOf, networkOf } from './network.js';
 
 describe('canonicalIp', () => {
   it('keeps IPv4 as it is', () => {
@@ -79,5 +79,23 @@ describe('networkOf', () => {
 
   it('gives text that is no IP address its own bucket', () => {
     expect(networkOf('unknown')).toBe('unknown');
+  });
+
+  it('takes other prefixes when told: the /24 and /64 that connection limits count by', () => {
+    const perHost = { ipv4Prefix: 24, ipv6Prefix: 64 };
+    expect(networkOf('198.51.100.77', perHost)).toBe('198.51.100.0/24');
+    expect(networkOf('::ffff:198.51.100.77', perHost)).toBe('198.51.100.0/24');
+    expect(networkOf('2001:db8:0:1234:5::1', perHost)).toBe('2001:0db8:0000:1234::/64');
+    expect(networkOf('2001:db8:0:1235::1', perHost)).toBe('2001:0db8:0000:1235::/64');
+    expect(networkOf('192.0.2.1', { ipv4Prefix: 16 })).toBe('192.0.0.0/16');
+  });
+});
+
+describe('hostOf', () => {
+  it('is the IPv4 address itself, or the /64 of an IPv6 address', () => {
+    expect(hostOf('192.0.2.1')).toBe('192.0.2.1');
+    expect(hostOf('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(hostOf('2001:db8:0:1234::1')).toBe('2001:0db8:0000:1234::/64');
+    expect(hostOf('2001:db8:0:1234:ffff::9')).toBe(hostOf('2001:db8:0:1234::1'));
   });
 });

@@ -1,4 +1,4 @@
-// Client address helpers: canonical IP text and the network (/24 or /56) that spraying limits count by.
+// Client address helpers: canonical IP text, the host and the network (/24, /56 or as told) that limits count by.
 import ipaddr from 'ipaddr.js';
 import { parseIp } from '../../lib/index.js';
 import type { IPAddress } from '../../lib/index.js';
@@ -21,12 +21,20 @@ export function canonicalIp(ip: string): string {
   return address instanceof ipaddr.IPv6 ? groups(address).join(':') : address.toString();
 }
 
-/** The network an address belongs to for per-network limits: IPv4 /24, IPv6 /56. */
-export function networkOf(ip: string): string {
+/**
+ * The network an address belongs to for per-network limits, as CIDR text: IPv4 /24 and IPv6 /56
+ * (a typical customer allocation) unless told otherwise. IPv6 prefixes up to /64 only: the text
+ * shows the first four groups, and no limit here counts finer than one host's /64.
+ */
+export function networkOf(ip: string, options: { ipv4Prefix?: number; ipv6Prefix?: number } = {}): string {
   const address = clientOf(ip);
   if (address === undefined) return ip;
-  if (address instanceof ipaddr.IPv4) return `${ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/24`).toString()}/24`;
-  return `${groups(ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/56`)).slice(0, 4).join(':')}::/56`;
+  if (address instanceof ipaddr.IPv4) {
+    const prefix = options.ipv4Prefix ?? 24;
+    return `${ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${prefix}`).toString()}/${prefix}`;
+  }
+  const prefix = Math.min(options.ipv6Prefix ?? 56, 64);
+  return `${groups(ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${prefix}`)).slice(0, 4).join(':')}::/${prefix}`;
 }
 
 /** The host an address stands for in per-address connection limits: the IPv4 address itself, or the IPv6 /64 (one host's usual allocation). */

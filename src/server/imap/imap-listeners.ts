@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { hostOf } from '../../security/index.js';
+import { ConnectionLimiter } from '../limits/connection-limiter.js';
 import type { TLSManager } from '../tls/index.js';
 import { IMAPConnection } from './imap-connection.js';
 import type { IMAPDeps } from './imap-context.js';
@@ -24,20 +25,18 @@ export interface RunningIMAP {
 
 export async function startIMAP(deps: IMAPDeps, tlsManager: TLSManager, wanted: Array<{ name: IMAPListenerName; host: string; port: number }>): Promise<RunningIMAP> {
   const connections = new Set<IMAPConnection>();
-  const perNetwork = new Map<string, number>();
+  const limiter = new ConnectionLimiter({ caps: [{ scope: 'address', keyOf: hostOf, max: deps.maxConnectionsPerIp }], logger: deps.logger, door: 'imap' });
   const servers: Array<net.Server | tls.Server> = [];
   const listeners: IMAPListener[] = [];
 
   const accept = (socket: net.Socket, implicitTLS: boolean): void => {
-    const network = hostOf(socket.remoteAddress ?? '');
-    const count = perNetwork.get(network) ?? 0;
-    if (count >= deps.maxConnectionsPerIp) {
+    const admission = limiter.admit(socket.remoteAddress ?? '');
+    if (!admission.admitted) {
       // Refused before any state is kept (RFC 9051 §7.1.5 allows BYE as the greeting).
       socket.end('* BYE [UNAVAILABLE] Too many connections from your address\r\n');
       socket.on('error', () => undefined);
       return;
     }
-    perNetwork.set(network, count + 1);
     socket.setNoDelay(true);
     const connection = new IMAPConnection(socket, {
       deps,
@@ -45,9 +44,7 @@ export async function startIMAP(deps: IMAPDeps, tlsManager: TLSManager, wanted: 
       implicitTLS,
       onClose: () => {
         connections.delete(connection);
-        const left = (perNetwork.get(network) ?? 1) - 1;
-        if (left <= 0) perNetwork.delete(network);
-        else perNetwork.set(network, left);
+        admission.release();
       },
     });
     connections.add(connection);
@@ -86,6 +83,7 @@ export async function startIMAP(deps: IMAPDeps, tlsManager: TLSManager, wanted: 
     listeners,
     connections: () => connections,
     close: async () => {
+      limiter.close();
       const closed = Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
       for (const connection of [...connections]) connection.bye('Server shutting down');
       await closed;

@@ -3,7 +3,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { errLine } from '../../proto/pop3/pop3-response.js';
-import { canonicalIp } from '../../security/index.js';
+import { hostOf } from '../../security/index.js';
+import { ConnectionLimiter } from '../limits/connection-limiter.js';
 import type { TLSManager } from '../tls/index.js';
 import { POP3Connection } from './pop3-connection.js';
 import type { POP3Deps, POP3ListenerName } from './pop3-context.js';
@@ -24,39 +25,30 @@ export interface RunningPOP3 {
   close(): Promise<void>;
 }
 
-/** The key connections per address are counted by: IPv4 address, or the IPv6 /64 (one host's usual share). */
-export function connectionKey(ip: string): string {
-  const canonical = canonicalIp(ip);
-  return net.isIPv6(canonical) ? `${canonical.split(':').slice(0, 4).join(':')}::/64` : canonical;
-}
-
 /** Starts the enabled POP3 listeners; new connections use the TLS manager's current certificate. */
 export async function startPOP3(deps: POP3Deps, tlsManager: TLSManager, listeners: POP3Listener[]): Promise<RunningPOP3> {
   const servers: net.Server[] = [];
   const bound: POP3Listener[] = [];
   const open = new Set<POP3Connection>();
-  const perAddress = new Map<string, number>();
+  // Counted per IPv4 address or IPv6 /64 (one host's usual share).
+  const limiter = new ConnectionLimiter({ caps: [{ scope: 'address', keyOf: hostOf, max: deps.maxConnectionsPerIp }], logger: deps.logger, door: 'pop3' });
   const detach: Array<() => void> = [];
 
   const accept = (socket: net.Socket, implicitTLS: boolean): void => {
-    const key = connectionKey(socket.remoteAddress ?? '');
-    const count = (perAddress.get(key) ?? 0) + 1;
-    if (count > deps.maxConnectionsPerIp) {
+    const admission = limiter.admit(socket.remoteAddress ?? '');
+    if (!admission.admitted) {
       // Refused before any state exists: one host cannot make us hold more than this.
       socket.on('error', () => undefined);
       socket.end(errLine('Too many connections from your address', { code: 'SYS/TEMP' }));
       return;
     }
-    perAddress.set(key, count);
     const connection = new POP3Connection(socket, {
       deps,
       tls: tlsManager,
       implicitTLS,
       onClose: () => {
         open.delete(connection);
-        const left = (perAddress.get(key) ?? 1) - 1;
-        if (left <= 0) perAddress.delete(key);
-        else perAddress.set(key, left);
+        admission.release();
       },
     });
     open.add(connection);
@@ -101,6 +93,7 @@ export async function startPOP3(deps: POP3Deps, tlsManager: TLSManager, listener
       return open.size;
     },
     close: async () => {
+      limiter.close();
       for (const undo of detach) undo();
       const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       const sessions = [...open];

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Account } from '../../accounts/index.js';
 import type { InboundDelivery, RecipientResolver, Submission } from '../../transport/index.js';
 import type { Security } from '../../security/index.js';
+import type { SMTPTimeouts } from './smtp-session-clock.js';
 
 export type SMTPListenerKind = 'mx' | 'submission';
 
@@ -17,6 +18,10 @@ export interface SMTPDeps {
   maxMessageBytes: number;
   maxRecipients: number;
   maxClients: number;
+  /** Connections per client address and per IPv4 /24 or IPv6 /64 on each listener, and who is exempt. */
+  limits: { perAddress: number; perNetwork: number; isExempt: (ip: string) => boolean };
+  /** How long a client may keep a connection waiting (smtp.*_timeout_seconds, smtp.min_data_rate_bytes_per_second). */
+  timeouts: SMTPTimeouts;
   allowPlaintextAuth: boolean;
   /** Reverses an SRS address we issued (bounces to forwarded mail); null when it is not one of ours or has expired. */
   reverseSRS?: (address: string) => string | null;

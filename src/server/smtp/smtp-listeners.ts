@@ -1,7 +1,8 @@
 // The three SMTP doors: MX (no AUTH), submission (STARTTLS, then AUTH) and SMTPS (implicit TLS), on smtp-server.
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { TLSManager } from '../tls/index.js';
 import { onAuth } from './ops/auth.js';
 import { onData } from './ops/data.js';
@@ -9,7 +10,9 @@ import { onMailFrom } from './ops/mail-from.js';
 import { onRcptTo } from './ops/rcpt-to.js';
 import type { SMTPDeps, SMTPListenerKind } from './smtp-context.js';
 import { stateOf } from './smtp-context.js';
-import { endIdleConnections, keepOwnEnhancedCodes, whileRunning } from './smtp-server-adapter.js';
+import { SMTPAdmission, exemptReserve } from './smtp-admission.js';
+import { handOver, keepOwnEnhancedCodes, shutDown, whileRunning } from './smtp-server-adapter.js';
+import { SMTPWatchdog } from './smtp-watchdog.js';
 
 export type SMTPListenerName = 'smtp' | 'submission' | 'smtps';
 
@@ -24,10 +27,14 @@ export interface RunningSMTP {
   close(): Promise<void>;
 }
 
-function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): SMTPServer {
+/** The share of max_clients from which a listener counts as under load (smtp.command_timeout_under_load_seconds). */
+const LOAD_SHARE = 0.8;
+
+function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName, watchdog: SMTPWatchdog): SMTPServer {
   const kind: SMTPListenerKind = name === 'smtp' ? 'mx' : 'submission';
   // Handlers need the server (to close a revoked session's connection), which exists only after them.
   const ref: { server?: SMTPServer } = {};
+  const handleData = onData(deps, kind);
   const options: SMTPServerOptions = {
     name: deps.hostname,
     // smtp-server writes "220 <hostname> ESMTP <banner>": the banner is only the product name.
@@ -38,11 +45,14 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
     size: deps.maxMessageBytes,
     rejectOversized: true,
     maxRecipients: deps.maxRecipients,
-    maxClients: deps.maxClients,
+    // The caps (max_clients among them) are ours, taken as a connection is accepted (SMTPAdmission);
+    // this is the backstop, with room for the exempt clients that the caps let past max_clients.
+    maxClients: deps.maxClients + exemptReserve(deps.maxClients),
     // No reverse DNS per connection: it slows every client and proves nothing.
     disableReverseLookup: true,
-    // RFC 5321 §4.5.3.2 suggests 5 minutes per command; an idle client holds a socket no longer.
-    socketTimeout: 5 * 60_000,
+    // The time limits are the watchdog's (smtp-watchdog.ts), which counts from our replies; this
+    // idle limit of smtp-server's is the backstop behind it, and bounds a TLS handshake.
+    socketTimeout: Math.max(deps.timeouts.commandMs, deps.timeouts.dataMs) + 60_000,
     closeTimeout: 30_000,
     logger: false,
     // smtp-server hides these two by default; clients rely on both (RFC 2034, RFC 3461).
@@ -58,6 +68,7 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
     // plain-text passwords on an unencrypted channel), unless the admin allows plain text.
     onConnect: (session: SMTPServerSession, callback: (error?: Error | null) => void) => {
       keepOwnEnhancedCodes(ref.server!, session);
+      watchdog.watch(session);
       if (kind === 'submission' && !session.secure && !deps.allowPlaintextAuth) session.disabledCommands = ['AUTH'];
       callback();
     },
@@ -69,7 +80,10 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
     onAuth: whileRunning(onAuth(deps, () => ref.server!)),
     onMailFrom: whileRunning(onMailFrom(deps, kind)),
     onRcptTo: whileRunning(onRcptTo(deps, kind)),
-    onData: whileRunning(onData(deps, kind)),
+    onData: whileRunning((stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void) => {
+      watchdog.watchData(stream, session);
+      handleData(stream, session, callback);
+    }),
     onClose: (session: SMTPServerSession) => stateOf(session).unregister?.(),
   };
   const server = new SMTPServer(options);
@@ -78,66 +92,90 @@ function createServer(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): 
   return server;
 }
 
+/** One listener: our socket, whose accepted connections pass the caps before smtp-server sees them. */
+interface Door {
+  name: SMTPListenerName;
+  listener: net.Server;
+  server: SMTPServer;
+  admission: SMTPAdmission;
+  watchdog: SMTPWatchdog;
+}
+
+function openDoor(deps: SMTPDeps, tls: TLSManager, name: SMTPListenerName): Door {
+  const admission = new SMTPAdmission({
+    hostname: deps.hostname,
+    listener: name,
+    implicitTLS: name === 'smtps',
+    tls,
+    logger: deps.logger,
+    maxClients: deps.maxClients,
+    perAddress: deps.limits.perAddress,
+    perNetwork: deps.limits.perNetwork,
+    isExempt: deps.limits.isExempt,
+  });
+  const watchdog = new SMTPWatchdog({
+    hostname: deps.hostname,
+    listener: name,
+    timeouts: deps.timeouts,
+    logger: deps.logger,
+    underLoad: () => admission.count('listener', '*') >= LOAD_SHARE * deps.maxClients,
+  });
+  const server = createServer(deps, tls, name, watchdog);
+  watchdog.attach(server);
+  const listener = net.createServer((socket) => admission.accept(socket, (admitted) => handOver(server, admitted)));
+  listener.on('error', (error) => deps.logger.warn({ err: error, listener: name }, 'smtp listener error'));
+  return { name, listener, server, admission, watchdog };
+}
+
 /**
- * smtp-server's close() waits up to closeTimeout for every open connection, idle or not, so one
- * idle client (a pooled sender between messages) would hold every restart for the whole shutdown
- * grace period and end it with an exit code 1. Idle connections get 421 at once (RFC 5321 §3.8);
- * one in the middle of a message, or waiting for our reply to it, may finish it first.
+ * Stops accepting, then resolves once every socket the listener accepted has closed: idle
+ * connections are answered with 421 at once, busy ones may finish their message (RFC 5321 §3.8)
+ * within smtp-server's closeTimeout.
  */
-function closeWhenIdle(server: SMTPServer): () => void {
-  const sweep = (): void => endIdleConnections(server, '4.3.2 Server shutting down');
-  sweep();
-  const timer = setInterval(sweep, 200);
-  timer.unref();
-  return () => clearInterval(timer);
+function closeDoor(door: Door): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let stop = (): void => undefined;
+    door.listener.close(() => {
+      stop();
+      resolve();
+    });
+    door.admission.close();
+    door.watchdog.stop();
+    stop = shutDown(door.server, { graceMs: door.server.options.closeTimeout ?? 30_000 });
+  });
 }
 
 /** Starts the enabled SMTP listeners; certificates follow the TLS manager's reloads. */
 export async function startSMTP(deps: SMTPDeps, tls: TLSManager, listeners: Array<{ name: SMTPListenerName; host: string; port: number }>): Promise<RunningSMTP> {
-  const servers: SMTPServer[] = [];
+  const doors: Door[] = [];
   const bound: SMTPListener[] = [];
   const unsubscribe = tls.onReload((credentials) => {
-    for (const server of servers) server.updateSecureContext({ key: credentials.key, cert: credentials.cert });
+    for (const door of doors) door.server.updateSecureContext({ key: credentials.key, cert: credentials.cert });
   });
   try {
-    for (const listener of listeners) {
-      const server = createServer(deps, tls, listener.name);
-      servers.push(server);
+    for (const want of listeners) {
+      const door = openDoor(deps, tls, want.name);
+      doors.push(door);
       await new Promise<void>((resolve, reject) => {
-        const onError = (error: Error): void => reject(error);
-        server.server.once('error', onError);
-        server.listen(listener.port, listener.host, () => {
-          server.server.off('error', onError);
+        door.listener.once('error', reject);
+        door.listener.listen(want.port, want.host, () => {
+          door.listener.off('error', reject);
           resolve();
         });
       });
-      const address = server.server.address() as AddressInfo;
-      bound.push({ name: listener.name, host: address.address, port: address.port });
+      const address = door.listener.address() as AddressInfo;
+      bound.push({ name: want.name, host: address.address, port: address.port });
     }
   } catch (error) {
     unsubscribe();
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(doors.map((door) => closeDoor(door)));
     throw error;
   }
   return {
     listeners: bound,
     close: async () => {
       unsubscribe();
-      // smtp-server's close waits for open connections up to closeTimeout, then ends them;
-      // closeWhenIdle ends the idle ones sooner.
-      await Promise.all(
-        servers.map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              let stop = (): void => undefined;
-              s.close(() => {
-                stop();
-                resolve();
-              });
-              stop = closeWhenIdle(s);
-            }),
-        ),
-      );
+      await Promise.all(doors.map((door) => closeDoor(door)));
     },
   };
 }

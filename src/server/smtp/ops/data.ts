@@ -7,6 +7,7 @@ import { canonicalIp } from '../../../security/index.js';
 import type { SMTPDeps, SMTPListenerKind } from '../smtp-context.js';
 import { stateOf, tlsInfo } from '../smtp-context.js';
 import { replyFor, smtpError } from '../smtp-replies.js';
+import { isConnectionGone } from '../smtp-server-adapter.js';
 
 /** Headers past this are refused: parsing cost grows with them and no real message needs more. */
 export const MAX_HEADER_BYTES = 256 * 1024;
@@ -42,7 +43,10 @@ export function onData(deps: SMTPDeps, kind: SMTPListenerKind) {
       size += chunk.length;
     });
     stream.on('error', (error) => {
-      deps.logger.warn({ err: error, session: session.id }, 'smtp data stream failed');
+      // A client gone in the middle of a message (or cut off by a time limit) is routine, and under
+      // a slow-loris attack comes by the thousand: debug. Anything else is worth a warning.
+      const level = isConnectionGone(error) ? 'debug' : 'warn';
+      deps.logger[level]({ err: error, session: session.id }, 'smtp data stream failed');
     });
     stream.on('end', () => {
       void (async () => {
