@@ -124,6 +124,23 @@ describe('IMAP message commands', () => {
     expect(binary).toContain(`BINARY[1] ${literal('Hello Joe, do you think we can meet at 3:30 tomorrow? Café at noon.')}`);
     expect(binary).toContain(`BINARY.SIZE[2] 8 BINARY[2] ~{8}\r\n\x00\x01\x02\x03\x04\x05\x06\x07 BINARY.SIZE[1] ${Buffer.byteLength('Hello Joe, do you think we can meet at 3:30 tomorrow? Café at noon.')})`);
     expect(tagged(await wire.command('FETCH 12 BINARY[1.MIME]'))).toMatch(/^t\d+ BAD /);
+    // BINARY[] is the whole message as stored: a multipart has nothing to decode at the top (RFC 3516 §4.2).
+    expect(await wire.command('FETCH 12 (BINARY.SIZE[] BINARY.PEEK[])')).toContain(`* 12 FETCH (BINARY.SIZE[] ${Buffer.byteLength(MULTIPART)} BINARY[] ${literal(MULTIPART)})`);
+  });
+
+  it('APPEND with a literal8 (RFC 3516 §4.4): binary content kept as base64 for BODY[], given back byte for byte by BINARY[]', async () => {
+    const bytes = Buffer.from([0x00, 0x2d, 0xe4, 0x0a, 0x0d, 0x0a, 0x0a]);
+    const message = Buffer.concat([Buffer.from('From: a@example.net\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n'), bytes]);
+    wire.write(`b1 APPEND INBOX ~{${message.length}}\r\n`);
+    await wire.until(/^\+ /);
+    wire.write(Buffer.concat([message, Buffer.from('\r\n')]));
+    expect(await wire.until(/b1 [A-Z]+[^\r\n]*\r\n/)).toMatch(/(^|\r\n)b1 OK \[APPENDUID \d+ \d+\]/);
+    const body = await wire.command('FETCH 13 (BODY.PEEK[1] BINARY.SIZE[1] BINARY.PEEK[1])');
+    // (The wire reads UTF-8, so the 0xE4 byte is checked through the base64 above.)
+    expect(body).toContain(`BODY[1] ${literal(`${bytes.toString('base64')}\r\n`)} BINARY.SIZE[1] 7 BINARY[1] ~{7}\r\n\x00-`);
+    // A literal8 anywhere but APPEND is refused before the client sends it.
+    wire.write('b2 SELECT ~{5}\r\n');
+    expect(await wire.until(/b2 [A-Z]+[^\r\n]*\r\n/)).toMatch(/(^|\r\n)b2 BAD /);
   });
 
   it('STORE (RFC 3501 §6.4.6 example), .SILENT, FLAGS replace, keywords', async () => {

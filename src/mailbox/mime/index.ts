@@ -10,3 +10,4 @@ export { findMIMEPart } from './find-mime-part.js';
 export { readHeaderBlock, type HeaderField, type HeaderBlock, type ReadHeaderBlockOptions } from './read-header-block.js';
 export { parseContentHeaders, type ContentHeaders, type ContentDisposition, type ParseContentHeadersOptions } from './parse-content-headers.js';
 export { imapString, imapNString } from './imap-string.js';
+export { encodeBinaryParts } from './encode-binary-parts.js';

@@ -66,7 +66,7 @@ async function addBody(builder: FetchResponseBuilder, slots: Segment[], message:
 
 /** BINARY[part] / BINARY.SIZE[part]: the part with its transfer encoding undone. */
 async function binaryContent(message: MessageBytes, part: string): Promise<Buffer | null> {
-  const target = binaryPart(message.structure.root, part, message.row.size);
+  const target = binaryPart(() => message.structure.root, part, message.row.size);
   if (!target) return null;
   return decodeTransferEncoding(await message.read(target.range), target.encoding);
 }
