@@ -155,6 +155,11 @@ describe('IMAP message commands', () => {
     await other.command('EXAMINE INBOX');
     expect(untaggedLines(await other.command('FETCH 2:3 FLAGS'))).toEqual(['* 2 FETCH (FLAGS (\\Answered $Work))', '* 3 FETCH (FLAGS (\\Flagged \\Deleted))']);
     other.close();
+    // NIL and a number are atoms, so keywords (RFC 3501 §9 flag-keyword); SEARCH takes NIL as a string.
+    expect(untaggedLines(await wire.command('STORE 1 +FLAGS NIL')).filter((l) => l.includes(' FETCH '))).toEqual(['* 1 FETCH (FLAGS (\\Recent NIL))']);
+    expect(untaggedLines(await wire.command('STORE 1 +FLAGS.SILENT (42)'))).not.toContain('* 1 FETCH');
+    expect(untaggedLines(await wire.command('SEARCH KEYWORD NIL KEYWORD 42'))).toEqual(['* SEARCH 1']);
+    expect(tagged(await wire.command('SEARCH SUBJECT NIL'))).toMatch(/^t\d+ OK /);
     expect(tagged(await wire.command('STORE 1 +FLAGS (\\Bogus)'))).toMatch(/^t\d+ BAD /);
     expect(tagged(await wire.command('STORE 1 XFLAGS (\\Seen)'))).toMatch(/^t\d+ BAD /);
   });
