@@ -67,7 +67,12 @@ describe('IMAP mailbox commands', () => {
     const long = 'x'.repeat(10 * 1024);
     expect(tagged(await wire.command(`CREATE ${long}`))).toMatch(/^t\d+ NO \[CANNOT\]/);
     expect(tagged(await wire.command(`DELETE ${long}`))).toMatch(/^t\d+ NO \[NONEXISTENT\]/);
-    expect(tagged(await wire.command('CREATE "&Jjo"'))).toMatch(/^t\d+ BAD /);
+    // Well formed but not modified UTF-7 (RFC 3501 §5.1.3): no mailbox can have that name, a NO and not a BAD.
+    expect(tagged(await wire.command('CREATE "&Jjo"'))).toMatch(/^t\d+ NO \[CANNOT\]/);
+    expect(tagged(await wire.command("SELECT !#$&'+,-.0123456789:;<=>?@^_`|[}"))).toMatch(/^t\d+ NO \[CANNOT\]/);
+    const listed = await wire.command("LIST \"\" !#$&'+,-.0123456789:;<=>?@^_`|[}%*");
+    expect(untaggedLines(listed)).toEqual([]);
+    expect(tagged(listed)).toMatch(/^t\d+ OK /);
     expect(tagged(await wire.command('NOOP'))).toMatch(/^t\d+ OK /);
   });
 

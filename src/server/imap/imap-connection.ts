@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { MailwardError, isMailwardError } from '../../errors/index.js';
+import { MailwardError } from '../../errors/index.js';
 import { utf8Enabled } from '../../proto/imap/commands/imap-command-spec.js';
 import { IMAPCommandParser, LITERAL_MINUS_MAX_BYTES } from '../../proto/imap/imap-command-parser.js';
 import type { ParseEvent } from '../../proto/imap/imap-command-parser.js';
@@ -14,7 +14,7 @@ import { canonicalIp } from '../../security/index.js';
 import type { TLSManager } from '../tls/index.js';
 import { capabilitiesFor } from './capabilities.js';
 import type { CommandResult, IMAPCommandContext, IMAPDeps, IMAPSession } from './imap-context.js';
-import { IMAP_RESPONSES, SERVER_SIDE_CODES } from './imap-responses.js';
+import { failureResponse } from './imap-responses.js';
 import { IMAPInput } from './imap-input.js';
 import { opFor } from './ops/index.js';
 import { updateResponses } from './update-responses.js';
@@ -207,21 +207,9 @@ export class IMAPConnection {
   }
 
   #failure(command: IMAPCommand, error: unknown): Buffer {
-    if (error instanceof IMAPSyntaxError) {
-      this.#consecutiveErrors++;
-      return tagged(command.tag, 'BAD', error.message);
-    }
-    this.#consecutiveErrors = 0;
-    if (isMailwardError(error)) {
-      const mapped = IMAP_RESPONSES[error.code];
-      if (!SERVER_SIDE_CODES.has(error.code)) {
-        return tagged(command.tag, mapped.status, error.message || mapped.text, { code: { name: mapped.code }, utf8Accept: this.#utf8 });
-      }
-    }
-    const ref = randomUUID().slice(0, 8);
-    this.#deps.logger.error({ err: error, connection: this.session.id, command: command.name, ref }, 'imap command failed');
-    const mapped = isMailwardError(error) ? IMAP_RESPONSES[error.code] : IMAP_RESPONSES.INTERNAL;
-    return tagged(command.tag, 'NO', `${mapped.text} (ref ${ref})`, { code: { name: mapped.code } });
+    const syntax = error instanceof IMAPSyntaxError;
+    this.#consecutiveErrors = syntax ? this.#consecutiveErrors + 1 : 0;
+    return failureResponse(command, error, { utf8Accept: this.#utf8, logger: this.#deps.logger, connection: this.session.id });
   }
 
   get #utf8(): boolean {

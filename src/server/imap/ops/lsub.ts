@@ -15,6 +15,7 @@ export const LSUB: IMAPOp<LsubRequest> = {
   states: AUTHENTICATED,
   async run(context, request) {
     const utf8 = { utf8: context.utf8 };
+    if (request.pattern === undefined) return;
     const pattern = compileListPattern(request.reference, request.pattern, MAILBOX_NAMING);
     const rows = await context.deps.mailboxes.list(context.session.account!.id);
     const subscribed = new Set(rows.filter((r) => r.subscribed === 1).map((r) => r.name));
