@@ -166,11 +166,19 @@ describe('IMAP mailbox synchronisation between sessions', () => {
     const modseq = Number(/MODSEQ \((\d+)\)/.exec(before)![1]);
     await b.command('STORE 3 +FLAGS.SILENT (\\Seen $Done)');
     const update = untaggedLines(await a.command('NOOP'));
-    expect(update).toHaveLength(1);
-    const match = /^\* 3 FETCH \(FLAGS \(([^)]*)\) UID 3 MODSEQ \((\d+)\)\)$/.exec(update[0]!);
-    expect(match, update[0]).not.toBeNull();
+    // $Done is new to A: FLAGS and PERMANENTFLAGS name it before the FETCH shows it (RFC 3501 §7.2.6).
+    expect(update).toHaveLength(3);
+    expect(update[0]).toBe('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Done)');
+    expect(update[1]).toBe('* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Done \\*)] Flags permitted');
+    const match = /^\* 3 FETCH \(FLAGS \(([^)]*)\) UID 3 MODSEQ \((\d+)\)\)$/.exec(update[2]!);
+    expect(match, update[2]).not.toBeNull();
     expect(match![1]!.split(' ').sort()).toEqual(['$Done', '\\Recent', '\\Seen']);
     expect(Number(match![2])).toBeGreaterThan(modseq);
+    // A FETCH that reads a keyword before the session has synced says FLAGS first, too.
+    await b.command('STORE 1 +FLAGS.SILENT ($Later)');
+    const fetched = untaggedLines(await a.command('FETCH 1 FLAGS'));
+    expect(fetched[0]).toBe('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Done $Later)');
+    expect(fetched.findIndex((line) => line.startsWith('* 1 FETCH (FLAGS (\\Answered \\Recent $Later)'))).toBeGreaterThan(1);
   });
 
   it('gives \\Recent to exactly one session, at SELECT and for new arrivals', async () => {

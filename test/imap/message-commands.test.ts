@@ -147,7 +147,14 @@ describe('IMAP message commands', () => {
     const store = untaggedLines(await wire.command('STORE 2:4 +FLAGS (\\Deleted)'));
     expect(store).toEqual(['* 2 FETCH (FLAGS (\\Seen \\Deleted \\Recent))', '* 3 FETCH (FLAGS (\\Flagged \\Deleted \\Recent))', '* 4 FETCH (FLAGS (\\Seen \\Deleted \\Recent))']);
     expect(untaggedLines(await wire.command('STORE 2 -FLAGS.SILENT (\\Deleted)'))).toEqual([]);
-    expect(untaggedLines(await wire.command('STORE 2 FLAGS ($Work \\Answered)'))).toEqual(['* 2 FETCH (FLAGS (\\Answered \\Recent $Work))']);
+    // A keyword new to the mailbox is announced in FLAGS and PERMANENTFLAGS before a FETCH shows it (RFC 3501 §7.2.6).
+    expect(untaggedLines(await wire.command('STORE 2 FLAGS ($Work \\Answered)'))).toEqual([
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)',
+      '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted',
+      '* 2 FETCH (FLAGS (\\Answered \\Recent $Work))',
+    ]);
+    expect(untaggedLines(await wire.command('STORE 3 +FLAGS ($work)'))).toEqual(['* 3 FETCH (FLAGS (\\Flagged \\Deleted \\Recent $work))']);
+    await wire.command('STORE 3 -FLAGS.SILENT ($work)');
     expect(untaggedLines(await wire.command('UID FETCH 1:* FLAGS')).filter((l) => l.includes('$Work'))).toHaveLength(1);
     // The flags persist for a second session (no \Recent there).
     const other = await IMAPWire.connect(t.imapPort);

@@ -25,6 +25,8 @@ export class SelectedMailbox {
   readonly #pendingExpunge = new Set<number>();
   /** MODSEQs of this session's own changes, already reported by the command that made them. */
   readonly #ownModseqs = new Set<number>();
+  /** Keywords the client was told of in FLAGS, by lower-case spelling (they compare case-insensitively, RFC 3501 §2.3.2). */
+  readonly #keywords = new Map<string, string>();
 
   private constructor(
     readonly mailbox: MailboxRow,
@@ -70,6 +72,23 @@ export class SelectedMailbox {
 
   get uidNext(): number {
     return Math.max(this.mailbox.uid_next, (this.#uids.last ?? 0) + 1);
+  }
+
+  /** The keywords the client was told of, in the order it learnt them. */
+  get keywords(): string[] {
+    return [...this.#keywords.values()];
+  }
+
+  /** Counts these keywords as told to the client; true when one of them was new (FLAGS must then be said again first). */
+  learnKeywords(keywords: Iterable<string>): boolean {
+    let grew = false;
+    for (const keyword of keywords) {
+      const key = keyword.toLowerCase();
+      if (this.#keywords.has(key)) continue;
+      this.#keywords.set(key, keyword);
+      grew = true;
+    }
+    return grew;
   }
 
   isRecent(uid: number): boolean {

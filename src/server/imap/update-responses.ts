@@ -4,9 +4,10 @@ import { untaggedData } from '../../proto/imap/imap-response.js';
 import { formatUids } from '../../proto/imap/sequence-set.js';
 import { flagNames } from './flag-names.js';
 import type { IMAPSession } from './imap-context.js';
+import { keywordUpdate } from './mailbox-flags.js';
 import type { MailboxUpdates, SelectedMailbox } from './selected-mailbox.js';
 
-/** EXPUNGE (or VANISHED under QRESYNC), EXISTS and RECENT, then FETCH FLAGS of messages changed elsewhere, in that order. */
+/** EXPUNGE (or VANISHED under QRESYNC), EXISTS and RECENT, then FETCH FLAGS of messages changed elsewhere (after FLAGS when they show a new keyword), in that order. */
 export function updateResponses(session: IMAPSession, selected: SelectedMailbox, updates: MailboxUpdates): Buffer[] {
   const out: Buffer[] = [];
   const rev2 = session.enabled.has('IMAP4REV2');
@@ -19,6 +20,7 @@ export function updateResponses(session: IMAPSession, selected: SelectedMailbox,
     out.push(untaggedData([updates.exists, { atom: 'EXISTS' }]));
     if (!rev2) out.push(untaggedData([updates.recent ?? 0, { atom: 'RECENT' }]));
   }
+  out.push(...keywordUpdate(selected, updates.flagChanges.map((change) => change.row)));
   for (const { seq, row } of updates.flagChanges) {
     // \Recent does not exist in IMAP4rev2 (RFC 9051 §2.3.2): a rev2 session is never shown it.
     const recent = selected.isRecent(row.uid) && !rev2;

@@ -10,6 +10,7 @@ import type { Segment } from '../fetch-writer.js';
 import { FetchWriter } from '../fetch-writer.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
+import { keywordUpdate } from '../mailbox-flags.js';
 import { MessageBytes, prefetchable, prepareMessage, sectionSegment } from '../message-bytes.js';
 import { resolveMessageSet, uidInSet } from '../message-set.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
@@ -182,8 +183,10 @@ async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<
         addItem(context, view, builder, slots, message, { kind: 'flags' });
         if (context.session.condstore && !fetchPlan.wantsModseq) builder.modseq(row.modseq);
       }
+      // A keyword this session was not told of goes out in FLAGS first (RFC 3501 §7.2.6).
+      const announced = fetchPlan.wantsFlags || seenNow.has(row.uid) ? keywordUpdate(view, [row]) : [];
       let slot = 0;
-      for (const part of builder.toParts()) {
+      for (const part of [...announced, ...builder.toParts()]) {
         const written = writer.push(typeof part === 'string' || Buffer.isBuffer(part) ? part : slots[slot++]!);
         if (written) await written;
       }

@@ -7,6 +7,7 @@ import * as grammar from '../../../proto/imap/commands/store.js';
 import { flagNames } from '../flag-names.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
+import { keywordUpdate } from '../mailbox-flags.js';
 import { resolveMessageSet } from '../message-set.js';
 
 async function store(context: IMAPCommandContext, request: StoreRequest): Promise<CommandResult> {
@@ -21,7 +22,8 @@ async function store(context: IMAPCommandContext, request: StoreRequest): Promis
   const targets = uids.filter((uid) => !view.isExpungedElsewhere(uid));
   const result = targets.length === 0 ? { modseq: 0, messages: [], modified: [] } : await deps.mailboxes.storeFlags(view.mailbox.id, targets, { mode, flags, ...(unchangedSince !== undefined ? { unchangedSince } : {}) });
   view.markOwn(result.modseq);
-  const out: Buffer[] = [];
+  // New keywords are announced even after .SILENT: a later FETCH FLAGS must not be the first to show them.
+  const out: Buffer[] = keywordUpdate(view, result.messages);
   for (const row of result.messages) {
     const seq = view.seqOf(row.uid);
     if (seq === undefined) continue;
