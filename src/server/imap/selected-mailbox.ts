@@ -51,7 +51,8 @@ export class SelectedMailbox {
     options: { readOnly: boolean },
   ): Promise<{ view: SelectedMailbox; firstUnseenUid: number | null; keywords: string[] }> {
     const fresh = (await mailboxes.byId(mailbox.id)) ?? mailbox;
-    const firstRecent = options.readOnly ? Number.MAX_SAFE_INTEGER : await mailboxes.takeRecent(mailbox.id);
+    // A read-only session sees \Recent without taking it: later sessions see it too (RFC 3501 §2.3.2).
+    const firstRecent = options.readOnly ? Number(fresh.first_recent_uid) : await mailboxes.takeRecent(mailbox.id);
     const summary = await mailboxes.selectSummary(mailbox.id);
     const uids = UidList.from(summary.uids);
     const recent = new Set(summary.uids.filter((uid) => uid >= firstRecent));
@@ -202,11 +203,9 @@ export class SelectedMailbox {
       updates.expunged = this.removeOwn([...this.#pendingExpunge]);
     }
     if (visible.length > 0) {
-      // The first session to learn of a message gets it as \Recent (RFC 3501 §2.3.2).
-      if (!this.readOnly) {
-        const firstRecent = await this.mailboxes.takeRecent(this.mailbox.id);
-        for (const uid of visible) if (uid >= firstRecent) this.#recent.add(uid);
-      }
+      // The first session to learn of a message gets it as \Recent (RFC 3501 §2.3.2); a read-only one only looks.
+      const firstRecent = this.readOnly ? Number((await this.mailboxes.byId(this.mailbox.id))?.first_recent_uid ?? Number.MAX_SAFE_INTEGER) : await this.mailboxes.takeRecent(this.mailbox.id);
+      for (const uid of visible) if (uid >= firstRecent) this.#recent.add(uid);
       for (const uid of visible) this.#uids.push(uid);
       updates.exists = this.#uids.length;
       updates.recent = this.#recent.size;
