@@ -262,9 +262,39 @@ describe('IMAP message commands', () => {
 
   it('SEARCH MODSEQ (RFC 7162 §3.1.5) turns CONDSTORE on and reports the highest MODSEQ', async () => {
     await wire.command('STORE 2 +FLAGS.SILENT (\\Answered)');
-    const highest = Number(/MODSEQ \((\d+)\)/.exec(untaggedLines(await wire.command('FETCH 2 MODSEQ'))[0]!)![1]);
+    const first = untaggedLines(await wire.command('FETCH 2 MODSEQ'));
+    // The first CONDSTORE-enabling command with a mailbox selected tells its HIGHESTMODSEQ (RFC 7162 §3.1).
+    expect(first[0]).toMatch(/^\* OK \[HIGHESTMODSEQ \d+\] /);
+    const highest = Number(/MODSEQ \((\d+)\)/.exec(first[1]!)![1]);
+    expect(Number(/HIGHESTMODSEQ (\d+)/.exec(first[0]!)![1])).toBe(highest);
     expect(untaggedLines(await wire.command(`SEARCH MODSEQ ${highest}`))).toEqual([`* SEARCH 2 (MODSEQ ${highest})`]);
     expect(untaggedLines(await wire.command(`SEARCH MODSEQ "/flags/\\\\answered" all ${highest}`))).toEqual([`* SEARCH 2 (MODSEQ ${highest})`]);
+    // RFC 4731 §3.2: with only MIN or MAX, MODSEQ is that of the messages returned; with ALL or COUNT, of every match.
+    await wire.command('STORE 3 +FLAGS.SILENT (\\Answered)');
+    const modseqOf = async (n: number): Promise<number> => Number(/MODSEQ \((\d+)\)/.exec(await wire.command(`FETCH ${n} MODSEQ`))![1]);
+    const [m1, m2, m3] = [await modseqOf(1), await modseqOf(2), await modseqOf(3)];
+    expect(m3).toBeGreaterThan(m2);
+    expect(untaggedLines(await wire.command('SEARCH RETURN (MIN) 1:3 MODSEQ 1'))).toEqual([`* ESEARCH (TAG "t${wire.lastTag}") MIN 1 MODSEQ ${m1}`]);
+    expect(untaggedLines(await wire.command('SEARCH RETURN (MIN MAX) 1:2 MODSEQ 1'))).toEqual([`* ESEARCH (TAG "t${wire.lastTag}") MIN 1 MAX 2 MODSEQ ${Math.max(m1, m2)}`]);
+    expect(untaggedLines(await wire.command('SEARCH RETURN (COUNT) 1:3 MODSEQ 1'))).toEqual([`* ESEARCH (TAG "t${wire.lastTag}") COUNT 3 MODSEQ ${m3}`]);
+  });
+
+  it('ENVELOPE keeps a source route (RFC 3501 §7.4.2); FROM, TO, CC and BCC search every part of the addresses (RFC 3501 §6.4.4)', async () => {
+    const raw = 'From: <@route.example:user-from (comment)@ (comment) domain.example>\r\nTo: Real To <to@domain.example>\r\nBcc: group: g1@d1.example;\r\nSubject: routes\r\n\r\nbody\r\n';
+    await t.app.mailboxes.append(aliceId, 'INBOX', Buffer.from(raw));
+    await wire.command('NOOP');
+    expect(await wire.command('FETCH 13 ENVELOPE')).toContain('((NIL "@route.example" "user-from" "domain.example")) ((NIL "@route.example" "user-from" "domain.example"))');
+    for (const [key, found] of [
+      ['FROM user-from@domain.example', '13'],
+      ['FROM ser-from@dom', '13'],
+      ['FROM @route.example', '13'],
+      ['TO "real to"', '13'],
+      ['BCC group', '13'],
+      ['BCC g1@d1', '13'],
+      ['BCC g2@d1', ''],
+    ] as const) {
+      expect(untaggedLines(await wire.command(`SEARCH ${key}`)), key).toEqual([`* SEARCH${found ? ` ${found}` : ''}`]);
+    }
   });
 
   it('COPY (RFC 3501 §6.4.7 example) with TRYCREATE and COPYUID (RFC 4315)', async () => {

@@ -135,7 +135,7 @@ const EXAMPLES: Array<[string, IMAPCommandSpec<IMAPRequestBase>, string, Record<
           keys: [
             { kind: 'flag', flag: 'flagged', set: true },
             { kind: 'date', of: 'internal', op: 'since', day: Date.UTC(1994, 1, 1) / 86_400_000 },
-            { kind: 'not', key: { kind: 'indexed', field: 'from', text: 'Smith' } },
+            { kind: 'not', key: { kind: 'address', field: 'from', text: 'Smith' } },
           ],
         },
       },

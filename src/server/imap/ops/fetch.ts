@@ -5,6 +5,7 @@ import type { FetchItem } from '../../../proto/imap/commands/fetch-items.js';
 import * as grammar from '../../../proto/imap/commands/fetch.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
 import { flagNames } from '../flag-names.js';
+import { enableCondstore } from '../condstore.js';
 import { applyPartial, binaryPart, decodeTransferEncoding, filterHeaderFields, partialOf, sectionRange, UnknownTransferEncodingError } from '../fetch-body.js';
 import type { Segment } from '../fetch-writer.js';
 import { FetchWriter } from '../fetch-writer.js';
@@ -31,7 +32,6 @@ interface FetchPlan {
 function plan(context: IMAPCommandContext, request: FetchRequest): FetchPlan {
   const { session } = context;
   const items = [...request.items];
-  if (request.changedSince !== undefined || items.some((i) => i.kind === 'modseq')) session.condstore = true;
   // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; RFC 3501 §6.4.8: UID FETCH always returns UID.
   if (request.changedSince !== undefined && !items.some((i) => i.kind === 'modseq')) items.push({ kind: 'modseq' });
   if (request.uid && !items.some((i) => i.kind === 'uid')) items.unshift({ kind: 'uid' });
@@ -129,6 +129,7 @@ async function addBinarySize(builder: FetchResponseBuilder, message: MessageByte
 
 async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<CommandResult> {
   const view = context.session.selected!;
+  if (asked.changedSince !== undefined || asked.items.some((i) => i.kind === 'modseq')) await enableCondstore(context);
   const fetchPlan = plan(context, asked);
   const { request } = fetchPlan;
   const uidCommand = request.uid;

@@ -4,6 +4,7 @@ import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
 import * as grammar from '../../../proto/imap/commands/store.js';
+import { enableCondstore } from '../condstore.js';
 import { flagNames } from '../flag-names.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
@@ -15,7 +16,7 @@ async function store(context: IMAPCommandContext, request: StoreRequest): Promis
   const view = session.selected!;
   const { unchangedSince, mode, flags, silent, uid: uidCommand } = request;
   // A modifier list makes this a CONDSTORE-enabling command (RFC 7162 §3.1).
-  if (request.hasModifiers) session.condstore = true;
+  if (request.hasModifiers) await enableCondstore(context);
   const uids = resolveMessageSet(view, request.set, { uid: uidCommand });
   if (view.readOnly) return { status: 'NO', code: { name: 'READ-ONLY' }, text: 'The mailbox is read-only (EXAMINE)' };
 
