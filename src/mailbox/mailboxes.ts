@@ -3,14 +3,14 @@ import type { Readable } from 'node:stream';
 import { accountRecords } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
-import type { FlagColumns, MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
+import type { MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
 import type { BodyCache } from './body-cache.js';
 import { BodyReader } from './body-reader.js';
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
 import type { MailStore } from './mail-store.js';
 import { isInferiorOf, normalizeMailboxName, parentNames } from './mailbox-name.js';
 import type { FlagChangeMode, MessageFlags } from './message-flags.js';
-import { applyFlags, sameFlags } from './message-flags.js';
+import { changeFlags } from './message-flags.js';
 import { releaseBlob } from './blob-cleanup.js';
 
 export interface MailboxesDeps {
@@ -78,13 +78,18 @@ export class Mailboxes {
     return this.deps.store.mail.findMailboxById(mailboxId);
   }
 
-  /** Creates the mailbox and any missing parent (RFC 3501 §6.3.3); EXISTS when it is there already. */
-  async create(accountId: number, name: string, options: { specialUse?: string } = {}): Promise<MailboxRow> {
+  /**
+   * Creates the mailbox and any missing parent (RFC 3501 §6.3.3); EXISTS when it is there already.
+   * IMAP's CREATE subscribes nothing (the client does, RFC 3501 §6.3.6); `subscribe` does it here,
+   * for the webmail, whose folders mail clients that list only subscribed ones should show.
+   */
+  async create(accountId: number, name: string, options: { specialUse?: string; subscribe?: boolean } = {}): Promise<MailboxRow> {
     const normalized = normalizeMailboxName(name);
     await this.list(accountId);
     const now = this.deps.now();
     const created = await this.deps.store.transaction(async (tx) => {
       for (const parent of parentNames(normalized)) await tx.mail.ensureMailbox({ accountId, name: parent, specialUse: null, now });
+      if (options.subscribe) await tx.subscriptions.add(accountId, normalized);
       return tx.mail.createMailbox({ accountId, name: normalized, specialUse: options.specialUse ?? null, now });
     });
     this.#changed(accountId, created.id, 0);
@@ -93,7 +98,8 @@ export class Mailboxes {
 
   /**
    * Deletes a mailbox and its messages. INBOX cannot be deleted. Inferior mailboxes are kept
-   * (RFC 3501 §6.3.4: they stay reachable; LIST then shows the deleted level as \NonExistent).
+   * (RFC 3501 §6.3.4: they stay reachable; LIST then shows the deleted level as \NonExistent), and
+   * so is a subscription to the name (RFC 3501 §6.3.6).
    */
   async delete(accountId: number, name: string): Promise<void> {
     const mailbox = await this.get(accountId, name);
@@ -128,19 +134,34 @@ export class Mailboxes {
       return;
     }
     const all = await this.list(accountId);
+    const renamed = (name: string): string | undefined => (name === source.name ? target : isInferiorOf(name, source.name) ? target + name.slice(source.name.length) : undefined);
     await this.deps.store.transaction(async (tx) => {
       for (const parent of parentNames(target)) await tx.mail.ensureMailbox({ accountId, name: parent, specialUse: null, now });
       for (const mailbox of all) {
-        if (mailbox.id === source.id) await tx.mail.renameMailbox(mailbox.id, target);
-        else if (isInferiorOf(mailbox.name, source.name)) await tx.mail.renameMailbox(mailbox.id, target + mailbox.name.slice(source.name.length));
+        const to = renamed(mailbox.name);
+        if (to !== undefined) await tx.mail.renameMailbox(mailbox.id, to);
+      }
+      // Subscriptions follow the mailboxes they name, those below included.
+      for (const name of await tx.subscriptions.list(accountId)) {
+        const to = renamed(name);
+        if (to !== undefined && (await tx.subscriptions.remove(accountId, name))) await tx.subscriptions.add(accountId, to);
       }
     });
     this.#changed(accountId, source.id, 0);
   }
 
+  /**
+   * SUBSCRIBE names an existing mailbox (RFC 3501 §6.3.6 lets the server check, and it does);
+   * UNSUBSCRIBE takes any name on the list, a deleted mailbox's too, and NOT_FOUND for one not on it.
+   */
   async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
-    const mailbox = await this.get(accountId, name);
-    await this.deps.store.mail.setSubscribed(mailbox.id, subscribed);
+    if (subscribed) return this.deps.store.subscriptions.add(accountId, (await this.get(accountId, name)).name);
+    if (!(await this.deps.store.subscriptions.remove(accountId, normalizeMailboxName(name)))) throw new MailwardError('NOT_FOUND', { message: 'Not subscribed' });
+  }
+
+  /** The account's subscribed names, sorted; a name stays after its mailbox is deleted. */
+  subscriptions(accountId: number): Promise<string[]> {
+    return this.deps.store.subscriptions.list(accountId);
   }
 
   counts(mailboxId: number): ReturnType<Store['mail']['mailboxCounts']> {
@@ -253,30 +274,7 @@ export class Mailboxes {
     const now = this.deps.now();
     const mailbox = await this.byId(mailboxId);
     if (!mailbox) throw new MailwardError('NOT_FOUND', { message: 'Mailbox does not exist' });
-    const result = await this.deps.store.transaction(async (tx) => {
-      const rows = await tx.mail.findMessagesByUids(mailboxId, uids);
-      const modified: number[] = [];
-      const pending: Array<{ row: MessageRow; next: FlagColumns }> = [];
-      for (const row of rows) {
-        if (change.unchangedSince !== undefined && row.modseq > change.unchangedSince) {
-          modified.push(row.uid);
-          continue;
-        }
-        const next = applyFlags(row, change.mode, change.flags);
-        if (!sameFlags(row, next)) pending.push({ row, next });
-      }
-      const modseq = pending.length > 0 ? await tx.mail.nextModseq(mailboxId) : 0;
-      for (const { row, next } of pending) await tx.mail.setMessageFlags(mailboxId, row.uid, next, modseq, now);
-      const changed = new Map(pending.map((p) => [p.row.uid, p.next]));
-      const messages = rows
-        .filter((r) => !modified.includes(r.uid))
-        .map((r): MessageFlagsRow => {
-          const next = changed.get(r.uid);
-          const flags = next ?? r;
-          return { uid: r.uid, modseq: next ? modseq : r.modseq, seen: flags.seen, answered: flags.answered, flagged: flags.flagged, deleted: flags.deleted, draft: flags.draft, keywords: flags.keywords };
-        });
-      return { modseq, messages, modified };
-    });
+    const result = await this.deps.store.transaction((tx) => changeFlags(tx, mailboxId, uids, { ...change, now }));
     if (result.modseq > 0) this.#changed(mailbox.account_id, mailboxId, result.modseq);
     return result;
   }

@@ -55,7 +55,6 @@ export interface MailRepository {
   copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number, now: number): Promise<Array<[number, number]>>;
   renameMailbox(mailboxId: number, name: string): Promise<void>;
   deleteMailbox(mailboxId: number): Promise<void>;
-  setSubscribed(mailboxId: number, subscribed: boolean): Promise<void>;
   /** Marks every message up to uid_next as no longer \Recent; returns the first UID that was still recent. */
   takeRecent(mailboxId: number): Promise<number>;
   /** Counts for STATUS: messages, unseen, deleted, total size. */

@@ -256,9 +256,6 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
       await db.deleteFrom('messages').where('mailbox_id', '=', mailboxId).execute();
       await db.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
     },
-    async setSubscribed(mailboxId, subscribed) {
-      await db.updateTable('mailboxes').set({ subscribed: subscribed ? 1 : 0 }).where('id', '=', mailboxId).execute();
-    },
     async takeRecent(mailboxId) {
       const before = await db.selectFrom('mailboxes').select(['first_recent_uid', 'uid_next']).where('id', '=', mailboxId).executeTakeFirst();
       if (!before) throw new MailwardError('NOT_FOUND', { message: `mailbox ${mailboxId} does not exist` });
