@@ -320,6 +320,11 @@ export interface AlertPreferencesTable {
 }
 
 /** Senders whose remote images the webmail shows without asking (the user chose "Always show"). */
+export interface MailboxUidValidityTable {
+  account_id: number;
+  last_uid_validity: number;
+}
+
 export interface MailboxSubscriptionsTable {
   account_id: number;
   name: string;
@@ -358,6 +363,7 @@ export interface Tables {
   alert_preferences: AlertPreferencesTable;
   image_senders: ImageSendersTable;
   mailbox_subscriptions: MailboxSubscriptionsTable;
+  mailbox_uid_validity: MailboxUidValidityTable;
 }
 
 export type DomainRow = Selectable<DomainsTable>;
