@@ -12,6 +12,8 @@ import { isInferiorOf, normalizeMailboxName, parentNames } from './mailbox-name.
 import type { FlagChangeMode, MessageFlags } from './message-flags.js';
 import { changeFlags } from './message-flags.js';
 import { releaseBlob } from './blob-cleanup.js';
+import { assertWithinQuota } from './quota.js';
+import { whole, wholeOrNone } from './whole-copy.js';
 
 export interface MailboxesDeps {
   store: Store;
@@ -317,24 +319,28 @@ export class Mailboxes {
     return result.uids;
   }
 
-  /** Copies messages into another mailbox of the same account (RFC 4315 COPYUID data in the result). */
-  async copy(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
+  /**
+   * Copies messages into another mailbox of the same account (RFC 4315 COPYUID data in the result).
+   * With `whole`, all of them or none: when one no longer exists (another session expunged it),
+   * nothing is copied and `pairs` is empty (RFC 9051 §6.4.7: a failed COPY leaves the target as it was).
+   */
+  async copy(fromMailboxId: number, uids: readonly number[], toMailboxId: number, options: { whole?: boolean } = {}): Promise<CopyResult> {
     const [from, to] = await Promise.all([this.byId(fromMailboxId), this.byId(toMailboxId)]);
     if (!from || !to || from.account_id !== to.account_id) throw new MailwardError('NOT_FOUND', { message: 'Mailbox does not exist' });
-    await this.#checkQuota(to.account_id, fromMailboxId, uids);
+    await assertWithinQuota(this.deps.store, to.account_id, (await this.messages(fromMailboxId, uids)).reduce((sum, r) => sum + r.size, 0));
     const now = this.deps.now();
-    const pairs = await this.deps.store.transaction((tx) => tx.mail.copyMessages(fromMailboxId, uids, toMailboxId, now));
+    const pairs = await wholeOrNone(options, () => this.deps.store.transaction(async (tx) => whole(options, uids, await tx.mail.copyMessages(fromMailboxId, uids, toMailboxId, now))), []);
     if (pairs.length > 0) this.#changed(to.account_id, toMailboxId, 0);
     return { uidValidity: to.uid_validity, pairs };
   }
 
-  /** Copy and expunge in one transaction (RFC 6851): the messages are in exactly one of the two mailboxes at any time. */
-  async move(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult & { expungeModseq: number }> {
+  /** Copy and expunge in one transaction (RFC 6851): the messages are in exactly one of the two mailboxes at any time. `whole` as for copy. */
+  async move(fromMailboxId: number, uids: readonly number[], toMailboxId: number, options: { whole?: boolean } = {}): Promise<CopyResult & { expungeModseq: number }> {
     const [from, to] = await Promise.all([this.byId(fromMailboxId), this.byId(toMailboxId)]);
     if (!from || !to || from.account_id !== to.account_id) throw new MailwardError('NOT_FOUND', { message: 'Mailbox does not exist' });
     const now = this.deps.now();
-    const result = await this.deps.store.transaction(async (tx) => {
-      const pairs = await tx.mail.copyMessages(fromMailboxId, uids, toMailboxId, now);
+    const result = await wholeOrNone(options, () => this.deps.store.transaction(async (tx) => {
+      const pairs = whole(options, uids, await tx.mail.copyMessages(fromMailboxId, uids, toMailboxId, now));
       if (pairs.length === 0) return { pairs, modseq: 0 };
       const modseq = await tx.mail.nextModseq(fromMailboxId);
       await tx.mail.deleteMessages(
@@ -344,7 +350,7 @@ export class Mailboxes {
         now,
       );
       return { pairs, modseq };
-    });
+    }), { pairs: [], modseq: 0 });
     if (result.pairs.length > 0) {
       this.#changed(from.account_id, fromMailboxId, result.modseq);
       this.#changed(to.account_id, toMailboxId, 0);
@@ -355,11 +361,7 @@ export class Mailboxes {
   /** Stores a message a client uploads (IMAP APPEND, webmail drafts); LIMIT when it would exceed the account's quota. */
   async append(accountId: number, name: string, raw: Buffer, options: { flags?: MessageFlags; internalDate?: number } = {}): Promise<{ mailbox: MailboxRow; uid: number }> {
     const mailbox = await this.get(accountId, name);
-    const account = await accountRecords(this.deps.store).findById(accountId);
-    if (account && account.quotaBytes > 0) {
-      const usage = await this.usage(accountId);
-      if (usage.size + raw.length > account.quotaBytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
-    }
+    await assertWithinQuota(this.deps.store, accountId, raw.length);
     const [stored] = await this.deps.mail.deliver({
       raw,
       targets: [{ accountId, mailbox: mailbox.name, flags: options.flags ?? {} }],
@@ -367,15 +369,6 @@ export class Mailboxes {
     });
     if (!stored) throw new MailwardError('INTERNAL', { message: 'append stored nothing' });
     return { mailbox, uid: stored.uid };
-  }
-
-  async #checkQuota(accountId: number, fromMailboxId: number, uids: readonly number[]): Promise<void> {
-    const account = await accountRecords(this.deps.store).findById(accountId);
-    if (!account || account.quotaBytes <= 0) return;
-    const rows = await this.messages(fromMailboxId, uids);
-    const adding = rows.reduce((sum, r) => sum + r.size, 0);
-    const usage = await this.usage(accountId);
-    if (usage.size + adding > account.quotaBytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
   }
 
   async #releaseBlobs(blobIds: readonly string[]): Promise<void> {

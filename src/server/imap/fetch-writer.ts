@@ -2,8 +2,12 @@
 import type { Readable } from 'node:stream';
 import type { IMAPCommandContext } from './imap-context.js';
 
-/** What a response is made of: written buffers, and ranges streamed in place of a literal's bytes. */
-export type Segment = Buffer | { stream: () => Promise<Readable>; length: number };
+/**
+ * What a response is made of: written buffers, and ranges streamed in place of a literal's bytes.
+ * A stream is opened before anything of its message is written, so a body that is gone (another
+ * session expunged the message) is known before the literal's length is on the wire.
+ */
+export type Segment = Buffer | { stream: Readable; length: number };
 
 /** Responses are handed to the socket in groups of about this size (one writev each): one write per message would cost more than the message. */
 const WRITE_CHUNK = 256 * 1024;
@@ -89,11 +93,18 @@ export class FetchWriter {
   async #stream(segment: Exclude<Segment, Buffer>): Promise<void> {
     await this.flush();
     let sent = 0;
-    for await (const chunk of await segment.stream()) {
-      const bytes = (chunk as Buffer).subarray(0, segment.length - sent);
-      if (bytes.length === 0) break;
-      sent += bytes.length;
-      await this.context.write(bytes);
+    try {
+      for await (const chunk of segment.stream) {
+        const bytes = (chunk as Buffer).subarray(0, segment.length - sent);
+        if (bytes.length === 0) break;
+        sent += bytes.length;
+        await this.context.write(bytes);
+      }
+    } catch (error) {
+      // A store that reads in slices may lose the blob half-way (its message expunged meanwhile).
+      this.context.deps.logger.error({ err: error, connection: this.context.session.id }, 'imap fetch: stored message unreadable while sent');
+    } finally {
+      segment.stream.destroy();
     }
     if (sent < segment.length) {
       // The literal's length is already on the wire: a short blob must still fill it, or every

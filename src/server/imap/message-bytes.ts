@@ -114,6 +114,6 @@ export function prepareMessage(cache: StructureCache, items: readonly FetchItem[
 /** A section's bytes: a buffer, or a stream slot when it is large and can be sent as stored. */
 export async function sectionSegment(message: MessageBytes, range: ByteRange): Promise<Segment> {
   const length = range.end - range.start;
-  if (length > STREAM_THRESHOLD && !message.small) return { stream: () => message.stream(range), length };
+  if (length > STREAM_THRESHOLD && !message.small) return { stream: await message.stream(range), length };
   return message.read(range);
 }

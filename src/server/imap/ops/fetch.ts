@@ -6,6 +6,7 @@ import * as grammar from '../../../proto/imap/commands/fetch.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
 import { flagNames } from '../flag-names.js';
 import { enableCondstore } from '../condstore.js';
+import { expungedMeanwhile } from '../expunged-meanwhile.js';
 import { applyPartial, binaryPart, decodeTransferEncoding, filterHeaderFields, partialOf, sectionRange, UnknownTransferEncodingError } from '../fetch-body.js';
 import type { Segment } from '../fetch-writer.js';
 import { FetchWriter } from '../fetch-writer.js';
@@ -126,6 +127,59 @@ async function addBinarySize(builder: FetchResponseBuilder, message: MessageByte
   builder.item(item.name, content === null ? 0 : content.length);
 }
 
+interface MessageResponse {
+  builder: FetchResponseBuilder;
+  /** Large sections, opened as streams, in the order of the builder's literal slots. */
+  slots: Segment[];
+}
+
+/**
+ * One message's response; undefined when its body is gone because another session expunged it
+ * after its row was read (it is then left out, as if it had not been found). A promise only when
+ * an item reads message bytes: a 10,000-message metadata FETCH runs without a microtask per message.
+ */
+function messageResponse(context: IMAPCommandContext, fetchPlan: FetchPlan, message: MessageBytes, options: { seq: number; seenNow: boolean }): MessageResponse | Promise<MessageResponse | undefined> {
+  const response: MessageResponse = { builder: new FetchResponseBuilder(options.seq, { utf8Accept: context.utf8 }), slots: [] };
+  const { items } = fetchPlan.request;
+  for (let k = 0; k < items.length; k++) {
+    const pending = addItem(context, context.session.selected!, response.builder, response.slots, message, items[k]!);
+    if (pending) return readingResponse(context, fetchPlan, message, options, response, { pending, next: k + 1 });
+  }
+  return completed(context, fetchPlan, message, options, response);
+}
+
+/** The rest of a response from the first item that reads message bytes on. */
+async function readingResponse(
+  context: IMAPCommandContext,
+  fetchPlan: FetchPlan,
+  message: MessageBytes,
+  options: { seq: number; seenNow: boolean },
+  response: MessageResponse,
+  from: { pending: Promise<void>; next: number },
+): Promise<MessageResponse | undefined> {
+  const { items } = fetchPlan.request;
+  try {
+    await from.pending;
+    for (let k = from.next; k < items.length; k++) {
+      const pending = addItem(context, context.session.selected!, response.builder, response.slots, message, items[k]!);
+      if (pending) await pending;
+    }
+  } catch (error) {
+    for (const slot of response.slots) if (!Buffer.isBuffer(slot)) slot.stream.destroy();
+    if (await expungedMeanwhile(context, message.row.uid, error)) return undefined;
+    throw error;
+  }
+  return completed(context, fetchPlan, message, options, response);
+}
+
+/** RFC 3501 §6.4.5: a \Seen set by this FETCH is reported with the data. */
+function completed(context: IMAPCommandContext, fetchPlan: FetchPlan, message: MessageBytes, options: { seenNow: boolean }, response: MessageResponse): MessageResponse {
+  if (options.seenNow && !fetchPlan.wantsFlags) {
+    addItem(context, context.session.selected!, response.builder, response.slots, message, { kind: 'flags' });
+    if (context.session.condstore && !fetchPlan.wantsModseq) response.builder.modseq(message.row.modseq);
+  }
+  return response;
+}
 
 async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<CommandResult> {
   const view = context.session.selected!;
@@ -171,24 +225,24 @@ async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<
       if (request.changedSince !== undefined && row.modseq <= request.changedSince) continue;
       const seq = view.seqOf(row.uid);
       if (seq === undefined) continue;
-      const message = new MessageBytes(context, row, { body: bodies?.get(row.blob_id), structure: structures?.get(row.uid), rendered: prepared[n]!.rendered });
-      const builder = new FetchResponseBuilder(seq, { utf8Accept: context.utf8 });
-      const slots: Segment[] = [];
-      for (const item of request.items) {
-        // Only items that read message bytes wait; the rest of a 10,000-message FETCH runs without a microtask per item.
-        const pending = addItem(context, view, builder, slots, message, item);
-        if (pending) await pending;
+      // The structure is read after the rows: one missing there left with its message (expunged by another session meanwhile).
+      const structure = structures?.get(row.uid);
+      if (prepared[n]!.needsStructure && structure === undefined) {
+        missing++;
+        continue;
       }
-      // RFC 3501 §6.4.5: a \Seen set by this FETCH is reported with the data.
-      if (seenNow.has(row.uid) && !fetchPlan.wantsFlags) {
-        addItem(context, view, builder, slots, message, { kind: 'flags' });
-        if (context.session.condstore && !fetchPlan.wantsModseq) builder.modseq(row.modseq);
+      const message = new MessageBytes(context, row, { body: bodies?.get(row.blob_id), structure, rendered: prepared[n]!.rendered });
+      const made = messageResponse(context, fetchPlan, message, { seq, seenNow: seenNow.has(row.uid) });
+      const response = made instanceof Promise ? await made : made;
+      if (!response) {
+        missing++;
+        continue;
       }
       // A keyword this session was not told of goes out in FLAGS first (RFC 3501 §7.2.6).
       const announced = fetchPlan.wantsFlags || seenNow.has(row.uid) ? keywordUpdate(view, [row]) : [];
       let slot = 0;
-      for (const part of [...announced, ...builder.toParts()]) {
-        const written = writer.push(typeof part === 'string' || Buffer.isBuffer(part) ? part : slots[slot++]!);
+      for (const part of [...announced, ...response.builder.toParts()]) {
+        const written = writer.push(typeof part === 'string' || Buffer.isBuffer(part) ? part : response.slots[slot++]!);
         if (written) await written;
       }
     }

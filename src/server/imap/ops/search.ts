@@ -11,6 +11,7 @@ import { untaggedData } from '../../../proto/imap/imap-response.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
 import * as grammar from '../../../proto/imap/commands/search.js';
 import { enableCondstore } from '../condstore.js';
+import { expungedMeanwhile } from '../expunged-meanwhile.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
@@ -77,7 +78,7 @@ class Candidate {
   #header: Promise<Array<{ name: string; value: string }>> | undefined;
 
   constructor(
-    private readonly context: IMAPCommandContext,
+    readonly context: IMAPCommandContext,
     private readonly view: SelectedMailbox,
     readonly row: MessageMetaRow & { search_text?: string },
   ) {}
@@ -178,6 +179,16 @@ interface Found {
   modseq: number;
 }
 
+/** Whether the message matches; a message whose body went with another session's expunge while it was read matches nothing. */
+async function matchesUnlessExpunged(candidate: Candidate, key: SearchKey): Promise<boolean> {
+  try {
+    return await candidate.matches(key);
+  } catch (error) {
+    if (await expungedMeanwhile(candidate.context, candidate.row.uid, error)) return false;
+    throw error;
+  }
+}
+
 async function evaluate(context: IMAPCommandContext, view: SelectedMailbox, key: SearchKey): Promise<Found[]> {
   const needs = searchNeeds(key);
   const uids = view.allUids();
@@ -188,7 +199,7 @@ async function evaluate(context: IMAPCommandContext, view: SelectedMailbox, key:
     for (const row of rows) {
       const seq = view.seqOf(row.uid);
       if (seq === undefined || view.isExpungedElsewhere(row.uid)) continue;
-      if (await new Candidate(context, view, row).matches(key)) found.push({ uid: row.uid, seq, modseq: row.modseq });
+      if (await matchesUnlessExpunged(new Candidate(context, view, row), key)) found.push({ uid: row.uid, seq, modseq: row.modseq });
     }
   }
   return found;
