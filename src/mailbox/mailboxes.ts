@@ -238,7 +238,7 @@ export class Mailboxes {
   }
 
   /** Takes the \Recent messages for the one session that is first to see them; returns the first recent UID. */
-  takeRecent(mailboxId: number): Promise<number> {
+  takeRecent(mailboxId: number): Promise<{ from: number; to: number }> {
     return this.deps.store.transaction((tx) => tx.mail.takeRecent(mailboxId));
   }
 

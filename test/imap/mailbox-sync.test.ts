@@ -1,6 +1,6 @@
 // IMAP transcripts with two or three sessions on one account: IDLE, EXPUNGE timing and renumbering, flag updates, \Recent, UID stability, QRESYNC, CONDSTORE and EXAMINE.
 import nodemailer from 'nodemailer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openApp } from '../../src/app/open-app.js';
 import { createLogger } from '../../src/app/logger.js';
 import { startServer } from '../../src/app/start-server.js';
@@ -179,6 +179,23 @@ describe('IMAP mailbox synchronisation between sessions', () => {
     const fetched = untaggedLines(await a.command('FETCH 1 FLAGS'));
     expect(fetched[0]).toBe('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Done $Later)');
     expect(fetched.findIndex((line) => line.startsWith('* 1 FETCH (FLAGS (\\Answered \\Recent $Later)'))).toBeGreaterThan(1);
+  });
+
+  it('a message that arrives while a session selects is \\Recent in exactly one session', async () => {
+    await mailboxWith('RecentRace', 1);
+    const [a, b] = [await session(), await session()];
+    // Delivered after A has taken the \Recent messages, before it reads the message list.
+    const mailboxes = t.app.mailboxes;
+    const summary = mailboxes.selectSummary.bind(mailboxes);
+    const spy = vi.spyOn(mailboxes, 'selectSummary').mockImplementationOnce(async (mailboxId: number) => {
+      await mailboxes.append(aliceId, 'RecentRace', message(2));
+      return summary(mailboxId);
+    });
+    expect(await a.command('SELECT RecentRace')).toMatch(/\* 2 EXISTS\r\n\* 1 RECENT\r\n/);
+    spy.mockRestore();
+    expect(await b.command('SELECT RecentRace')).toMatch(/\* 2 EXISTS\r\n\* 1 RECENT\r\n/);
+    expect(untaggedLines(await a.command('FETCH 1:2 FLAGS'))).toEqual(['* 1 FETCH (FLAGS (\\Recent))', '* 2 FETCH (FLAGS ())']);
+    expect(untaggedLines(await b.command('FETCH 1:2 FLAGS'))).toEqual(['* 1 FETCH (FLAGS ())', '* 2 FETCH (FLAGS (\\Recent))']);
   });
 
   it('gives \\Recent to exactly one session, at SELECT and for new arrivals', async () => {

@@ -19,6 +19,11 @@ export class SelectedMailbox {
   /** UIDs in sequence order: position + 1 is the message sequence number. */
   readonly #uids: UidList;
   readonly #recent: Set<number>;
+  /**
+   * UID ranges [from, to) this session took as \Recent. A UID in one may become visible only at a
+   * later sync (appended after the journal was read, before the range was taken): it is ours then.
+   */
+  #claims: Array<{ from: number; to: number }> = [];
   /** The journal is reported up to here. */
   #modseq: number;
   /** UIDs expunged elsewhere but not yet reported (RFC 3501 §7.4.1 forbids EXPUNGE during FETCH, STORE, SEARCH). */
@@ -52,11 +57,14 @@ export class SelectedMailbox {
   ): Promise<{ view: SelectedMailbox; firstUnseenUid: number | null; keywords: string[] }> {
     const fresh = (await mailboxes.byId(mailbox.id)) ?? mailbox;
     // A read-only session sees \Recent without taking it: later sessions see it too (RFC 3501 §2.3.2).
-    const firstRecent = options.readOnly ? Number(fresh.first_recent_uid) : await mailboxes.takeRecent(mailbox.id);
+    const recentRange = options.readOnly ? { from: Number(fresh.first_recent_uid), to: Number.MAX_SAFE_INTEGER } : await mailboxes.takeRecent(mailbox.id);
     const summary = await mailboxes.selectSummary(mailbox.id);
     const uids = UidList.from(summary.uids);
-    const recent = new Set(summary.uids.filter((uid) => uid >= firstRecent));
-    return { view: new SelectedMailbox(fresh, options.readOnly, uids, recent, fresh.highest_modseq, mailboxes), firstUnseenUid: summary.firstUnseenUid, keywords: summary.keywords };
+    // A message appended after the range was taken is not this session's: the next one to look takes it.
+    const recent = new Set(summary.uids.filter((uid) => uid >= recentRange.from && uid < recentRange.to));
+    const view = new SelectedMailbox(fresh, options.readOnly, uids, recent, fresh.highest_modseq, mailboxes);
+    if (!options.readOnly) view.#claims.push(recentRange);
+    return { view, firstUnseenUid: summary.firstUnseenUid, keywords: summary.keywords };
   }
 
   get exists(): number {
@@ -204,8 +212,12 @@ export class SelectedMailbox {
     }
     if (visible.length > 0) {
       // The first session to learn of a message gets it as \Recent (RFC 3501 §2.3.2); a read-only one only looks.
-      const firstRecent = this.readOnly ? Number((await this.mailboxes.byId(this.mailbox.id))?.first_recent_uid ?? Number.MAX_SAFE_INTEGER) : await this.mailboxes.takeRecent(this.mailbox.id);
-      for (const uid of visible) if (uid >= firstRecent) this.#recent.add(uid);
+      if (this.readOnly) this.#claims = [{ from: Number((await this.mailboxes.byId(this.mailbox.id))?.first_recent_uid ?? Number.MAX_SAFE_INTEGER), to: Number.MAX_SAFE_INTEGER }];
+      else this.#claims.push(await this.mailboxes.takeRecent(this.mailbox.id));
+      for (const uid of visible) if (this.#claims.some((range) => uid >= range.from && uid < range.to)) this.#recent.add(uid);
+      // New UIDs are above every visible one: a range that ends at or below the last can give no more.
+      const newest = visible[visible.length - 1]!;
+      this.#claims = this.#claims.filter((range) => range.to > newest + 1);
       for (const uid of visible) this.#uids.push(uid);
       updates.exists = this.#uids.length;
       updates.recent = this.#recent.size;

@@ -261,12 +261,17 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
       await db.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
     },
     async takeRecent(mailboxId) {
-      const before = await db.selectFrom('mailboxes').select(['first_recent_uid', 'uid_next']).where('id', '=', mailboxId).executeTakeFirst();
+      // An UPDATE that changes nothing reads the row under its lock: two sessions cannot take the same range.
+      const before = await db
+        .updateTable('mailboxes')
+        .set((eb) => ({ first_recent_uid: eb.ref('first_recent_uid') }))
+        .where('id', '=', mailboxId)
+        .returning(['first_recent_uid', 'uid_next'])
+        .executeTakeFirst();
       if (!before) throw new MailwardError('NOT_FOUND', { message: `mailbox ${mailboxId} does not exist` });
-      if (Number(before.first_recent_uid) < Number(before.uid_next)) {
-        await db.updateTable('mailboxes').set({ first_recent_uid: before.uid_next }).where('id', '=', mailboxId).execute();
-      }
-      return Number(before.first_recent_uid);
+      const range = { from: Number(before.first_recent_uid), to: Number(before.uid_next) };
+      if (range.from < range.to) await db.updateTable('mailboxes').set({ first_recent_uid: range.to }).where('id', '=', mailboxId).execute();
+      return range;
     },
     async mailboxCounts(mailboxId) {
       const row = await db
