@@ -88,6 +88,8 @@ export class MailStore {
     if (missing.length === 0) return existing;
     for (const mailbox of missing) {
       await this.deps.store.mail.ensureMailbox({ accountId, name: mailbox.name, specialUse: mailbox.specialUse, now: this.deps.now() });
+      // The mailboxes every account has are subscribed from the start, so clients that list only subscribed ones show them.
+      await this.deps.store.subscriptions.add(accountId, mailbox.name);
     }
     return this.deps.store.mail.listMailboxes(accountId);
   }

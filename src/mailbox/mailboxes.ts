@@ -3,15 +3,17 @@ import type { Readable } from 'node:stream';
 import { accountRecords } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
-import type { FlagColumns, MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
+import type { MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
 import type { BodyCache } from './body-cache.js';
 import { BodyReader } from './body-reader.js';
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
 import type { MailStore } from './mail-store.js';
 import { isInferiorOf, normalizeMailboxName, parentNames } from './mailbox-name.js';
 import type { FlagChangeMode, MessageFlags } from './message-flags.js';
-import { applyFlags, sameFlags } from './message-flags.js';
+import { changeFlags } from './message-flags.js';
 import { releaseBlob } from './blob-cleanup.js';
+import { assertWithinQuota } from './quota.js';
+import { whole, wholeOrNone } from './whole-copy.js';
 
 export interface MailboxesDeps {
   store: Store;
@@ -78,13 +80,18 @@ export class Mailboxes {
     return this.deps.store.mail.findMailboxById(mailboxId);
   }
 
-  /** Creates the mailbox and any missing parent (RFC 3501 §6.3.3); EXISTS when it is there already. */
-  async create(accountId: number, name: string, options: { specialUse?: string } = {}): Promise<MailboxRow> {
+  /**
+   * Creates the mailbox and any missing parent (RFC 3501 §6.3.3); EXISTS when it is there already.
+   * IMAP's CREATE subscribes nothing (the client does, RFC 3501 §6.3.6); `subscribe` does it here,
+   * for the webmail, whose folders mail clients that list only subscribed ones should show.
+   */
+  async create(accountId: number, name: string, options: { specialUse?: string; subscribe?: boolean } = {}): Promise<MailboxRow> {
     const normalized = normalizeMailboxName(name);
     await this.list(accountId);
     const now = this.deps.now();
     const created = await this.deps.store.transaction(async (tx) => {
       for (const parent of parentNames(normalized)) await tx.mail.ensureMailbox({ accountId, name: parent, specialUse: null, now });
+      if (options.subscribe) await tx.subscriptions.add(accountId, normalized);
       return tx.mail.createMailbox({ accountId, name: normalized, specialUse: options.specialUse ?? null, now });
     });
     this.#changed(accountId, created.id, 0);
@@ -93,7 +100,8 @@ export class Mailboxes {
 
   /**
    * Deletes a mailbox and its messages. INBOX cannot be deleted. Inferior mailboxes are kept
-   * (RFC 3501 §6.3.4: they stay reachable; LIST then shows the deleted level as \NonExistent).
+   * (RFC 3501 §6.3.4: they stay reachable; LIST then shows the deleted level as \NonExistent), and
+   * so is a subscription to the name (RFC 3501 §6.3.6).
    */
   async delete(accountId: number, name: string): Promise<void> {
     const mailbox = await this.get(accountId, name);
@@ -128,19 +136,34 @@ export class Mailboxes {
       return;
     }
     const all = await this.list(accountId);
+    const renamed = (name: string): string | undefined => (name === source.name ? target : isInferiorOf(name, source.name) ? target + name.slice(source.name.length) : undefined);
     await this.deps.store.transaction(async (tx) => {
       for (const parent of parentNames(target)) await tx.mail.ensureMailbox({ accountId, name: parent, specialUse: null, now });
       for (const mailbox of all) {
-        if (mailbox.id === source.id) await tx.mail.renameMailbox(mailbox.id, target);
-        else if (isInferiorOf(mailbox.name, source.name)) await tx.mail.renameMailbox(mailbox.id, target + mailbox.name.slice(source.name.length));
+        const to = renamed(mailbox.name);
+        if (to !== undefined) await tx.mail.renameMailbox(mailbox.id, to);
+      }
+      // Subscriptions follow the mailboxes they name, those below included.
+      for (const name of await tx.subscriptions.list(accountId)) {
+        const to = renamed(name);
+        if (to !== undefined && (await tx.subscriptions.remove(accountId, name))) await tx.subscriptions.add(accountId, to);
       }
     });
     this.#changed(accountId, source.id, 0);
   }
 
+  /**
+   * SUBSCRIBE names an existing mailbox (RFC 3501 §6.3.6 lets the server check, and it does);
+   * UNSUBSCRIBE takes any name on the list, a deleted mailbox's too, and NOT_FOUND for one not on it.
+   */
   async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
-    const mailbox = await this.get(accountId, name);
-    await this.deps.store.mail.setSubscribed(mailbox.id, subscribed);
+    if (subscribed) return this.deps.store.subscriptions.add(accountId, (await this.get(accountId, name)).name);
+    if (!(await this.deps.store.subscriptions.remove(accountId, normalizeMailboxName(name)))) throw new MailwardError('NOT_FOUND', { message: 'Not subscribed' });
+  }
+
+  /** The account's subscribed names, sorted; a name stays after its mailbox is deleted. */
+  subscriptions(accountId: number): Promise<string[]> {
+    return this.deps.store.subscriptions.list(accountId);
   }
 
   counts(mailboxId: number): ReturnType<Store['mail']['mailboxCounts']> {
@@ -215,7 +238,7 @@ export class Mailboxes {
   }
 
   /** Takes the \Recent messages for the one session that is first to see them; returns the first recent UID. */
-  takeRecent(mailboxId: number): Promise<number> {
+  takeRecent(mailboxId: number): Promise<{ from: number; to: number }> {
     return this.deps.store.transaction((tx) => tx.mail.takeRecent(mailboxId));
   }
 
@@ -253,30 +276,7 @@ export class Mailboxes {
     const now = this.deps.now();
     const mailbox = await this.byId(mailboxId);
     if (!mailbox) throw new MailwardError('NOT_FOUND', { message: 'Mailbox does not exist' });
-    const result = await this.deps.store.transaction(async (tx) => {
-      const rows = await tx.mail.findMessagesByUids(mailboxId, uids);
-      const modified: number[] = [];
-      const pending: Array<{ row: MessageRow; next: FlagColumns }> = [];
-      for (const row of rows) {
-        if (change.unchangedSince !== undefined && row.modseq > change.unchangedSince) {
-          modified.push(row.uid);
-          continue;
-        }
-        const next = applyFlags(row, change.mode, change.flags);
-        if (!sameFlags(row, next)) pending.push({ row, next });
-      }
-      const modseq = pending.length > 0 ? await tx.mail.nextModseq(mailboxId) : 0;
-      for (const { row, next } of pending) await tx.mail.setMessageFlags(mailboxId, row.uid, next, modseq, now);
-      const changed = new Map(pending.map((p) => [p.row.uid, p.next]));
-      const messages = rows
-        .filter((r) => !modified.includes(r.uid))
-        .map((r): MessageFlagsRow => {
-          const next = changed.get(r.uid);
-          const flags = next ?? r;
-          return { uid: r.uid, modseq: next ? modseq : r.modseq, seen: flags.seen, answered: flags.answered, flagged: flags.flagged, deleted: flags.deleted, draft: flags.draft, keywords: flags.keywords };
-        });
-      return { modseq, messages, modified };
-    });
+    const result = await this.deps.store.transaction((tx) => changeFlags(tx, mailboxId, uids, { ...change, now }));
     if (result.modseq > 0) this.#changed(mailbox.account_id, mailboxId, result.modseq);
     return result;
   }
@@ -319,24 +319,28 @@ export class Mailboxes {
     return result.uids;
   }
 
-  /** Copies messages into another mailbox of the same account (RFC 4315 COPYUID data in the result). */
-  async copy(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
+  /**
+   * Copies messages into another mailbox of the same account (RFC 4315 COPYUID data in the result).
+   * With `whole`, all of them or none: when one no longer exists (another session expunged it),
+   * nothing is copied and `pairs` is empty (RFC 9051 §6.4.7: a failed COPY leaves the target as it was).
+   */
+  async copy(fromMailboxId: number, uids: readonly number[], toMailboxId: number, options: { whole?: boolean } = {}): Promise<CopyResult> {
     const [from, to] = await Promise.all([this.byId(fromMailboxId), this.byId(toMailboxId)]);
     if (!from || !to || from.account_id !== to.account_id) throw new MailwardError('NOT_FOUND', { message: 'Mailbox does not exist' });
-    await this.#checkQuota(to.account_id, fromMailboxId, uids);
+    await assertWithinQuota(this.deps.store, to.account_id, (await this.messages(fromMailboxId, uids)).reduce((sum, r) => sum + r.size, 0));
     const now = this.deps.now();
-    const pairs = await this.deps.store.transaction((tx) => tx.mail.copyMessages(fromMailboxId, uids, toMailboxId, now));
+    const pairs = await wholeOrNone(options, () => this.deps.store.transaction(async (tx) => whole(options, uids, await tx.mail.copyMessages(fromMailboxId, uids, toMailboxId, now))), []);
     if (pairs.length > 0) this.#changed(to.account_id, toMailboxId, 0);
     return { uidValidity: to.uid_validity, pairs };
   }
 
-  /** Copy and expunge in one transaction (RFC 6851): the messages are in exactly one of the two mailboxes at any time. */
-  async move(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult & { expungeModseq: number }> {
+  /** Copy and expunge in one transaction (RFC 6851): the messages are in exactly one of the two mailboxes at any time. `whole` as for copy. */
+  async move(fromMailboxId: number, uids: readonly number[], toMailboxId: number, options: { whole?: boolean } = {}): Promise<CopyResult & { expungeModseq: number }> {
     const [from, to] = await Promise.all([this.byId(fromMailboxId), this.byId(toMailboxId)]);
     if (!from || !to || from.account_id !== to.account_id) throw new MailwardError('NOT_FOUND', { message: 'Mailbox does not exist' });
     const now = this.deps.now();
-    const result = await this.deps.store.transaction(async (tx) => {
-      const pairs = await tx.mail.copyMessages(fromMailboxId, uids, toMailboxId, now);
+    const result = await wholeOrNone(options, () => this.deps.store.transaction(async (tx) => {
+      const pairs = whole(options, uids, await tx.mail.copyMessages(fromMailboxId, uids, toMailboxId, now));
       if (pairs.length === 0) return { pairs, modseq: 0 };
       const modseq = await tx.mail.nextModseq(fromMailboxId);
       await tx.mail.deleteMessages(
@@ -346,7 +350,7 @@ export class Mailboxes {
         now,
       );
       return { pairs, modseq };
-    });
+    }), { pairs: [], modseq: 0 });
     if (result.pairs.length > 0) {
       this.#changed(from.account_id, fromMailboxId, result.modseq);
       this.#changed(to.account_id, toMailboxId, 0);
@@ -357,11 +361,7 @@ export class Mailboxes {
   /** Stores a message a client uploads (IMAP APPEND, webmail drafts); LIMIT when it would exceed the account's quota. */
   async append(accountId: number, name: string, raw: Buffer, options: { flags?: MessageFlags; internalDate?: number } = {}): Promise<{ mailbox: MailboxRow; uid: number }> {
     const mailbox = await this.get(accountId, name);
-    const account = await accountRecords(this.deps.store).findById(accountId);
-    if (account && account.quotaBytes > 0) {
-      const usage = await this.usage(accountId);
-      if (usage.size + raw.length > account.quotaBytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
-    }
+    await assertWithinQuota(this.deps.store, accountId, raw.length);
     const [stored] = await this.deps.mail.deliver({
       raw,
       targets: [{ accountId, mailbox: mailbox.name, flags: options.flags ?? {} }],
@@ -369,15 +369,6 @@ export class Mailboxes {
     });
     if (!stored) throw new MailwardError('INTERNAL', { message: 'append stored nothing' });
     return { mailbox, uid: stored.uid };
-  }
-
-  async #checkQuota(accountId: number, fromMailboxId: number, uids: readonly number[]): Promise<void> {
-    const account = await accountRecords(this.deps.store).findById(accountId);
-    if (!account || account.quotaBytes <= 0) return;
-    const rows = await this.messages(fromMailboxId, uids);
-    const adding = rows.reduce((sum, r) => sum + r.size, 0);
-    const usage = await this.usage(accountId);
-    if (usage.size + adding > account.quotaBytes) throw new MailwardError('QUOTA_EXCEEDED', { message: 'The mailbox quota would be exceeded' });
   }
 
   async #releaseBlobs(blobIds: readonly string[]): Promise<void> {

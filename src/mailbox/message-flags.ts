@@ -1,6 +1,6 @@
 // IMAP flags as Mailward stores them: five system flags as columns, keywords as a space-separated list.
 import { MailwardError } from '../errors/index.js';
-import type { FlagColumns } from '../store/index.js';
+import type { FlagColumns, MessageFlagsRow, MessageRow, Repositories } from '../store/index.js';
 
 export interface MessageFlags {
   seen?: boolean;
@@ -82,4 +82,39 @@ export function applyFlags(current: FlagColumns, mode: FlagChangeMode, change: M
 
 export function sameFlags(a: FlagColumns, b: FlagColumns): boolean {
   return SYSTEM_FLAGS.every((f) => a[f] === b[f]) && a.keywords === b.keywords;
+}
+
+/**
+ * A STORE-like change of these messages inside a transaction, with one new MODSEQ for all that
+ * change (0 when none does). With `unchangedSince`, a message whose MODSEQ is higher is left alone
+ * and reported as modified (CONDSTORE, RFC 7162 §3.1.3).
+ */
+export async function changeFlags(
+  tx: Repositories,
+  mailboxId: number,
+  uids: readonly number[],
+  change: { mode: FlagChangeMode; flags: MessageFlags; unchangedSince?: number; now: number },
+): Promise<{ modseq: number; messages: MessageFlagsRow[]; modified: number[] }> {
+  const rows = await tx.mail.findMessagesByUids(mailboxId, uids);
+  const modified: number[] = [];
+  const pending: Array<{ row: MessageRow; next: FlagColumns }> = [];
+  for (const row of rows) {
+    if (change.unchangedSince !== undefined && row.modseq > change.unchangedSince) {
+      modified.push(row.uid);
+      continue;
+    }
+    const next = applyFlags(row, change.mode, change.flags);
+    if (!sameFlags(row, next)) pending.push({ row, next });
+  }
+  const modseq = pending.length > 0 ? await tx.mail.nextModseq(mailboxId) : 0;
+  for (const { row, next } of pending) await tx.mail.setMessageFlags(mailboxId, row.uid, next, modseq, change.now);
+  const changed = new Map(pending.map((p) => [p.row.uid, p.next]));
+  const messages = rows
+    .filter((r) => !modified.includes(r.uid))
+    .map((r): MessageFlagsRow => {
+      const next = changed.get(r.uid);
+      const flags = next ?? r;
+      return { uid: r.uid, modseq: next ? modseq : r.modseq, seen: flags.seen, answered: flags.answered, flagged: flags.flagged, deleted: flags.deleted, draft: flags.draft, keywords: flags.keywords };
+    });
+  return { modseq, messages, modified };
 }

@@ -22,3 +22,4 @@ export type { AlternateEmailRepository, PendingAlternateEmail } from './reposito
 export type { PasswordResetRepository } from './repositories/password-reset-repository.js';
 export type { NotificationRepository } from './repositories/notification-repository.js';
 export type { ImageSenderRepository, ImageSenderRow } from './repositories/image-sender-repository.js';
+export type { SubscriptionRepository } from './repositories/subscription-repository.js';

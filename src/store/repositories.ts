@@ -18,6 +18,7 @@ import type { AlternateEmailRepository } from './repositories/alternate-email-re
 import type { PasswordResetRepository } from './repositories/password-reset-repository.js';
 import type { NotificationRepository } from './repositories/notification-repository.js';
 import type { ImageSenderRepository } from './repositories/image-sender-repository.js';
+import type { SubscriptionRepository } from './repositories/subscription-repository.js';
 
 export interface Repositories {
   domains: DomainRepository;
@@ -40,6 +41,8 @@ export interface Repositories {
   notifications: NotificationRepository;
   /** The webmail's "always show images from this sender" list. */
   imageSenders: ImageSenderRepository;
+  /** IMAP subscriptions: mailbox names, which outlive their mailboxes. */
+  subscriptions: SubscriptionRepository;
   /** Message bodies kept as rows (see BlobStore.inlineLimit); read them through `Store.blobs`. */
   blobRows: BlobRepository;
 }

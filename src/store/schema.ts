@@ -169,7 +169,6 @@ export interface MailboxesTable {
   uid_validity: number;
   uid_next: Generated<number>;
   highest_modseq: Generated<number>;
-  subscribed: Generated<number>;
   first_recent_uid: Generated<number>;
   created_at: number;
 }
@@ -321,6 +320,16 @@ export interface AlertPreferencesTable {
 }
 
 /** Senders whose remote images the webmail shows without asking (the user chose "Always show"). */
+export interface MailboxUidValidityTable {
+  account_id: number;
+  last_uid_validity: number;
+}
+
+export interface MailboxSubscriptionsTable {
+  account_id: number;
+  name: string;
+}
+
 export interface ImageSendersTable {
   account_id: number;
   /** The sender's address, lower-case. */
@@ -353,6 +362,8 @@ export interface Tables {
   notifications: NotificationsTable;
   alert_preferences: AlertPreferencesTable;
   image_senders: ImageSendersTable;
+  mailbox_subscriptions: MailboxSubscriptionsTable;
+  mailbox_uid_validity: MailboxUidValidityTable;
 }
 
 export type DomainRow = Selectable<DomainsTable>;

@@ -142,6 +142,19 @@ describeOnEveryDialect('store', testStore, (t) => {
     await expectCode(store.blobs.get('../../etc/passwd'), 'INVALID_INPUT');
   });
 
+  it('never gives a mailbox name created again its old UIDVALIDITY, even within the same second (RFC 3501 §2.3.1.1)', async () => {
+    const domain = await store.domains.create({ name: 'example.test', now: NOW });
+    const accountId = await addAccount(store, 'validity@example.test', domain.id);
+    const first = await store.mail.createMailbox({ accountId, name: 'Lists', specialUse: null, now: NOW });
+    expect(first.uid_validity).toBe(Math.floor(NOW / 1000));
+    await store.mail.deleteMailbox(first.id);
+    const again = await store.mail.createMailbox({ accountId, name: 'Lists', specialUse: null, now: NOW });
+    expect(again.uid_validity).toBeGreaterThan(first.uid_validity);
+    await store.mail.deleteMailbox(again.id);
+    // The clock going back changes nothing either.
+    expect((await store.mail.createMailbox({ accountId, name: 'Lists', specialUse: null, now: NOW - 60_000 })).uid_validity).toBeGreaterThan(again.uid_validity);
+  });
+
   it('reads message metadata by UID runs and scattered UIDs, without the search text', async () => {
     const domain = await store.domains.create({ name: 'example.test', now: NOW });
     const accountId = await addAccount(store, 'meta@example.test', domain.id);

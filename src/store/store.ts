@@ -37,6 +37,7 @@ import { createAlternateEmailRepository } from './repositories/alternate-email-r
 import { createPasswordResetRepository } from './repositories/password-reset-repository.js';
 import { createNotificationRepository } from './repositories/notification-repository.js';
 import { createImageSenderRepository } from './repositories/image-sender-repository.js';
+import { createSubscriptionRepository } from './repositories/subscription-repository.js';
 import { SqliteReader } from './dialects/sqlite/sqlite-reader.js';
 
 
@@ -83,6 +84,7 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     passwordResets: createPasswordResetRepository(db),
     notifications: createNotificationRepository(db),
     imageSenders: createImageSenderRepository(db),
+    subscriptions: createSubscriptionRepository(db),
     blobRows: createBlobRepository(db, traits, reader),
   };
 }

@@ -18,11 +18,12 @@ describe('IMAP LIST', () => {
     t = await startIMAPTestServer();
     const accountId = t.accounts.get(ALICE)!;
     // A tree with a level that is no mailbox: Work/Old/2023 without Work/Old.
-    for (const name of ['Work', 'Work/Meetings', 'Work/Old/2023', 'Fruit', 'Fruit/Apple', 'Fruit/Banana']) await t.app.mailboxes.create(accountId, name);
+    // All subscribed but Fruit and Fruit/Banana (and Work/Old, which CREATE makes as a parent).
+    for (const name of ['Work', 'Work/Meetings', 'Work/Old/2023', 'Fruit', 'Fruit/Apple', 'Fruit/Banana']) {
+      await t.app.mailboxes.create(accountId, name, { subscribe: !name.startsWith('Fruit') || name === 'Fruit/Apple' });
+    }
     // CREATE makes missing parents; deleting one leaves its inferiors (RFC 3501 §6.3.4).
     await t.app.mailboxes.delete(accountId, 'Work/Old');
-    await t.app.mailboxes.setSubscribed(accountId, 'Fruit', false);
-    await t.app.mailboxes.setSubscribed(accountId, 'Fruit/Banana', false);
     await t.app.mailboxes.create(t.accounts.get(BOB)!, 'Bob Secret');
     wire = await IMAPWire.connect(t.imapPort);
     await wire.login(ALICE, passwordOf(ALICE));
@@ -156,7 +157,8 @@ describe('IMAP LIST', () => {
     expect(await wire.command(`LIST "" "${'*%'.repeat(2000)}q"`)).toMatch(/^t\d+ OK /);
     expect(await wire.command(`LIST "" "${'a'.repeat(10_000)}"`)).toMatch(/^t\d+ OK /);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(await wire.command('LIST "" "&Jjo"')).toMatch(/^t\d+ BAD /);
+    // Not modified UTF-7: names no mailbox, so an empty answer.
+    expect(await wire.command('LIST "" "&Jjo"')).toMatch(/^t\d+ OK /);
     expect(await wire.command('LIST ""')).toMatch(/^t\d+ BAD /);
     expect(untaggedLines(await wire.command('LIST "" "../*"'))).toEqual([]);
     expect(await wire.command('NOOP')).toMatch(/^t\d+ OK /);

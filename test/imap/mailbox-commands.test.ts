@@ -67,7 +67,12 @@ describe('IMAP mailbox commands', () => {
     const long = 'x'.repeat(10 * 1024);
     expect(tagged(await wire.command(`CREATE ${long}`))).toMatch(/^t\d+ NO \[CANNOT\]/);
     expect(tagged(await wire.command(`DELETE ${long}`))).toMatch(/^t\d+ NO \[NONEXISTENT\]/);
-    expect(tagged(await wire.command('CREATE "&Jjo"'))).toMatch(/^t\d+ BAD /);
+    // Well formed but not modified UTF-7 (RFC 3501 §5.1.3): no mailbox can have that name, a NO and not a BAD.
+    expect(tagged(await wire.command('CREATE "&Jjo"'))).toMatch(/^t\d+ NO \[CANNOT\]/);
+    expect(tagged(await wire.command("SELECT !#$&'+,-.0123456789:;<=>?@^_`|[}"))).toMatch(/^t\d+ NO \[CANNOT\]/);
+    const listed = await wire.command("LIST \"\" !#$&'+,-.0123456789:;<=>?@^_`|[}%*");
+    expect(untaggedLines(listed)).toEqual([]);
+    expect(tagged(listed)).toMatch(/^t\d+ OK /);
     expect(tagged(await wire.command('NOOP'))).toMatch(/^t\d+ OK /);
   });
 
@@ -117,14 +122,30 @@ describe('IMAP mailbox commands', () => {
     other.close();
   });
 
-  it('SUBSCRIBE and UNSUBSCRIBE change what LSUB and LIST (SUBSCRIBED) show', async () => {
-    await t.app.mailboxes.create(aliceId, 'Lists/ietf');
-    expect(tagged(await wire.command('UNSUBSCRIBE Lists/ietf'))).toMatch(/^t\d+ OK /);
+  it('SUBSCRIBE and UNSUBSCRIBE change what LSUB and LIST (SUBSCRIBED) show; a subscription outlives its mailbox (RFC 3501 §6.3.6)', async () => {
+    // CREATE subscribes nothing; the client does (the webmail's folders and the default ones are subscribed for it).
+    expect(tagged(await wire.command('CREATE Lists/ietf'))).toMatch(/^t\d+ OK /);
     expect(untaggedLines(await wire.command('LSUB "" Lists/*'))).toEqual([]);
+    expect(tagged(await wire.command('UNSUBSCRIBE Lists/ietf'))).toMatch(/^t\d+ NO \[NONEXISTENT\]/);
+    expect(untaggedLines(await wire.command('LSUB "" %'))).toEqual(expect.arrayContaining(['* LSUB () "/" INBOX', '* LSUB () "/" Sent']));
     expect(tagged(await wire.command('SUBSCRIBE Lists/ietf'))).toMatch(/^t\d+ OK /);
     expect(untaggedLines(await wire.command('LSUB "" Lists/*'))).toEqual(['* LSUB () "/" Lists/ietf']);
     expect(untaggedLines(await wire.command('LIST (SUBSCRIBED) "" Lists/*'))).toEqual(['* LIST (\\HasNoChildren \\Subscribed) "/" Lists/ietf']);
     expect(tagged(await wire.command('SUBSCRIBE nothing-here'))).toMatch(/^t\d+ NO \[NONEXISTENT\]/);
+    // Deleted, the name stays subscribed: LIST (SUBSCRIBED) says \NonExistent, plain LIST says nothing (RFC 5258 §3.1).
+    expect(tagged(await wire.command('DELETE Lists/ietf'))).toMatch(/^t\d+ OK /);
+    expect(untaggedLines(await wire.command('LIST (SUBSCRIBED) "" Lists/*'))).toEqual(['* LIST (\\NonExistent \\HasNoChildren \\Subscribed) "/" Lists/ietf']);
+    expect(untaggedLines(await wire.command('LIST "" Lists/*'))).toEqual([]);
+    expect(untaggedLines(await wire.command('LIST "" Lists/%'))).toEqual([]);
+    expect(untaggedLines(await wire.command('LSUB "" Lists/*'))).toEqual(['* LSUB () "/" Lists/ietf']);
+    expect(tagged(await wire.command('UNSUBSCRIBE Lists/ietf'))).toMatch(/^t\d+ OK /);
+    expect(untaggedLines(await wire.command('LIST (SUBSCRIBED) "" Lists/*'))).toEqual([]);
+    // RENAME carries the subscriptions of the mailbox and those below it.
+    await wire.command('CREATE Proj/a');
+    await wire.command('SUBSCRIBE Proj/a');
+    expect(tagged(await wire.command('RENAME Proj Done'))).toMatch(/^t\d+ OK /);
+    expect(untaggedLines(await wire.command('LSUB "" *'))).toEqual(expect.arrayContaining(['* LSUB () "/" Done/a']));
+    expect(untaggedLines(await wire.command('LSUB "" Proj*'))).toEqual([]);
   });
 
   it('STATUS: rev1 items, SIZE, DELETED, HIGHESTMODSEQ; of the selected mailbox too; unknown items are BAD', async () => {

@@ -1,6 +1,6 @@
 // IMAP transcripts with two or three sessions on one account: IDLE, EXPUNGE timing and renumbering, flag updates, \Recent, UID stability, QRESYNC, CONDSTORE and EXAMINE.
 import nodemailer from 'nodemailer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openApp } from '../../src/app/open-app.js';
 import { createLogger } from '../../src/app/logger.js';
 import { startServer } from '../../src/app/start-server.js';
@@ -166,20 +166,47 @@ describe('IMAP mailbox synchronisation between sessions', () => {
     const modseq = Number(/MODSEQ \((\d+)\)/.exec(before)![1]);
     await b.command('STORE 3 +FLAGS.SILENT (\\Seen $Done)');
     const update = untaggedLines(await a.command('NOOP'));
-    expect(update).toHaveLength(1);
-    const match = /^\* 3 FETCH \(FLAGS \(([^)]*)\) UID 3 MODSEQ \((\d+)\)\)$/.exec(update[0]!);
-    expect(match, update[0]).not.toBeNull();
+    // $Done is new to A: FLAGS and PERMANENTFLAGS name it before the FETCH shows it (RFC 3501 §7.2.6).
+    expect(update).toHaveLength(3);
+    expect(update[0]).toBe('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Done)');
+    expect(update[1]).toBe('* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Done \\*)] Flags permitted');
+    const match = /^\* 3 FETCH \(FLAGS \(([^)]*)\) UID 3 MODSEQ \((\d+)\)\)$/.exec(update[2]!);
+    expect(match, update[2]).not.toBeNull();
     expect(match![1]!.split(' ').sort()).toEqual(['$Done', '\\Recent', '\\Seen']);
     expect(Number(match![2])).toBeGreaterThan(modseq);
+    // A FETCH that reads a keyword before the session has synced says FLAGS first, too.
+    await b.command('STORE 1 +FLAGS.SILENT ($Later)');
+    const fetched = untaggedLines(await a.command('FETCH 1 FLAGS'));
+    expect(fetched[0]).toBe('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Done $Later)');
+    expect(fetched.findIndex((line) => line.startsWith('* 1 FETCH (FLAGS (\\Answered \\Recent $Later)'))).toBeGreaterThan(1);
+  });
+
+  it('a message that arrives while a session selects is \\Recent in exactly one session', async () => {
+    await mailboxWith('RecentRace', 1);
+    const [a, b] = [await session(), await session()];
+    // Delivered after A has taken the \Recent messages, before it reads the message list.
+    const mailboxes = t.app.mailboxes;
+    const summary = mailboxes.selectSummary.bind(mailboxes);
+    const spy = vi.spyOn(mailboxes, 'selectSummary').mockImplementationOnce(async (mailboxId: number) => {
+      await mailboxes.append(aliceId, 'RecentRace', message(2));
+      return summary(mailboxId);
+    });
+    expect(await a.command('SELECT RecentRace')).toMatch(/\* 2 EXISTS\r\n\* 1 RECENT\r\n/);
+    spy.mockRestore();
+    expect(await b.command('SELECT RecentRace')).toMatch(/\* 2 EXISTS\r\n\* 1 RECENT\r\n/);
+    expect(untaggedLines(await a.command('FETCH 1:2 FLAGS'))).toEqual(['* 1 FETCH (FLAGS (\\Recent))', '* 2 FETCH (FLAGS ())']);
+    expect(untaggedLines(await b.command('FETCH 1:2 FLAGS'))).toEqual(['* 1 FETCH (FLAGS ())', '* 2 FETCH (FLAGS (\\Recent))']);
   });
 
   it('gives \\Recent to exactly one session, at SELECT and for new arrivals', async () => {
     await mailboxWith('Recent', 2);
     const [a, b, c] = [await session(), await session(), await session()];
+    // EXAMINE sees \Recent and never takes it from anyone (RFC 3501 §2.3.2: later sessions see it too).
+    expect(await c.command('EXAMINE Recent')).toMatch(/\* 2 RECENT\r\n/);
+    expect(await c.command('FETCH 1 FLAGS')).toContain('* 1 FETCH (FLAGS (\\Recent))');
     const selects = [await a.command('SELECT Recent'), await b.command('SELECT Recent')];
     expect(selects[0]).toMatch(/\* 2 RECENT\r\n/);
     expect(selects[1]).toMatch(/\* 0 RECENT\r\n/);
-    // EXAMINE never takes \Recent from anyone.
     expect(await c.command('EXAMINE Recent')).toMatch(/\* 0 RECENT\r\n/);
 
     await t.app.mailboxes.append(aliceId, 'Recent', message(3));
@@ -187,12 +214,13 @@ describe('IMAP mailbox synchronisation between sessions', () => {
     for (const noop of noops) expect(noop).toMatch(/\* 3 EXISTS\r\n/);
     const recentCounts = noops.map((noop) => Number(/\* (\d+) RECENT/.exec(noop)![1]));
     const holders = await Promise.all([a, b, c].map(async (w) => /\\Recent/.test(await w.command('FETCH 3 (FLAGS)'))));
-    expect(holders.filter(Boolean)).toHaveLength(1);
-    expect(holders[2]).toBe(false);
+    // One of the read-write sessions takes it; the read-only one sees it only if it looked before that.
+    expect(holders.slice(0, 2).filter(Boolean)).toHaveLength(1);
     const holder = holders.indexOf(true);
-    // The holder counts the new one (and A its first two); the others count nothing new.
+    // The holder counts the new one (and A its first two); the other counts nothing new.
     expect(recentCounts[holder]).toBe(holder === 0 ? 3 : 1);
-    for (let i = 0; i < 3; i++) if (i !== holder) expect(recentCounts[i]).toBe(i === 0 ? 2 : 0);
+    for (let i = 0; i < 2; i++) if (i !== holder) expect(recentCounts[i]).toBe(i === 0 ? 2 : 0);
+    expect(recentCounts[2]).toBe(holders[2] ? 1 : 0);
   });
 
   it('QRESYNC: SELECT reports VANISHED (EARLIER) and changed flags; UID FETCH (CHANGEDSINCE VANISHED) reports the vanished UIDs', async () => {
@@ -291,7 +319,8 @@ describe('IMAP mailbox synchronisation between sessions', () => {
     const body = await a.command('FETCH 1 (BODY[])');
     expect(body).toContain(message(1).toString('latin1'));
     expect(body).not.toMatch(/\\Seen/);
-    expect(untaggedLines(await a.command('FETCH 1:2 (FLAGS)'))).toEqual(['* 1 FETCH (FLAGS ())', '* 2 FETCH (FLAGS ())']);
+    // No session has seen them: \Recent, which EXAMINE shows and leaves for the next session (RFC 3501 §2.3.2).
+    expect(untaggedLines(await a.command('FETCH 1:2 (FLAGS)'))).toEqual(['* 1 FETCH (FLAGS (\\Recent))', '* 2 FETCH (FLAGS (\\Recent))']);
     const mailbox = await t.app.mailboxes.get(aliceId, 'ReadOnly');
     expect((await t.app.mailboxes.listFlags(mailbox.id)).map((f) => [f.uid, f.seen, f.deleted])).toEqual([
       [1, 0, 0],

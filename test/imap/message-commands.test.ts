@@ -124,13 +124,37 @@ describe('IMAP message commands', () => {
     expect(binary).toContain(`BINARY[1] ${literal('Hello Joe, do you think we can meet at 3:30 tomorrow? Café at noon.')}`);
     expect(binary).toContain(`BINARY.SIZE[2] 8 BINARY[2] ~{8}\r\n\x00\x01\x02\x03\x04\x05\x06\x07 BINARY.SIZE[1] ${Buffer.byteLength('Hello Joe, do you think we can meet at 3:30 tomorrow? Café at noon.')})`);
     expect(tagged(await wire.command('FETCH 12 BINARY[1.MIME]'))).toMatch(/^t\d+ BAD /);
+    // BINARY[] is the whole message as stored: a multipart has nothing to decode at the top (RFC 3516 §4.2).
+    expect(await wire.command('FETCH 12 (BINARY.SIZE[] BINARY.PEEK[])')).toContain(`* 12 FETCH (BINARY.SIZE[] ${Buffer.byteLength(MULTIPART)} BINARY[] ${literal(MULTIPART)})`);
+  });
+
+  it('APPEND with a literal8 (RFC 3516 §4.4): binary content kept as base64 for BODY[], given back byte for byte by BINARY[]', async () => {
+    const bytes = Buffer.from([0x00, 0x2d, 0xe4, 0x0a, 0x0d, 0x0a, 0x0a]);
+    const message = Buffer.concat([Buffer.from('From: a@example.net\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n'), bytes]);
+    wire.write(`b1 APPEND INBOX ~{${message.length}}\r\n`);
+    await wire.until(/^\+ /);
+    wire.write(Buffer.concat([message, Buffer.from('\r\n')]));
+    expect(await wire.until(/b1 [A-Z]+[^\r\n]*\r\n/)).toMatch(/(^|\r\n)b1 OK \[APPENDUID \d+ \d+\]/);
+    const body = await wire.command('FETCH 13 (BODY.PEEK[1] BINARY.SIZE[1] BINARY.PEEK[1])');
+    // (The wire reads UTF-8, so the 0xE4 byte is checked through the base64 above.)
+    expect(body).toContain(`BODY[1] ${literal(`${bytes.toString('base64')}\r\n`)} BINARY.SIZE[1] 7 BINARY[1] ~{7}\r\n\x00-`);
+    // A literal8 anywhere but APPEND is refused before the client sends it.
+    wire.write('b2 SELECT ~{5}\r\n');
+    expect(await wire.until(/b2 [A-Z]+[^\r\n]*\r\n/)).toMatch(/(^|\r\n)b2 BAD /);
   });
 
   it('STORE (RFC 3501 §6.4.6 example), .SILENT, FLAGS replace, keywords', async () => {
     const store = untaggedLines(await wire.command('STORE 2:4 +FLAGS (\\Deleted)'));
     expect(store).toEqual(['* 2 FETCH (FLAGS (\\Seen \\Deleted \\Recent))', '* 3 FETCH (FLAGS (\\Flagged \\Deleted \\Recent))', '* 4 FETCH (FLAGS (\\Seen \\Deleted \\Recent))']);
     expect(untaggedLines(await wire.command('STORE 2 -FLAGS.SILENT (\\Deleted)'))).toEqual([]);
-    expect(untaggedLines(await wire.command('STORE 2 FLAGS ($Work \\Answered)'))).toEqual(['* 2 FETCH (FLAGS (\\Answered \\Recent $Work))']);
+    // A keyword new to the mailbox is announced in FLAGS and PERMANENTFLAGS before a FETCH shows it (RFC 3501 §7.2.6).
+    expect(untaggedLines(await wire.command('STORE 2 FLAGS ($Work \\Answered)'))).toEqual([
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)',
+      '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted',
+      '* 2 FETCH (FLAGS (\\Answered \\Recent $Work))',
+    ]);
+    expect(untaggedLines(await wire.command('STORE 3 +FLAGS ($work)'))).toEqual(['* 3 FETCH (FLAGS (\\Flagged \\Deleted \\Recent $work))']);
+    await wire.command('STORE 3 -FLAGS.SILENT ($work)');
     expect(untaggedLines(await wire.command('UID FETCH 1:* FLAGS')).filter((l) => l.includes('$Work'))).toHaveLength(1);
     // The flags persist for a second session (no \Recent there).
     const other = await IMAPWire.connect(t.imapPort);
@@ -138,6 +162,11 @@ describe('IMAP message commands', () => {
     await other.command('EXAMINE INBOX');
     expect(untaggedLines(await other.command('FETCH 2:3 FLAGS'))).toEqual(['* 2 FETCH (FLAGS (\\Answered $Work))', '* 3 FETCH (FLAGS (\\Flagged \\Deleted))']);
     other.close();
+    // NIL and a number are atoms, so keywords (RFC 3501 §9 flag-keyword); SEARCH takes NIL as a string.
+    expect(untaggedLines(await wire.command('STORE 1 +FLAGS NIL')).filter((l) => l.includes(' FETCH '))).toEqual(['* 1 FETCH (FLAGS (\\Recent NIL))']);
+    expect(untaggedLines(await wire.command('STORE 1 +FLAGS.SILENT (42)'))).not.toContain('* 1 FETCH');
+    expect(untaggedLines(await wire.command('SEARCH KEYWORD NIL KEYWORD 42'))).toEqual(['* SEARCH 1']);
+    expect(tagged(await wire.command('SEARCH SUBJECT NIL'))).toMatch(/^t\d+ OK /);
     expect(tagged(await wire.command('STORE 1 +FLAGS (\\Bogus)'))).toMatch(/^t\d+ BAD /);
     expect(tagged(await wire.command('STORE 1 XFLAGS (\\Seen)'))).toMatch(/^t\d+ BAD /);
   });
@@ -233,9 +262,39 @@ describe('IMAP message commands', () => {
 
   it('SEARCH MODSEQ (RFC 7162 §3.1.5) turns CONDSTORE on and reports the highest MODSEQ', async () => {
     await wire.command('STORE 2 +FLAGS.SILENT (\\Answered)');
-    const highest = Number(/MODSEQ \((\d+)\)/.exec(untaggedLines(await wire.command('FETCH 2 MODSEQ'))[0]!)![1]);
+    const first = untaggedLines(await wire.command('FETCH 2 MODSEQ'));
+    // The first CONDSTORE-enabling command with a mailbox selected tells its HIGHESTMODSEQ (RFC 7162 §3.1).
+    expect(first[0]).toMatch(/^\* OK \[HIGHESTMODSEQ \d+\] /);
+    const highest = Number(/MODSEQ \((\d+)\)/.exec(first[1]!)![1]);
+    expect(Number(/HIGHESTMODSEQ (\d+)/.exec(first[0]!)![1])).toBe(highest);
     expect(untaggedLines(await wire.command(`SEARCH MODSEQ ${highest}`))).toEqual([`* SEARCH 2 (MODSEQ ${highest})`]);
     expect(untaggedLines(await wire.command(`SEARCH MODSEQ "/flags/\\\\answered" all ${highest}`))).toEqual([`* SEARCH 2 (MODSEQ ${highest})`]);
+    // RFC 4731 §3.2: with only MIN or MAX, MODSEQ is that of the messages returned; with ALL or COUNT, of every match.
+    await wire.command('STORE 3 +FLAGS.SILENT (\\Answered)');
+    const modseqOf = async (n: number): Promise<number> => Number(/MODSEQ \((\d+)\)/.exec(await wire.command(`FETCH ${n} MODSEQ`))![1]);
+    const [m1, m2, m3] = [await modseqOf(1), await modseqOf(2), await modseqOf(3)];
+    expect(m3).toBeGreaterThan(m2);
+    expect(untaggedLines(await wire.command('SEARCH RETURN (MIN) 1:3 MODSEQ 1'))).toEqual([`* ESEARCH (TAG "t${wire.lastTag}") MIN 1 MODSEQ ${m1}`]);
+    expect(untaggedLines(await wire.command('SEARCH RETURN (MIN MAX) 1:2 MODSEQ 1'))).toEqual([`* ESEARCH (TAG "t${wire.lastTag}") MIN 1 MAX 2 MODSEQ ${Math.max(m1, m2)}`]);
+    expect(untaggedLines(await wire.command('SEARCH RETURN (COUNT) 1:3 MODSEQ 1'))).toEqual([`* ESEARCH (TAG "t${wire.lastTag}") COUNT 3 MODSEQ ${m3}`]);
+  });
+
+  it('ENVELOPE keeps a source route (RFC 3501 §7.4.2); FROM, TO, CC and BCC search every part of the addresses (RFC 3501 §6.4.4)', async () => {
+    const raw = 'From: <@route.example:user-from (comment)@ (comment) domain.example>\r\nTo: Real To <to@domain.example>\r\nBcc: group: g1@d1.example;\r\nSubject: routes\r\n\r\nbody\r\n';
+    await t.app.mailboxes.append(aliceId, 'INBOX', Buffer.from(raw));
+    await wire.command('NOOP');
+    expect(await wire.command('FETCH 13 ENVELOPE')).toContain('((NIL "@route.example" "user-from" "domain.example")) ((NIL "@route.example" "user-from" "domain.example"))');
+    for (const [key, found] of [
+      ['FROM user-from@domain.example', '13'],
+      ['FROM ser-from@dom', '13'],
+      ['FROM @route.example', '13'],
+      ['TO "real to"', '13'],
+      ['BCC group', '13'],
+      ['BCC g1@d1', '13'],
+      ['BCC g2@d1', ''],
+    ] as const) {
+      expect(untaggedLines(await wire.command(`SEARCH ${key}`)), key).toEqual([`* SEARCH${found ? ` ${found}` : ''}`]);
+    }
   });
 
   it('COPY (RFC 3501 §6.4.7 example) with TRYCREATE and COPYUID (RFC 4315)', async () => {

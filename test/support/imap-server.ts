@@ -146,6 +146,11 @@ export class IMAPWire {
     }
   }
 
+  /** The number of the tag `command` used last (`t<n>`), for responses that name it (ESEARCH). */
+  get lastTag(): number {
+    return this.#tagCounter;
+  }
+
   /** Sends `<tag> <command>` and returns the whole response up to the tagged line. */
   async command(text: string, timeoutMs = 5000): Promise<string> {
     const tag = `t${++this.#tagCounter}`;

@@ -7,7 +7,8 @@ function addressListToIMAP(list: readonly Address[] | null): string {
   if (list === null || list.length === 0) return 'NIL';
   let out = '(';
   for (const address of list) {
-    out += `(${imapNString(address.name)} NIL ${imapNString(address.mailbox)} ${imapNString(address.host)})`;
+    // `adl` may be missing in structures stored before source routes were kept.
+    out += `(${imapNString(address.name)} ${imapNString(address.adl ?? null)} ${imapNString(address.mailbox)} ${imapNString(address.host)})`;
   }
   return `${out})`;
 }

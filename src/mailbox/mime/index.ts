@@ -12,3 +12,4 @@ export { readHeaderBlock, type HeaderField, type HeaderBlock, type ReadHeaderBlo
 export { parseContentHeaders, type ContentHeaders, type ContentDisposition, type ParseContentHeadersOptions } from './parse-content-headers.js';
 export { imapString, imapNString } from './imap-string.js';
 export { decodeTransferEncoding, UnknownTransferEncodingError } from './decode-transfer-encoding.js';
+export { encodeBinaryParts } from './encode-binary-parts.js';

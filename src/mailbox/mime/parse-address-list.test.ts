@@ -40,9 +40,9 @@ describe('parseAddressList', () => {
     expect(parseAddressList('Team: a@b')).toEqual([mailbox(null, 'Team', null), mailbox(null, 'a', 'b'), groupEnd]);
   });
 
-  it('drops obsolete routes, including commas inside them', () => {
-    expect(parseAddressList('<@route:user@domain>')).toEqual([mailbox(null, 'user', 'domain')]);
-    expect(parseAddressList('Joe <@a.example,@b.example:joe@c.example>, x@y')).toEqual([mailbox('Joe', 'joe', 'c.example'), mailbox(null, 'x', 'y')]);
+  it('keeps obsolete routes as the at-domain-list (RFC 3501 §7.4.2), commas inside them included', () => {
+    expect(parseAddressList('<@route:user@domain>')).toEqual([{ ...mailbox(null, 'user', 'domain'), adl: '@route' }]);
+    expect(parseAddressList('Joe <@a.example,@b.example:joe@c.example>, x@y')).toEqual([{ ...mailbox('Joe', 'joe', 'c.example'), adl: '@a.example,@b.example' }, mailbox(null, 'x', 'y')]);
   });
 
   it('fills a missing local part or domain as Dovecot does, and skips empty members', () => {

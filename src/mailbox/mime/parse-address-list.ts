@@ -14,8 +14,11 @@
  */
 export interface Address {
   name: string | null;
-  /** The source route; obsolete (RFC 5322 §4.4) and always dropped. */
-  adl: null;
+  /**
+   * The source route of an obsolete `<@a,@b:user@host>` (RFC 5322 §4.4 obs-route), as the ENVELOPE's
+   * at-domain-list shows it (RFC 3501 §7.4.2: `"@a,@b"`); null when there is none.
+   */
+  adl: string | null;
   mailbox: string | null;
   host: string | null;
 }
@@ -150,10 +153,10 @@ function joined(tokens: readonly Token[]): string {
   return out;
 }
 
-function mailbox(name: string | null, local: string, domain: string): Address {
+function mailbox(name: string | null, local: string, domain: string, route: string | null = null): Address {
   return {
     name: name === '' ? null : name,
-    adl: null,
+    adl: route === '' ? null : route,
     mailbox: local === '' ? MISSING_MAILBOX : local,
     host: domain === '' ? MISSING_DOMAIN : domain,
   };
@@ -164,14 +167,18 @@ function angleAddress(segment: readonly Token[], open: number): Address {
   let close = segment.findIndex((t, i) => i > open && t.kind === 'special' && t.text === '>');
   if (close === -1) close = segment.length;
   let inner = segment.slice(open + 1, close).filter((t) => t.kind !== 'comment');
+  let route: string | null = null;
   if (inner[0]?.text === '@' && inner[0].kind === 'special') {
     const colon = inner.findIndex((t) => t.kind === 'special' && t.text === ':');
-    if (colon !== -1) inner = inner.slice(colon + 1);
+    if (colon !== -1) {
+      route = joined(inner.slice(0, colon));
+      inner = inner.slice(colon + 1);
+    }
   }
   const at = inner.findIndex((t) => t.kind === 'special' && t.text === '@');
   const local = at === -1 ? inner : inner.slice(0, at);
   const domain = at === -1 ? [] : inner.slice(at + 1);
-  return mailbox(phrase(segment.slice(0, open)), joined(local), joined(domain));
+  return mailbox(phrase(segment.slice(0, open)), joined(local), joined(domain), route);
 }
 
 /** addr-spec with an optional trailing comment as the name ("user@domain (Real Name)"), as Dovecot reads it. */

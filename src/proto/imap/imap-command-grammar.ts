@@ -6,6 +6,8 @@ import { parseSequenceSet } from './sequence-set.js';
 export interface CommandSegment {
   text: Buffer;
   literal?: Buffer;
+  /** The literal was a literal8 `~{n}` (RFC 3516 §4.4). */
+  binary?: boolean;
 }
 
 /** Raised inside the grammar; `tag` is known once the tag itself parsed, so the answer can be a tagged BAD. */
@@ -70,11 +72,11 @@ class Cursor {
     this.position++;
   }
 
-  takeLiteral(): Buffer {
-    const literal = this.segments[this.segment]?.literal ?? Buffer.alloc(0);
+  takeLiteral(): { value: Buffer; binary: boolean } {
+    const current = this.segments[this.segment];
     this.segment++;
     this.position = 0;
-    return literal;
+    return { value: current?.literal ?? Buffer.alloc(0), binary: current?.binary === true };
   }
 
   save(): [number, number] {
@@ -128,7 +130,10 @@ interface Context {
 
 function parseValue(cursor: Cursor, context: Context): IMAPValue {
   const byte = cursor.peek();
-  if (byte === LITERAL) return { type: 'string', value: cursor.takeLiteral() };
+  if (byte === LITERAL) {
+    const { value, binary } = cursor.takeLiteral();
+    return binary ? { type: 'string', value, binary } : { type: 'string', value };
+  }
   if (byte === 0x28) return { type: 'list', items: parseList(cursor, context) };
   if (byte === 0x22) return { type: 'string', value: parseQuoted(cursor) };
   if (byte === END) return cursor.fail('Expected an argument');

@@ -172,19 +172,27 @@ describe('IMAPCommandParser on bad input', () => {
     expect(events[events.length - 1]).toEqual({ kind: 'error', tag: 'A1', message });
   });
 
-  it('refuses binary literals ~{n} and skips a non-synchronising one', () => {
-    expect(expectSameAtEverySplit('A1 APPEND INBOX ~{5}\r\nA2 APPEND INBOX ~{3+}\r\nabc\r\nA3 NOOP\r\n')).toEqual([
+  it('refuses binary literals ~{n} outside APPEND and skips a non-synchronising one', () => {
+    expect(expectSameAtEverySplit('A1 SELECT ~{5}\r\nA2 LOGIN ~{3+}\r\nabc\r\nA3 NOOP\r\n')).toEqual([
       { kind: 'error', tag: 'A1', message: 'Binary literals are not supported' },
       { kind: 'error', tag: 'A2', message: 'Binary literals are not supported' },
       command({ tag: 'A3', name: 'NOOP', args: [] }),
     ]);
   });
 
+  it('takes a literal8 in APPEND (RFC 3516 §4.4), NUL bytes included, and marks it', () => {
+    expect(expectSameAtEverySplit('A1 append INBOX ~{3}\r\na\x00b\r\nA2 APPEND INBOX (\\Seen) ~{2+}\r\nxy\r\n')).toEqual([
+      continuation('A1', 3),
+      command({ tag: 'A1', name: 'APPEND', args: [atom('INBOX'), { type: 'string', value: Buffer.from('a\x00b'), binary: true }] }),
+      command({ tag: 'A2', name: 'APPEND', args: [atom('INBOX'), list(atom('\\Seen')), { type: 'string', value: Buffer.from('xy'), binary: true }] }),
+    ]);
+  });
+
   it('takes a literal8 as RFC 6855 APPEND data: UTF8 (~{n})', () => {
     expect(expectSameAtEverySplit('A1 APPEND INBOX UTF8 (~{3}\r\nabc)\r\nA2 APPEND INBOX utf8 (~{2+}\r\nxy)\r\n')).toEqual([
       continuation('A1', 3),
-      command({ tag: 'A1', name: 'APPEND', args: [atom('INBOX'), atom('UTF8'), list(str('abc'))] }),
-      command({ tag: 'A2', name: 'APPEND', args: [atom('INBOX'), atom('utf8'), list(str('xy'))] }),
+      command({ tag: 'A1', name: 'APPEND', args: [atom('INBOX'), atom('UTF8'), list({ type: 'string', value: Buffer.from('abc'), binary: true })] }),
+      command({ tag: 'A2', name: 'APPEND', args: [atom('INBOX'), atom('utf8'), list({ type: 'string', value: Buffer.from('xy'), binary: true })] }),
     ]);
   });
 });

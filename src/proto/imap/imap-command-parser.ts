@@ -53,11 +53,11 @@ interface LiteralHeader {
 /** `{n}`, `{n+}`, `~{n}` at the very end of a line (RFC 3501 §9 literal, RFC 7888, RFC 3516 literal8). */
 const LITERAL_HEADER = /(~?)\{([0-9]{1,20})(\+?)\}$/;
 /**
- * What must come right before a `~{n}` for it to be taken: RFC 6855 §4 `append-data = "UTF8" SP "("
- * literal8 ")"`. Without the BINARY extension that is the one place a literal8 is allowed, so a
- * `~{n}` anywhere else is still refused (the op then checks that UTF8=ACCEPT was enabled).
+ * Where a `~{n}` is taken: in APPEND, whose message may be a literal8 (RFC 3516 §4.4, RFC 9051
+ * §6.3.12, and RFC 6855 §4 `"UTF8" SP "(" literal8 ")"`). Anywhere else it is refused before the
+ * client sends it; inside APPEND the grammar checks that it is the message and nothing else.
  */
-const UTF8_APPEND_DATA = / UTF8 \($/i;
+const APPEND_COMMAND = /^[^ ]+ APPEND /i;
 /** Enough of a line's end to recognise a literal header while a too-long line is being skipped. */
 const TAIL_BYTES = 32;
 
@@ -95,6 +95,7 @@ export class IMAPCommandParser {
   private literalRemaining = 0;
   private literalChunks: Buffer[] = [];
   private literalText: Buffer = Buffer.alloc(0);
+  private literalBinary = false;
 
   constructor(options: IMAPCommandParserOptions = {}) {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -178,7 +179,8 @@ export class IMAPCommandParser {
       this.tag = tag;
     }
     const limit = header.nonSynchronizing ? this.maxNonSynchronizingLiteralBytes : this.maxLiteralBytes;
-    if (header.binary && !UTF8_APPEND_DATA.test(text.toString('latin1'))) {
+    const first = this.segments[0]?.text ?? text;
+    if (header.binary && !APPEND_COMMAND.test(first.subarray(0, 64).toString('latin1'))) {
       events.push({ kind: 'error', tag: this.tag, message: 'Binary literals are not supported' });
       this.discarding = true;
     } else if (header.size > limit) {
@@ -193,13 +195,14 @@ export class IMAPCommandParser {
     }
     this.commandBytes += header.size;
     this.literalText = text;
+    this.literalBinary = header.binary;
     if (!header.nonSynchronizing) events.push({ kind: 'continuation-needed', tag: this.tag, literalSize: header.size });
     this.literalRemaining = header.size;
     if (header.size === 0) this.endLiteral();
   }
 
   private endLiteral(): void {
-    if (!this.discarding) this.segments.push({ text: this.literalText, literal: Buffer.concat(this.literalChunks) });
+    if (!this.discarding) this.segments.push({ text: this.literalText, literal: Buffer.concat(this.literalChunks), ...(this.literalBinary ? { binary: true } : {}) });
     this.literalChunks = [];
     this.literalText = Buffer.alloc(0);
   }

@@ -14,7 +14,8 @@ export interface IMAPPartial {
  */
 export type IMAPValue =
   | { type: 'atom'; value: string; section?: IMAPValue[]; partial?: IMAPPartial }
-  | { type: 'string'; value: Buffer }
+  /** `binary`: sent as a literal8 `~{n}`, which only APPEND's message may be (RFC 3516 §4.4). */
+  | { type: 'string'; value: Buffer; binary?: boolean }
   | { type: 'nil' }
   | { type: 'list'; items: IMAPValue[] }
   | { type: 'sequence'; value: SequenceSet };

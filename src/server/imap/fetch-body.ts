@@ -91,10 +91,13 @@ export function filterHeaderFields(header: Buffer, names: readonly string[], opt
   return Buffer.concat(out);
 }
 
-/** The part BINARY[part] names and the transfer encoding to undo; null when it does not exist. */
-export function binaryPart(root: MIMEPart, part: string, size: number): { range: ByteRange; encoding: string } | null {
+/**
+ * The part BINARY[part] names and the transfer encoding to undo; null when it does not exist. The
+ * structure is asked for only when a part is named: BINARY[] is the whole message as stored.
+ */
+export function binaryPart(root: () => MIMEPart, part: string, size: number): { range: ByteRange; encoding: string } | null {
   if (part === '') return { range: { start: 0, end: size }, encoding: '7BIT' };
-  const target = findMIMEPart(root, part);
+  const target = findMIMEPart(root(), part);
   if (!target) return null;
   // Only leaf parts carry a transfer encoding of their own; a multipart or message body is sent as stored.
   const leaf = target.type !== 'multipart' && !isEmbeddedMessage(target);

@@ -2,23 +2,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { MailwardError, isMailwardError } from '../../errors/index.js';
+import { MailwardError } from '../../errors/index.js';
 import { utf8Enabled } from '../../proto/imap/commands/imap-command-spec.js';
 import { IMAPCommandParser, LITERAL_MINUS_MAX_BYTES } from '../../proto/imap/imap-command-parser.js';
 import type { ParseEvent } from '../../proto/imap/imap-command-parser.js';
-import type { ResponseValue } from '../../proto/imap/imap-response.js';
-import { formatUids } from '../../proto/imap/sequence-set.js';
-import { continuation, tagged, untagged, untaggedData } from '../../proto/imap/imap-response.js';
+import { continuation, tagged, untagged } from '../../proto/imap/imap-response.js';
 import type { IMAPCommand } from '../../proto/imap/imap-value.js';
 import { IMAPSyntaxError } from '../../proto/imap/imap-syntax-error.js';
 import type { EndReason } from '../../security/index.js';
 import { canonicalIp } from '../../security/index.js';
 import type { TLSManager } from '../tls/index.js';
 import { capabilitiesFor } from './capabilities.js';
-import { flagNames } from './flag-names.js';
 import type { CommandResult, IMAPCommandContext, IMAPDeps, IMAPSession } from './imap-context.js';
-import { IMAP_RESPONSES, SERVER_SIDE_CODES } from './imap-responses.js';
+import { failureResponse } from './imap-responses.js';
+import { IMAPInput } from './imap-input.js';
 import { opFor } from './ops/index.js';
+import { updateResponses } from './update-responses.js';
 
 /** Bytes a client may have sent ahead of the command being run before we stop reading (back-pressure). */
 const MAX_BUFFERED_INPUT = 1024 * 1024;
@@ -41,13 +40,10 @@ export interface IMAPConnectionOptions {
 export class IMAPConnection {
   #socket: Socket;
   #parser: IMAPCommandParser;
-  #input: Buffer[] = [];
-  #inputBytes = 0;
+  readonly #input = new IMAPInput(MAX_RAW_LINE);
   #running = false;
   #closed = false;
   #lineWaiter: ((line: string | undefined) => void) | undefined;
-  #rawLine: Buffer[] = [];
-  #rawLineBytes = 0;
   #changeWaiter: (() => void) | undefined;
   #unsubscribe: (() => void) | undefined;
   #registration: { id: string; unregister(): void } | undefined;
@@ -115,33 +111,14 @@ export class IMAPConnection {
   #onData(chunk: Buffer): void {
     if (this.#closed) return;
     this.#input.push(chunk);
-    this.#inputBytes += chunk.length;
-    if (this.#inputBytes > MAX_BUFFERED_INPUT) this.#socket.pause();
+    if (this.#input.bytes > MAX_BUFFERED_INPUT) this.#socket.pause();
     this.#pump();
-  }
-
-  /** Next piece of input: what a pending literal wants, else up to and including the next LF. */
-  #takeSlice(): Buffer | undefined {
-    const first = this.#input[0];
-    if (!first) return undefined;
-    const literal = this.#parser.literalBytesExpected;
-    let end: number;
-    if (literal > 0) end = Math.min(literal, first.length);
-    else {
-      const lf = first.indexOf(0x0a);
-      end = lf === -1 ? first.length : lf + 1;
-    }
-    const slice = first.subarray(0, end);
-    if (end === first.length) this.#input.shift();
-    else this.#input[0] = first.subarray(end);
-    this.#inputBytes -= slice.length;
-    return slice;
   }
 
   #pump(): void {
     while (!this.#closed) {
       if (this.#lineWaiter) {
-        const line = this.#takeRawLine();
+        const line = this.#input.takeRawLine();
         if (line === undefined) break;
         const waiter = this.#lineWaiter;
         this.#lineWaiter = undefined;
@@ -149,31 +126,11 @@ export class IMAPConnection {
         continue;
       }
       if (this.#running) break;
-      const slice = this.#takeSlice();
+      const slice = this.#input.takeSlice(this.#parser.literalBytesExpected);
       if (!slice) break;
       for (const event of this.#parser.push(slice)) this.#handle(event);
     }
-    if (this.#inputBytes <= MAX_BUFFERED_INPUT && this.#socket.isPaused()) this.#socket.resume();
-  }
-
-  #takeRawLine(): string | undefined {
-    for (;;) {
-      const first = this.#input[0];
-      if (!first) return undefined;
-      const lf = first.indexOf(0x0a);
-      const end = lf === -1 ? first.length : lf + 1;
-      this.#rawLine.push(first.subarray(0, end));
-      this.#rawLineBytes += end;
-      this.#inputBytes -= end;
-      if (end === first.length) this.#input.shift();
-      else this.#input[0] = first.subarray(end);
-      if (lf !== -1 || this.#rawLineBytes > MAX_RAW_LINE) {
-        const line = Buffer.concat(this.#rawLine).toString('latin1').replace(/\r?\n$/, '');
-        this.#rawLine = [];
-        this.#rawLineBytes = 0;
-        return line;
-      }
-    }
+    if (this.#input.bytes <= MAX_BUFFERED_INPUT && this.#socket.isPaused()) this.#socket.resume();
   }
 
   #handle(event: ParseEvent): void {
@@ -250,21 +207,9 @@ export class IMAPConnection {
   }
 
   #failure(command: IMAPCommand, error: unknown): Buffer {
-    if (error instanceof IMAPSyntaxError) {
-      this.#consecutiveErrors++;
-      return tagged(command.tag, 'BAD', error.message);
-    }
-    this.#consecutiveErrors = 0;
-    if (isMailwardError(error)) {
-      const mapped = IMAP_RESPONSES[error.code];
-      if (!SERVER_SIDE_CODES.has(error.code)) {
-        return tagged(command.tag, mapped.status, error.message || mapped.text, { code: { name: mapped.code }, utf8Accept: this.#utf8 });
-      }
-    }
-    const ref = randomUUID().slice(0, 8);
-    this.#deps.logger.error({ err: error, connection: this.session.id, command: command.name, ref }, 'imap command failed');
-    const mapped = isMailwardError(error) ? IMAP_RESPONSES[error.code] : IMAP_RESPONSES.INTERNAL;
-    return tagged(command.tag, 'NO', `${mapped.text} (ref ${ref})`, { code: { name: mapped.code } });
+    const syntax = error instanceof IMAPSyntaxError;
+    this.#consecutiveErrors = syntax ? this.#consecutiveErrors + 1 : 0;
+    return failureResponse(command, error, { utf8Accept: this.#utf8, logger: this.#deps.logger, connection: this.session.id });
   }
 
   get #utf8(): boolean {
@@ -386,25 +331,7 @@ export class IMAPConnection {
   async flushUpdates(options: { allowExpunge: boolean }): Promise<void> {
     const selected = this.session.selected;
     if (!selected || this.#closed) return;
-    const updates = await selected.sync(options);
-    const out: Buffer[] = [];
-    const qresync = this.session.enabled.has('QRESYNC');
-    if (qresync && updates.expunged.length > 0) {
-      out.push(untaggedData([{ atom: 'VANISHED' }, { atom: formatUids(updates.expunged.map((e) => e.uid)) }]));
-    } else {
-      for (const { seq } of updates.expunged) out.push(untaggedData([seq, { atom: 'EXPUNGE' }]));
-    }
-    if (updates.exists !== undefined) {
-      out.push(untaggedData([updates.exists, { atom: 'EXISTS' }]));
-      if (!this.session.enabled.has('IMAP4REV2')) out.push(untaggedData([updates.recent ?? 0, { atom: 'RECENT' }]));
-    }
-    for (const { seq, row } of updates.flagChanges) {
-      // \Recent does not exist in IMAP4rev2 (RFC 9051 §2.3.2): a rev2 session is never shown it.
-      const recent = selected.isRecent(row.uid) && !this.session.enabled.has('IMAP4REV2');
-      const items: ResponseValue[] = [{ atom: 'FLAGS' }, { list: flagNames(row, { recent }).map((atom) => ({ atom })) }, { atom: 'UID' }, row.uid];
-      if (this.session.condstore) items.push({ atom: 'MODSEQ' }, { list: [row.modseq] });
-      out.push(untaggedData([seq, { atom: 'FETCH' }, { list: items }]));
-    }
+    const out = updateResponses(this.session, selected, await selected.sync(options));
     if (out.length > 0) await this.write(out);
   }
 
@@ -415,8 +342,7 @@ export class IMAPConnection {
     plain.removeAllListeners('timeout');
     // Anything the client pipelined after STARTTLS was sent in clear text and could be an
     // attacker's injection (the STARTTLS command-injection class of bugs): it is thrown away.
-    this.#input = [];
-    this.#inputBytes = 0;
+    this.#input.clear();
     this.#parser = this.#newParser();
     const secure = new TLSSocket(plain, { isServer: true, secureContext: this.options.tls.secureContext });
     this.#socket = secure;

@@ -1,6 +1,13 @@
 // IMAP tagged responses for Mailward's error codes (RFC 5530 response codes): the one mapping of this door.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { ErrorCode } from '../../errors/index.js';
+import { isMailwardError } from '../../errors/index.js';
+import { IMAPRefusal } from '../../proto/imap/imap-refusal.js';
 import type { TaggedStatus } from '../../proto/imap/imap-response.js';
+import { tagged } from '../../proto/imap/imap-response.js';
+import type { IMAPCommand } from '../../proto/imap/imap-value.js';
+import { IMAPSyntaxError } from '../../proto/imap/imap-syntax-error.js';
 
 export interface IMAPErrorResponse {
   status: Exclude<TaggedStatus, 'OK'>;
@@ -45,3 +52,21 @@ export const IMAP_RESPONSES = {
 
 /** Failures of the server itself: their messages are for the log, never for the client. */
 export const SERVER_SIDE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INTERNAL', 'STORAGE_UNAVAILABLE', 'CONFIG_INVALID']);
+
+/**
+ * The tagged answer to a command that threw: BAD for bad syntax, NO with its code for a refusal or
+ * a Mailward error the client may see; anything else is logged with a reference and answered
+ * NO [SERVERBUG] (or the code of its kind) without its message.
+ */
+export function failureResponse(command: IMAPCommand, error: unknown, options: { utf8Accept: boolean; logger: Logger; connection: string }): Buffer {
+  if (error instanceof IMAPSyntaxError) return tagged(command.tag, 'BAD', error.message);
+  if (error instanceof IMAPRefusal) return tagged(command.tag, 'NO', error.message, { code: { name: error.code } });
+  if (isMailwardError(error) && !SERVER_SIDE_CODES.has(error.code)) {
+    const mapped = IMAP_RESPONSES[error.code];
+    return tagged(command.tag, mapped.status, error.message || mapped.text, { code: { name: mapped.code }, utf8Accept: options.utf8Accept });
+  }
+  const ref = randomUUID().slice(0, 8);
+  options.logger.error({ err: error, connection: options.connection, command: command.name, ref }, 'imap command failed');
+  const mapped = isMailwardError(error) ? IMAP_RESPONSES[error.code] : IMAP_RESPONSES.INTERNAL;
+  return tagged(command.tag, 'NO', `${mapped.text} (ref ${ref})`, { code: { name: mapped.code } });
+}

@@ -17,6 +17,6 @@ export function mailboxAttributes(node: MailboxNode, options: MailboxAttributeOp
   // Sent in every LIST, not only with RETURN (CHILDREN): RFC 5258 §4 lets the server, and clients of RFC 3348 expect it.
   out.push(node.hasChildren ? '\\HasChildren' : '\\HasNoChildren');
   if (node.row?.special_use) out.push(`\\${node.row.special_use}`);
-  if (options.subscribed && node.row?.subscribed) out.push('\\Subscribed');
+  if (options.subscribed && node.subscribed) out.push('\\Subscribed');
   return out;
 }

@@ -3,6 +3,7 @@ import type { MailboxRow } from '../../mailbox/index.js';
 import type { StatusItem } from '../../proto/imap/commands/status-items.js';
 import type { ResponseValue } from '../../proto/imap/imap-response.js';
 import { untaggedData } from '../../proto/imap/imap-response.js';
+import { enableCondstore } from './condstore.js';
 import type { IMAPCommandContext } from './imap-context.js';
 import { wireMailboxName } from './mailbox-wire-name.js';
 
@@ -12,9 +13,9 @@ import { wireMailboxName } from './mailbox-wire-name.js';
  * allows it; the connection's sync at the end of the command catches the session up).
  */
 export async function statusResponse(context: IMAPCommandContext, mailbox: MailboxRow, items: readonly StatusItem[]): Promise<Buffer> {
-  const { deps, session } = context;
+  const { deps } = context;
   // HIGHESTMODSEQ is a CONDSTORE-enabling item (RFC 7162 §3.1): later FETCH responses carry MODSEQ.
-  if (items.includes('HIGHESTMODSEQ')) session.condstore = true;
+  if (items.includes('HIGHESTMODSEQ')) await enableCondstore(context);
   const needsCounts = items.some((i) => i === 'MESSAGES' || i === 'UNSEEN' || i === 'RECENT' || i === 'DELETED' || i === 'SIZE');
   const counts = needsCounts ? await deps.mailboxes.counts(mailbox.id) : undefined;
   // The row may be older than the counts (read before a delivery); take uid_next and modseq fresh.

@@ -19,12 +19,19 @@ export class SelectedMailbox {
   /** UIDs in sequence order: position + 1 is the message sequence number. */
   readonly #uids: UidList;
   readonly #recent: Set<number>;
+  /**
+   * UID ranges [from, to) this session took as \Recent. A UID in one may become visible only at a
+   * later sync (appended after the journal was read, before the range was taken): it is ours then.
+   */
+  #claims: Array<{ from: number; to: number }> = [];
   /** The journal is reported up to here. */
   #modseq: number;
   /** UIDs expunged elsewhere but not yet reported (RFC 3501 §7.4.1 forbids EXPUNGE during FETCH, STORE, SEARCH). */
   readonly #pendingExpunge = new Set<number>();
   /** MODSEQs of this session's own changes, already reported by the command that made them. */
   readonly #ownModseqs = new Set<number>();
+  /** Keywords the client was told of in FLAGS, by lower-case spelling (they compare case-insensitively, RFC 3501 §2.3.2). */
+  readonly #keywords = new Map<string, string>();
 
   private constructor(
     readonly mailbox: MailboxRow,
@@ -49,11 +56,15 @@ export class SelectedMailbox {
     options: { readOnly: boolean },
   ): Promise<{ view: SelectedMailbox; firstUnseenUid: number | null; keywords: string[] }> {
     const fresh = (await mailboxes.byId(mailbox.id)) ?? mailbox;
-    const firstRecent = options.readOnly ? Number.MAX_SAFE_INTEGER : await mailboxes.takeRecent(mailbox.id);
+    // A read-only session sees \Recent without taking it: later sessions see it too (RFC 3501 §2.3.2).
+    const recentRange = options.readOnly ? { from: Number(fresh.first_recent_uid), to: Number.MAX_SAFE_INTEGER } : await mailboxes.takeRecent(mailbox.id);
     const summary = await mailboxes.selectSummary(mailbox.id);
     const uids = UidList.from(summary.uids);
-    const recent = new Set(summary.uids.filter((uid) => uid >= firstRecent));
-    return { view: new SelectedMailbox(fresh, options.readOnly, uids, recent, fresh.highest_modseq, mailboxes), firstUnseenUid: summary.firstUnseenUid, keywords: summary.keywords };
+    // A message appended after the range was taken is not this session's: the next one to look takes it.
+    const recent = new Set(summary.uids.filter((uid) => uid >= recentRange.from && uid < recentRange.to));
+    const view = new SelectedMailbox(fresh, options.readOnly, uids, recent, fresh.highest_modseq, mailboxes);
+    if (!options.readOnly) view.#claims.push(recentRange);
+    return { view, firstUnseenUid: summary.firstUnseenUid, keywords: summary.keywords };
   }
 
   get exists(): number {
@@ -70,6 +81,23 @@ export class SelectedMailbox {
 
   get uidNext(): number {
     return Math.max(this.mailbox.uid_next, (this.#uids.last ?? 0) + 1);
+  }
+
+  /** The keywords the client was told of, in the order it learnt them. */
+  get keywords(): string[] {
+    return [...this.#keywords.values()];
+  }
+
+  /** Counts these keywords as told to the client; true when one of them was new (FLAGS must then be said again first). */
+  learnKeywords(keywords: Iterable<string>): boolean {
+    let grew = false;
+    for (const keyword of keywords) {
+      const key = keyword.toLowerCase();
+      if (this.#keywords.has(key)) continue;
+      this.#keywords.set(key, keyword);
+      grew = true;
+    }
+    return grew;
   }
 
   isRecent(uid: number): boolean {
@@ -183,11 +211,13 @@ export class SelectedMailbox {
       updates.expunged = this.removeOwn([...this.#pendingExpunge]);
     }
     if (visible.length > 0) {
-      // The first session to learn of a message gets it as \Recent (RFC 3501 §2.3.2).
-      if (!this.readOnly) {
-        const firstRecent = await this.mailboxes.takeRecent(this.mailbox.id);
-        for (const uid of visible) if (uid >= firstRecent) this.#recent.add(uid);
-      }
+      // The first session to learn of a message gets it as \Recent (RFC 3501 §2.3.2); a read-only one only looks.
+      if (this.readOnly) this.#claims = [{ from: Number((await this.mailboxes.byId(this.mailbox.id))?.first_recent_uid ?? Number.MAX_SAFE_INTEGER), to: Number.MAX_SAFE_INTEGER }];
+      else this.#claims.push(await this.mailboxes.takeRecent(this.mailbox.id));
+      for (const uid of visible) if (this.#claims.some((range) => uid >= range.from && uid < range.to)) this.#recent.add(uid);
+      // New UIDs are above every visible one: a range that ends at or below the last can give no more.
+      const newest = visible[visible.length - 1]!;
+      this.#claims = this.#claims.filter((range) => range.to > newest + 1);
       for (const uid of visible) this.#uids.push(uid);
       updates.exists = this.#uids.length;
       updates.recent = this.#recent.size;

@@ -17,6 +17,8 @@ import * as m0011 from './0011-recovery-alerts.js';
 import * as m0012 from './0012-webmail-sort.js';
 import * as m0013 from './0013-webmail-preferences.js';
 import * as m0014 from './0014-keyword-index.js';
+import * as m0015 from './0015-mailbox-subscriptions.js';
+import * as m0016 from './0016-uid-validity-high-water.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -36,6 +38,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0012-webmail-sort': m0012,
   '0013-webmail-preferences': m0013,
   '0014-keyword-index': m0014,
+  '0015-mailbox-subscriptions': m0015,
+  '0016-uid-validity-high-water': m0016,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

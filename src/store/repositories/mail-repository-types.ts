@@ -55,9 +55,11 @@ export interface MailRepository {
   copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number, now: number): Promise<Array<[number, number]>>;
   renameMailbox(mailboxId: number, name: string): Promise<void>;
   deleteMailbox(mailboxId: number): Promise<void>;
-  setSubscribed(mailboxId: number, subscribed: boolean): Promise<void>;
-  /** Marks every message up to uid_next as no longer \Recent; returns the first UID that was still recent. */
-  takeRecent(mailboxId: number): Promise<number>;
+  /**
+   * Marks every message up to uid_next as no longer \Recent; returns the UIDs [from, to) that were
+   * still recent and are now the caller's alone (a message appended since has a UID of `to` or above).
+   */
+  takeRecent(mailboxId: number): Promise<{ from: number; to: number }>;
   /** Counts for STATUS: messages, unseen, deleted, total size. */
   mailboxCounts(mailboxId: number): Promise<{ messages: number; unseen: number; deleted: number; size: number; recent: number }>;
   /** Bytes and messages an account stores (QUOTA). */

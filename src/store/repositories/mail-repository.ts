@@ -67,20 +67,24 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
       }
     },
     async createMailbox({ accountId, name, specialUse, now }) {
-      // RFC 3501: a recreated name must not reuse an old UIDVALIDITY; seconds since epoch plus a
-      // guard against two creations in one second keep it strictly increasing per account.
-      const latest = await db
-        .selectFrom('mailboxes')
-        .select((eb) => eb.fn.max('uid_validity').as('max'))
-        .where('account_id', '=', accountId)
-        .executeTakeFirst();
-      const uidValidity = Math.max(Math.floor(now / 1000), Number(latest?.max ?? 0) + 1);
+      // RFC 3501 §2.3.1.1: a recreated name must not reuse an old UIDVALIDITY. Seconds since the
+      // epoch, above every value the account ever gave (deleted mailboxes' too, kept apart), keep
+      // it strictly increasing per account even for two creations in one second.
+      const latest = await db.selectFrom('mailbox_uid_validity').select('last_uid_validity').where('account_id', '=', accountId).executeTakeFirst();
+      const existing = await db.selectFrom('mailboxes').select((eb) => eb.fn.max('uid_validity').as('max')).where('account_id', '=', accountId).executeTakeFirst();
+      const uidValidity = Math.max(Math.floor(now / 1000), Number(latest?.last_uid_validity ?? 0) + 1, Number(existing?.max ?? 0) + 1);
       try {
-        return await db
+        const created = await db
           .insertInto('mailboxes')
           .values({ account_id: accountId, name, special_use: specialUse, uid_validity: uidValidity, created_at: now })
           .returningAll()
           .executeTakeFirstOrThrow();
+        await db
+          .insertInto('mailbox_uid_validity')
+          .values({ account_id: accountId, last_uid_validity: uidValidity })
+          .onConflict((oc) => oc.column('account_id').doUpdateSet({ last_uid_validity: uidValidity }))
+          .execute();
+        return created;
       } catch (error) {
         if (traits.isUniqueViolation(error)) throw new MailwardError('EXISTS', { message: `mailbox ${name} already exists` });
         throw error;
@@ -256,16 +260,18 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
       await db.deleteFrom('messages').where('mailbox_id', '=', mailboxId).execute();
       await db.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
     },
-    async setSubscribed(mailboxId, subscribed) {
-      await db.updateTable('mailboxes').set({ subscribed: subscribed ? 1 : 0 }).where('id', '=', mailboxId).execute();
-    },
     async takeRecent(mailboxId) {
-      const before = await db.selectFrom('mailboxes').select(['first_recent_uid', 'uid_next']).where('id', '=', mailboxId).executeTakeFirst();
+      // An UPDATE that changes nothing reads the row under its lock: two sessions cannot take the same range.
+      const before = await db
+        .updateTable('mailboxes')
+        .set((eb) => ({ first_recent_uid: eb.ref('first_recent_uid') }))
+        .where('id', '=', mailboxId)
+        .returning(['first_recent_uid', 'uid_next'])
+        .executeTakeFirst();
       if (!before) throw new MailwardError('NOT_FOUND', { message: `mailbox ${mailboxId} does not exist` });
-      if (Number(before.first_recent_uid) < Number(before.uid_next)) {
-        await db.updateTable('mailboxes').set({ first_recent_uid: before.uid_next }).where('id', '=', mailboxId).execute();
-      }
-      return Number(before.first_recent_uid);
+      const range = { from: Number(before.first_recent_uid), to: Number(before.uid_next) };
+      if (range.from < range.to) await db.updateTable('mailboxes').set({ first_recent_uid: range.to }).where('id', '=', mailboxId).execute();
+      return range;
     },
     async mailboxCounts(mailboxId) {
       const row = await db

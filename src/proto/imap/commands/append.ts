@@ -1,4 +1,4 @@
-// APPEND mailbox [flag-list] [date-time] literal (RFC 3501 §6.3.11, RFC 9051 §6.3.12), and RFC 6855's `UTF8 (~{n})` form of the message.
+// APPEND mailbox [flag-list] [date-time] literal (RFC 3501 §6.3.11, RFC 9051 §6.3.12), the message also as a literal8 `~{n}` (RFC 3516 §4.4) or in RFC 6855's `UTF8 (~{n})` form.
 import { parseIMAPDateTime } from '../imap-date.js';
 import type { IMAPValue } from '../imap-value.js';
 import { IMAPSyntaxError } from '../imap-syntax-error.js';
@@ -13,29 +13,38 @@ export interface AppendRequest extends IMAPRequestBase<'APPEND'> {
   /** The date-time given, as milliseconds since the epoch. */
   internalDate?: number;
   message: Buffer;
+  /** The message came as a literal8 (RFC 3516 §4.4): it may hold binary content. */
+  binary: boolean;
 }
 
 /** The message: a literal, or `UTF8 (literal8)` once UTF8=ACCEPT is on (RFC 6855 §4). */
-function messageOf(rest: IMAPValue[], options: IMAPGrammarOptions): Buffer {
+function messageOf(rest: IMAPValue[], options: IMAPGrammarOptions): { value: Buffer; binary?: boolean } {
   const last = rest.pop();
-  if (last?.type === 'string') return last.value;
+  if (last?.type === 'string') return last;
   const marker = rest.pop();
   if (last?.type === 'list' && marker?.type === 'atom' && keyword(marker) === 'UTF8') {
     // RFC 6855 §4: only a client that enabled UTF8=ACCEPT may send it; any other gets a BAD.
     if (!options.enabled.has('UTF8=ACCEPT')) throw new IMAPSyntaxError('APPEND UTF8 needs ENABLE UTF8=ACCEPT');
     const [data, ...extra] = last.items;
     if (data?.type !== 'string' || extra.length > 0) throw new IMAPSyntaxError('APPEND UTF8 takes one literal');
-    return data.value;
+    return data;
   }
   throw new IMAPSyntaxError('APPEND takes the message as a literal');
+}
+
+/** Whether a literal8 appears in these values, at any depth. */
+function holdsLiteral8(values: readonly IMAPValue[]): boolean {
+  return values.some((value) => (value.type === 'string' && value.binary === true) || (value.type === 'list' && holdsLiteral8(value.items)));
 }
 
 export const APPEND: IMAPCommandSpec<AppendRequest> = {
   name: 'APPEND',
   parse(command, options) {
-    const mailbox = mailboxArg(command, 0, options);
     const rest = command.args.slice(1);
     const message = messageOf(rest, options);
+    // RFC 3516 §4.4: a literal8 is the message or nothing; the mailbox, flags and date are astrings and atoms.
+    if (holdsLiteral8([...command.args.slice(0, 1), ...rest])) throw new IMAPSyntaxError('Only the message may be a literal8');
+    const mailbox = mailboxArg(command, 0, options);
     // What is left is `[flag-list] [date-time]`, in that order (RFC 3501 §9 append); MULTIAPPEND is not offered.
     let flags: IMAPFlags = {};
     let internalDate: number | undefined;
@@ -48,6 +57,6 @@ export const APPEND: IMAPCommandSpec<AppendRequest> = {
       internalDate = parsed.date.getTime();
     }
     if (rest.length > 0) throw new IMAPSyntaxError('Too many APPEND arguments');
-    return { tag: command.tag, name: 'APPEND', mailbox, flags, message, ...(internalDate !== undefined ? { internalDate } : {}) };
+    return { tag: command.tag, name: 'APPEND', mailbox, flags, message: message.value, binary: message.binary === true, ...(internalDate !== undefined ? { internalDate } : {}) };
   },
 };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IMAPSyntaxError } from '../imap-syntax-error.js';
+import { IMAPRefusal } from '../imap-refusal.js';
 import { atom, commandOf, list, nil, seq, str } from '../imap-test-support.js';
-import { arg, astring, astringBytes, expectArgCount, keyword, mailboxName, numberArg, sequenceSet } from './command-args.js';
+import { arg, astring, astringBytes, decodedMailboxName, expectArgCount, keyword, mailboxName, numberArg, sequenceSet } from './command-args.js';
 import { foldUIDSubcommand } from './uid-subcommand.js';
 
 const bad = (message: string): IMAPSyntaxError => new IMAPSyntaxError(message);
@@ -38,7 +39,9 @@ describe('argument readers', () => {
     expect(mailboxName(atom('~peter/mail/&U,BTFw-/&ZeVnLIqe-'), { utf8: false })).toBe('~peter/mail/台北/日本語');
     expect(mailboxName(str('&U,BTFw-'), { utf8: true })).toBe('&U,BTFw-');
     expect(mailboxName(str('台北'), { utf8: true })).toBe('台北');
-    expect(() => mailboxName(atom('&Jjo!'), { utf8: false })).toThrow(bad('Invalid modified UTF-7 in mailbox name'));
+    // Well formed, naming nothing: a NO [CANNOT], not a BAD.
+    expect(() => mailboxName(atom('&Jjo!'), { utf8: false })).toThrow(new IMAPRefusal('Invalid modified UTF-7 in mailbox name', 'CANNOT'));
+    expect(decodedMailboxName(atom('&Jjo!'), { utf8: false })).toBeUndefined();
     expect(() => mailboxName(str('bé'), { utf8: false })).toThrow(bad('Mailbox names must be modified UTF-7 unless UTF8=ACCEPT is enabled'));
   });
 });

@@ -1,5 +1,6 @@
 // Reading a command's arguments by the grammar each command wants; a mismatch is an IMAPSyntaxError (tagged BAD).
 import type { IMAPCommand, IMAPValue } from '../imap-value.js';
+import { IMAPRefusal } from '../imap-refusal.js';
 import { IMAPSyntaxError } from '../imap-syntax-error.js';
 import { decodeMailboxUTF7 } from '../mailbox-utf7.js';
 import type { SequenceSet } from '../sequence-set.js';
@@ -49,15 +50,21 @@ export function keyword(value: IMAPValue): string {
 }
 
 /**
- * A mailbox name as the account stores it (UTF-8). Without UTF-8 enabled the client speaks
- * modified UTF-7 (RFC 3501 §5.1.3); a name that is not valid modified UTF-7 is a BAD.
+ * A mailbox name (or LIST pattern) as the account stores it (UTF-8), or undefined when it is not
+ * valid modified UTF-7, so that no mailbox can have it. Without UTF-8 enabled the client speaks
+ * modified UTF-7 (RFC 3501 §5.1.3); 8-bit text there is outside the grammar, a BAD.
  */
-export function mailboxName(value: IMAPValue, options: { utf8: boolean }): string {
+export function decodedMailboxName(value: IMAPValue, options: { utf8: boolean }): string | undefined {
   const text = astring(value);
   if (options.utf8) return text;
   if (/[^\x20-\x7e]/.test(text)) throw new IMAPSyntaxError('Mailbox names must be modified UTF-7 unless UTF8=ACCEPT is enabled');
-  const decoded = decodeMailboxUTF7(text);
-  if (decoded === undefined) throw new IMAPSyntaxError('Invalid modified UTF-7 in mailbox name');
+  return decodeMailboxUTF7(text);
+}
+
+/** A mailbox name as the account stores it; one that is not valid modified UTF-7 is a NO [CANNOT] (it is well-formed, and names nothing). */
+export function mailboxName(value: IMAPValue, options: { utf8: boolean }): string {
+  const decoded = decodedMailboxName(value, options);
+  if (decoded === undefined) throw new IMAPRefusal('Invalid modified UTF-7 in mailbox name', 'CANNOT');
   return decoded;
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IMAPSyntaxError } from '../imap-syntax-error.js';
-import { atom, list, str } from '../imap-test-support.js';
+import { atom, list, nil, seq, str } from '../imap-test-support.js';
 import { MAX_KEYWORD_LENGTH, flagList, isFlagKeyword, systemFlag } from './flag-list.js';
 
 describe('flag keywords (RFC 3501 §9 flag-keyword = atom)', () => {
@@ -42,6 +42,11 @@ describe('flagList', () => {
     expect(() => flagList(atom('\\Important'))).toThrow(new IMAPSyntaxError('Invalid flag \\Important'));
     expect(() => flagList(list(str('x')))).toThrow(new IMAPSyntaxError('Expected a flag'));
     expect(() => flagList(atom(`bad%${'x'.repeat(100)}`))).toThrow(new IMAPSyntaxError(`Invalid flag bad%${'x'.repeat(36)}`));
+  });
+
+  it('takes NIL and numbers as keywords: they are atoms (RFC 3501 §9), whatever the parser guessed', () => {
+    expect(flagList(nil)).toEqual({ keywords: ['NIL'] });
+    expect(flagList(list(seq('42'), atom('$x')))).toEqual({ keywords: ['42', '$x'] });
   });
 
   it('names the five system flags and nothing else', () => {

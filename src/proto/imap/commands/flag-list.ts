@@ -1,6 +1,7 @@
 // Flags as commands send them (RFC 3501 §2.3.2, §9 flag-list): the five system flags by name, keywords as atoms.
 import type { IMAPValue } from '../imap-value.js';
 import { IMAPSyntaxError } from '../imap-syntax-error.js';
+import { formatSequenceSet } from '../sequence-set.js';
 
 /** The five system flags of RFC 3501 §2.3.2 that a client may set (\Recent is the server's). */
 export type SystemFlag = 'seen' | 'answered' | 'flagged' | 'deleted' | 'draft';
@@ -35,6 +36,17 @@ export function systemFlag(name: string): SystemFlag | undefined {
 }
 
 /**
+ * A flag as sent: an atom. `NIL` and a number are atoms too, so keywords (RFC 3501 §9); the
+ * parser reads them as NIL and a sequence set, which are only its guesses.
+ */
+function flagName(item: IMAPValue): string {
+  if (item.type === 'nil') return 'NIL';
+  if (item.type === 'sequence') return formatSequenceSet(item.value);
+  if (item.type !== 'atom' || item.section || item.partial) throw new IMAPSyntaxError('Expected a flag');
+  return item.value;
+}
+
+/**
  * A flag list `(\Seen $Label1)` or a single flag. `\Recent` is the server's to set and is
  * ignored (RFC 3501 §2.3.2); any other backslash flag is a BAD.
  */
@@ -42,12 +54,12 @@ export function flagList(value: IMAPValue): IMAPFlags {
   const items = value.type === 'list' ? value.items : [value];
   const flags: IMAPFlags = { keywords: [] };
   for (const item of items) {
-    if (item.type !== 'atom' || item.section || item.partial) throw new IMAPSyntaxError('Expected a flag');
-    const system = systemFlag(item.value);
+    const name = flagName(item);
+    const system = systemFlag(name);
     if (system) flags[system] = true;
-    else if (item.value.toUpperCase() === '\\RECENT') continue;
-    else if (isFlagKeyword(item.value)) flags.keywords!.push(item.value);
-    else throw new IMAPSyntaxError(`Invalid flag ${item.value.slice(0, 40)}`);
+    else if (name.toUpperCase() === '\\RECENT') continue;
+    else if (isFlagKeyword(name)) flags.keywords!.push(name);
+    else throw new IMAPSyntaxError(`Invalid flag ${name.slice(0, 40)}`);
   }
   return flags;
 }

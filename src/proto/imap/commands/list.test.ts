@@ -37,6 +37,12 @@ describe('LIST grammar', () => {
     expect(listError(`a LIST "" "台北"\r\n`)).toBe('Mailbox names must be modified UTF-7 unless UTF8=ACCEPT is enabled');
   });
 
+  it('drops a pattern that is not valid modified UTF-7: it matches no mailbox (an empty LIST, not an error)', () => {
+    expect(list(`a LIST "" !#$&'+,-.0123456789:;<=>?@^_\`|[}%*\r\n`).patterns).toEqual([]);
+    expect(list('a LIST "" ("&Jjo!" INBOX)\r\n').patterns).toEqual(['INBOX']);
+    expect(list('a LIST "&Jjo!" INBOX\r\n').patterns).toEqual([]);
+  });
+
 
   it('gives the same request however the bytes were split', () => {
     const request = requestWhateverTheSplit(LIST, 'a LIST (SUBSCRIBED) {0}\r\n ({3}\r\nfoo "bar/%") RETURN (STATUS (UIDNEXT))\r\n');

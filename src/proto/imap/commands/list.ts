@@ -1,7 +1,7 @@
 // LIST [(selection)] reference patterns [RETURN (options)] (RFC 3501 §6.3.8, RFC 9051 §6.3.9, LIST-EXTENDED RFC 5258 §3, SPECIAL-USE RFC 6154, LIST-STATUS RFC 5819).
 import type { IMAPValue } from '../imap-value.js';
 import { IMAPSyntaxError } from '../imap-syntax-error.js';
-import { keyword, list, mailboxName } from './command-args.js';
+import { decodedMailboxName, keyword, list } from './command-args.js';
 import type { IMAPCommandSpec, IMAPRequestBase } from './imap-command-spec.js';
 import { utf8Enabled } from './imap-command-spec.js';
 import type { StatusItem } from './status-items.js';
@@ -20,7 +20,7 @@ export interface ListRequest extends IMAPRequestBase<'LIST'> {
   /** RETURN (STATUS (…)) (RFC 5819 §2). */
   status?: StatusItem[];
   reference: string;
-  /** Mailbox names with `*` and `%` wildcards (compileListPattern); `""` alone asks for the delimiter. */
+  /** Mailbox names with `*` and `%` wildcards (compileListPattern); `""` alone asks for the delimiter; none lists nothing. */
   patterns: string[];
 }
 
@@ -72,14 +72,15 @@ export const LIST: IMAPCommandSpec<ListRequest> = {
     const patterns = args[i++];
     if (!reference || !patterns) throw new IMAPSyntaxError('LIST takes a reference and a mailbox pattern');
     const utf8 = { utf8: utf8Enabled(options.enabled) };
-    request.reference = mailboxName(reference, utf8);
+    const referenceName = decodedMailboxName(reference, utf8);
     if (patterns.type === 'list') {
       request.extended = true;
       if (patterns.items.length === 0 || patterns.items.length > MAX_LIST_PATTERNS) throw new IMAPSyntaxError(`LIST takes 1 to ${MAX_LIST_PATTERNS} patterns`);
-      request.patterns = patterns.items.map((p) => mailboxName(p, utf8));
-    } else {
-      request.patterns = [mailboxName(patterns, utf8)];
     }
+    const decoded = (patterns.type === 'list' ? patterns.items : [patterns]).map((p) => decodedMailboxName(p, utf8));
+    // A reference or pattern that is not valid modified UTF-7 names no mailbox: it matches nothing (an empty LIST, not an error).
+    request.reference = referenceName ?? '';
+    request.patterns = referenceName === undefined ? [] : decoded.filter((p) => p !== undefined);
     if (args[i]) {
       if (keyword(args[i]!) !== 'RETURN' || !args[i + 1]) throw new IMAPSyntaxError('Expected RETURN (options)');
       parseReturn(args[i + 1]!, request);

@@ -8,7 +8,10 @@ import type { SystemFlag } from './flag-list.js';
 import { systemFlag } from './flag-list.js';
 
 /** Header fields kept decoded on the message row, searched without reading the message. */
-export type IndexedField = 'from' | 'to' | 'cc' | 'subject';
+export type IndexedField = 'subject';
+
+/** The address fields of the envelope that FROM, TO, CC and BCC search (RFC 3501 §6.4.4). */
+export type AddressField = 'from' | 'to' | 'cc' | 'bcc';
 
 export type SearchKey =
   | { kind: 'all' }
@@ -18,7 +21,9 @@ export type SearchKey =
   | { kind: 'new' }
   | { kind: 'old' }
   | { kind: 'indexed'; field: IndexedField; text: string }
-  /** HEADER field string, BCC: read from the stored header. An empty string matches any message that has the field. */
+  /** FROM, TO, CC, BCC: a substring of any part of the envelope's addresses (name, route, mailbox, host, group name). */
+  | { kind: 'address'; field: AddressField; text: string }
+  /** HEADER field string: read from the stored header. An empty string matches any message that has the field. */
   | { kind: 'header'; field: string; text: string }
   | { kind: 'body'; text: string }
   | { kind: 'text'; text: string }
@@ -67,7 +72,8 @@ const FLAG_KEYS: Record<string, { flag: SystemFlag; set: boolean }> = {
   UNDRAFT: { flag: 'draft', set: false },
 };
 
-const INDEXED: Record<string, IndexedField> = { FROM: 'from', TO: 'to', CC: 'cc', SUBJECT: 'subject' };
+const INDEXED: Record<string, IndexedField> = { SUBJECT: 'subject' };
+const ADDRESS: Record<string, AddressField> = { FROM: 'from', TO: 'to', CC: 'cc', BCC: 'bcc' };
 
 const DATE_KEYS: Record<string, { of: 'internal' | 'sent'; op: 'before' | 'on' | 'since' }> = {
   BEFORE: { of: 'internal', op: 'before' },
@@ -130,6 +136,8 @@ function readKey(reader: Reader, depth: number): SearchKey {
   if (flag) return { kind: 'flag', ...flag };
   const indexed = INDEXED[name];
   if (indexed) return { kind: 'indexed', field: indexed, text: astring(reader.next('string')) };
+  const address = ADDRESS[name];
+  if (address) return { kind: 'address', field: address, text: astring(reader.next('string')) };
   const date = DATE_KEYS[name];
   if (date) return { kind: 'date', ...date, day: searchDate(reader.next('date')) };
   switch (name) {
@@ -147,8 +155,6 @@ function readKey(reader: Reader, depth: number): SearchKey {
       const set = name === 'KEYWORD';
       return 'flag' in parsed ? { kind: 'flag', flag: parsed.flag, set } : { kind: 'keyword', keyword: parsed.keyword, set };
     }
-    case 'BCC':
-      return { kind: 'header', field: 'bcc', text: astring(reader.next('string')) };
     case 'HEADER': {
       const field = astring(reader.next('header field name')).toLowerCase();
       if (!/^[\x21-\x39\x3b-\x7e]+$/.test(field)) throw new IMAPSyntaxError('Invalid header field name');

@@ -57,7 +57,7 @@ describe('SEARCH grammar', () => {
         { kind: 'keyword', keyword: '$Label1', set: true },
         { kind: 'flag', flag: 'draft', set: false },
         { kind: 'header', field: 'x-spam', text: '' },
-        { kind: 'header', field: 'bcc', text: 'bob' },
+        { kind: 'address', field: 'bcc', text: 'bob' },
         { kind: 'body', text: 'hi' },
         { kind: 'size', op: 'smaller', size: 10 },
         { kind: 'date', of: 'sent', op: 'on', day: day(2003, 3, 3) },

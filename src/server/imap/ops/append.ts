@@ -1,6 +1,7 @@
 // APPEND (RFC 3501 §6.3.11, RFC 9051 §6.3.12) with APPENDUID (UIDPLUS, RFC 4315), TRYCREATE and APPENDLIMIT (RFC 7889).
 import { MailwardError } from '../../../errors/index.js';
 import { normalizeMailboxName } from '../../../mailbox/index.js';
+import { encodeBinaryParts } from '../../../mailbox/mime/index.js';
 import type { AppendRequest } from '../../../proto/imap/commands/append.js';
 import * as grammar from '../../../proto/imap/commands/append.js';
 import type { CommandResult, IMAPOp } from '../imap-context.js';
@@ -21,7 +22,9 @@ export const APPEND: IMAPOp<AppendRequest> = {
     try {
       // Stored as sent; the mail layer turns bare LF into CRLF. An APPEND to the selected mailbox
       // reaches this session as EXISTS through the journal sync at the end of the command.
-      const { mailbox, uid } = await deps.mailboxes.append(accountId, request.mailbox, request.message, {
+      // Binary content (a literal8) is kept as base64, so BODY[] stays 7-bit while BINARY[] gives the bytes back (RFC 3516 §4.4).
+      const message = request.binary ? encodeBinaryParts(request.message) : request.message;
+      const { mailbox, uid } = await deps.mailboxes.append(accountId, request.mailbox, message, {
         flags: request.flags,
         ...(request.internalDate !== undefined ? { internalDate: request.internalDate } : {}),
       });

@@ -20,21 +20,32 @@ async function target(context: IMAPCommandContext, name: string): Promise<{ id: 
   return mailbox ?? { status: 'NO', code: { name: 'TRYCREATE' }, text: 'Mailbox does not exist' };
 }
 
+const EXPUNGE_ISSUED: CommandResult = { status: 'NO', code: { name: 'EXPUNGEISSUED' }, text: 'Some of the messages no longer exist; none was copied' };
+
+/**
+ * A message another session expunged keeps its number here until this session is told (RFC 3501
+ * §7.4.1). COPY and MOVE by number copy the whole set or nothing: with such a message in it they
+ * answer NO [EXPUNGEISSUED] (RFC 5530) and leave the target as it was (RFC 9051 §6.4.7). By UID,
+ * a UID that no longer exists is ignored (RFC 3501 §6.4.8) and the rest is copied.
+ */
 async function copyOrMove(context: IMAPCommandContext, request: CopyRequest): Promise<CommandResult> {
   const view = context.session.selected!;
-  const uids = resolveMessageSet(view, request.set, { uid: request.uid }).filter((uid) => !view.isExpungedElsewhere(uid));
+  const named = resolveMessageSet(view, request.set, { uid: request.uid });
+  const uids = named.filter((uid) => !view.isExpungedElsewhere(uid));
   const to = await target(context, request.mailbox);
   if (!('id' in to)) return to;
   if (request.move && view.readOnly) return { status: 'NO', code: { name: 'READ-ONLY' }, text: 'The mailbox is read-only (EXAMINE)' };
+  const whole = !request.uid;
+  if (whole && uids.length < named.length) return EXPUNGE_ISSUED;
   if (uids.length === 0) return { text: request.uid ? `${request.name} completed (no messages)` : `${request.name} completed` };
   try {
     if (!request.move) {
-      const result = await context.deps.mailboxes.copy(view.mailbox.id, uids, to.id);
-      if (result.pairs.length === 0) return { status: 'NO', code: { name: 'EXPUNGEISSUED' }, text: 'The messages no longer exist' };
+      const result = await context.deps.mailboxes.copy(view.mailbox.id, uids, to.id, { whole });
+      if (result.pairs.length === 0) return whole ? EXPUNGE_ISSUED : { text: `${request.name} completed (no messages)` };
       return { code: copyUid(result.uidValidity, result.pairs), text: `${request.name} completed` };
     }
-    const result = await context.deps.mailboxes.move(view.mailbox.id, uids, to.id);
-    if (result.pairs.length === 0) return { status: 'NO', code: { name: 'EXPUNGEISSUED' }, text: 'The messages no longer exist' };
+    const result = await context.deps.mailboxes.move(view.mailbox.id, uids, to.id, { whole });
+    if (result.pairs.length === 0) return whole ? EXPUNGE_ISSUED : { text: `${request.name} completed (no messages)` };
     // RFC 6851 §4.3: COPYUID comes untagged, before the expunges of the moved messages.
     await context.write(untagged('OK', 'Moved', { code: copyUid(result.uidValidity, result.pairs) }));
     await reportExpunged(

@@ -2,6 +2,7 @@
 import { untaggedData } from '../../../proto/imap/imap-response.js';
 import type { EnableRequest } from '../../../proto/imap/commands/enable.js';
 import * as grammar from '../../../proto/imap/commands/enable.js';
+import { enableCondstore } from '../condstore.js';
 import type { IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED } from '../imap-context.js';
 
@@ -19,9 +20,9 @@ export const ENABLE: IMAPOp<EnableRequest> = {
       if (!spelled || session.enabled.has(name)) continue;
       session.enabled.add(name);
       newly.push(spelled);
-      if (name === 'QRESYNC' || name === 'CONDSTORE') session.condstore = true;
       if (name === 'QRESYNC') session.enabled.add('CONDSTORE');
     }
     await context.write(untaggedData([{ atom: 'ENABLED' }, ...newly.map((atom) => ({ atom }))]));
+    if (session.enabled.has('CONDSTORE')) await enableCondstore(context);
   },
 };

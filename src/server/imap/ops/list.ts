@@ -20,13 +20,14 @@ function selects(node: MailboxNode, patterns: readonly ListPattern[], request: L
   const matching = patterns.filter((p) => p.matches(node.name));
   if (matching.length === 0) return { listed: false, childInfo: false };
   if (request.selectSubscribed || request.selectSpecialUse) {
-    const satisfies = node.row !== undefined && (!request.selectSubscribed || node.row.subscribed === 1) && (!request.selectSpecialUse || node.row.special_use !== null);
+    // A subscribed name whose mailbox is gone is listed too, as \NonExistent (RFC 5258 §3.1).
+    const satisfies = (!request.selectSubscribed || node.subscribed) && (!request.selectSpecialUse || (node.row !== undefined && node.row.special_use !== null));
     // A subscribed mailbox below that the pattern itself does not reach.
     const childInfo = request.recursiveMatch && node.subscribedDescendants.some((name) => !patterns.some((p) => p.matches(name)));
     return { listed: satisfies || childInfo, childInfo };
   }
-  // A level that is no mailbox is listed only for a pattern ending in `%` (RFC 3501 §6.3.8).
-  return { listed: node.row !== undefined || matching.some((p) => p.listsLevels), childInfo: false };
+  // A level that is no mailbox is listed only for a pattern ending in `%` (RFC 3501 §6.3.8), and only when a mailbox lies below it.
+  return { listed: node.row !== undefined || (node.hasChildren && matching.some((p) => p.listsLevels)), childInfo: false };
 }
 
 export const LIST: IMAPOp<ListRequest> = {
@@ -42,7 +43,8 @@ export const LIST: IMAPOp<ListRequest> = {
       return;
     }
     const patterns = request.patterns.filter((p) => p !== '').map((p) => compileListPattern(request.reference, p, MAILBOX_NAMING));
-    const nodes = buildMailboxTree(await deps.mailboxes.list(session.account!.id));
+    const accountId = session.account!.id;
+    const nodes = buildMailboxTree(await deps.mailboxes.list(accountId), await deps.mailboxes.subscriptions(accountId));
     const attributeOptions = { extended: request.extended || rev2, subscribed: request.selectSubscribed || request.returnSubscribed };
     for (const node of nodes) {
       const { listed, childInfo } = selects(node, patterns, request);

@@ -15,13 +15,16 @@ export const LSUB: IMAPOp<LsubRequest> = {
   states: AUTHENTICATED,
   async run(context, request) {
     const utf8 = { utf8: context.utf8 };
+    if (request.pattern === undefined) return;
     const pattern = compileListPattern(request.reference, request.pattern, MAILBOX_NAMING);
-    const rows = await context.deps.mailboxes.list(context.session.account!.id);
-    const subscribed = new Set(rows.filter((r) => r.subscribed === 1).map((r) => r.name));
+    const accountId = context.session.account!.id;
+    const rows = await context.deps.mailboxes.list(accountId);
+    const subscriptions = await context.deps.mailboxes.subscriptions(accountId);
+    const subscribed = new Set(subscriptions);
     // Levels above a subscribed mailbox that are not subscribed themselves: listed \Noselect for a trailing `%` (RFC 3501 §6.3.9).
     const levels = new Set([...subscribed].flatMap((name) => parentNames(name)).filter((name) => !subscribed.has(name)));
     const out: Buffer[] = [];
-    for (const node of buildMailboxTree(rows)) {
+    for (const node of buildMailboxTree(rows, subscriptions)) {
       const isSubscribed = subscribed.has(node.name);
       if (!isSubscribed && !(levels.has(node.name) && pattern.listsLevels)) continue;
       if (!pattern.matches(node.name)) continue;

@@ -1,8 +1,8 @@
 // SEARCH and UID SEARCH (RFC 3501 §6.4.4, RFC 9051 §6.4.4, ESEARCH of RFC 4731, MODSEQ of RFC 7162): indexed columns first, message bytes only when a key needs them.
 import type { MessageMetaRow } from '../../../mailbox/index.js';
 import { fullBodyText, MAX_SEARCH_TEXT } from '../../../mailbox/index.js';
-import type { MIMEPart } from '../../../mailbox/mime/index.js';
-import { decodeHeaderValue, readHeaderBlock } from '../../../mailbox/mime/index.js';
+import type { Address, Envelope, MIMEPart } from '../../../mailbox/mime/index.js';
+import { decodeHeaderValue, MISSING_DOMAIN, MISSING_MAILBOX, readHeaderBlock } from '../../../mailbox/mime/index.js';
 import type { SearchRequest } from '../../../proto/imap/commands/search.js';
 import type { SearchKey } from '../../../proto/imap/commands/search-query.js';
 import { SEARCH_CHARSETS, searchNeeds } from '../../../proto/imap/commands/search-query.js';
@@ -10,6 +10,8 @@ import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
 import * as grammar from '../../../proto/imap/commands/search.js';
+import { enableCondstore } from '../condstore.js';
+import { expungedMeanwhile } from '../expunged-meanwhile.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
@@ -41,6 +43,23 @@ function compareDay(day: number | null, op: 'before' | 'on' | 'since', wanted: n
   return op === 'before' ? day < wanted : op === 'on' ? day === wanted : day >= wanted;
 }
 
+/**
+ * The envelope's addresses as one searchable text: each one's decoded name, route, and
+ * mailbox@host (a group's name alone), so FROM, TO, CC and BCC find a substring of any part of an
+ * address (RFC 3501 §6.4.4: the envelope structure's field), whatever comments the header held.
+ */
+function addressText(addresses: readonly Address[] | null): string {
+  const parts: string[] = [];
+  for (const { name, adl, mailbox, host } of addresses ?? []) {
+    if (name !== null) parts.push(decodeHeaderValue(name));
+    if (adl) parts.push(adl);
+    const local = mailbox === MISSING_MAILBOX ? '' : (mailbox ?? '');
+    if (host === null) parts.push(local);
+    else parts.push(`${local}@${host === MISSING_DOMAIN ? '' : host}`);
+  }
+  return needle(parts.join(' '));
+}
+
 /** The UIDs a UID or sequence-set key names, resolved once per key against the view. */
 const members = new WeakMap<SearchKey, Set<number>>();
 function setMembers(view: SelectedMailbox, key: Extract<SearchKey, { kind: 'uid' | 'seq' }>): Set<number> {
@@ -54,18 +73,18 @@ function setMembers(view: SelectedMailbox, key: Extract<SearchKey, { kind: 'uid'
 
 /** One message under evaluation; the header and body are read at most once, and only when a key asks. */
 class Candidate {
-  #structure: { root: MIMEPart; envelope: { date: string | null } } | undefined;
+  #structure: { root: MIMEPart; envelope: Envelope } | undefined;
   #raw: Promise<Buffer> | undefined;
   #header: Promise<Array<{ name: string; value: string }>> | undefined;
 
   constructor(
-    private readonly context: IMAPCommandContext,
+    readonly context: IMAPCommandContext,
     private readonly view: SelectedMailbox,
     readonly row: MessageMetaRow & { search_text?: string },
   ) {}
 
-  get structure(): { root: MIMEPart; envelope: { date: string | null } } {
-    this.#structure ??= JSON.parse(this.row.structure) as { root: MIMEPart; envelope: { date: string | null } };
+  get structure(): { root: MIMEPart; envelope: Envelope } {
+    this.#structure ??= JSON.parse(this.row.structure) as { root: MIMEPart; envelope: Envelope };
     return this.#structure;
   }
 
@@ -103,9 +122,13 @@ class Candidate {
         return view.isRecent(row.uid) && row.seen === 0;
       case 'old':
         return !view.isRecent(row.uid);
-      case 'indexed': {
-        const column = key.field === 'from' ? row.from_text : key.field === 'to' ? row.to_text : key.field === 'cc' ? row.cc_text : row.subject;
-        return needle(column).includes(needle(key.text));
+      case 'indexed':
+        return needle(row.subject).includes(needle(key.text));
+      case 'address': {
+        const text = needle(key.text);
+        // The decoded header on the row answers most searches without parsing the structure (a match in its comments counts too).
+        const column = key.field === 'from' ? row.from_text : key.field === 'to' ? row.to_text : key.field === 'cc' ? row.cc_text : '';
+        return needle(column).includes(text) || addressText(this.structure.envelope[key.field]).includes(text);
       }
       case 'header': {
         const text = needle(key.text);
@@ -156,6 +179,16 @@ interface Found {
   modseq: number;
 }
 
+/** Whether the message matches; a message whose body went with another session's expunge while it was read matches nothing. */
+async function matchesUnlessExpunged(candidate: Candidate, key: SearchKey): Promise<boolean> {
+  try {
+    return await candidate.matches(key);
+  } catch (error) {
+    if (await expungedMeanwhile(candidate.context, candidate.row.uid, error)) return false;
+    throw error;
+  }
+}
+
 async function evaluate(context: IMAPCommandContext, view: SelectedMailbox, key: SearchKey): Promise<Found[]> {
   const needs = searchNeeds(key);
   const uids = view.allUids();
@@ -166,7 +199,7 @@ async function evaluate(context: IMAPCommandContext, view: SelectedMailbox, key:
     for (const row of rows) {
       const seq = view.seqOf(row.uid);
       if (seq === undefined || view.isExpungedElsewhere(row.uid)) continue;
-      if (await new Candidate(context, view, row).matches(key)) found.push({ uid: row.uid, seq, modseq: row.modseq });
+      if (await matchesUnlessExpunged(new Candidate(context, view, row), key)) found.push({ uid: row.uid, seq, modseq: row.modseq });
     }
   }
   return found;
@@ -178,10 +211,11 @@ async function search(context: IMAPCommandContext, request: SearchRequest): Prom
   if (!('query' in request)) return { status: 'NO', code: { name: 'BADCHARSET', args: [{ list: SEARCH_CHARSETS.map((atom) => ({ atom })) }] }, text: 'Supported charsets: UTF-8, US-ASCII' };
   const { query, uid: uidCommand } = request;
   const needs = searchNeeds(query.key);
-  if (needs.modseq) session.condstore = true;
+  if (needs.modseq) await enableCondstore(context);
   const found = await evaluate(context, view, query.key);
   const numbers = found.map((f) => (uidCommand ? f.uid : f.seq));
-  const highestModseq = needs.modseq && found.length > 0 ? found.reduce((max, f) => Math.max(max, f.modseq), 0) : undefined;
+  const highest = (messages: readonly Found[]): number | undefined => (needs.modseq && messages.length > 0 ? messages.reduce((max, f) => Math.max(max, f.modseq), 0) : undefined);
+  const highestModseq = highest(found);
   // IMAP4rev2 answers every SEARCH with ESEARCH (RFC 9051 §7.3.4); so does RETURN (RFC 4731).
   const esearch = query.returnOptions !== undefined || session.enabled.has('IMAP4REV2');
   if (!esearch) {
@@ -198,7 +232,10 @@ async function search(context: IMAPCommandContext, request: SearchRequest): Prom
   // RFC 4731 §3.1: ALL is left out when nothing matched.
   if (options.includes('ALL') && numbers.length > 0) values.push({ atom: 'ALL' }, { atom: formatUids(numbers) });
   if (options.includes('COUNT')) values.push({ atom: 'COUNT' }, numbers.length);
-  if (highestModseq !== undefined) values.push({ atom: 'MODSEQ' }, highestModseq);
+  // RFC 4731 §3.2: with only MIN and MAX asked, MODSEQ is the highest of the messages returned, not of every match.
+  const returned = options.includes('ALL') || options.includes('COUNT') ? found : [...new Set([options.includes('MIN') ? found[0] : undefined, options.includes('MAX') ? found[found.length - 1] : undefined])].filter((f) => f !== undefined);
+  const returnedModseq = highest(returned);
+  if (returnedModseq !== undefined) values.push({ atom: 'MODSEQ' }, returnedModseq);
   await context.write(untaggedData(values));
   return { text: `${request.name} completed` };
 }

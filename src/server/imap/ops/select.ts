@@ -5,12 +5,11 @@ import { untagged, untaggedData } from '../../../proto/imap/imap-response.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
 import * as grammar from '../../../proto/imap/commands/select.js';
 import { flagNames } from '../flag-names.js';
+import { flagsResponses, keywordUpdate } from '../mailbox-flags.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { AUTHENTICATED } from '../imap-context.js';
 import { uidInSet } from '../message-set.js';
 import { SelectedMailbox } from '../selected-mailbox.js';
-
-const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
 async function open(context: IMAPCommandContext, request: SelectRequest): Promise<CommandResult> {
   const { session, deps } = context;
@@ -25,14 +24,9 @@ async function open(context: IMAPCommandContext, request: SelectRequest): Promis
   const mailbox = await deps.mailboxes.get(session.account!.id, request.mailbox);
   const { view, firstUnseenUid, keywords: keywordsInUse } = await SelectedMailbox.open(deps.mailboxes, mailbox, { readOnly });
   const rev2 = session.enabled.has('IMAP4REV2');
-  const keywords = keywordsInUse.slice(0, 500);
-  const out: Buffer[] = [
-    untaggedData([{ atom: 'FLAGS' }, { list: [...SYSTEM_FLAGS, ...keywords].map((atom) => ({ atom })) }]),
-    untagged('OK', readOnly ? 'No permanent flags permitted' : 'Flags permitted', {
-      code: { name: 'PERMANENTFLAGS', args: [{ list: readOnly ? [] : [...SYSTEM_FLAGS, ...keywords, '\\*'].map((atom) => ({ atom })) }] },
-    }),
-    untaggedData([view.exists, { atom: 'EXISTS' }]),
-  ];
+  // A mailbox with very many keywords lists the first ones here; any other is announced when a response first shows it.
+  view.learnKeywords(keywordsInUse.slice(0, 500));
+  const out: Buffer[] = [...flagsResponses(view.keywords, { readOnly }), untaggedData([view.exists, { atom: 'EXISTS' }])];
   if (!rev2) {
     out.push(untaggedData([view.recentCount, { atom: 'RECENT' }]));
     const firstUnseen = firstUnseenUid === null ? undefined : view.seqOf(firstUnseenUid);
@@ -59,7 +53,9 @@ async function resync(context: IMAPCommandContext, view: SelectedMailbox, params
     vanished = vanished.filter((uid) => uidInSet(uid, known));
   }
   if (vanished.length > 0) out.push(untaggedData([{ atom: 'VANISHED' }, { list: [{ atom: 'EARLIER' }] }, { atom: formatUids(vanished) }]));
-  for (const row of await context.deps.mailboxes.listFlagsChangedSince(view.mailbox.id, params.modseq)) {
+  const changed = await context.deps.mailboxes.listFlagsChangedSince(view.mailbox.id, params.modseq);
+  out.push(...keywordUpdate(view, changed));
+  for (const row of changed) {
     const seq = view.seqOf(row.uid);
     if (seq === undefined) continue;
     const items: ResponseValue[] = [

@@ -4,9 +4,11 @@ import type { ResponseValue } from '../../../proto/imap/imap-response.js';
 import { untaggedData } from '../../../proto/imap/imap-response.js';
 import { formatUids } from '../../../proto/imap/sequence-set.js';
 import * as grammar from '../../../proto/imap/commands/store.js';
+import { enableCondstore } from '../condstore.js';
 import { flagNames } from '../flag-names.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
+import { keywordUpdate } from '../mailbox-flags.js';
 import { resolveMessageSet } from '../message-set.js';
 
 async function store(context: IMAPCommandContext, request: StoreRequest): Promise<CommandResult> {
@@ -14,14 +16,15 @@ async function store(context: IMAPCommandContext, request: StoreRequest): Promis
   const view = session.selected!;
   const { unchangedSince, mode, flags, silent, uid: uidCommand } = request;
   // A modifier list makes this a CONDSTORE-enabling command (RFC 7162 §3.1).
-  if (request.hasModifiers) session.condstore = true;
+  if (request.hasModifiers) await enableCondstore(context);
   const uids = resolveMessageSet(view, request.set, { uid: uidCommand });
   if (view.readOnly) return { status: 'NO', code: { name: 'READ-ONLY' }, text: 'The mailbox is read-only (EXAMINE)' };
 
   const targets = uids.filter((uid) => !view.isExpungedElsewhere(uid));
   const result = targets.length === 0 ? { modseq: 0, messages: [], modified: [] } : await deps.mailboxes.storeFlags(view.mailbox.id, targets, { mode, flags, ...(unchangedSince !== undefined ? { unchangedSince } : {}) });
   view.markOwn(result.modseq);
-  const out: Buffer[] = [];
+  // New keywords are announced even after .SILENT: a later FETCH FLAGS must not be the first to show them.
+  const out: Buffer[] = keywordUpdate(view, result.messages);
   for (const row of result.messages) {
     const seq = view.seqOf(row.uid);
     if (seq === undefined) continue;

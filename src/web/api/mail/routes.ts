@@ -33,7 +33,7 @@ export function mailRoutes(routes: APIRoutes, security: Security, deps: MailAPID
 
   routes.add(MAIL_API.createFolder, {
     auth: 'session',
-    handler: async ({ session, body }) => presentFolder(deps, await deps.mailboxes.create(session.account.id, body.name)),
+    handler: async ({ session, body }) => presentFolder(deps, await deps.mailboxes.create(session.account.id, body.name, { subscribe: true })),
   });
 
   routes.add(MAIL_API.renameFolder, {
