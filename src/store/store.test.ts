@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { insertAccount } from '../../test/support/account-rows.js';
 import { describeOnEveryDialect, liveStore, testStore } from '../../test/support/every-dialect.js';
-import { isMailwardError } from '../errors/index.js';
 import { GLOBAL_SCOPE, domainScope } from './index.js';
 import type { Store } from './index.js';
+import { expectCode } from '../../test/support/outcomes.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -13,14 +13,6 @@ async function collect(stream: AsyncIterable<Buffer | string>): Promise<Buffer> 
   const parts: Buffer[] = [];
   for await (const part of stream) parts.push(Buffer.from(part));
   return Buffer.concat(parts);
-}
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isMailwardError(error) ? error.code : error).toBe(code);
 }
 
 async function addAccount(store: Store, address: string, domainId: number): Promise<number> {

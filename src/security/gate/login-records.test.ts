@@ -4,7 +4,6 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { CompiledQuery } from 'kysely';
 import { beforeEach, expect, it } from 'vitest';
 import type { Account } from '../../accounts/index.js';
-import { isMailwardError } from '../../errors/index.js';
 import type { NewLoginRecord, Tables } from '../../store/index.js';
 import type { LoginRecordQuery } from '../../store/index.js';
 import { createLoginRecordRepository } from '../../store/repositories/login-record-repository.js';
@@ -13,16 +12,9 @@ import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { FIXTURE_DOMAIN, FIXTURE_NOW, FIXTURE_PASSWORD, securityFixture } from '../../../test/support/security-fixture.js';
 import type { LoginRecordInput, LoginRecordView } from './login-records.js';
+import { codeOf } from '../../../test/support/outcomes.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return isMailwardError(error) ? error.code : error;
-}
 
 describeOnEveryDialect('login records', securityFixture(), (f, dialect) => {
   let alice: Account;
