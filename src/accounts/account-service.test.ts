@@ -1,25 +1,16 @@
 // AccountService over every store dialect: normalisation, alias/account conflicts, resolution, rehashing, disabling, strength levels.
 import { beforeEach, expect, it } from 'vitest';
 import { describeOnEveryDialect, liveStore, testStore } from '../../test/support/every-dialect.js';
-import { isMailwardError } from '../errors/index.js';
 import { AccountService } from './account-service.js';
 import { createArgon2Hasher } from './password-hasher.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { PolicyService } from './policy-service.js';
+import { expectCode } from '../../test/support/outcomes.js';
 
 const NOW = 1_700_000_000_000;
 /** Cheap parameters for tests about behaviour, not cost; also "outdated" next to the OWASP default. */
 const LOW_PARAMS = { memoryCost: 4096, timeCost: 1, parallelism: 1 };
 const CURRENT_HASH_PREFIX = '$argon2id$v=19$m=19456,t=2,p=1$';
-
-async function expectCode(promise: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isMailwardError(error) ? error.code : error).toBe(code);
-  if (message) expect((error as Error).message).toMatch(message);
-}
 
 describeOnEveryDialect('AccountService', testStore, (t) => {
   const store = liveStore(t);

@@ -5,6 +5,7 @@ import { isMailwardError } from '../errors/index.js';
 import { GLOBAL_SCOPE, domainScope } from '../store/index.js';
 import { POLICIES } from './policy-schema.js';
 import { PolicyService, parsePolicyText } from './policy-service.js';
+import { expectCode } from '../../test/support/outcomes.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -15,15 +16,6 @@ function codeOf(run: () => unknown): string | undefined {
     return isMailwardError(error) ? error.code : String(error);
   }
   return undefined;
-}
-
-async function expectCode(promise: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isMailwardError(error) ? error.code : error).toBe(code);
-  if (message) expect((error as Error).message).toMatch(message);
 }
 
 describe('parsePolicyText', () => {

@@ -18,39 +18,34 @@ export function enabledListeners<N extends ListenerName>(app: App, names: N[]): 
   return names.filter((name) => app.config.listeners[name].enabled).map((name) => ({ name, host: app.config.listeners[name].host, port: app.config.listeners[name].port }));
 }
 
-export function imapDeps(app: App): Parameters<typeof startIMAP>[0] {
-  const { imap } = app.config;
+/** What IMAP and POP3 are both given: the core's mail services, and their own plain-text, connection, sign-in and idle limits. */
+function mailboxDoorDeps(app: App, door: 'imap' | 'pop3') {
+  const settings = app.config[door];
   return {
     hostname: app.config.hostname,
     security: app.security,
     mailboxes: app.mailboxes,
-    events: app.events,
-    logger: app.logger.child({ component: 'imap' }),
+    logger: app.logger.child({ component: door }),
     now: app.now,
-    allowPlaintextAuth: imap.allow_plaintext_auth,
-    maxConnectionsPerAccount: imap.max_connections_per_account,
-    maxConnectionsPerIp: imap.max_connections_per_ip,
-    loginTimeoutMs: imap.login_timeout_seconds * 1000,
-    autologoutMs: imap.autologout_minutes * 60_000,
+    allowPlaintextAuth: settings.allow_plaintext_auth,
+    maxConnectionsPerIp: settings.max_connections_per_ip,
+    loginTimeoutMs: settings.login_timeout_seconds * 1000,
+    autologoutMs: settings.autologout_minutes * 60_000,
+  };
+}
+
+export function imapDeps(app: App): Parameters<typeof startIMAP>[0] {
+  return {
+    ...mailboxDoorDeps(app, 'imap'),
+    events: app.events,
+    maxConnectionsPerAccount: app.config.imap.max_connections_per_account,
     maxMessageBytes: app.config.smtp.max_message_bytes,
     structureCache: new StructureCache({ maxChars: app.config.cache.structure_cache_mb * STRUCTURE_CACHE_CHARS_PER_MB }),
   };
 }
 
 export function pop3Deps(app: App): Parameters<typeof startPOP3>[0] {
-  const { pop3 } = app.config;
-  return {
-    hostname: app.config.hostname,
-    security: app.security,
-    mailboxes: app.mailboxes,
-    state: app.store.state,
-    logger: app.logger.child({ component: 'pop3' }),
-    now: app.now,
-    allowPlaintextAuth: pop3.allow_plaintext_auth,
-    loginTimeoutMs: pop3.login_timeout_seconds * 1000,
-    autologoutMs: pop3.autologout_minutes * 60_000,
-    maxConnectionsPerIp: pop3.max_connections_per_ip,
-  };
+  return { ...mailboxDoorDeps(app, 'pop3'), state: app.store.state };
 }
 
 /** The webmail's mail API: the same Mailboxes as IMAP and the same Submission path as authenticated SMTP. */

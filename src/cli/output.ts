@@ -11,6 +11,12 @@ export function printTable(headers: string[], rows: string[][]): void {
   process.stdout.write(`${[line(headers), ...rows.map(line)].join('\n')}\n`);
 }
 
+/** Prints `views` as JSON with --json, else as a table under `headers` with the cells `row` gives for each view. */
+export function printRows<T>(views: T[], options: { json?: boolean }, headers: string[], row: (view: T) => string[]): void {
+  if (options.json) printJSON(views);
+  else printTable(headers, views.map(row));
+}
+
 export function isoTime(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();
 }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, expect, it } from 'vitest';
+import { insertAccount } from '../../test/support/account-rows.js';
 import { describeOnEveryDialect, liveStore, testStore } from '../../test/support/every-dialect.js';
 import type { MailwardEvent } from '../shared-state/index.js';
 import { MemoryEventBus } from '../shared-state/index.js';
@@ -36,20 +37,7 @@ describeOnEveryDialect('MailStore', testStore, (t, dialect) => {
     bus.subscribe((e) => events.push(e));
     mail = new MailStore({ store, events: bus, now: () => NOW });
     const domain = await store.domains.create({ name: 'example.test', now: NOW });
-    const account = (address: string) =>
-      store.accounts.create({
-        address,
-        local_part: address.split('@')[0]!,
-        domain_id: domain.id,
-        display_name: '',
-        password_hash: 'x',
-        status: 'active',
-        quota_bytes: 0,
-        is_admin: 0,
-        must_change_password: 0,
-        created_at: NOW,
-        updated_at: NOW,
-      });
+    const account = (address: string) => insertAccount(store, address, { domainId: domain.id, now: NOW });
     alice = (await account('alice@example.test')).id;
     bob = (await account('bob@example.test')).id;
   });

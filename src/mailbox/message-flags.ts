@@ -18,14 +18,7 @@ export function isValidKeyword(keyword: string): boolean {
   return KEYWORD.test(keyword) && !keyword.startsWith('\\');
 }
 
-export function flagColumns(flags: MessageFlags = {}): {
-  seen: number;
-  answered: number;
-  flagged: number;
-  deleted: number;
-  draft: number;
-  keywords: string;
-} {
+export function flagColumns(flags: MessageFlags = {}): FlagColumns {
   const keywords = [...new Set((flags.keywords ?? []).filter(isValidKeyword))];
   return {
     seen: flags.seen ? 1 : 0,

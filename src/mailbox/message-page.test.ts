@@ -1,5 +1,6 @@
 // Mailboxes.page() and searchMailbox() over SQLite and PostgreSQL: keyset pages are complete and ordered with ties on every sort key, filters hold, the search box reads its keys.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { insertAccount } from '../../test/support/account-rows.js';
 import { describeOnEveryDialect, sharedTestStore } from '../../test/support/every-dialect.js';
 import { MemoryEventBus } from '../shared-state/index.js';
 import type { MessageSortKey } from '../store/index.js';
@@ -37,19 +38,7 @@ describeOnEveryDialect('message pages', sharedTestStore, (t) => {
     const mail = new MailStore({ store, events, now: () => NOW });
     mailboxes = new Mailboxes({ store, events, mail, now: () => NOW, bodyCache: new BodyCache({ maxBytes: 1024 * 1024, maxEntryBytes: 128 * 1024 }) });
     const domain = await store.domains.create({ name: 'example.test', now: NOW });
-    const account = await store.accounts.create({
-      address: 'alice@example.test',
-      local_part: 'alice',
-      domain_id: domain.id,
-      display_name: '',
-      password_hash: 'x',
-      status: 'active',
-      quota_bytes: 0,
-      is_admin: 0,
-      must_change_password: 0,
-      created_at: NOW,
-      updated_at: NOW,
-    });
+    const account = await insertAccount(store, 'alice@example.test', { domainId: domain.id, now: NOW });
     mailboxId = (await mailboxes.create(account.id, 'List')).id;
     for (let i = 0; i < COUNT; i++) {
       const raw = Buffer.from(`From: s${i % 7}@example.net\r\nTo: alice@example.test\r\nSubject: topic ${i % 5}\r\n\r\n${i % 6 === 0 ? 'the secret word' : 'nothing'}\r\n`);

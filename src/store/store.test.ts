@@ -1,10 +1,11 @@
 // One store suite, run against SQLite and PostgreSQL.
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { insertAccount } from '../../test/support/account-rows.js';
 import { describeOnEveryDialect, liveStore, testStore } from '../../test/support/every-dialect.js';
-import { isMailwardError } from '../errors/index.js';
 import { GLOBAL_SCOPE, domainScope } from './index.js';
 import type { Store } from './index.js';
+import { expectCode } from '../../test/support/outcomes.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -14,29 +15,8 @@ async function collect(stream: AsyncIterable<Buffer | string>): Promise<Buffer> 
   return Buffer.concat(parts);
 }
 
-async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isMailwardError(error) ? error.code : error).toBe(code);
-}
-
 async function addAccount(store: Store, address: string, domainId: number): Promise<number> {
-  const row = await store.accounts.create({
-    address,
-    local_part: address.split('@')[0]!,
-    domain_id: domainId,
-    display_name: 'A',
-    password_hash: '$argon2id$x',
-    status: 'active',
-    quota_bytes: 0,
-    is_admin: 0,
-    must_change_password: 0,
-    created_at: NOW,
-    updated_at: NOW,
-  });
-  return row.id;
+  return (await insertAccount(store, address, { domainId, now: NOW, displayName: 'A' })).id;
 }
 
 describeOnEveryDialect('store', testStore, (t) => {

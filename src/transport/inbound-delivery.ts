@@ -1,5 +1,4 @@
 // Mail arriving at the MX for local recipients: trace headers, sender authentication, durable delivery.
-import { randomBytes } from 'node:crypto';
 import { MailwardError } from '../errors/index.js';
 import type { Account } from '../accounts/index.js';
 import type { Forwarding } from './forwarding.js';
@@ -87,14 +86,10 @@ export class InboundDelivery {
       const dkimPassed = (authResults?.dkim ?? []).filter((r) => r.result === 'pass').map((r) => r.domain);
       await checkLocalSenderClaims(deps.localSenders, { raw: message.raw, mailFrom: message.mailFrom, remoteIp: message.remoteIp, dkimPassed });
     }
-    const received = receivedHeader({
-      helo: message.helo,
-      remoteIp: message.remoteIp,
+    const received = receivedHeader(message, {
       hostname: deps.hostname,
-      protocol: message.tls ? 'ESMTPS' : 'ESMTP',
-      id: randomBytes(8).toString('hex'),
+      authenticated: false,
       ...(message.recipients.length === 1 ? { recipient: message.recipients[0]!.address } : {}),
-      ...(message.tls ? { tls: message.tls } : {}),
       time: now,
     });
     raw = Buffer.concat([Buffer.from(received), raw]);

@@ -1,5 +1,4 @@
 // Mail submitted by an authenticated user: volume limits, identity headers, DKIM, local delivery, the queue, a Sent copy.
-import { randomBytes } from 'node:crypto';
 import type { Account } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { DeliveryTarget, MailStore } from '../mailbox/mail-store.js';
@@ -65,15 +64,7 @@ export class Submission {
     }
     const now = deps.now();
     const names = headerNames(message.raw);
-    let head = receivedHeader({
-      helo: message.helo,
-      remoteIp: message.remoteIp,
-      hostname: deps.hostname,
-      protocol: message.tls ? 'ESMTPSA' : 'ESMTPA',
-      id: randomBytes(8).toString('hex'),
-      ...(message.tls ? { tls: message.tls } : {}),
-      time: now,
-    });
+    let head = receivedHeader(message, { hostname: deps.hostname, authenticated: true, time: now });
     // RFC 6409 §8.1–8.3: a submission server may add a missing Date and Message-ID.
     if (!names.has('date')) head += `Date: ${rfc5322Date(now)}\r\n`;
     if (!names.has('message-id')) head += `Message-ID: ${newMessageId(deps.hostname)}\r\n`;

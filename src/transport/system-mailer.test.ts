@@ -3,7 +3,6 @@ import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../accounts/index.js';
-import { isMailwardError } from '../errors/index.js';
 import { describeOnEveryDialect } from '../../test/support/every-dialect.js';
 import { FIXTURE_DOMAIN, securityFixture } from '../../test/support/security-fixture.js';
 import type { RecoveryServices } from '../../test/support/recovery-fixture.js';
@@ -12,18 +11,11 @@ import { INBOX } from '../mailbox/default-mailboxes.js';
 import { MailStore } from '../mailbox/mail-store.js';
 import { RecipientResolver } from './recipients.js';
 import { SystemMailer } from './system-mailer.js';
+import { codeOf } from '../../test/support/outcomes.js';
 
 const HOSTNAME = 'mail.example.test';
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const ALICE_REMOTE = 'alice@elsewhere.test';
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.then(
-    () => 'OK',
-    (e: unknown) => e,
-  );
-  return isMailwardError(error) ? error.code : error;
-}
 
 describeOnEveryDialect('system mail', securityFixture(), (f) => {
   let mail: MailStore;

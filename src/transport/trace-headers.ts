@@ -11,22 +11,22 @@ function headerSafe(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f()\\;]/g, '').slice(0, 255);
 }
 
-export function receivedHeader(options: {
+/** What the SMTP session tells of a message: the client's EHLO name and address, and the TLS it came over (none in plain text). */
+export interface SMTPSessionFacts {
   helo: string;
   remoteIp: string;
-  hostname: string;
-  /** RFC 3848: ESMTP, ESMTPS (TLS), ESMTPA (authenticated), ESMTPSA (both). */
-  protocol: 'ESMTP' | 'ESMTPS' | 'ESMTPA' | 'ESMTPSA';
-  id: string;
-  recipient?: string;
   tls?: { protocol?: string; cipher?: string };
-  time: number;
-}): string {
-  const tls = options.tls?.protocol ? ` (version=${headerSafe(options.tls.protocol)} cipher=${headerSafe(options.tls.cipher ?? '')})` : '';
+}
+
+export function receivedHeader(session: SMTPSessionFacts, options: { hostname: string; authenticated: boolean; recipient?: string; time: number }): string {
+  // RFC 3848: ESMTP, ESMTPS (TLS), ESMTPA (authenticated), ESMTPSA (both).
+  const protocol = `ESMTP${session.tls ? 'S' : ''}${options.authenticated ? 'A' : ''}`;
+  const id = randomBytes(8).toString('hex');
+  const tls = session.tls?.protocol ? ` (version=${headerSafe(session.tls.protocol)} cipher=${headerSafe(session.tls.cipher ?? '')})` : '';
   const forPart = options.recipient ? `\r\n\tfor <${headerSafe(options.recipient)}>` : '';
   return (
-    `Received: from ${headerSafe(options.helo) || 'unknown'} ([${headerSafe(options.remoteIp)}])\r\n` +
-    `\tby ${options.hostname} (Mailward) with ${options.protocol}${tls} id ${options.id}${forPart};\r\n` +
+    `Received: from ${headerSafe(session.helo) || 'unknown'} ([${headerSafe(session.remoteIp)}])\r\n` +
+    `\tby ${options.hostname} (Mailward) with ${protocol}${tls} id ${id}${forPart};\r\n` +
     `\t${rfc5322Date(options.time)}\r\n`
   );
 }

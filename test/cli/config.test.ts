@@ -2,8 +2,8 @@
 // and that a bad setting stops every command with one line naming the key or variable.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, CLI_TEST_TIMEOUT_MS, expectOneLineError, expectSuccess, removeTempDataDirs, runCLI, tempDataDir } from '../support/cli.js';
+import { expect, it } from 'vitest';
+import { describeCLI, expectOneLineError, expectSuccess, runCLI, tempDataDir } from '../support/cli.js';
 
 function writeFile(dir: string, name: string, text: string): string {
   const file = path.join(dir, name);
@@ -11,10 +11,7 @@ function writeFile(dir: string, name: string, text: string): string {
   return file;
 }
 
-describe.concurrent('mailward configuration', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  beforeAll(() => assertBuilt());
-  afterAll(() => removeTempDataDirs());
-
+describeCLI('mailward configuration', {}, () => {
   it('--config FILE with a bad value: exit 1, one line naming the key', async () => {
     const file = writeFile(tempDataDir(), 'custom.toml', '[listeners.http]\nport = "eighty"\n');
     const result = await runCLI(['--config', file, 'domain', 'list'], { data: tempDataDir() });

@@ -1,21 +1,10 @@
 // `mailward domain dkim` as a child process: the printed TXT record is the stored public key, mail signed with the key verifies against it, --rotate moves to a new selector.
 import { dkimVerify } from 'mailauth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createDKIMSigner, toMailauthResolver } from '../../src/transport/index.js';
 import { createStubResolver } from '../../src/transport/dns/dns-resolver.js';
 import { loadServerKey } from '../../src/kernel/index.js';
-import {
-  assertBuilt,
-  CLI_TEST_TIMEOUT_MS,
-  cliTranscript,
-  expectOneLineError,
-  expectSuccess,
-  lines,
-  removeTempDataDirs,
-  runCLI,
-  tempDataDir,
-  withDataDir,
-} from '../support/cli.js';
+import { dataWith, describeCLI, expectOneLineError, expectSuccess, lines, runCLI, withDataDir } from '../support/cli.js';
 
 interface DKIMJSON {
   domain: string;
@@ -55,16 +44,9 @@ async function signAndVerify(data: string, record: { name: string; strings: stri
   return result.results.map((r) => ({ selector: r.selector, result: r.status.result }));
 }
 
-describe.concurrent('mailward domain dkim', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  beforeAll(() => assertBuilt());
-  afterAll(() => {
-    removeTempDataDirs();
-    expect(cliTranscript.join('\n')).not.toContain('PRIVATE KEY');
-  });
-
+describeCLI('mailward domain dkim', { neverPrinted: 'PRIVATE KEY' }, () => {
   it('creates a key, prints the TXT record of the stored public key, and mail signed with it verifies', async () => {
-    const data = tempDataDir();
-    await withDataDir(data, (app) => app.accounts.addDomain('example.org'));
+    const data = await dataWith();
     const out = expectSuccess(await runCLI(['domain', 'dkim', 'Example.org'], { data }));
     expect(lines(out)).toHaveLength(2);
     expect(out).toMatch(/^DKIM key mw\d{8} \(rsa-sha256\) for example\.org created\./);
@@ -84,8 +66,7 @@ describe.concurrent('mailward domain dkim', { timeout: CLI_TEST_TIMEOUT_MS }, ()
   });
 
   it('rotates to a new selector with --rotate, retiring the old key, and prints JSON with --json', async () => {
-    const data = tempDataDir();
-    await withDataDir(data, (app) => app.accounts.addDomain('example.org'));
+    const data = await dataWith();
     const first = JSON.parse(expectSuccess(await runCLI(['domain', 'dkim', 'example.org', '--json'], { data }))) as DKIMJSON;
     expect(first).toMatchObject({ domain: 'example.org', algorithm: 'rsa-sha256', created: true, retired: null, record: { type: 'TXT' } });
     expect(first.record.zoneLine).toBe(`${first.record.name} IN TXT ${first.record.strings.map((s) => `"${s}"`).join(' ')}`);
@@ -108,8 +89,7 @@ describe.concurrent('mailward domain dkim', { timeout: CLI_TEST_TIMEOUT_MS }, ()
   });
 
   it('fails with one line for an unknown domain, a bad selector or a selector change without --rotate', async () => {
-    const data = tempDataDir();
-    await withDataDir(data, (app) => app.accounts.addDomain('example.org'));
+    const data = await dataWith();
     expectOneLineError(await runCLI(['domain', 'dkim', 'nowhere.example'], { data }), { code: 1, matches: /domain nowhere\.example does not exist/ });
     expectOneLineError(await runCLI(['domain', 'dkim', 'example.org', '--selector', 'bad_selector'], { data }), { code: 1, matches: /not a valid DNS label/ });
     expectOneLineError(await runCLI(['domain', 'dkim', 'example.org', '--algorithm', 'dsa'], { data }), { code: 2 });

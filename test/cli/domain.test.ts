@@ -1,17 +1,7 @@
 // `mailward domain add|list|remove` as a child process: IDN normalisation, JSON output and one-line failures.
 // Each test has its own data directory, so the tests run side by side (a CLI run is mostly Node start-up).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  CLI_TEST_TIMEOUT_MS,
-  cliTranscript,
-  expectOneLineError,
-  expectSuccess,
-  removeTempDataDirs,
-  runCLI,
-  tempDataDir,
-  withDataDir,
-} from '../support/cli.js';
+import { expect, it } from 'vitest';
+import { dataWith, describeCLI, expectOneLineError, expectSuccess, runCLI, tempDataDir, withDataDir } from '../support/cli.js';
 
 const IDN = 'bücher.example';
 const IDN_ASCII = 'xn--bcher-kva.example';
@@ -26,17 +16,10 @@ function domainNames(data: string): Promise<string[]> {
   return withDataDir(data, async (app) => (await app.accounts.listDomains()).map((d) => d.name));
 }
 
-describe.concurrent('mailward domain', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  beforeAll(() => assertBuilt());
-  afterAll(() => {
-    removeTempDataDirs();
-    // Nothing any command printed may carry a password hash.
-    expect(cliTranscript.join('\n')).not.toContain('$argon2');
-  });
-
+// Nothing any command printed may carry a password hash.
+describeCLI('mailward domain', { neverPrinted: '$argon2' }, () => {
   it('adds an IDN domain in its A-label form, lists it, and refuses a duplicate however it is spelt', async () => {
-    const data = tempDataDir();
-    await withDataDir(data, (app) => app.accounts.addDomain('example.org'));
+    const data = await dataWith();
     expect(expectSuccess(await runCLI(['domain', 'add', IDN], { data }))).toBe(`domain ${IDN_ASCII} added\n`);
 
     const domains = JSON.parse(expectSuccess(await runCLI(['domain', 'list', '--json'], { data }))) as DomainJSON[];

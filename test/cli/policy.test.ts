@@ -1,18 +1,8 @@
 // `mailward policy get|set` as a child process: typed values, sources, per-domain values, and refusals naming the key.
 // Each test has its own data directory, so the tests run side by side (a CLI run is mostly Node start-up).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { POLICIES } from '../../src/accounts/index.js';
-import {
-  assertBuilt,
-  CLI_TEST_TIMEOUT_MS,
-  expectOneLineError,
-  expectSuccess,
-  lines,
-  removeTempDataDirs,
-  runCLI,
-  tempDataDir,
-  withDataDir,
-} from '../support/cli.js';
+import { dataWith, describeCLI, expectOneLineError, expectSuccess, lines, runCLI, tempDataDir, withDataDir } from '../support/cli.js';
 
 interface PolicyJSON {
   key: string;
@@ -21,20 +11,7 @@ interface PolicyJSON {
   description: string;
 }
 
-/** A data directory serving example.org (and an account in it when given). */
-async function dataWith(options: { account?: string } = {}): Promise<string> {
-  const data = tempDataDir();
-  await withDataDir(data, async (app) => {
-    await app.accounts.addDomain('example.org');
-    if (options.account) await app.accounts.addUser({ address: options.account, password: 'Tr0ub4dor&3-x' });
-  });
-  return data;
-}
-
-describe.concurrent('mailward policy', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  beforeAll(() => assertBuilt());
-  afterAll(() => removeTempDataDirs());
-
+describeCLI('mailward policy', {}, () => {
   it('get: every key with its default as a table; one key for a domain as JSON', async () => {
     const data = await dataWith();
     await withDataDir(data, (app) => app.policies.set('auth.max_failures', 9, { domain: 'example.org' }));
@@ -86,7 +63,7 @@ describe.concurrent('mailward policy', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   });
 
   it('password.strength very_strong makes user passwd refuse a 10-character password', async () => {
-    const data = await dataWith({ account: 'alice@example.org' });
+    const data = await dataWith(['alice@example.org']);
     const tenChars = 'Kq7-vZ3mWx';
     expect([...tenChars]).toHaveLength(10);
     expectSuccess(await runCLI(['policy', 'set', 'password.strength', 'very_strong'], { data }));

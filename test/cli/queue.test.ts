@@ -1,31 +1,9 @@
 // `mailward queue list|retry|delete` as a child process: the listing, making an entry due, removing it, and one-line failures.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { enqueueRemote } from '../../src/transport/outbound.js';
 import type { App } from '../../src/app/open-app.js';
-import {
-  assertBuilt,
-  CLI_TEST_TIMEOUT_MS,
-  expectOneLineError,
-  expectSuccess,
-  lines,
-  removeTempDataDirs,
-  runCLI,
-  tempDataDir,
-  withDataDir,
-} from '../support/cli.js';
-
-interface QueueEntryJSON {
-  id: number;
-  recipient: string;
-  sender: string;
-  status: string;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  size: number;
-  createdAt: string;
-  expiresAt: string;
-}
+import type { QueueEntryView } from '../../src/cli/commands/queue.js';
+import { describeCLI, expectOneLineError, expectSuccess, lines, runCLI, tempDataDir, withDataDir } from '../support/cli.js';
 
 const RAW = Buffer.from('From: alice@example.test\r\nSubject: queued\r\n\r\nbody\r\n');
 
@@ -43,14 +21,11 @@ async function seed(app: App): Promise<{ fresh: number; deferred: number; failed
   return { fresh: fresh!, deferred: deferred!, failed: failed!, blobId: blob.id };
 }
 
-describe.concurrent('mailward queue', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  beforeAll(() => assertBuilt());
-  afterAll(() => removeTempDataDirs());
-
+describeCLI('mailward queue', {}, () => {
   it('lists entries as JSON and as a table', async () => {
     const data = tempDataDir();
     const ids = await withDataDir(data, seed);
-    const entries = JSON.parse(expectSuccess(await runCLI(['queue', 'list', '--json'], { data }))) as QueueEntryJSON[];
+    const entries = JSON.parse(expectSuccess(await runCLI(['queue', 'list', '--json'], { data }))) as QueueEntryView[];
     expect(entries.map((e) => [e.id, e.recipient, e.sender, e.status, e.attempts, e.lastError])).toEqual([
       [ids.fresh, 'bob@remote.test', 'alice@example.test', 'queued', 0, null],
       [ids.deferred, 'carol@other.test', 'alice@example.test', 'deferred', 1, '451 4.3.0 greylisted'],

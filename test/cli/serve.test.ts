@@ -7,21 +7,8 @@ import https from 'node:https';
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  CLI_TEST_TIMEOUT_MS,
-  cliTranscript,
-  ephemeralPortsEnv,
-  expectSuccess,
-  killAllServes,
-  lines,
-  removeTempDataDirs,
-  runCLI,
-  startServe,
-  tempDataDir,
-  withDataDir,
-} from '../support/cli.js';
+import { expect, it } from 'vitest';
+import { describeCLI, ephemeralPortsEnv, expectSuccess, killAllServes, lines, runCLI, startServe, tempDataDir, withDataDir } from '../support/cli.js';
 
 interface Response {
   status: number;
@@ -49,14 +36,7 @@ function get(url: string): Promise<Response> {
 
 const FIRST_RUN_PASSWORD = /^\s*password:\s+(\S+)\s*$/m;
 
-describe.concurrent('mailward serve', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  beforeAll(() => assertBuilt());
-  afterAll(async () => {
-    await killAllServes();
-    removeTempDataDirs();
-    expect(cliTranscript.join('\n')).not.toContain('$argon2');
-  });
-
+describeCLI('mailward serve', { neverPrinted: '$argon2', cleanup: killAllServes }, () => {
   it('first run: announces the admin on stderr only, serves /healthz over HTTP and HTTPS, works beside the CLI, stops on SIGTERM', async () => {
     const data = tempDataDir();
     const serve = await startServe({ data, args: ['--first-run'] });

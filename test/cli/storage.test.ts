@@ -4,18 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { domainScope } from '../../src/store/index.js';
-import {
-  assertBuilt,
-  CLI_TEST_TIMEOUT_MS,
-  expectOneLineError,
-  expectSuccess,
-  removeTempDataDirs,
-  runCLI,
-  tempDataDir,
-  withDataDir,
-} from '../support/cli.js';
+import { describeCLI, expectOneLineError, expectSuccess, runCLI, tempDataDir, withDataDir } from '../support/cli.js';
 
 /** Mounting needs root (and a kernel that lets this container mount tmpfs); probed once, leaving nothing mounted. */
 function canMountTmpfs(): boolean {
@@ -57,16 +48,14 @@ function fillLeaving(dir: string, leave: number): string {
   return filler;
 }
 
-describe.concurrent('storage failures', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  beforeAll(() => assertBuilt());
-  afterAll(() => {
-    // Unmount before removing: rm would otherwise empty the tmpfs and then fail on the busy mount point.
-    for (const dir of mounts.splice(0)) {
-      if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
-    }
-    removeTempDataDirs();
-  });
+/** Unmounts before the directories go: rm would otherwise empty the tmpfs and then fail on the busy mount point. */
+function unmountAll(): void {
+  for (const dir of mounts.splice(0)) {
+    if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
+  }
+}
 
+describeCLI('storage failures', { cleanup: unmountAll }, () => {
   it('a data directory path that is a regular file: exit 1, one line (--data and MAILWARD_DATA)', async () => {
     const file = path.join(tempDataDir(), 'not-a-directory');
     fs.writeFileSync(file, 'x');

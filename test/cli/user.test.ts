@@ -1,18 +1,7 @@
 // `mailward user …` as a child process: passwords only from stdin, one-time passwords, JSON views without hashes, one-line failures.
 // Each test has its own data directory, so the tests run side by side (a CLI run is mostly Node start-up).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  CLI_TEST_TIMEOUT_MS,
-  cliTranscript,
-  expectOneLineError,
-  expectSuccess,
-  lines,
-  removeTempDataDirs,
-  runCLI,
-  tempDataDir,
-  withDataDir,
-} from '../support/cli.js';
+import { expect, it } from 'vitest';
+import { ACCOUNT_PASSWORD as PASSWORD, dataWith, describeCLI, expectOneLineError, expectSuccess, lines, runCLI, tempDataDir, withDataDir } from '../support/cli.js';
 
 interface AccountJSON {
   address: string;
@@ -25,20 +14,7 @@ interface AccountJSON {
   aliases: string[];
 }
 
-const PASSWORD = 'Tr0ub4dor&3-x';
 const ONE_TIME_PASSWORD = /^one-time password \(shown once; must be changed at first sign-in\): (\S+)$/;
-
-/** A data directory with example.org and, for each address given, an account with PASSWORD. */
-async function dataWith(addresses: string[], options: { mustChangePassword?: boolean } = {}): Promise<string> {
-  const data = tempDataDir();
-  await withDataDir(data, async (app) => {
-    await app.accounts.addDomain('example.org');
-    for (const address of addresses) {
-      await app.accounts.addUser({ address, password: PASSWORD, mustChangePassword: options.mustChangePassword === true });
-    }
-  });
-  return data;
-}
 
 /** Whether `password` opens the account, checked in this process against what the CLI stored. */
 function passwordWorks(data: string, address: string, password: string): Promise<boolean> {
@@ -49,14 +25,8 @@ async function show(data: string, address: string): Promise<AccountJSON> {
   return JSON.parse(expectSuccess(await runCLI(['user', 'show', address, '--json'], { data }))) as AccountJSON;
 }
 
-describe.concurrent('mailward user', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  beforeAll(() => assertBuilt());
-  afterAll(() => {
-    removeTempDataDirs();
-    // Whatever the command, no output may carry a password hash.
-    expect(cliTranscript.join('\n')).not.toContain('$argon2');
-  });
-
+// Whatever the command, no output may carry a password hash.
+describeCLI('mailward user', { neverPrinted: '$argon2' }, () => {
   it('adds a user with the password piped to --password-stdin', async () => {
     const data = await dataWith([]);
     const out = expectSuccess(

@@ -3,12 +3,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { expect } from 'vitest';
 import { AccountService, PolicyService, accountRecords, createArgon2Hasher } from '../../src/accounts/index.js';
 import { normalizeAddress } from '../../src/lib/index.js';
 import type { Account, PasswordHasher, PolicyKey, PolicyValue } from '../../src/accounts/index.js';
-import type { ErrorCode } from '../../src/errors/index.js';
-import { isMailwardError } from '../../src/errors/index.js';
 import { Security } from '../../src/security/index.js';
 import { ServerKey } from '../../src/kernel/index.js';
 import type { EventOf, MailwardEvent, MailwardEventType, StateStore } from '../../src/shared-state/index.js';
@@ -185,18 +182,6 @@ export function accountSecurityFixture(options: { perTest?: boolean } = {}): Dia
     close: (f) => f.close(),
     ...(options.perTest ? {} : { reset: (f: SecurityFixture) => f.reset() }),
   };
-}
-
-/** Awaits `promise`, expects it to reject with a MailwardError of `code`, and returns that error. */
-export async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<Error & { code: ErrorCode; details?: Record<string, unknown> }> {
-  const outcome = await promise.then(
-    (value: unknown) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in outcome)) throw new Error(`expected ${code}, but it succeeded`);
-  const { error } = outcome;
-  expect(isMailwardError(error) ? error.code : error).toBe(code);
-  return error as Error & { code: ErrorCode; details?: Record<string, unknown> };
 }
 
 /** A SqliteStateStore on its own file (for the StateStore conformance suite). */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { LISTENER_NAMES, loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/app/logger.js';
 import type { App } from '../../src/app/open-app.js';
@@ -377,3 +377,41 @@ export function expectSuccess(result: CLIResult): string {
 
 /** Per-test timeout for tests that run several children in sequence: they are slow on a loaded machine. */
 export const CLI_TEST_TIMEOUT_MS = 60_000;
+
+export interface CLISuiteOptions {
+  /** Text that nothing any command of the file printed may contain (a password hash, a private key). */
+  neverPrinted?: string;
+  /** Runs after the last test, before the data directories are removed (stopping a serve, unmounting). */
+  cleanup?(): unknown;
+}
+
+/**
+ * A describe of CLI tests run side by side, each on a data directory of its own (a CLI run is
+ * mostly Node start-up): the build is checked first, and the data directories go at the end.
+ */
+export function describeCLI(name: string, options: CLISuiteOptions, body: () => void): void {
+  describe.concurrent(name, { timeout: CLI_TEST_TIMEOUT_MS }, () => {
+    beforeAll(() => assertBuilt());
+    afterAll(async () => {
+      await options.cleanup?.();
+      removeTempDataDirs();
+      if (options.neverPrinted !== undefined) expect(cliTranscript.join('\n')).not.toContain(options.neverPrinted);
+    });
+    body();
+  });
+}
+
+/** The password of every account `dataWith` makes. */
+export const ACCOUNT_PASSWORD = 'Tr0ub4dor&3-x';
+
+/** A fresh data directory serving example.org, with an account (password ACCOUNT_PASSWORD) for each address given. */
+export async function dataWith(addresses: string[] = [], options: { mustChangePassword?: boolean } = {}): Promise<string> {
+  const data = tempDataDir();
+  await withDataDir(data, async (app) => {
+    await app.accounts.addDomain('example.org');
+    for (const address of addresses) {
+      await app.accounts.addUser({ address, password: ACCOUNT_PASSWORD, mustChangePassword: options.mustChangePassword === true });
+    }
+  });
+  return data;
+}

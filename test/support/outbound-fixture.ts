@@ -12,6 +12,7 @@ import { MemoryEventBus } from '../../src/shared-state/index.js';
 import type { OutboundRow, Store } from '../../src/store/index.js';
 import type { TestDialect, TestStore } from './dialects.js';
 import { openTestStore } from './dialects.js';
+import { insertAccount } from './account-rows.js';
 import type { RemoteSMTP, RemoteSMTPOptions } from './remote-smtp.js';
 import { startRemoteSMTP } from './remote-smtp.js';
 import type { DialectFixture } from './every-dialect.js';
@@ -94,19 +95,7 @@ export async function openOutboundFixture(dialect: TestDialect): Promise<Outboun
   const mail = new MailStore({ store, events, now: Date.now });
   const accounts = new AccountService({ store, hasher: NO_HASHER, policies: new PolicyService(store, Date.now), now: Date.now });
   const domain = await store.domains.create({ name: 'example.test', now });
-  const alice = await store.accounts.create({
-    address: ALICE,
-    local_part: 'alice',
-    domain_id: domain.id,
-    display_name: 'Alice',
-    password_hash: 'x',
-    status: 'active',
-    quota_bytes: 0,
-    is_admin: 0,
-    must_change_password: 0,
-    created_at: now,
-    updated_at: now,
-  });
+  const alice = await insertAccount(store, ALICE, { domainId: domain.id, now, displayName: 'Alice' });
   const logger = new MemoryLogger();
   const workers: OutboundWorker[] = [];
   const relays: RemoteSMTP[] = [];

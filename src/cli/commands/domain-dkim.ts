@@ -6,8 +6,9 @@ import { DKIM_ALGORITHMS, DKIMKeys, dkimDNSRecord } from '../../transport/index.
 import type { ServerKey } from '../../kernel/index.js';
 import { loadServerKey } from '../../kernel/index.js';
 import type { App } from '../../app/open-app.js';
+import type { CommandSpec, JSONOption } from '../command.js';
+import { command } from '../command.js';
 import type { GlobalOptions } from '../context.js';
-import { withApp } from '../context.js';
 import { isoTime, printJSON } from '../output.js';
 
 export interface DomainDKIMOptions {
@@ -64,25 +65,24 @@ export function formatDomainDKIM(view: DomainDKIMView): string {
 }
 
 export function registerDomainDKIMCommand(domain: Command, globals: () => GlobalOptions): void {
-  domain
-    .command('dkim')
-    .argument('<domain>', 'domain name')
-    .option('--selector <selector>', 'selector of a new key (default: mw<YYYYMMDD>)')
-    .option('--rotate', 'make a new key under a new selector and stop signing with the current one')
-    .addOption(
+  const dkim: CommandSpec = {
+    usage: 'dkim <domain>',
+    about: ['domain name'],
+    options: [
+      ['--selector <selector>', 'selector of a new key (default: mw<YYYYMMDD>)'],
+      ['--rotate', 'make a new key under a new selector and stop signing with the current one'],
       new Option('--algorithm <algorithm>', 'key type; ed25519-sha256 is an extra key to sign with beside RSA, as not every receiver verifies it')
         .choices([...DKIM_ALGORITHMS])
         .default('rsa-sha256'),
-    )
-    .option('--json', 'print JSON')
-    .description("create (or show) the domain's DKIM key and print the DNS TXT record to publish")
-    .action((name: string, options: DomainDKIMOptions & { json?: boolean }) =>
-      withApp(globals(), async (app) => {
-        // The same key `serve` uses: MAILWARD_SECRET_KEY, else <data>/keys/server.key.
-        const key = loadServerKey({ dataDir: app.dataDir });
-        const view = await domainDKIM(app, key, name, options);
-        if (options.json) printJSON(view);
-        else process.stdout.write(formatDomainDKIM(view));
-      }),
-    );
+    ],
+    json: true,
+    description: "create (or show) the domain's DKIM key and print the DNS TXT record to publish",
+  };
+  command(domain, globals, dkim, async (app, name: string, options: DomainDKIMOptions & JSONOption) => {
+    // The same key `serve` uses: MAILWARD_SECRET_KEY, else <data>/keys/server.key.
+    const key = loadServerKey({ dataDir: app.dataDir });
+    const view = await domainDKIM(app, key, name, options);
+    if (options.json) printJSON(view);
+    else process.stdout.write(formatDomainDKIM(view));
+  });
 }

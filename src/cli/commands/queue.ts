@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import type { OutboundRow } from '../../transport/outbound/index.js';
 import { OutboundQueueAdmin, parseQueueId, queueEntryState } from '../../transport/index.js';
 import type { App } from '../../app/open-app.js';
+import type { CommandSpec, JSONOption } from '../command.js';
+import { command } from '../command.js';
 import type { GlobalOptions } from '../context.js';
-import { withApp } from '../context.js';
-import { isoTime, printJSON, printTable } from '../output.js';
+import { isoTime, printRows } from '../output.js';
 
 export interface QueueEntryView {
   id: number;
@@ -44,42 +45,30 @@ function admin(app: App): OutboundQueueAdmin {
 
 export function registerQueueCommands(program: Command, globals: () => GlobalOptions): void {
   const queue = program.command('queue').description('inspect and manage the outbound mail queue');
-  queue
-    .command('list')
-    .option('--json', 'print JSON')
-    .description('list queued and failed outbound deliveries (status: queued, deferred, sending, failed)')
-    .action((options: { json?: boolean }) =>
-      withApp(globals(), async (app) => {
-        const now = app.now();
-        const views = (await admin(app).list({ limit: 10_000 })).map((row) => presentQueueEntry(row, now));
-        if (options.json) printJSON(views);
-        else
-          printTable(
-            ['ID', 'RECIPIENT', 'SENDER', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'],
-            views.map((v) => [String(v.id), v.recipient, v.sender, v.status, String(v.attempts), v.nextAttemptAt ?? '-', v.lastError ?? '']),
-          );
-      }),
-    );
-  queue
-    .command('retry')
-    .argument('<id>', 'queue entry id (from `queue list`)')
-    .description('try an entry again now (a failed one is queued again); a running server picks it up within seconds')
-    .action((idText: string) =>
-      withApp(globals(), async (app) => {
-        const id = parseQueueId(idText);
-        await admin(app).retry(id);
-        process.stdout.write(`queue entry ${id} will be retried now\n`);
-      }),
-    );
-  queue
-    .command('delete')
-    .argument('<id>', 'queue entry id (from `queue list`)')
-    .description('remove an entry without delivering or bouncing it')
-    .action((idText: string) =>
-      withApp(globals(), async (app) => {
-        const id = parseQueueId(idText);
-        const row = await admin(app).delete(id);
-        process.stdout.write(`queue entry ${id} (${row.recipient}) deleted\n`);
-      }),
-    );
+  const list: CommandSpec = { usage: 'list', json: true, description: 'list queued and failed outbound deliveries (status: queued, deferred, sending, failed)' };
+  command(queue, globals, list, async (app, options: JSONOption) => {
+    const now = app.now();
+    const views = (await admin(app).list({ limit: 10_000 })).map((row) => presentQueueEntry(row, now));
+    printRows(views, options, ['ID', 'RECIPIENT', 'SENDER', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'], (v) => [
+      String(v.id),
+      v.recipient,
+      v.sender,
+      v.status,
+      String(v.attempts),
+      v.nextAttemptAt ?? '-',
+      v.lastError ?? '',
+    ]);
+  });
+  const about = ['queue entry id (from `queue list`)'];
+  const retry: CommandSpec = { usage: 'retry <id>', about, description: 'try an entry again now (a failed one is queued again); a running server picks it up within seconds' };
+  command(queue, globals, retry, async (app, idText: string) => {
+    const id = parseQueueId(idText);
+    await admin(app).retry(id);
+    process.stdout.write(`queue entry ${id} will be retried now\n`);
+  });
+  command(queue, globals, { usage: 'delete <id>', about, description: 'remove an entry without delivering or bouncing it' }, async (app, idText: string) => {
+    const id = parseQueueId(idText);
+    const row = await admin(app).delete(id);
+    process.stdout.write(`queue entry ${id} (${row.recipient}) deleted\n`);
+  });
 }

@@ -1,23 +1,15 @@
 // App passwords: generated, scoped, stored as keyed hashes, usable only by mail clients and only by their own account.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../accounts/index.js';
-import { isMailwardError } from '../../errors/index.js';
 import type { Protocol } from '../../shared-state/index.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../../../test/support/security-fixture.js';
 import type { AuthenticateResult } from '../gate/authenticate.js';
 import { MAX_APP_PASSWORDS, looksLikeAppPassword, normalizeAppPassword, parseProtocols } from './app-passwords.js';
+import { codeOf } from '../../../test/support/outcomes.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const BOB = `bob@${FIXTURE_DOMAIN}`;
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return isMailwardError(error) ? error.code : error;
-}
 
 function codeOfResult(result: AuthenticateResult): string {
   return result.ok ? 'OK' : result.code;

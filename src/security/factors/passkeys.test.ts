@@ -8,6 +8,7 @@ import { SoftAuthenticator } from '../../../test/support/soft-authenticator.js';
 import type { PasskeyView } from './passkeys.js';
 import { MAX_PASSKEYS, Passkeys } from './passkeys.js';
 import { PASSKEY_CHALLENGE_TTL_MS } from './passkey-flows.js';
+import { settled } from '../../../test/support/outcomes.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const BOB = `bob@${FIXTURE_DOMAIN}`;
@@ -17,10 +18,7 @@ const ORIGIN = 'http://localhost:8080';
 
 /** 'OK', the MailwardError code, or for AUTH_FAILED the refusal the server logs ("AUTH_FAILED:counter"). */
 async function outcome(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => 'OK',
-    (e: unknown) => e,
-  );
+  const error = await settled(promise);
   if (error === 'OK') return 'OK';
   if (!isMailwardError(error)) throw error;
   if (error.code !== 'AUTH_FAILED') return error.code;

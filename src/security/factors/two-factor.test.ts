@@ -11,6 +11,7 @@ import { BACKUP_CODE_ALPHABET, normalizeBackupCode } from './backup-codes.js';
 import { totpStep } from './totp.js';
 import type { EnabledTwoFactor } from './two-factor.js';
 import { ENROLMENT_TTL_MS } from './two-factor.js';
+import { codeOf } from '../../../test/support/outcomes.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const IP = '203.0.113.10';
@@ -20,14 +21,6 @@ const DAY_MS = 24 * 3600_000;
 /** A code as the user's authenticator app shows it: otpauth on its own, from the secret the user scanned. */
 function appCode(base32: string, atMs: number): string {
   return new TOTP({ secret: Secret.fromBase32(base32), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: atMs });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.then(
-    () => 'OK',
-    (e: unknown) => e,
-  );
-  return isMailwardError(error) ? error.code : error;
 }
 
 interface TotpRow {

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../accounts/index.js';
 import { ERROR_CODES } from '../../errors/index.js';
 import type { MailwardEvent, Protocol } from '../../shared-state/index.js';
+import type { LoginRecordRow } from '../../store/index.js';
 import { describeOnEveryDialect, useFixture } from '../../../test/support/every-dialect.js';
 import { FIXTURE_DOMAIN, FIXTURE_NOW, FIXTURE_PASSWORD, clientView, securityFixture } from '../../../test/support/security-fixture.js';
 import type { AuthenticateResult } from './authenticate.js';
@@ -15,17 +16,8 @@ const ATTACKER_IP = '198.51.100.66';
 const OWNER_IP = '192.0.2.10';
 const MAIL: Protocol[] = ['smtp', 'imap', 'pop3'];
 
-interface RecordRow {
-  time: number;
-  account_id: number | null;
-  username: string;
-  protocol: string;
-  ip: string;
-  client: string;
-  result: string;
-  reason: string;
-  credential: string | null;
-}
+/** The columns the tests read back. */
+type RecordRow = Omit<LoginRecordRow, 'id' | 'location'>;
 
 function failure(result: AuthenticateResult): Extract<AuthenticateResult, { ok: false }> {
   if (result.ok) throw new Error('expected a failure, got a success');

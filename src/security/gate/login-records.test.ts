@@ -4,24 +4,17 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { CompiledQuery } from 'kysely';
 import { beforeEach, expect, it } from 'vitest';
 import type { Account } from '../../accounts/index.js';
-import { isMailwardError } from '../../errors/index.js';
 import type { NewLoginRecord, Tables } from '../../store/index.js';
 import type { LoginRecordQuery } from '../../store/index.js';
 import { createLoginRecordRepository } from '../../store/repositories/login-record-repository.js';
+import { insertAccount } from '../../../test/support/account-rows.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { FIXTURE_DOMAIN, FIXTURE_NOW, FIXTURE_PASSWORD, securityFixture } from '../../../test/support/security-fixture.js';
 import type { LoginRecordInput, LoginRecordView } from './login-records.js';
+import { codeOf } from '../../../test/support/outcomes.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return isMailwardError(error) ? error.code : error;
-}
 
 describeOnEveryDialect('login records', securityFixture(), (f, dialect) => {
   let alice: Account;
@@ -186,19 +179,7 @@ describeOnEveryDialect('login records', securityFixture(), (f, dialect) => {
     it('keeps one account’s page an index range scan with 200,000 other rows in the table', async () => {
       const others: number[] = [];
       for (let i = 0; i < 20; i++) {
-        const row = await f.store.accounts.create({
-          address: `other${i}@${FIXTURE_DOMAIN}`,
-          local_part: `other${i}`,
-          domain_id: alice.domainId,
-          display_name: '',
-          password_hash: '$argon2id$x',
-          status: 'active',
-          quota_bytes: 0,
-          is_admin: 0,
-          must_change_password: 0,
-          created_at: FIXTURE_NOW,
-          updated_at: FIXTURE_NOW,
-        });
+        const row = await insertAccount(f.store, `other${i}@${FIXTURE_DOMAIN}`, { domainId: alice.domainId, now: FIXTURE_NOW });
         others.push(row.id);
       }
       const row = (accountId: number, i: number): NewLoginRecord => ({

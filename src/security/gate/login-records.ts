@@ -1,7 +1,7 @@
 // Writes login records in small batches (an attack must not become an fsync per attempt) and reads them back by page.
-import { MailwardError } from '../../errors/index.js';
 import type { LoginRecordRow, NewLoginRecord, Store } from '../../store/index.js';
 import type { Protocol } from '../../shared-state/index.js';
+import { decodePageCursor, encodePageCursor } from '../page-cursor.js';
 import type { GeoIP } from './geoip.js';
 import { NoGeoIP } from './geoip.js';
 
@@ -34,15 +34,8 @@ export interface LoginRecordInput {
   credential: 'password' | 'app_password' | 'passkey' | null;
 }
 
-export interface LoginRecordView {
-  id: number;
-  time: number;
-  protocol: string;
-  ip: string;
-  client: string;
-  result: string;
-  reason: string;
-  credential: string | null;
+/** A login record as the account's owner and the admin see it: the stored row without the account it belongs to. */
+export interface LoginRecordView extends Pick<LoginRecordRow, 'id' | 'time' | 'protocol' | 'ip' | 'client' | 'result' | 'reason' | 'credential'> {
   /** Where the sign-in came from ("City, Region, Country", "Local network", "Unknown"), resolved when it was written. */
   location: string;
 }
@@ -61,16 +54,6 @@ function clip(text: string): string {
   // Control characters from a client (IMAP ID, EHLO) never reach logs or pages as such; C1 too
   // (U+009B is an 8-bit CSI to many terminals, where `mailward user logins` prints these).
   return text.replace(/\p{Cc}/gu, '?').slice(0, MAX_FIELD);
-}
-
-function encodeCursor(row: { time: number; id: number }): string {
-  return Buffer.from(`${row.time}:${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { time: number; id: number } {
-  const match = /^(\d{1,16}):(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new MailwardError('INVALID_INPUT', { message: 'login records: malformed cursor' });
-  return { time: Number(match[1]), id: Number(match[2]) };
 }
 
 function present(row: LoginRecordRow): LoginRecordView {
@@ -156,11 +139,11 @@ export class LoginRecords {
       ...(options.result ? { result: options.result } : {}),
       ...(options.from !== undefined ? { from: options.from } : {}),
       ...(options.to !== undefined ? { to: options.to } : {}),
-      ...(options.cursor ? { after: decodeCursor(options.cursor) } : {}),
+      ...(options.cursor ? { after: decodePageCursor(options.cursor, 'login records') } : {}),
     });
     const records = rows.slice(0, limit).map(present);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return last ? { records, nextCursor: encodeCursor(last) } : { records };
+    return last ? { records, nextCursor: encodePageCursor(last.time, last.id) } : { records };
   }
 
   /** Deletes records older than the retention, in batches so other writers are never stalled long. */

@@ -1,7 +1,6 @@
 // Security alerts over a real store: one notification and mail per event, hourly limits per kind and device, critical kinds always on, new-country detection, the notification list.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../accounts/index.js';
-import { isMailwardError } from '../../errors/index.js';
 import type { EventOf, MailwardEvent } from '../../shared-state/index.js';
 import type { NotificationRepository, Store } from '../../store/index.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
@@ -11,6 +10,7 @@ import { RECOVERY_BASE_URL, recordingMailer, recoveryServices, verifyAlternate }
 import type { AlertKind } from './alert-kinds.js';
 import { ALERT_KINDS, COUNTRY_LOOKBACK_MS, CRITICAL_ALERTS, countryOf } from './alert-kinds.js';
 import { ALERT_RATE_MS, Alerts } from './alerts.js';
+import { codeOf } from '../../../test/support/outcomes.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const ALICE_HOME = 'alice.home@elsewhere.test';
@@ -18,14 +18,6 @@ const IP = '203.0.113.10';
 const EARLIER_IP = '192.0.2.250';
 const DAY_MS = 24 * 3600_000;
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.then(
-    () => 'OK',
-    (e: unknown) => e,
-  );
-  return isMailwardError(error) ? error.code : error;
-}
 
 describe('countryOf', () => {
   it('takes the last part of "City, Region, Country" and nothing from places GeoIP could not name', () => {

@@ -14,6 +14,7 @@ import { utcTime } from '../recovery/recovery-tokens.js';
 import type { AlertKind } from './alert-kinds.js';
 import { ALERT_KINDS, CRITICAL_ALERTS, clean, describeAlert, isAlertKind } from './alert-kinds.js';
 import type { SecurityMailer } from '../../kernel/security-mailer.js';
+import { decodePageCursor, encodePageCursor } from '../page-cursor.js';
 
 /** At most one alert of a kind per device (or IP, or account) per this window; across nodes, through the shared state store. */
 export const ALERT_RATE_MS = 3600_000;
@@ -73,16 +74,6 @@ export interface NotificationPage {
   notifications: NotificationView[];
   /** Pass back as `cursor` for the next page; absent on the last page. */
   nextCursor?: string;
-}
-
-function encodeCursor(row: { created_at: number; id: number }): string {
-  return Buffer.from(`${row.created_at}:${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { time: number; id: number } {
-  const match = /^(\d{1,16}):(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new MailwardError('INVALID_INPUT', { message: 'notifications: malformed cursor' });
-  return { time: Number(match[1]), id: Number(match[2]) };
 }
 
 function present(row: NotificationRow): NotificationView {
@@ -195,12 +186,12 @@ export class Alerts {
     const rows = await this.deps.store.notifications.page({
       accountId: options.accountId,
       limit: limit + 1,
-      ...(options.cursor ? { after: decodeCursor(options.cursor) } : {}),
+      ...(options.cursor ? { after: decodePageCursor(options.cursor, 'notifications') } : {}),
       ...(options.unreadOnly ? { unreadOnly: true } : {}),
     });
     const notifications = rows.slice(0, limit).map(present);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return last ? { notifications, nextCursor: encodeCursor(last) } : { notifications };
+    return last ? { notifications, nextCursor: encodePageCursor(last.created_at, last.id) } : { notifications };
   }
 
   unreadCount(accountId: number): Promise<number> {

@@ -8,19 +8,12 @@ import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../../../test
 import type { RecordingMailer, RecoveryServices } from '../../../test/support/recovery-fixture.js';
 import { RECOVERY_BASE_URL, mailedSecrets, recordingMailer, recoveryServices } from '../../../test/support/recovery-fixture.js';
 import { ALTERNATE_EMAIL_LINK_PATH, ALTERNATE_EMAIL_MAILS_PER_HOUR, ALTERNATE_EMAIL_MAX_ATTEMPTS, ALTERNATE_EMAIL_TTL_MS } from './alternate-email.js';
+import { codeOf } from '../../../test/support/outcomes.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const HOME = 'alice.home@elsewhere.test';
 const WORK = 'alice@work.test';
 const IP = '203.0.113.10';
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.then(
-    () => 'OK',
-    (e: unknown) => e,
-  );
-  return isMailwardError(error) ? error.code : error;
-}
 
 describeOnEveryDialect('alternate email', securityFixture(), (f) => {
   let mailer: RecordingMailer;

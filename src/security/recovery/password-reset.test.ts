@@ -19,6 +19,7 @@ import {
   RESET_REQUESTS_PER_IP_PER_HOUR,
   PasswordReset,
 } from './password-reset.js';
+import { codeOf } from '../../../test/support/outcomes.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const BOB = `bob@${FIXTURE_DOMAIN}`;
@@ -27,14 +28,6 @@ const BOB_HOME = 'bob.home@elsewhere.test';
 const IP = '198.51.100.20';
 const NEW_PASSWORD = 'Correct-Horse-Battery-9';
 const STEP_MS = 30_000;
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.then(
-    () => 'OK',
-    (e: unknown) => e,
-  );
-  return isMailwardError(error) ? error.code : error;
-}
 
 function appCode(base32: string, atMs: number): string {
   return new TOTP({ secret: Secret.fromBase32(base32), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: atMs });

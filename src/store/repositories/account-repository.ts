@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import type { AccountRow, AccountUpdate, NewAccountRow, Tables } from '../schema.js';
+import { countRows } from './count-rows.js';
+import { writeUnique } from './write-unique.js';
 
 export interface AccountRepository {
   create(input: NewAccountRow): Promise<AccountRow>;
@@ -17,16 +19,8 @@ export interface AccountRepository {
 
 export function createAccountRepository(db: Kysely<Tables>, traits: DialectTraits): AccountRepository {
   return {
-    async create(input) {
-      try {
-        return await db.insertInto('accounts').values(input).returningAll().executeTakeFirstOrThrow();
-      } catch (error) {
-        if (traits.isUniqueViolation(error)) {
-          throw new MailwardError('EXISTS', { message: `account ${input.address} already exists` });
-        }
-        throw error;
-      }
-    },
+    create: (input) =>
+      writeUnique(traits, `account ${input.address} already exists`, () => db.insertInto('accounts').values(input).returningAll().executeTakeFirstOrThrow()),
     findByAddress: (address) => db.selectFrom('accounts').selectAll().where('address', '=', address).executeTakeFirst(),
     findById: (id) => db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst(),
     list: (options = {}) => {
@@ -34,10 +28,7 @@ export function createAccountRepository(db: Kysely<Tables>, traits: DialectTrait
       if (options.domainId !== undefined) query = query.where('domain_id', '=', options.domainId);
       return query.orderBy('address').execute();
     },
-    async count() {
-      const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
+    count: () => countRows(db.selectFrom('accounts')),
     async update(id, changes) {
       const row = await db.updateTable('accounts').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
       if (!row) throw new MailwardError('NOT_FOUND', { message: `account ${id} does not exist` });

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import type { AliasRow, Tables } from '../schema.js';
+import { writeUnique } from './write-unique.js';
 
 export interface AliasRepository {
   create(input: { address: string; domainId: number; accountId: number; now: number }): Promise<AliasRow>;
@@ -14,18 +15,10 @@ export interface AliasRepository {
 
 export function createAliasRepository(db: Kysely<Tables>, traits: DialectTraits): AliasRepository {
   return {
-    async create({ address, domainId, accountId, now }) {
-      try {
-        return await db
-          .insertInto('aliases')
-          .values({ address, domain_id: domainId, account_id: accountId, created_at: now })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-      } catch (error) {
-        if (traits.isUniqueViolation(error)) throw new MailwardError('EXISTS', { message: `alias ${address} already exists` });
-        throw error;
-      }
-    },
+    create: ({ address, domainId, accountId, now }) =>
+      writeUnique(traits, `alias ${address} already exists`, () =>
+        db.insertInto('aliases').values({ address, domain_id: domainId, account_id: accountId, created_at: now }).returningAll().executeTakeFirstOrThrow(),
+      ),
     findByAddress: (address) => db.selectFrom('aliases').selectAll().where('address', '=', address).executeTakeFirst(),
     listForAccount: (accountId) =>
       db.selectFrom('aliases').selectAll().where('account_id', '=', accountId).orderBy('address').execute(),

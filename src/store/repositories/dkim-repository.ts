@@ -1,8 +1,8 @@
 // DKIM keys of the served domains: created, listed, looked up for signing and retired on rotation.
 import type { Kysely } from 'kysely';
-import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import type { DKIMKeyRow, NewDKIMKeyRow, Tables } from '../schema.js';
+import { writeUnique } from './write-unique.js';
 
 export interface DKIMRepository {
   /** Fails with EXISTS when the selector is taken for the domain or an active key of that algorithm already exists. */
@@ -18,18 +18,10 @@ export interface DKIMRepository {
 
 export function createDKIMRepository(db: Kysely<Tables>, traits: DialectTraits): DKIMRepository {
   return {
-    async create(row) {
-      try {
-        return await db.insertInto('dkim_keys').values(row).returningAll().executeTakeFirstOrThrow();
-      } catch (error) {
-        if (traits.isUniqueViolation(error)) {
-          throw new MailwardError('EXISTS', {
-            message: `DKIM selector ${row.selector} is already used for this domain, or another active ${row.algorithm} key was just created`,
-          });
-        }
-        throw error;
-      }
-    },
+    create: (row) =>
+      writeUnique(traits, `DKIM selector ${row.selector} is already used for this domain, or another active ${row.algorithm} key was just created`, () =>
+        db.insertInto('dkim_keys').values(row).returningAll().executeTakeFirstOrThrow(),
+      ),
     listForDomain: (domainId) =>
       db.selectFrom('dkim_keys').selectAll().where('domain_id', '=', domainId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
     findActive: (domainId, algorithm) =>

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import type { DomainRow, Tables } from '../schema.js';
+import { countRows } from './count-rows.js';
+import { writeUnique } from './write-unique.js';
 
 export interface DomainRepository {
   create(input: { name: string; now: number }): Promise<DomainRow>;
@@ -14,25 +16,15 @@ export interface DomainRepository {
 
 export function createDomainRepository(db: Kysely<Tables>, traits: DialectTraits): DomainRepository {
   return {
-    async create({ name, now }) {
-      try {
-        return await db.insertInto('domains').values({ name, created_at: now }).returningAll().executeTakeFirstOrThrow();
-      } catch (error) {
-        if (traits.isUniqueViolation(error)) throw new MailwardError('EXISTS', { message: `domain ${name} already exists` });
-        throw error;
-      }
-    },
+    create: ({ name, now }) =>
+      writeUnique(traits, `domain ${name} already exists`, () => db.insertInto('domains').values({ name, created_at: now }).returningAll().executeTakeFirstOrThrow()),
     findByName: (name) => db.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst(),
     list: () => db.selectFrom('domains').selectAll().orderBy('name').execute(),
     async remove(name) {
       const domain = await db.selectFrom('domains').select('id').where('name', '=', name).executeTakeFirst();
       if (!domain) throw new MailwardError('NOT_FOUND', { message: `domain ${name} does not exist` });
-      const { count } = await db
-        .selectFrom('accounts')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('domain_id', '=', domain.id)
-        .executeTakeFirstOrThrow();
-      if (Number(count) > 0) {
+      const count = await countRows(db.selectFrom('accounts').where('domain_id', '=', domain.id));
+      if (count > 0) {
         throw new MailwardError('IN_USE', { message: `domain ${name} still has ${count} account(s); delete them first` });
       }
       await db.deleteFrom('aliases').where('domain_id', '=', domain.id).execute();

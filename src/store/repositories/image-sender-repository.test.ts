@@ -1,34 +1,17 @@
 // The image-senders list over SQLite and PostgreSQL: idempotent adds, per-account rows, removal, and rows that go with their account.
 import { expect, it } from 'vitest';
+import { insertAccount } from '../../../test/support/account-rows.js';
 import { describeOnEveryDialect, liveStore, testStore } from '../../../test/support/every-dialect.js';
-import type { Store } from '../index.js';
 
 const NOW = 1_700_000_000_000;
-
-async function addAccount(store: Store, address: string, domainId: number): Promise<number> {
-  const row = await store.accounts.create({
-    address,
-    local_part: address.split('@')[0]!,
-    domain_id: domainId,
-    display_name: 'A',
-    password_hash: '$argon2id$x',
-    status: 'active',
-    quota_bytes: 0,
-    is_admin: 0,
-    must_change_password: 0,
-    created_at: NOW,
-    updated_at: NOW,
-  });
-  return row.id;
-}
 
 describeOnEveryDialect('image senders', testStore, (t) => {
   const store = liveStore(t);
 
   it('adds a sender once, keeps each account apart, removes it, and drops the rows with the account', async () => {
     const domain = await store.domains.create({ name: 'example.test', now: NOW });
-    const alice = await addAccount(store, 'alice@example.test', domain.id);
-    const bob = await addAccount(store, 'bob@example.test', domain.id);
+    const alice = (await insertAccount(store, 'alice@example.test', { domainId: domain.id, now: NOW })).id;
+    const bob = (await insertAccount(store, 'bob@example.test', { domainId: domain.id, now: NOW })).id;
 
     expect(await store.imageSenders.add({ accountId: alice, sender: 'news@shop.example', now: NOW })).toEqual({ account_id: alice, sender: 'news@shop.example', created_at: NOW });
     // Again, later: nothing changes, the first time stays.

@@ -1,6 +1,7 @@
 // Each account's senders whose remote images the webmail loads without asking ("Always show images from this sender").
 import type { Kysely, Selectable } from 'kysely';
 import type { ImageSendersTable, Tables } from '../schema.js';
+import { countRows } from './count-rows.js';
 
 export type ImageSenderRow = Selectable<ImageSendersTable>;
 
@@ -35,13 +36,6 @@ export function createImageSenderRepository(db: Kysely<Tables>): ImageSenderRepo
       return row !== undefined;
     },
     list: (accountId) => db.selectFrom('image_senders').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('sender').execute(),
-    async count(accountId) {
-      const row = await db
-        .selectFrom('image_senders')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('account_id', '=', accountId)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
+    count: (accountId) => countRows(db.selectFrom('image_senders').where('account_id', '=', accountId)),
   };
 }

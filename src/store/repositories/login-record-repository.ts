@@ -45,6 +45,15 @@ export interface LoginRecordRepository {
 }
 
 export function createLoginRecordRepository(db: Kysely<Tables>): LoginRecordRepository {
+  /** The account's successful sign-ins over one protocol since a time. */
+  const successes = (accountId: number, protocol: string, since: number) =>
+    db
+      .selectFrom('login_records')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('result', '=', 'success')
+      .where('protocol', '=', protocol)
+      .where('time', '>=', since);
   return {
     async insertMany(rows) {
       if (rows.length > 0) await db.insertInto('login_records').values(rows).execute();
@@ -75,28 +84,11 @@ export function createLoginRecordRepository(db: Kysely<Tables>): LoginRecordRepo
     },
     async countSuccesses({ accountId, protocol, since, cap }) {
       // Counted over at most `cap` rows: the question is only "have N sign-ins happened yet".
-      const rows = await db
-        .selectFrom('login_records')
-        .select('id')
-        .where('account_id', '=', accountId)
-        .where('result', '=', 'success')
-        .where('protocol', '=', protocol)
-        .where('time', '>=', since)
-        .limit(cap)
-        .execute();
+      const rows = await successes(accountId, protocol, since).limit(cap).execute();
       return rows.length;
     },
     async hasClient({ accountId, protocol, client, since }) {
-      const row = await db
-        .selectFrom('login_records')
-        .select('id')
-        .where('account_id', '=', accountId)
-        .where('result', '=', 'success')
-        .where('protocol', '=', protocol)
-        .where('client', '=', client)
-        .where('time', '>=', since)
-        .limit(1)
-        .executeTakeFirst();
+      const row = await successes(accountId, protocol, since).where('client', '=', client).limit(1).executeTakeFirst();
       return row !== undefined;
     },
     async passwordClients({ accountId, protocols, since }) {

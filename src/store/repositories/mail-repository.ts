@@ -6,6 +6,8 @@ import type { SqliteReader } from '../dialects/sqlite/sqlite-reader.js';
 import type { MessageRow, Tables } from '../schema.js';
 import type { MailRepository, MessageMetaRow } from './mail-repository-types.js';
 import { FETCH_COLUMNS, META_COLUMNS, SORT_COLUMNS } from './mail-repository-types.js';
+import { countRows } from './count-rows.js';
+import { writeUnique } from './write-unique.js';
 
 export * from './mail-repository-types.js';
 
@@ -73,7 +75,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
       const latest = await db.selectFrom('mailbox_uid_validity').select('last_uid_validity').where('account_id', '=', accountId).executeTakeFirst();
       const existing = await db.selectFrom('mailboxes').select((eb) => eb.fn.max('uid_validity').as('max')).where('account_id', '=', accountId).executeTakeFirst();
       const uidValidity = Math.max(Math.floor(now / 1000), Number(latest?.last_uid_validity ?? 0) + 1, Number(existing?.max ?? 0) + 1);
-      try {
+      return writeUnique(traits, `mailbox ${name} already exists`, async () => {
         const created = await db
           .insertInto('mailboxes')
           .values({ account_id: accountId, name, special_use: specialUse, uid_validity: uidValidity, created_at: now })
@@ -85,10 +87,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
           .onConflict((oc) => oc.column('account_id').doUpdateSet({ last_uid_validity: uidValidity }))
           .execute();
         return created;
-      } catch (error) {
-        if (traits.isUniqueViolation(error)) throw new MailwardError('EXISTS', { message: `mailbox ${name} already exists` });
-        throw error;
-      }
+      });
     },
     findMailbox: (accountId, name) =>
       db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst(),
@@ -112,14 +111,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
       await db.insertInto('mailbox_changes').values({ mailbox_id: mailboxId, modseq, uid, kind: 'append', at: now }).execute();
       return { uid, modseq, id: row.id };
     },
-    async messageCount(mailboxId) {
-      const row = await db
-        .selectFrom('messages')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('mailbox_id', '=', mailboxId)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
+    messageCount: (mailboxId) => countRows(db.selectFrom('messages').where('mailbox_id', '=', mailboxId)),
     listMessages(mailboxId, options = {}) {
       let q = db.selectFrom('messages').selectAll().where('mailbox_id', '=', mailboxId);
       if (options.afterUid !== undefined) q = q.where('uid', '>', options.afterUid);
@@ -138,14 +130,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
         .orderBy('modseq')
         .limit(limit)
         .execute(),
-    async blobReferences(blobId) {
-      const row = await db
-        .selectFrom('messages')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('blob_id', '=', blobId)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
+    blobReferences: (blobId) => countRows(db.selectFrom('messages').where('blob_id', '=', blobId)),
     listMessageFlags: (mailboxId) =>
       db
         .selectFrom('messages')
@@ -247,12 +232,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
       return pairs;
     },
     async renameMailbox(mailboxId, name) {
-      try {
-        await db.updateTable('mailboxes').set({ name }).where('id', '=', mailboxId).execute();
-      } catch (error) {
-        if (traits.isUniqueViolation(error)) throw new MailwardError('EXISTS', { message: `mailbox ${name} already exists` });
-        throw error;
-      }
+      await writeUnique(traits, `mailbox ${name} already exists`, () => db.updateTable('mailboxes').set({ name }).where('id', '=', mailboxId).execute());
     },
     async deleteMailbox(mailboxId) {
       // Children rows first: SQLite enforces the cascade only with foreign keys on, so say it plainly.
@@ -285,18 +265,18 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
         .where('mailbox_id', '=', mailboxId)
         .executeTakeFirstOrThrow();
       const mailbox = await db.selectFrom('mailboxes').select('first_recent_uid').where('id', '=', mailboxId).executeTakeFirst();
-      const recent = await db
-        .selectFrom('messages')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('mailbox_id', '=', mailboxId)
-        .where('uid', '>=', Number(mailbox?.first_recent_uid ?? Number.MAX_SAFE_INTEGER))
-        .executeTakeFirstOrThrow();
+      const recent = await countRows(
+        db
+          .selectFrom('messages')
+          .where('mailbox_id', '=', mailboxId)
+          .where('uid', '>=', Number(mailbox?.first_recent_uid ?? Number.MAX_SAFE_INTEGER)),
+      );
       return {
         messages: Number(row.messages),
         unseen: Number(row.unseen ?? 0),
         deleted: Number(row.deleted ?? 0),
         size: Number(row.size ?? 0),
-        recent: Number(recent.n),
+        recent,
       };
     },
     async accountUsage(accountId) {

@@ -1,6 +1,7 @@
 // The outbound queue's rows: enqueue in the caller's transaction, claim due rows, finish or defer them.
 import type { Kysely } from 'kysely';
 import type { NewOutboundRow, OutboundRow, Tables } from '../schema.js';
+import { countRows } from './count-rows.js';
 
 export interface OutboundRepository {
   enqueue(rows: NewOutboundRow[]): Promise<number[]>;
@@ -84,14 +85,7 @@ export function createOutboundRepository(db: Kysely<Tables>): OutboundRepository
     },
     find: (id) => db.selectFrom('outbound_queue').selectAll().where('id', '=', id).executeTakeFirst(),
     list: (options = {}) => db.selectFrom('outbound_queue').selectAll().orderBy('id').limit(options.limit ?? 1000).execute(),
-    async blobReferences(blobId) {
-      const row = await db
-        .selectFrom('outbound_queue')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('blob_id', '=', blobId)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
+    blobReferences: (blobId) => countRows(db.selectFrom('outbound_queue').where('blob_id', '=', blobId)),
     async release(rows) {
       for (const row of rows) {
         await db

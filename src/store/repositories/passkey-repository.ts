@@ -1,8 +1,8 @@
 // Passkeys: the WebAuthn credentials of each account, with their signature counters.
 import type { Kysely } from 'kysely';
-import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import type { NewPasskeyRow, PasskeyRow, Tables } from '../schema.js';
+import { writeUnique } from './write-unique.js';
 
 export interface PasskeyRepository {
   /** EXISTS when the credential id is registered already (to any account) or the account has a passkey of this name. */
@@ -24,14 +24,7 @@ export interface PasskeyRepository {
 
 export function createPasskeyRepository(db: Kysely<Tables>, traits: DialectTraits): PasskeyRepository {
   return {
-    async create(input) {
-      try {
-        return await db.insertInto('passkeys').values(input).returningAll().executeTakeFirstOrThrow();
-      } catch (error) {
-        if (traits.isUniqueViolation(error)) throw new MailwardError('EXISTS', { message: 'passkey: already registered, or the name is taken' });
-        throw error;
-      }
-    },
+    create: (input) => writeUnique(traits, 'passkey: already registered, or the name is taken', () => db.insertInto('passkeys').values(input).returningAll().executeTakeFirstOrThrow()),
     listForAccount: (accountId) => db.selectFrom('passkeys').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute(),
     find: (accountId, id) => db.selectFrom('passkeys').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst(),
     findByCredentialId: (credentialId) => db.selectFrom('passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst(),
@@ -45,13 +38,10 @@ export function createPasskeyRepository(db: Kysely<Tables>, traits: DialectTrait
       return Number(result.numUpdatedRows) > 0;
     },
     async rename(accountId, id, name) {
-      try {
-        const result = await db.updateTable('passkeys').set({ name }).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-        return Number(result.numUpdatedRows) > 0;
-      } catch (error) {
-        if (traits.isUniqueViolation(error)) throw new MailwardError('EXISTS', { message: `passkey: the name "${name}" is taken` });
-        throw error;
-      }
+      const result = await writeUnique(traits, `passkey: the name "${name}" is taken`, () =>
+        db.updateTable('passkeys').set({ name }).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst(),
+      );
+      return Number(result.numUpdatedRows) > 0;
     },
     async remove(accountId, id) {
       const result = await db.deleteFrom('passkeys').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { insertAccount } from '../../../../test/support/account-rows.js';
 import { testStore, useFixture } from '../../../../test/support/every-dialect.js';
 import { SqliteReader } from './sqlite-reader.js';
 
@@ -11,19 +12,7 @@ describe('SqliteReader', () => {
   it('reads what the writer committed, on its own connection, and fails cleanly once closed', async () => {
     const { store } = t;
     const domain = await store.domains.create({ name: 'example.test', now: NOW });
-    const account = await store.accounts.create({
-      address: 'r@example.test',
-      local_part: 'r',
-      domain_id: domain.id,
-      display_name: 'R',
-      password_hash: '$argon2id$x',
-      status: 'active',
-      quota_bytes: 0,
-      is_admin: 0,
-      must_change_password: 0,
-      created_at: NOW,
-      updated_at: NOW,
-    });
+    const account = await insertAccount(store, 'r@example.test', { domainId: domain.id, now: NOW, displayName: 'R' });
     const mailbox = await store.mail.createMailbox({ accountId: account.id, name: 'INBOX', specialUse: null, now: NOW });
     const body = Buffer.from('Subject: x\r\n\r\nbody\r\n');
     const id = 'a'.repeat(64);

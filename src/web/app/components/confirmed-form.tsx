@@ -4,7 +4,7 @@ import type { FormEvent, ReactElement, ReactNode } from 'react';
 import type { APIError } from '../api.js';
 import { useTranslation } from '../i18n/index.js';
 import type { TextFieldProps } from './form.js';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from './form.js';
+import { FormEnd, TextField, useAction } from './form.js';
 
 /** A field of the form; `required` unless it says otherwise. */
 export interface FieldSpec<N extends string> extends Omit<TextFieldProps, 'value' | 'onChange' | 'autoFocus'> {
@@ -87,11 +87,6 @@ export function ConfirmedForm<N extends string = never>(props: ConfirmedFormProp
 
   const success = done && (typeof props.success === 'function' ? props.success(done) : props.success);
 
-  const button = (
-    <button type="submit" disabled={action.busy} className={props.danger ? 'danger' : undefined}>
-      {props.submit}
-    </button>
-  );
   return (
     <form onSubmit={submit} {...(props.heading ? { 'aria-labelledby': props.heading.id } : { 'aria-label': props.label })}>
       {props.heading ? <h2 id={props.heading.id}>{props.heading.text}</h2> : null}
@@ -110,18 +105,7 @@ export function ConfirmedForm<N extends string = never>(props: ConfirmedFormProp
           </Fragment>
         );
       })}
-      <ErrorMessage>{refusal ?? action.error}</ErrorMessage>
-      {props.success !== undefined ? <SuccessMessage>{success || undefined}</SuccessMessage> : null}
-      {props.onCancel ? (
-        <div className="actions">
-          {button}
-          <button type="button" className="secondary" onClick={props.onCancel}>
-            {t('security.common.cancel')}
-          </button>
-        </div>
-      ) : (
-        button
-      )}
+      <FormEnd action={action} refusal={refusal} success={success || undefined} submit={props.submit} danger={props.danger} onCancel={props.onCancel} />
     </form>
   );
 }

@@ -1,7 +1,8 @@
-// Form pieces every page uses: a labelled field, the error and success lines, a hook that runs one API action at a time, and a button that starts one.
+// Form pieces every page uses: a labelled field, the error and success lines, the end of a form with its buttons, a hook that runs one API action at a time (and one for a form saved with OK), and a button that starts one.
 import { useCallback, useId, useState } from 'react';
-import type { HTMLAttributes, ReactElement, ReactNode } from 'react';
+import type { FormEvent, HTMLAttributes, ReactElement, ReactNode } from 'react';
 import { APIError, describeError } from '../api.js';
+import { useTranslation } from '../i18n/index.js';
 
 export interface TextFieldProps {
   label: string;
@@ -45,9 +46,13 @@ export function TextField(props: TextFieldProps): ReactElement {
   );
 }
 
+/** A message line is shown only when it says something. */
+function isEmpty(children: ReactNode): boolean {
+  return children === undefined || children === null || children === '';
+}
+
 export function ErrorMessage({ children }: { children: ReactNode }): ReactElement | null {
-  if (children === undefined || children === null || children === '') return null;
-  return (
+  return isEmpty(children) ? null : (
     <div role="alert" className="message error">
       {children}
     </div>
@@ -55,11 +60,49 @@ export function ErrorMessage({ children }: { children: ReactNode }): ReactElemen
 }
 
 export function SuccessMessage({ children }: { children: ReactNode }): ReactElement | null {
-  if (children === undefined || children === null || children === '') return null;
-  return (
+  return isEmpty(children) ? null : (
     <p role="status" className="message success">
       {children}
     </p>
+  );
+}
+
+export interface FormEndProps {
+  /** The action the form runs: busy, the submit button cannot be pressed again. */
+  action: Action;
+  /** Shown in the error line in place of the action's error (a refusal found before anything was sent). */
+  refusal?: string;
+  /** The success line; nothing when undefined or empty. */
+  success?: string;
+  submit: string;
+  danger?: boolean;
+  /** A Cancel button beside the submit button. */
+  onCancel?(): void;
+}
+
+/** The end of a form: its error line, its success line and its buttons. */
+export function FormEnd(props: FormEndProps): ReactElement {
+  const { t } = useTranslation();
+  const button = (
+    <button type="submit" disabled={props.action.busy} className={props.danger ? 'danger' : undefined}>
+      {props.submit}
+    </button>
+  );
+  return (
+    <>
+      <ErrorMessage>{props.refusal ?? props.action.error}</ErrorMessage>
+      <SuccessMessage>{props.success}</SuccessMessage>
+      {props.onCancel ? (
+        <div className="actions">
+          {button}
+          <button type="button" className="secondary" onClick={props.onCancel}>
+            {t('security.common.cancel')}
+          </button>
+        </div>
+      ) : (
+        button
+      )}
+    </>
   );
 }
 
@@ -90,6 +133,30 @@ export function useAction(): Action {
   }, []);
   const clear = useCallback(() => setError(undefined), []);
   return { busy, error, run, clear };
+}
+
+export interface SaveForm {
+  action: Action;
+  /** True from a successful save until the next edit or save: the form shows its saved line. */
+  saved: boolean;
+  /** Call on every edit: the saved line no longer speaks of what the form shows. */
+  edited(): void;
+  submit(event: FormEvent): void;
+}
+
+/** A settings form saved with OK: one save at a time through `save`, then the saved line. */
+export function useSaveForm(save: () => Promise<void>, options: { onError?: (error: APIError) => boolean } = {}): SaveForm {
+  const action = useAction();
+  const [saved, setSaved] = useState(false);
+  function submit(event: FormEvent): void {
+    event.preventDefault();
+    setSaved(false);
+    void action.run(async () => {
+      await save();
+      setSaved(true);
+    }, options.onError);
+  }
+  return { action, saved, edited: () => setSaved(false), submit };
 }
 
 export interface ActionButtonProps {

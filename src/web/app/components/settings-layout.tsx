@@ -6,7 +6,14 @@ import { SECURITY_PAGES, SETTINGS_PAGES, pathOf } from '../routes.js';
 import { useRoute } from '../router.js';
 import { Link } from './link.js';
 
-export function SettingsLayout({ title, children }: { title: string; children: ReactNode }): ReactElement {
+export interface SettingsLayoutProps {
+  title: string;
+  /** What the page is for, in a paragraph under its title. */
+  intro?: ReactNode;
+  children: ReactNode;
+}
+
+export function SettingsLayout({ title, intro, children }: SettingsLayoutProps): ReactElement {
   const path = pathOf(useRoute());
   const { t } = useTranslation();
   return (
@@ -18,6 +25,7 @@ export function SettingsLayout({ title, children }: { title: string; children: R
       </nav>
       <section className="settings-page" aria-labelledby="page-title">
         <h1 id="page-title">{title}</h1>
+        {intro !== undefined ? <p>{intro}</p> : null}
         {children}
       </section>
     </div>

@@ -4,7 +4,7 @@ import type { ReactElement } from 'react';
 import type { AlternateEmailStatus } from '../../../contract/index.js';
 import { call } from '../../api.js';
 import { ConfirmedForm } from '../../components/confirmed-form.js';
-import { ErrorMessage, SuccessMessage } from '../../components/form.js';
+import { LoadedContent } from '../../components/loaded-content.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
 import { useAPI } from '../../components/use-api.js';
 import { formatTime } from '../../format.js';
@@ -74,55 +74,52 @@ export function AlternateEmailPage(): ReactElement {
   const { t } = useTranslation();
 
   return (
-    <SettingsLayout title={t('common.pages.alternateEmail')}>
-      <p>{t('security.alternateEmail.intro')}</p>
-      <ErrorMessage>{loaded.error}</ErrorMessage>
-      <SuccessMessage>{message}</SuccessMessage>
-      {status ? (
-        <>
-          <p className="status-line">
-            {status.address !== null ? (
-              <Trans
-                i18nKey={status.verifiedAt !== null ? 'security.alternateEmail.verifiedSince' : 'security.alternateEmail.verifiedStatus'}
-                values={{ address: status.address, ...(status.verifiedAt !== null ? { time: formatTime(status.verifiedAt) } : {}) }}
-                components={{ strong: <strong /> }}
+    <SettingsLayout title={t('common.pages.alternateEmail')} intro={t('security.alternateEmail.intro')}>
+      <LoadedContent state={loaded} value={status} notice={message}>
+        {(status) => (
+          <>
+            <p className="status-line">
+              {status.address !== null ? (
+                <Trans
+                  i18nKey={status.verifiedAt !== null ? 'security.alternateEmail.verifiedSince' : 'security.alternateEmail.verifiedStatus'}
+                  values={{ address: status.address, ...(status.verifiedAt !== null ? { time: formatTime(status.verifiedAt) } : {}) }}
+                  components={{ strong: <strong /> }}
+                />
+              ) : (
+                t('security.alternateEmail.none')
+              )}
+            </p>
+            {pending ? (
+              <VerifyCode
+                key={pending.address}
+                address={pending.address}
+                expiresAt={pending.expiresAt}
+                onVerified={(next) => {
+                  setSentTo(undefined);
+                  setMessage(t('security.alternateEmail.verified', { address: next.address ?? pending.address }));
+                  void loaded.reload();
+                }}
               />
-            ) : (
-              t('security.alternateEmail.none')
-            )}
-          </p>
-          {pending ? (
-            <VerifyCode
-              key={pending.address}
-              address={pending.address}
-              expiresAt={pending.expiresAt}
-              onVerified={(next) => {
-                setSentTo(undefined);
-                setMessage(t('security.alternateEmail.verified', { address: next.address ?? pending.address }));
+            ) : null}
+            <AddAddress
+              changing={status.address !== null}
+              onSent={(address) => {
+                setMessage(undefined);
+                setSentTo(address);
                 void loaded.reload();
               }}
             />
-          ) : null}
-          <AddAddress
-            changing={status.address !== null}
-            onSent={(address) => {
-              setMessage(undefined);
-              setSentTo(address);
-              void loaded.reload();
-            }}
-          />
-          {status.address !== null ? (
-            <Remove
-              onRemoved={async () => {
-                setMessage(t('security.alternateEmail.removed'));
-                await loaded.reload();
-              }}
-            />
-          ) : null}
-        </>
-      ) : loaded.loading ? (
-        <p role="status">{t('common.loading')}</p>
-      ) : null}
+            {status.address !== null ? (
+              <Remove
+                onRemoved={async () => {
+                  setMessage(t('security.alternateEmail.removed'));
+                  await loaded.reload();
+                }}
+              />
+            ) : null}
+          </>
+        )}
+      </LoadedContent>
     </SettingsLayout>
   );
 }

@@ -101,8 +101,7 @@ export function AppPasswordsPage(): ReactElement {
   const clients = useAPI('GET /api/v1/security/mail-clients');
   const { t } = useTranslation();
   return (
-    <SettingsLayout title={t('common.pages.appPasswords')}>
-      <p>{t('security.appPasswords.intro')}</p>
+    <SettingsLayout title={t('common.pages.appPasswords')} intro={t('security.appPasswords.intro')}>
       <ErrorMessage>{list.error}</ErrorMessage>
       <DataTable
         caption={t('security.appPasswords.caption')}

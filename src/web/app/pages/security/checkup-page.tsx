@@ -108,6 +108,37 @@ function items(
   return list;
 }
 
+/** One list of the checkup: what is still to do (each with its links), or what is done. */
+function Findings({ kind, title, mark, items }: { kind: 'todo' | 'done'; title: string; mark: string; items: Item[] }): ReactElement {
+  return (
+    <section aria-labelledby={`${kind}-title`}>
+      <h2 id={`${kind}-title`}>{title}</h2>
+      <ul className={`checkup ${kind}`} aria-labelledby={`${kind}-title`}>
+        {items.map((item) => (
+          <li key={item.key}>
+            <span className="mark" aria-hidden="true">
+              {mark}
+            </span>{' '}
+            {item.text}
+            {item.fix ? (
+              <>
+                {' '}
+                <Link to={item.fix.to}>{item.fix.label}</Link>
+              </>
+            ) : null}
+            {item.also ? (
+              <>
+                {' · '}
+                <Link to={item.also.to}>{item.also.label}</Link>
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function CheckupPage(): ReactElement {
   const twoFactor = useAPI('GET /api/v1/security/two-factor');
   const alternate = useAPI('GET /api/v1/security/alternate-email');
@@ -126,43 +157,11 @@ export function CheckupPage(): ReactElement {
       <ErrorMessage>{error}</ErrorMessage>
       {loading && list.length === 0 ? <p role="status">{t('common.loading')}</p> : null}
       {todo.length > 0 ? (
-        <section aria-labelledby="todo-title">
-          <h2 id="todo-title">{t('security.checkup.todo')}</h2>
-          <ul className="checkup todo" aria-labelledby="todo-title">
-            {todo.map((item) => (
-              <li key={item.key}>
-                <span className="mark" aria-hidden="true">
-                  !
-                </span>{' '}
-                {item.text} {item.fix ? <Link to={item.fix.to}>{item.fix.label}</Link> : null}
-                {item.also ? (
-                  <>
-                    {' · '}
-                    <Link to={item.also.to}>{item.also.label}</Link>
-                  </>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </section>
+        <Findings kind="todo" title={t('security.checkup.todo')} mark="!" items={todo} />
       ) : !loading ? (
         <p className="message success">{t('security.checkup.allGood')}</p>
       ) : null}
-      {done.length > 0 ? (
-        <section aria-labelledby="done-title">
-          <h2 id="done-title">{t('security.checkup.done')}</h2>
-          <ul className="checkup done" aria-labelledby="done-title">
-            {done.map((item) => (
-              <li key={item.key}>
-                <span className="mark" aria-hidden="true">
-                  ✓
-                </span>{' '}
-                {item.text}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      {done.length > 0 ? <Findings kind="done" title={t('security.checkup.done')} mark="✓" items={done} /> : null}
     </SettingsLayout>
   );
 }

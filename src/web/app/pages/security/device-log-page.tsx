@@ -6,6 +6,7 @@ import { call } from '../../api.js';
 import { DataTable } from '../../components/data-table.js';
 import { ActionButton, ErrorMessage, useAction } from '../../components/form.js';
 import { locationLabel } from '../../components/mail-clients.js';
+import { LoadedContent } from '../../components/loaded-content.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
 import { useAPI } from '../../components/use-api.js';
 import { formatTime, protocolLabel } from '../../format.js';
@@ -25,37 +26,36 @@ function deviceName(t: TFunction, device: Device): string {
   return [device.os || t('security.devices.unknownOS'), device.client || t('security.devices.unknownBrowser')].join(' / ');
 }
 
+/** A button of a device's row: what it says, what it is read out as, and the change it sends. */
+interface DeviceAction {
+  label: 'security.devices.removeDevice' | 'security.devices.forceLogout';
+  named: 'security.devices.removeDeviceNamed' | 'security.devices.forceLogoutNamed';
+  send(params: { id: string }): Promise<unknown>;
+}
+
+const REMOVE_DEVICE: DeviceAction = {
+  label: 'security.devices.removeDevice',
+  named: 'security.devices.removeDeviceNamed',
+  send: (params) => call('DELETE /api/v1/security/devices/:id/trust', { params }),
+};
+
+const FORCE_LOGOUT: DeviceAction = {
+  label: 'security.devices.forceLogout',
+  named: 'security.devices.forceLogoutNamed',
+  send: (params) => call('POST /api/v1/security/devices/:id/logout', { params }),
+};
+
 function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted' | 'other'; onChanged(): Promise<void> }): ReactElement {
   const action = useAction();
   const { t } = useTranslation();
   const name = deviceName(t, device);
   const params = { id: device.id };
-  // A trusted device that is signed in elsewhere gets both: trust removed, and its sessions ended.
-  const remove =
-    list === 'trusted' ? (
-      <ActionButton
-        action={action}
-        label={t('security.devices.removeDevice')}
-        ariaLabel={t('security.devices.removeDeviceNamed', { name })}
-        run={async () => {
-          await call('DELETE /api/v1/security/devices/:id/trust', { params });
-          await onChanged();
-        }}
-      />
-    ) : null;
-  // Not offered for this browser: "Sign out" in the header does that.
-  const logout =
-    device.status === 'signed_in' ? (
-      <ActionButton
-        action={action}
-        label={t('security.devices.forceLogout')}
-        ariaLabel={t('security.devices.forceLogoutNamed', { name })}
-        run={async () => {
-          await call('POST /api/v1/security/devices/:id/logout', { params });
-          await onChanged();
-        }}
-      />
-    ) : null;
+  const buttons: DeviceAction[] = [
+    // A trusted device that is signed in elsewhere gets both: trust removed, and its sessions ended.
+    ...(list === 'trusted' ? [REMOVE_DEVICE] : []),
+    // Not offered for this browser: "Sign out" in the header does that.
+    ...(device.status === 'signed_in' ? [FORCE_LOGOUT] : []),
+  ];
   return (
     <tr className={device.status === 'current' ? 'current' : undefined}>
       <td>{t(STATUS[device.status])}</td>
@@ -67,8 +67,18 @@ function DeviceRow({ device, list, onChanged }: { device: Device; list: 'trusted
         {device.lastIp ? <span className="hint"> {t('security.common.inParens', { text: device.lastIp })}</span> : null}
       </td>
       <td>
-        {remove}
-        {logout}
+        {buttons.map((button) => (
+          <ActionButton
+            key={button.label}
+            action={action}
+            label={t(button.label)}
+            ariaLabel={t(button.named, { name })}
+            run={async () => {
+              await button.send(params);
+              await onChanged();
+            }}
+          />
+        ))}
         <ErrorMessage>{action.error}</ErrorMessage>
       </td>
     </tr>
@@ -100,23 +110,21 @@ export function DeviceLogPage(): ReactElement {
   const loaded = useAPI('GET /api/v1/security/devices');
   const { t } = useTranslation();
   return (
-    <SettingsLayout title={t('common.pages.devices')}>
-      <p>{t('security.devices.intro')}</p>
-      <ErrorMessage>{loaded.error}</ErrorMessage>
-      {loaded.data ? (
-        <>
-          <DeviceTable
-            title={t('security.devices.trusted')}
-            devices={loaded.data.trusted}
-            list="trusted"
-            empty={t('security.devices.trustedEmpty')}
-            onChanged={loaded.reload}
-          />
-          <DeviceTable title={t('security.devices.other')} devices={loaded.data.other} list="other" empty={t('security.devices.otherEmpty')} onChanged={loaded.reload} />
-        </>
-      ) : loaded.loading ? (
-        <p role="status">{t('common.loading')}</p>
-      ) : null}
+    <SettingsLayout title={t('common.pages.devices')} intro={t('security.devices.intro')}>
+      <LoadedContent state={loaded} value={loaded.data}>
+        {(log) => (
+          <>
+            <DeviceTable
+              title={t('security.devices.trusted')}
+              devices={log.trusted}
+              list="trusted"
+              empty={t('security.devices.trustedEmpty')}
+              onChanged={loaded.reload}
+            />
+            <DeviceTable title={t('security.devices.other')} devices={log.other} list="other" empty={t('security.devices.otherEmpty')} onChanged={loaded.reload} />
+          </>
+        )}
+      </LoadedContent>
     </SettingsLayout>
   );
 }

@@ -54,8 +54,7 @@ export function LoginRecordsPage(): ReactElement {
   const failedIPs = new Set(failures.map((r) => r.ip));
 
   return (
-    <SettingsLayout title={t('common.pages.loginRecords')}>
-      <p>{t('security.loginRecords.intro')}</p>
+    <SettingsLayout title={t('common.pages.loginRecords')} intro={t('security.loginRecords.intro')}>
       {failures.length > 0 ? (
         <div className="message warning" role="note">
           <p>

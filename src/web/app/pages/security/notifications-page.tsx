@@ -4,7 +4,8 @@ import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
 import type { AlertPreference, SecurityNotification } from '../../../contract/index.js';
 import { call } from '../../api.js';
-import { ErrorMessage, SuccessMessage, useAction } from '../../components/form.js';
+import { ErrorMessage, useAction } from '../../components/form.js';
+import { LoadedContent } from '../../components/loaded-content.js';
 import { locationLabel } from '../../components/mail-clients.js';
 import { NOTIFICATIONS_CHANGED } from '../../components/notification-bell.js';
 import { useSession } from '../../components/session-context.js';
@@ -179,7 +180,6 @@ function Notifications(): ReactElement {
   const { session } = useSession();
   const action = useAction();
   const { t } = useTranslation();
-  const list = loaded.data;
   function markAll(): void {
     void action.run(async () => {
       await call('POST /api/v1/security/notifications/read', { body: {} });
@@ -190,40 +190,39 @@ function Notifications(): ReactElement {
   return (
     <section aria-labelledby="notifications-title">
       <h2 id="notifications-title">{t('security.notifications.title')}</h2>
-      <ErrorMessage>{loaded.error}</ErrorMessage>
-      {list ? (
-        <>
-          <p className="status-line">
-            {list.unread === 0 ? t('security.notifications.noUnread') : t('security.notifications.unread', { count: list.unread })}{' '}
-            {list.unread > 0 ? (
-              <button type="button" className="link-button" disabled={action.busy} onClick={markAll}>
-                {t('security.notifications.markAllRead')}
-              </button>
-            ) : null}
-          </p>
-          <ErrorMessage>{action.error}</ErrorMessage>
-          {list.notifications.length === 0 ? (
-            <p>{t('security.notifications.nothing')}</p>
-          ) : (
-            <ul className="notifications" aria-label={t('security.notifications.list')}>
-              {list.notifications.map((n) => {
-                const { title, body } = told(t, n, session.address);
-                return (
-                  <li key={n.id} className={n.readAt === null ? 'unread' : undefined}>
-                    <p className="notification-title">
-                      <strong>{title}</strong> {n.readAt === null ? <span className="tag">{t('security.notifications.new')}</span> : null}
-                    </p>
-                    <p className="hint">{formatTime(n.createdAt)}</p>
-                    <p className="notification-body">{body}</p>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </>
-      ) : loaded.loading ? (
-        <p role="status">{t('common.loading')}</p>
-      ) : null}
+      <LoadedContent state={loaded} value={loaded.data}>
+        {(list) => (
+          <>
+            <p className="status-line">
+              {list.unread === 0 ? t('security.notifications.noUnread') : t('security.notifications.unread', { count: list.unread })}{' '}
+              {list.unread > 0 ? (
+                <button type="button" className="link-button" disabled={action.busy} onClick={markAll}>
+                  {t('security.notifications.markAllRead')}
+                </button>
+              ) : null}
+            </p>
+            <ErrorMessage>{action.error}</ErrorMessage>
+            {list.notifications.length === 0 ? (
+              <p>{t('security.notifications.nothing')}</p>
+            ) : (
+              <ul className="notifications" aria-label={t('security.notifications.list')}>
+                {list.notifications.map((n) => {
+                  const { title, body } = told(t, n, session.address);
+                  return (
+                    <li key={n.id} className={n.readAt === null ? 'unread' : undefined}>
+                      <p className="notification-title">
+                        <strong>{title}</strong> {n.readAt === null ? <span className="tag">{t('security.notifications.new')}</span> : null}
+                      </p>
+                      <p className="hint">{formatTime(n.createdAt)}</p>
+                      <p className="notification-body">{body}</p>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </>
+        )}
+      </LoadedContent>
     </section>
   );
 }
@@ -273,24 +272,22 @@ function AlertSwitches(): ReactElement {
     <section aria-labelledby="alerts-title">
       <h2 id="alerts-title">{t('security.notifications.alertsTitle')}</h2>
       <p>{t('security.notifications.alertsIntro')}</p>
-      <ErrorMessage>{loaded.error}</ErrorMessage>
-      <SuccessMessage>{saved ? t('security.notifications.saved') : undefined}</SuccessMessage>
-      {shown ? (
-        <ul className="alert-switches" aria-label={t('security.notifications.alerts')}>
-          {shown.map((alert) => (
-            <AlertSwitch
-              key={alert.kind}
-              alert={alert}
-              onChanged={(next) => {
-                setAlerts(next);
-                setSaved(true);
-              }}
-            />
-          ))}
-        </ul>
-      ) : loaded.loading ? (
-        <p role="status">{t('common.loading')}</p>
-      ) : null}
+      <LoadedContent state={loaded} value={shown} notice={saved ? t('security.notifications.saved') : undefined}>
+        {(shown) => (
+          <ul className="alert-switches" aria-label={t('security.notifications.alerts')}>
+            {shown.map((alert) => (
+              <AlertSwitch
+                key={alert.kind}
+                alert={alert}
+                onChanged={(next) => {
+                  setAlerts(next);
+                  setSaved(true);
+                }}
+              />
+            ))}
+          </ul>
+        )}
+      </LoadedContent>
     </section>
   );
 }

@@ -5,7 +5,7 @@ import type { CredentialJSON, Passkey } from '../../../contract/index.js';
 import { call } from '../../api.js';
 import { ConfirmedForm } from '../../components/confirmed-form.js';
 import { DataTable } from '../../components/data-table.js';
-import { ErrorMessage, SuccessMessage } from '../../components/form.js';
+import { LoadedContent } from '../../components/loaded-content.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
 import { useAPI } from '../../components/use-api.js';
 import { formatTime } from '../../format.js';
@@ -90,35 +90,31 @@ function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged(messag
 export function PasskeysPage(): ReactElement {
   const loaded = useAPI('GET /api/v1/security/passkeys');
   const [message, setMessage] = useState<string | undefined>(undefined);
-  const passkeys = loaded.data?.passkeys;
   const { t } = useTranslation();
   return (
-    <SettingsLayout title={t('common.pages.passkeys')}>
-      <p>{t('security.passkeys.intro')}</p>
-      <ErrorMessage>{loaded.error}</ErrorMessage>
-      <SuccessMessage>{message}</SuccessMessage>
-      {passkeys ? (
-        passkeys.length === 0 ? (
-          <p>{t('security.passkeys.none')}</p>
-        ) : (
-          <DataTable
-            caption={t('security.passkeys.caption')}
-            columns={[t('security.common.name'), t('security.common.created'), t('security.common.lastUsed'), t('security.common.action')]}
-            rows={passkeys.map((passkey) => (
-              <PasskeyRow
-                key={`${passkey.id}:${passkey.name}`}
-                passkey={passkey}
-                onChanged={async (text) => {
-                  setMessage(text);
-                  await loaded.reload();
-                }}
-              />
-            ))}
-          />
-        )
-      ) : loaded.loading ? (
-        <p role="status">{t('common.loading')}</p>
-      ) : null}
+    <SettingsLayout title={t('common.pages.passkeys')} intro={t('security.passkeys.intro')}>
+      <LoadedContent state={loaded} value={loaded.data?.passkeys} notice={message}>
+        {(passkeys) =>
+          passkeys.length === 0 ? (
+            <p>{t('security.passkeys.none')}</p>
+          ) : (
+            <DataTable
+              caption={t('security.passkeys.caption')}
+              columns={[t('security.common.name'), t('security.common.created'), t('security.common.lastUsed'), t('security.common.action')]}
+              rows={passkeys.map((passkey) => (
+                <PasskeyRow
+                  key={`${passkey.id}:${passkey.name}`}
+                  passkey={passkey}
+                  onChanged={async (text) => {
+                    setMessage(text);
+                    await loaded.reload();
+                  }}
+                />
+              ))}
+            />
+          )
+        }
+      </LoadedContent>
       {passkeysSupported() ? (
         <AddPasskey
           onAdded={(passkey) => {

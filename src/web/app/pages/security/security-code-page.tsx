@@ -8,8 +8,7 @@ import { useTranslation } from '../../i18n/index.js';
 export function SecurityCodePage(): ReactElement {
   const { t } = useTranslation();
   return (
-    <SettingsLayout title={t('common.pages.securityCode')}>
-      <p>{t('security.securityCode.intro')}</p>
+    <SettingsLayout title={t('common.pages.securityCode')} intro={t('security.securityCode.intro')}>
       <ConfirmedForm
         label={t('security.securityCode.form')}
         fields={[

@@ -198,8 +198,7 @@ export function TwoFactorPage(): ReactElement {
   }
 
   return (
-    <SettingsLayout title={t('common.pages.twoFactor')}>
-      <p>{t('security.twoFactor.intro')}</p>
+    <SettingsLayout title={t('common.pages.twoFactor')} intro={t('security.twoFactor.intro')}>
       <ErrorMessage>{loaded.error}</ErrorMessage>
       {body ?? (loaded.loading ? <p role="status">{t('common.loading')}</p> : null)}
     </SettingsLayout>

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import type { ForwardingSettings } from '../../../contract/index.js';
 import { call } from '../../api.js';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { ErrorMessage, FormEnd, TextField, useSaveForm } from '../../components/form.js';
+import { LoadedContent } from '../../components/loaded-content.js';
 import { useSession } from '../../components/session-context.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
 import { useAPI } from '../../components/use-api.js';
@@ -26,8 +27,6 @@ export function ForwardingPage(): ReactElement {
   // asks for it (the administrator may have turned it on since the page loaded).
   const [codeAsked, setCodeAsked] = useState(false);
   const [dirty, setDirty] = useState(false);
-  const [done, setDone] = useState(false);
-  const action = useAction();
 
   useEffect(() => {
     if (!loaded.data) return;
@@ -38,9 +37,27 @@ export function ForwardingPage(): ReactElement {
 
   const codeShown = codeAsked || settings?.securityCodeRequired === true;
   const max = settings?.maxAddresses ?? 0;
+  const form = useSaveForm(
+    async () => {
+      const answer = await call('PUT /api/v1/settings/forwarding', {
+        body: { addresses, keepCopy, ...(codeShown && securityCode !== '' ? { securityCode } : {}) },
+      });
+      setSettings(answer);
+      setAddresses(answer.addresses);
+      setKeepCopy(answer.keepCopy);
+      setSecurityCode('');
+      setDirty(false);
+    },
+    {
+      onError: (error) => {
+        if (error.code === 'SECURITY_CODE_REQUIRED' || error.code === 'SECURITY_CODE_WRONG') setCodeAsked(true);
+        return false;
+      },
+    },
+  );
 
   function changed(): void {
-    setDone(false);
+    form.edited();
     setDirty(true);
   }
 
@@ -63,91 +80,64 @@ export function ForwardingPage(): ReactElement {
     changed();
   }
 
-  function submit(event: FormEvent): void {
-    event.preventDefault();
-    setDone(false);
-    void action.run(
-      async () => {
-        const answer = await call('PUT /api/v1/settings/forwarding', {
-          body: { addresses, keepCopy, ...(codeShown && securityCode !== '' ? { securityCode } : {}) },
-        });
-        setSettings(answer);
-        setAddresses(answer.addresses);
-        setKeepCopy(answer.keepCopy);
-        setSecurityCode('');
-        setDirty(false);
-        setDone(true);
-      },
-      (error) => {
-        if (error.code === 'SECURITY_CODE_REQUIRED' || error.code === 'SECURITY_CODE_WRONG') setCodeAsked(true);
-        return false;
-      },
-    );
-  }
-
   return (
     <SettingsLayout title={t('common.pages.forwarding')}>
-      <ErrorMessage>{loaded.error}</ErrorMessage>
-      {settings ? (
-        <>
-          <p>{t('settings.forwarding.intro', { address: session.address, max })}</p>
-          <form onSubmit={add} aria-label={t('settings.forwarding.addLabel')} noValidate>
-            <TextField label={t('settings.forwarding.newAddress')} type="email" value={newAddress} onChange={setNewAddress} autoComplete="off" maxLength={320} />
-            <ErrorMessage>{addError}</ErrorMessage>
-            <button type="submit" className="secondary">
-              {t('settings.forwarding.add')}
-            </button>
-          </form>
-          <form onSubmit={submit} aria-label={t('common.pages.forwarding')}>
-            {addresses.length === 0 ? (
-              <p>{t('settings.forwarding.none')}</p>
-            ) : (
-              <ul aria-label={t('settings.forwarding.listLabel')} className="forwarding-list">
-                {addresses.map((address) => (
-                  <li key={address}>
-                    <span>{address}</span>{' '}
-                    <button type="button" className="link-button" aria-label={t('settings.forwarding.removeNamed', { address })} onClick={() => remove(address)}>
-                      {t('settings.forwarding.remove')}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <label className="checkbox-label">
-              <input
-                type="checkbox"
-                checked={keepCopy}
-                onChange={(event) => {
-                  setKeepCopy(event.target.checked);
-                  changed();
-                }}
-              />
-              {t('settings.forwarding.keepCopy')}
-            </label>
-            <p className="hint">{t('settings.forwarding.keepCopyHint')}</p>
-            {codeShown ? (
-              <TextField
-                label={t('settings.forwarding.securityCode')}
-                type="password"
-                value={securityCode}
-                onChange={setSecurityCode}
-                autoComplete="off"
-                required
-                maxLength={64}
-                hint={t('settings.forwarding.securityCodeHint')}
-              />
-            ) : null}
-            {dirty ? <p className="hint">{t('settings.forwarding.unsaved')}</p> : null}
-            <ErrorMessage>{action.error}</ErrorMessage>
-            <SuccessMessage>{done ? t('settings.forwarding.saved') : undefined}</SuccessMessage>
-            <button type="submit" disabled={action.busy}>
-              {t('settings.forwarding.ok')}
-            </button>
-          </form>
-        </>
-      ) : loaded.loading ? (
-        <p role="status">{t('common.loading')}</p>
-      ) : null}
+      <LoadedContent state={loaded} value={settings}>
+        {() => (
+          <>
+            <p>{t('settings.forwarding.intro', { address: session.address, max })}</p>
+            <form onSubmit={add} aria-label={t('settings.forwarding.addLabel')} noValidate>
+              <TextField label={t('settings.forwarding.newAddress')} type="email" value={newAddress} onChange={setNewAddress} autoComplete="off" maxLength={320} />
+              <ErrorMessage>{addError}</ErrorMessage>
+              <button type="submit" className="secondary">
+                {t('settings.forwarding.add')}
+              </button>
+            </form>
+            <form onSubmit={form.submit} aria-label={t('common.pages.forwarding')}>
+              {addresses.length === 0 ? (
+                <p>{t('settings.forwarding.none')}</p>
+              ) : (
+                <ul aria-label={t('settings.forwarding.listLabel')} className="forwarding-list">
+                  {addresses.map((address) => (
+                    <li key={address}>
+                      <span>{address}</span>{' '}
+                      <button type="button" className="link-button" aria-label={t('settings.forwarding.removeNamed', { address })} onClick={() => remove(address)}>
+                        {t('settings.forwarding.remove')}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <label className="checkbox-label">
+                <input
+                  type="checkbox"
+                  checked={keepCopy}
+                  onChange={(event) => {
+                    setKeepCopy(event.target.checked);
+                    changed();
+                  }}
+                />
+                {t('settings.forwarding.keepCopy')}
+              </label>
+              <p className="hint">{t('settings.forwarding.keepCopyHint')}</p>
+              {codeShown ? (
+                <TextField
+                  label={t('settings.forwarding.securityCode')}
+                  type="password"
+                  value={securityCode}
+                  onChange={setSecurityCode}
+                  autoComplete="off"
+                  required
+                  maxLength={64}
+                  hint={t('settings.forwarding.securityCodeHint')}
+                />
+              ) : null}
+              {dirty ? <p className="hint">{t('settings.forwarding.unsaved')}</p> : null}
+              <FormEnd action={form.action} success={form.saved ? t('settings.forwarding.saved') : undefined} submit={t('settings.forwarding.ok')} />
+            </form>
+          </>
+        )}
+      </LoadedContent>
     </SettingsLayout>
   );
 }

@@ -1,10 +1,11 @@
 // Profile: the display name on the mail the user sends, the webmail's language on every device (or the browser's), and the password hint where hints are enabled; saved with OK.
 import { useEffect, useId, useState } from 'react';
-import type { FormEvent, ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import type { ProfileLanguage, ProfileSettings } from '../../../contract/index.js';
 import { MAX_DISPLAY_NAME, MAX_HINT, isProfileLanguage } from '../../../contract/limits.js';
 import { call } from '../../api.js';
-import { ErrorMessage, SuccessMessage, TextField, useAction } from '../../components/form.js';
+import { FormEnd, TextField, useSaveForm } from '../../components/form.js';
+import { LoadedContent } from '../../components/loaded-content.js';
 import { useSession } from '../../components/session-context.js';
 import { SettingsLayout } from '../../components/settings-layout.js';
 import { useAPI } from '../../components/use-api.js';
@@ -23,8 +24,6 @@ export function ProfilePage(): ReactElement {
   const [displayName, setDisplayName] = useState('');
   const [language, setLanguage] = useState<ProfileLanguage>('');
   const [hint, setHint] = useState('');
-  const [done, setDone] = useState(false);
-  const action = useAction();
   const languageId = useId();
 
   useEffect(() => {
@@ -35,84 +34,73 @@ export function ProfilePage(): ReactElement {
     setHint(loaded.data.hint);
   }, [loaded.data]);
 
-  function submit(event: FormEvent): void {
-    event.preventDefault();
+  const form = useSaveForm(async () => {
     if (!saved) return;
-    setDone(false);
-    void action.run(async () => {
-      // The hint has its own route (Password settings uses it too), sent first and only when it
-      // changed: a hint refused (it gives the password away) leaves the rest unsaved as well.
-      if (saved.hintsEnabled && hint.trim() !== saved.hint) await call('PUT /api/v1/security/password-hint', { body: { hint } });
-      // The answer reads the account after both changes, the hint included.
-      const profile = await call('PUT /api/v1/settings/profile', { body: { displayName, language } });
-      setSaved(profile);
-      setDisplayName(profile.displayName);
-      setLanguage(isProfileLanguage(profile.language) ? profile.language : '');
-      setHint(profile.hint);
-      await followLanguage(profile.language);
-      // The header shows the display name from the session.
-      await refresh();
-      setDone(true);
-    });
-  }
+    // The hint has its own route (Password settings uses it too), sent first and only when it
+    // changed: a hint refused (it gives the password away) leaves the rest unsaved as well.
+    if (saved.hintsEnabled && hint.trim() !== saved.hint) await call('PUT /api/v1/security/password-hint', { body: { hint } });
+    // The answer reads the account after both changes, the hint included.
+    const profile = await call('PUT /api/v1/settings/profile', { body: { displayName, language } });
+    setSaved(profile);
+    setDisplayName(profile.displayName);
+    setLanguage(isProfileLanguage(profile.language) ? profile.language : '');
+    setHint(profile.hint);
+    await followLanguage(profile.language);
+    // The header shows the display name from the session.
+    await refresh();
+  });
 
   function edited<T>(set: (value: T) => void): (value: T) => void {
     return (value) => {
-      setDone(false);
+      form.edited();
       set(value);
     };
   }
 
   return (
-    <SettingsLayout title={t('common.pages.profile')}>
-      <p>{t('settings.profile.intro')}</p>
-      <ErrorMessage>{loaded.error}</ErrorMessage>
-      {saved ? (
-        <form onSubmit={submit} aria-label={t('common.pages.profile')}>
-          <p>
-            <Trans i18nKey="settings.profile.address" values={{ address: saved.address }} components={{ strong: <strong /> }} />
-          </p>
-          <TextField
-            label={t('settings.profile.displayName')}
-            value={displayName}
-            onChange={edited(setDisplayName)}
-            autoComplete="name"
-            maxLength={MAX_DISPLAY_NAME}
-            hint={t('settings.profile.displayNameHint')}
-          />
-          <div className="field">
-            <label htmlFor={languageId}>{t('settings.profile.language')}</label>
-            <select id={languageId} value={language} onChange={(event) => edited(setLanguage)(isProfileLanguage(event.target.value) ? event.target.value : '')} aria-describedby={`${languageId}-hint`}>
-              <option value="">{t('settings.profile.sameAsBrowser')}</option>
-              {LANGUAGES.map((code) => (
-                <option key={code} value={code} lang={code}>
-                  {LANGUAGE_NAMES[code]}
-                </option>
-              ))}
-            </select>
-            <p id={`${languageId}-hint`} className="hint">
-              {t('settings.profile.languageHint')}
+    <SettingsLayout title={t('common.pages.profile')} intro={t('settings.profile.intro')}>
+      <LoadedContent state={loaded} value={saved}>
+        {(saved) => (
+          <form onSubmit={form.submit} aria-label={t('common.pages.profile')}>
+            <p>
+              <Trans i18nKey="settings.profile.address" values={{ address: saved.address }} components={{ strong: <strong /> }} />
             </p>
-          </div>
-          {saved.hintsEnabled ? (
             <TextField
-              label={t('settings.profile.passwordHint')}
-              value={hint}
-              onChange={edited(setHint)}
-              autoComplete="off"
-              maxLength={MAX_HINT}
-              hint={t('settings.profile.passwordHintHelp')}
+              label={t('settings.profile.displayName')}
+              value={displayName}
+              onChange={edited(setDisplayName)}
+              autoComplete="name"
+              maxLength={MAX_DISPLAY_NAME}
+              hint={t('settings.profile.displayNameHint')}
             />
-          ) : null}
-          <ErrorMessage>{action.error}</ErrorMessage>
-          <SuccessMessage>{done ? t('settings.profile.saved') : undefined}</SuccessMessage>
-          <button type="submit" disabled={action.busy}>
-            {t('settings.profile.ok')}
-          </button>
-        </form>
-      ) : loaded.loading ? (
-        <p role="status">{t('common.loading')}</p>
-      ) : null}
+            <div className="field">
+              <label htmlFor={languageId}>{t('settings.profile.language')}</label>
+              <select id={languageId} value={language} onChange={(event) => edited(setLanguage)(isProfileLanguage(event.target.value) ? event.target.value : '')} aria-describedby={`${languageId}-hint`}>
+                <option value="">{t('settings.profile.sameAsBrowser')}</option>
+                {LANGUAGES.map((code) => (
+                  <option key={code} value={code} lang={code}>
+                    {LANGUAGE_NAMES[code]}
+                  </option>
+                ))}
+              </select>
+              <p id={`${languageId}-hint`} className="hint">
+                {t('settings.profile.languageHint')}
+              </p>
+            </div>
+            {saved.hintsEnabled ? (
+              <TextField
+                label={t('settings.profile.passwordHint')}
+                value={hint}
+                onChange={edited(setHint)}
+                autoComplete="off"
+                maxLength={MAX_HINT}
+                hint={t('settings.profile.passwordHintHelp')}
+              />
+            ) : null}
+            <FormEnd action={form.action} success={form.saved ? t('settings.profile.saved') : undefined} submit={t('settings.profile.ok')} />
+          </form>
+        )}
+      </LoadedContent>
     </SettingsLayout>
   );
 }
