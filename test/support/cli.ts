@@ -126,7 +126,9 @@ function cliArgs(args: string[], data: string | undefined): string[] {
 
 /** Runs `mailward ARGS` to completion (spawned directly, no shell) and collects its output. */
 export function runCLI(args: string[], options: RunOptions = {}): Promise<CLIResult> {
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  // A run is 2–3 s of Node start-up alone; side by side on a busy two-core machine it can take
+  // many times that. A hang still fails, only later.
+  const timeoutMs = options.timeoutMs ?? 45_000;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, cliArgs(args, options.data), {
       cwd: childCwd(),
@@ -376,7 +378,7 @@ export function expectSuccess(result: CLIResult): string {
 }
 
 /** Per-test timeout for tests that run several children in sequence: they are slow on a loaded machine. */
-export const CLI_TEST_TIMEOUT_MS = 60_000;
+export const CLI_TEST_TIMEOUT_MS = 150_000;
 
 export interface CLISuiteOptions {
   /** Text that nothing any command of the file printed may contain (a password hash, a private key). */
