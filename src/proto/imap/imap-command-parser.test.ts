@@ -162,6 +162,22 @@ describe('IMAPCommandParser on bad input', () => {
     expect(events[events.length - 1]).toEqual({ kind: 'error', tag: 'A1', message });
   });
 
+  // Found by the fuzz: each level tried its section again after the one inside failed, so 24
+  // levels took 19 s and 32 over an hour, on one line sent before login.
+  it('reads nested unclosed sections (BODY[1 BODY[1 …) in time linear in the line', () => {
+    for (const depth of [22, 9000]) {
+      const started = performance.now();
+      const [event] = feed([Buffer.from(`A1 FETCH 1 ${'BODY[1 '.repeat(depth)}ALL\r\n`)]);
+      expect(performance.now() - started).toBeLessThan(2000);
+      // Not sections: plain tokens, which FETCH's grammar then refuses.
+      expect(event).toMatchObject({ kind: 'command', command: { tag: 'A1', name: 'FETCH' } });
+    }
+    // A `[` that opens no section still belongs to its token, inside a section too.
+    expect(feed([Buffer.from('A1 FETCH 1 BODY[HEADER.FIELDS (X[1)]\r\n')])).toEqual([
+      command({ tag: 'A1', name: 'FETCH', args: [seq('1'), { type: 'atom', value: 'BODY', section: [atom('HEADER.FIELDS'), list(atom('X[1'))] }] }),
+    ]);
+  });
+
   it('refuses binary literals ~{n} outside APPEND and skips a non-synchronising one', () => {
     expect(expectSameAtEverySplit('A1 SELECT ~{5}\r\nA2 LOGIN ~{3+}\r\nabc\r\nA3 NOOP\r\n')).toEqual([
       { kind: 'error', tag: 'A1', message: 'Binary literals are not supported' },
