@@ -1,9 +1,7 @@
 // Authentication bench (issue 3): runs (a) login throughput, (b) throttled flood, (c) login-record pages, prints them and records them in bench/RESULTS.md.
-import { execSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchOptions, machine, runBench } from '../bench-cli.mjs';
 import { writeResultsBlock } from '../results-file.mjs';
 import { effectiveCores } from './calibrate.mjs';
 import { fmt, markdownTable, printTable } from './format.mjs';
@@ -35,24 +33,22 @@ const RESULTS_FILE = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
 const SECTION = '## Authentication (bench/auth)';
 
 function parseOptions(argv) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      only: { type: 'string', default: 'a,b,c' },
-      rows: { type: 'string', default: '10000000' },
-      accounts: { type: 'string', default: '10000' },
-      seconds: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '3' },
-      concurrency: { type: 'string', default: '8' },
-      'flood-concurrency': { type: 'string', default: '32' },
-      logins: { type: 'string', default: '300' },
-      samples: { type: 'string', default: '1000' },
-      'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
-      'no-postgres': { type: 'boolean', default: false },
-      'no-write': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+  const values = benchOptions(
+    argv,
+    {
+      only: 'a,b,c',
+      rows: '10000000',
+      accounts: '10000',
+      seconds: '8',
+      rounds: '3',
+      concurrency: '8',
+      'flood-concurrency': '32',
+      logins: '300',
+      samples: '1000',
+      'postgres-url': process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     },
-  });
+    ['no-postgres', 'no-write', 'help'],
+  );
   const count = (name, min) => {
     const text = values[name].replace(/[_,]/g, '');
     const value = Number(text);
@@ -75,28 +71,6 @@ function parseOptions(argv) {
     postgresURL: values['no-postgres'] ? '' : values['postgres-url'],
     write: !values['no-write'],
     argv,
-  };
-}
-
-function command(text) {
-  try {
-    return execSync(text, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'n/a';
-  }
-}
-
-function machine() {
-  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
-  return {
-    date: new Date().toISOString(),
-    nproc: command('nproc'),
-    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'n/a',
-    free: command('free -h'),
-    kernel: `${os.type()} ${os.release()}`,
-    node: process.version,
-    threadpool: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
-    nice: os.getPriority(),
   };
 }
 
@@ -238,28 +212,13 @@ function render(results, info, options, notes) {
 }
 
 
-async function main() {
-  let options;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    console.error(`bench:auth: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!fs.existsSync(new URL('../../dist/app/index.js', import.meta.url))) {
-    console.error('bench:auth: dist/ is missing; run `npm run build` first (npm run bench:auth does).');
-    return 1;
-  }
+async function main(options) {
   // Imported only now, so --help works without dist/.
   const { benchLoginThroughput } = await import('./login-throughput.mjs');
   const { benchThrottleFlood } = await import('./throttle-flood.mjs');
   const { benchLoginRecordsPagePostgres, benchLoginRecordsPageSQLite } = await import('./login-records-page.mjs');
 
-  const info = machine();
+  const info = machine({ threadpool: process.env.UV_THREADPOOL_SIZE ?? '4 (default)' });
   const notes = { loadStart: loadavg(), loadEnd: '', coresStart: await effectiveCores(), coresEnd: Number.NaN, lines: [] };
   const log = (line) => console.log(line);
   console.log(
@@ -318,4 +277,4 @@ async function main() {
   return 0;
 }
 
-process.exitCode = await main();
+process.exitCode = await runBench({ name: 'auth', usage: USAGE, parse: parseOptions, needs: 'dist/app/index.js', run: main });

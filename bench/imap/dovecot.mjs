@@ -1,11 +1,10 @@
 // The anchor: a standalone Dovecot (Debian's package) on loopback high ports, its own config and base_dir, Maildir storage, an argon2id passwd-file.
 import { execFileSync, execSync, spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hash } from '@node-rs/argon2';
-import { stopChild } from '../serve-process.mjs';
+import { canConnect, stopChild } from '../serve-process.mjs';
 import { memoryKiB, processTree, treeCpuMs } from '../smtp/proc.mjs';
 
 /** Installs dovecot-imapd and dovecot-pop3d when missing, without letting Debian start its own daemon. */
@@ -53,6 +52,20 @@ export function fillMaildir({ dir, user, messages }) {
   execFileSync('chown', ['-R', 'mail:mail', path.join(dir, 'mail')]);
 }
 
+/** The login service of `protocol` on a fixed loopback port (its TLS twin closed); tuned, Dovecot's high-performance mode. */
+function loginService(protocol, port, tuned) {
+  return `service ${protocol}-login {
+  inet_listener ${protocol} {
+    address = 127.0.0.1
+    port = ${port}
+  }
+  inet_listener ${protocol}s {
+    port = 0
+  }
+${tuned ? '  service_count = 0\n  process_min_avail = 2\n' : ''}}
+`;
+}
+
 /** Starts `dovecot -F -c CONFIG` in the foreground; IMAP on `imapPort`, POP3 on `pop3Port`. */
 export async function startDovecot({ dir, imapPort, pop3Port, user, password, tuned = true, maxConnections = 3000 }) {
   const protocols = pop3Port ? 'imap pop3' : 'imap';
@@ -80,25 +93,7 @@ protocol imap {
 protocol pop3 {
   mail_max_userip_connections = ${maxConnections + 100}
 }
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = ${imapPort}
-  }
-  inet_listener imaps {
-    port = 0
-  }
-${tuned ? '  service_count = 0\n  process_min_avail = 2\n' : ''}}
-${pop3Port ? `service pop3-login {
-  inet_listener pop3 {
-    address = 127.0.0.1
-    port = ${pop3Port}
-  }
-  inet_listener pop3s {
-    port = 0
-  }
-${tuned ? '  service_count = 0\n  process_min_avail = 2\n' : ''}}
-` : ''}service imap {
+${loginService('imap', imapPort, tuned)}${pop3Port ? loginService('pop3', pop3Port, tuned) : ''}service imap {
   process_limit = ${maxConnections + 100}
 }
 service auth {
@@ -150,15 +145,4 @@ export function sumTree(pid) {
     count++;
   }
   return { pss, rss, processes: count };
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

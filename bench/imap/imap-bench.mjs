@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
+import { benchOptions } from '../bench-cli.mjs';
 import { writeResultsBlock } from '../results-file.mjs';
 import { freePort } from '../smtp/mailward.mjs';
 import { IMAPBenchClient } from './imap-client.mjs';
@@ -15,18 +15,8 @@ const USER = 'bench@example.test';
 const PASSWORD = 'Quartz-Meadow-Lantern-4821';
 const SECTION = '## IMAP (bench/imap)';
 
-const { values: options } = parseArgs({
-  options: {
-    messages: { type: 'string', default: '10000' },
-    clients: { type: 'string', default: '10' },
-    seconds: { type: 'string', default: '5' },
-    idle: { type: 'string', default: '1000' },
-    rounds: { type: 'string', default: '3' },
-    // Mailward's server.workers: serve processes sharing the port, as Dovecot's imap processes do.
-    workers: { type: 'string', default: '2' },
-    'no-write': { type: 'boolean', default: false },
-  },
-});
+// --workers is Mailward's server.workers: serve processes sharing the port, as Dovecot's imap processes do.
+const options = benchOptions(process.argv.slice(2), { messages: '10000', clients: '10', seconds: '5', idle: '1000', rounds: '3', workers: '2' }, ['no-write']);
 const MESSAGES = Number(options.messages);
 const CLIENTS = Number(options.clients);
 const SECONDS = Number(options.seconds);

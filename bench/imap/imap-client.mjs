@@ -1,5 +1,5 @@
 // A small pipelining IMAP client for the bench: the same bytes go to Mailward and to Dovecot, and responses are only framed and counted.
-import net from 'node:net';
+import { connectBenchClient } from '../bench-client.mjs';
 
 /**
  * Frames server output into lines, skipping literal payloads ({n}\r\n + n bytes) but counting
@@ -24,13 +24,7 @@ export class IMAPBenchClient {
   }
 
   static connect(port, host = '127.0.0.1') {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host });
-      socket.setNoDelay(true);
-      const client = new IMAPBenchClient(socket);
-      client.waiter = { untagged: /^\* (OK|PREAUTH)/, resolve: () => resolve(client), reject };
-      socket.once('error', reject);
-    });
+    return connectBenchClient({ port, host, create: (socket) => new IMAPBenchClient(socket), greeting: { untagged: /^\* (OK|PREAUTH)/ } });
   }
 
   #onData(chunk) {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchOptions } from '../bench-cli.mjs';
 import { writeResultsBlock } from '../results-file.mjs';
 import { freePort } from '../smtp/mailward.mjs';
 import { argon2Entry, dovecotVersion, ensureDovecot, fillMaildir, startDovecot } from '../imap/dovecot.mjs';
@@ -12,20 +12,12 @@ import { downloadSession } from './pop3-client.mjs';
 const PASSWORD = 'Quartz-Meadow-Lantern-4821';
 const SECTION = '## POP3 (bench/pop3)';
 
-const { values: options } = parseArgs({
-  options: {
-    clients: { type: 'string', default: '10' },
-    messages: { type: 'string', default: '100' },
-    size: { type: 'string', default: '4096' },
-    seconds: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
-    // Mailward's server.workers: serve processes sharing the port, as Dovecot's pop3 processes do.
-    workers: { type: 'string', default: '2' },
-    untuned: { type: 'boolean', default: false },
-    'no-write': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
+// --workers is Mailward's server.workers: serve processes sharing the port, as Dovecot's pop3 processes do.
+const options = benchOptions(
+  process.argv.slice(2),
+  { clients: '10', messages: '100', size: '4096', seconds: '10', rounds: '3', workers: '2' },
+  ['untuned', 'no-write', 'help'],
+);
 if (options.help) {
   console.log(`node bench/pop3/pop3-bench.mjs [--clients 10] [--messages 100] [--size 4096] [--seconds 10] [--rounds 3] [--workers 2] [--untuned] [--no-write]
 

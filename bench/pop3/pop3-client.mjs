@@ -1,5 +1,5 @@
 // A small POP3 client for the bench: one command at a time as download clients send them, responses framed (status line, or up to the terminating dot) and counted, not kept.
-import net from 'node:net';
+import { connectBenchClient } from '../bench-client.mjs';
 
 const TERMINATOR = Buffer.from('\r\n.\r\n');
 
@@ -23,13 +23,7 @@ export class POP3BenchClient {
 
   /** Connects and reads the greeting. */
   static connect(port, host = '127.0.0.1') {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host });
-      socket.setNoDelay(true);
-      const client = new POP3BenchClient(socket);
-      client.waiter = { multi: false, resolve: () => resolve(client), reject };
-      socket.once('error', reject);
-    });
+    return connectBenchClient({ port, host, create: (socket) => new POP3BenchClient(socket), greeting: { multi: false } });
   }
 
   #onData(chunk) {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchOptions, command, machine, runBench } from '../bench-cli.mjs';
 import { writeResultsBlock } from '../results-file.mjs';
 import { effectiveCores } from '../auth/calibrate.mjs';
 import { fmt, markdownTable, printTable } from '../auth/format.mjs';
@@ -47,22 +47,11 @@ const RESULTS_FILE = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
 const SECTION = '## SMTP (bench/smtp)';
 
 function parseOptions(argv) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sizes: { type: 'string', default: '4,100' },
-      connections: { type: 'string', default: '10,16' },
-      messages: { type: 'string' },
-      rounds: { type: 'string', default: '3' },
-      idle: { type: 'string', default: '500' },
-      dir: { type: 'string', default: os.tmpdir() },
-      profile: { type: 'boolean', default: false },
-      'no-profile': { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      'no-write': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const values = benchOptions(
+    argv,
+    { sizes: '4,100', connections: '10,16', messages: undefined, rounds: '3', idle: '500', dir: os.tmpdir() },
+    ['profile', 'no-profile', 'keep', 'no-write', 'help'],
+  );
   const list = (name, min) =>
     String(values[name]).split(',').map((text) => {
       const value = Number(text.trim());
@@ -89,27 +78,9 @@ function parseOptions(argv) {
   };
 }
 
-function command(text) {
-  try {
-    return execSync(text, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'n/a';
-  }
-}
-
-function machine(dir) {
-  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
-  return {
-    date: new Date().toISOString(),
-    nproc: command('nproc'),
-    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'n/a',
-    free: command('free -h'),
-    kernel: `${os.type()} ${os.release()}`,
-    node: process.version,
-    nice: os.getPriority(),
-    fs: command(`df --output=fstype,source ${JSON.stringify(dir)} | tail -1`).replace(/\s+/g, ' on '),
-    postfix: postfixVersion(),
-  };
+/** The machine, the file system the data lives on (fsync costs nothing on tmpfs) and the Postfix it ran against. */
+function setting(dir) {
+  return machine({ fs: command(`df --output=fstype,source ${JSON.stringify(dir)} | tail -1`).replace(/\s+/g, ' on '), postfix: postfixVersion() });
 }
 
 const loadavg = () => os.loadavg().map((n) => n.toFixed(2)).join(', ');
@@ -389,22 +360,7 @@ function render(results, info, options, notes) {
 }
 
 
-async function main() {
-  let options;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    console.error(`bench:smtp: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!fs.existsSync(new URL('../../dist/cli/main.js', import.meta.url))) {
-    console.error('bench:smtp: dist/ is missing; run `npm run build` first (npm run bench:smtp does).');
-    return 1;
-  }
+async function main(options) {
   const log = (line) => console.log(line);
   const notes = { loadStart: '', loadEnd: '', coresStart: Number.NaN, coresEnd: Number.NaN, lines: [] };
   const install = ensurePostfix(log);
@@ -413,7 +369,7 @@ async function main() {
   const base = fs.mkdtempSync(path.join(options.dir, 'mailward-bench-smtp-'));
   // Postfix's daemons (user postfix) and virtual(8) (uid nobody) must walk into it; mkdtemp makes it 0700.
   fs.chmodSync(base, 0o755);
-  const info = machine(base);
+  const info = setting(base);
   if (/tmpfs|ramfs/.test(info.fs)) {
     const line = `Warning: ${base} is on ${info.fs}, where fsync costs nothing; durable-write numbers mean little (use --dir on a disk).`;
     console.log(line);
@@ -581,4 +537,4 @@ async function main() {
   return 0;
 }
 
-process.exitCode = await main();
+process.exitCode = await runBench({ name: 'smtp', usage: USAGE, parse: parseOptions, needs: 'dist/cli/main.js', run: main });

@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { benchOptions } from '../bench-cli.mjs';
 import { writeResultsBlock } from '../results-file.mjs';
 import { REPO, otherListenersOff, startServeProcess } from '../serve-process.mjs';
 import { buildMessages } from '../imap/messages.mjs';
@@ -19,13 +19,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const TARGET_JS_KB = 150;
 const TARGET_FIRST_ROWS_MS = 300;
 
-const { values: options } = parseArgs({
-  options: {
-    messages: { type: 'string', default: '10000' },
-    rounds: { type: 'string', default: '9' },
-    'no-write': { type: 'boolean', default: false },
-  },
-});
+const options = benchOptions(process.argv.slice(2), { messages: '10000', rounds: '9' }, ['no-write']);
 const MESSAGES = Number(options.messages);
 const ROUNDS = Number(options.rounds);
 

@@ -1,10 +1,11 @@
 // Auto-forwarding: the security-code gate, SRS senders, loop guards, the daily cap, all-or-nothing storage.
 import { beforeEach, expect, it } from 'vitest';
 import { describeOnEveryDialect } from '../../test/support/every-dialect.js';
-import { FIXTURE_PASSWORD, securityFixture } from '../../test/support/security-fixture.js';
+import { FIXTURE_PASSWORD, forwardingWith, securityFixture } from '../../test/support/security-fixture.js';
 import { isMailwardError } from '../errors/index.js';
 import type { Account } from '../accounts/index.js';
-import { FORWARDED_HEADER, Forwarding, MAX_RECEIVED_HEADERS } from './forwarding.js';
+import type { Forwarding } from './forwarding.js';
+import { FORWARDED_HEADER, MAX_RECEIVED_HEADERS } from './forwarding.js';
 import { InboundDelivery } from './inbound-delivery.js';
 import { MailStore } from '../mailbox/mail-store.js';
 import { RecipientResolver } from './recipients.js';
@@ -25,15 +26,7 @@ describeOnEveryDialect('forwarding', securityFixture(), (f) => {
     bob = await f.addUser('bob');
     mail = new MailStore({ store: f.store, events: f.events, now: f.clock });
     const recipients = new RecipientResolver(f.accounts);
-    forwarding = new Forwarding({
-      store: f.store,
-      recipients,
-      accountSecurity: f.security.accountSecurity,
-      audit: f.security.audit,
-      policies: f.policies,
-      state: f.store.state,
-      now: f.clock,
-    });
+    forwarding = forwardingWith(f, recipients);
     kicks = 0;
     inbound = new InboundDelivery({
       mail,

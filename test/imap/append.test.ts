@@ -2,22 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IMAPTestServer } from '../support/imap-server.js';
 import { IMAPWire, passwordOf, startIMAPTestServer } from '../support/imap-server.js';
+import { APPEND_EXAMPLE } from '../../src/proto/imap/imap-test-support.js';
 
 const ALICE = 'alice@example.test';
 const BOB = 'bob@example.test';
 const MAX_BYTES = 64 * 1024;
-
-/** RFC 3501 §6.3.11's example message. */
-const MESSAGE =
-  'Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)\r\n' +
-  'From: Fred Foobar <foobar@Blurdybloop.COM>\r\n' +
-  'Subject: afternoon meeting\r\n' +
-  'To: mooch@owatagu.siam.edu\r\n' +
-  'Message-Id: <B27397-0100000@Blurdybloop.COM>\r\n' +
-  'MIME-Version: 1.0\r\n' +
-  'Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n' +
-  '\r\n' +
-  'Hello Joe, do you think we can meet at 3:30 tomorrow?\r\n';
 
 describe('IMAP APPEND', () => {
   let t: IMAPTestServer;
@@ -45,24 +34,24 @@ describe('IMAP APPEND', () => {
   }
 
   it('stores the RFC 3501 example with flags and date, answers APPENDUID, keeps the bytes as sent', async () => {
-    const answer = await append('A003 APPEND saved-messages (\\Seen $Work) "07-Feb-1994 21:52:25 -0800"', MESSAGE);
+    const answer = await append('A003 APPEND saved-messages (\\Seen $Work) "07-Feb-1994 21:52:25 -0800"', APPEND_EXAMPLE);
     const mailbox = (await t.app.mailboxes.find(aliceId, 'saved-messages'))!;
     expect(answer).toBe(`A003 OK [APPENDUID ${mailbox.uid_validity} 1] APPEND completed\r\n`);
     const [row] = await t.app.mailboxes.messages(mailbox.id, [1]);
     expect(row).toMatchObject({ seen: 1, keywords: '$Work', internal_date: Date.UTC(1994, 1, 8, 5, 52, 25) });
-    expect((await t.app.mailboxes.body(row!.blob_id)).toString()).toBe(MESSAGE);
+    expect((await t.app.mailboxes.body(row!.blob_id)).toString()).toBe(APPEND_EXAMPLE);
   });
 
   it('takes a non-synchronising literal (LITERAL+) and no flags or date', async () => {
-    wire.write(`A004 APPEND saved-messages {${MESSAGE.length}+}\r\n${MESSAGE}\r\n`);
+    wire.write(`A004 APPEND saved-messages {${APPEND_EXAMPLE.length}+}\r\n${APPEND_EXAMPLE}\r\n`);
     expect(await wire.until(/A004 /)).toMatch(/^A004 OK \[APPENDUID \d+ 2\]/);
   });
 
   it('answers NO [TRYCREATE] for a missing mailbox, [CANNOT] for a name that can never exist, BAD for bad syntax', async () => {
-    expect(await append('A005 APPEND no-such-box', MESSAGE)).toMatch(/^A005 NO \[TRYCREATE\]/);
-    expect(await append('A006 APPEND "a//b"', MESSAGE)).toMatch(/^A006 NO \[CANNOT\]/);
-    expect(await append('A007 APPEND saved-messages "not a date"', MESSAGE)).toMatch(/^A007 BAD /);
-    expect(await append('A008 APPEND saved-messages (\\Bogus)', MESSAGE)).toMatch(/^A008 BAD /);
+    expect(await append('A005 APPEND no-such-box', APPEND_EXAMPLE)).toMatch(/^A005 NO \[TRYCREATE\]/);
+    expect(await append('A006 APPEND "a//b"', APPEND_EXAMPLE)).toMatch(/^A006 NO \[CANNOT\]/);
+    expect(await append('A007 APPEND saved-messages "not a date"', APPEND_EXAMPLE)).toMatch(/^A007 BAD /);
+    expect(await append('A008 APPEND saved-messages (\\Bogus)', APPEND_EXAMPLE)).toMatch(/^A008 BAD /);
     expect(await wire.command('APPEND saved-messages')).toMatch(/^t\d+ BAD /);
     expect(await append('A009 APPEND saved-messages', '')).toMatch(/^A009 NO /);
   });
@@ -76,13 +65,13 @@ describe('IMAP APPEND', () => {
 
   it('answers [OVERQUOTA] when the account quota would be exceeded', async () => {
     await t.app.store.accounts.update(aliceId, { quota_bytes: 1024 });
-    expect(await append('A011 APPEND saved-messages', MESSAGE + 'x'.repeat(2000) + '\r\n')).toMatch(/^A011 NO \[OVERQUOTA\]/);
+    expect(await append('A011 APPEND saved-messages', APPEND_EXAMPLE + 'x'.repeat(2000) + '\r\n')).toMatch(/^A011 NO \[OVERQUOTA\]/);
     await t.app.store.accounts.update(aliceId, { quota_bytes: 0 });
   });
 
   it('an APPEND to the selected mailbox reports EXISTS before its tagged OK', async () => {
     expect(await wire.command('SELECT saved-messages')).toMatch(/\* 2 EXISTS/);
-    const answer = await append('A012 APPEND saved-messages', MESSAGE);
+    const answer = await append('A012 APPEND saved-messages', APPEND_EXAMPLE);
     expect(answer).toMatch(/^\* 3 EXISTS\r\n(\* \d+ RECENT\r\n)?A012 OK \[APPENDUID \d+ 3\]/);
     await wire.command('UNSELECT');
   });
@@ -122,7 +111,7 @@ describe('IMAP APPEND', () => {
 
   it('cannot append to another user’s mailbox', async () => {
     await t.app.mailboxes.create(t.accounts.get(BOB)!, 'bob-box');
-    expect(await append('A014 APPEND bob-box', MESSAGE)).toMatch(/^A014 NO \[TRYCREATE\]/);
+    expect(await append('A014 APPEND bob-box', APPEND_EXAMPLE)).toMatch(/^A014 NO \[TRYCREATE\]/);
     const bobBox = (await t.app.mailboxes.find(t.accounts.get(BOB)!, 'bob-box'))!;
     expect((await t.app.mailboxes.counts(bobBox.id)).messages).toBe(0);
   });

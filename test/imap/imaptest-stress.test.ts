@@ -6,8 +6,9 @@ import type { ImaptestTarget } from '../support/imaptest.js';
 import { IMAPTEST_TESTS, imaptestUnavailable, runImaptest, startImaptestTarget } from '../support/imaptest.js';
 
 const skip = imaptestUnavailable('imaptest stress');
+const KINDS = ['Logi', 'Sele', 'Fetc', 'Stor', 'Expu', 'Appe'];
 
-describe.skipIf(skip)('imaptest stress', { timeout: 120_000 }, () => {
+describe.skipIf(skip)('imaptest stress', { timeout: 300_000 }, () => {
   let target: ImaptestTarget;
   beforeAll(async () => {
     assertBuilt();
@@ -20,13 +21,20 @@ describe.skipIf(skip)('imaptest stress', { timeout: 120_000 }, () => {
   });
 
   it('10 clients for 5 seconds: no Error line, no server error, and every kind of command ran', async () => {
-    const run = await runImaptest(target, [`mbox=${path.join(IMAPTEST_TESTS, 'default.mbox')}`, 'clients=10', 'secs=5'], { timeoutMs: 90_000 });
-    expect(run.errors, run.output).toEqual([]);
-    // The last line of counts: logins, lists, statuses, selects, fetches, …, logouts. A run that did nothing proves nothing.
-    const totals = /Totals:\n([^\n]+)\n[^\n]+\n[^\n]*\n\s*([\d ]+)\s*$/.exec(run.output);
-    expect(totals, run.output).not.toBeNull();
-    const counts = Object.fromEntries(totals![1]!.trim().split(/\s+/).map((name, i) => [name, Number(totals![2]!.trim().split(/\s+/)[i])]));
-    for (const name of ['Logi', 'Sele', 'Fetc', 'Stor', 'Expu', 'Appe']) expect(counts[name], `${name} in\n${run.output}`).toBeGreaterThan(0);
+    // A run that did nothing proves nothing: on a starved machine a login can take seconds, so a
+    // kind of command that never ran in one run is given up to two more; an error in any run fails.
+    const totals: Record<string, number> = {};
+    for (let run = 0; run < 3; run++) {
+      const result = await runImaptest(target, [`mbox=${path.join(IMAPTEST_TESTS, 'default.mbox')}`, 'clients=10', 'secs=5'], { timeoutMs: 90_000 });
+      expect(result.errors, result.output).toEqual([]);
+      // The last line of counts: logins, lists, statuses, selects, fetches, …, logouts.
+      const last = /Totals:\n([^\n]+)\n[^\n]+\n[^\n]*\n\s*([\d ]+)\s*$/.exec(result.output);
+      expect(last, result.output).not.toBeNull();
+      const values = last![2]!.trim().split(/\s+/).map(Number);
+      last![1]!.trim().split(/\s+/).forEach((name, i) => (totals[name] = (totals[name] ?? 0) + (values[i] ?? 0)));
+      if (KINDS.every((name) => (totals[name] ?? 0) > 0)) break;
+    }
+    for (const name of KINDS) expect(totals[name], `${name} in ${JSON.stringify(totals)}`).toBeGreaterThan(0);
     expect(target.serve.logs.filter((line) => line.level >= 50), 'server errors').toEqual([]);
   });
 });

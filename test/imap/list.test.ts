@@ -1,15 +1,10 @@
 // IMAP LIST and LSUB transcripts on a real socket: RFC 3501, RFC 5258, RFC 6154 and RFC 5819 examples, UTF-7 and UTF-8 names, other users' mailboxes, hostile patterns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IMAPTestServer } from '../support/imap-server.js';
-import { IMAPWire, passwordOf, startIMAPTestServer } from '../support/imap-server.js';
+import { IMAPWire, passwordOf, startIMAPTestServer, untaggedLines } from '../support/imap-server.js';
 
 const ALICE = 'alice@example.test';
 const BOB = 'bob@example.test';
-
-/** The untagged lines of a response, without the tagged one. */
-function untaggedLines(response: string): string[] {
-  return response.split('\r\n').filter((line) => line.startsWith('* '));
-}
 
 describe('IMAP LIST', () => {
   let t: IMAPTestServer;

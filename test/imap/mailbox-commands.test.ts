@@ -1,18 +1,10 @@
 // IMAP transcripts on a real socket for CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, STATUS, NAMESPACE and QUOTA, with hostile names.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IMAPTestServer } from '../support/imap-server.js';
-import { IMAPWire, passwordOf, startIMAPTestServer } from '../support/imap-server.js';
+import { IMAPWire, passwordOf, startIMAPTestServer, tagged, untaggedLines } from '../support/imap-server.js';
 
 const ALICE = 'alice@example.test';
 const BOB = 'bob@example.test';
-
-function untaggedLines(response: string): string[] {
-  return response.split('\r\n').filter((line) => line.startsWith('* '));
-}
-
-function tagged(response: string): string {
-  return response.split('\r\n').find((line) => /^t\d+ /.test(line)) ?? '';
-}
 
 describe('IMAP mailbox commands', () => {
   let t: IMAPTestServer;

@@ -6,17 +6,9 @@ import { createLogger } from '../../src/app/logger.js';
 import { startServer } from '../../src/app/start-server.js';
 import { removeTempDataDirs } from '../support/cli.js';
 import type { IMAPTestServer } from '../support/imap-server.js';
-import { IMAPWire, passwordOf, startIMAPTestServer } from '../support/imap-server.js';
+import { IMAPWire, passwordOf, startIMAPTestServer, tagged, untaggedLines } from '../support/imap-server.js';
 
 const ALICE = 'alice@example.test';
-
-function untaggedLines(response: string): string[] {
-  return response.split('\r\n').filter((line) => line.startsWith('* '));
-}
-
-function tagged(response: string): string {
-  return response.split('\r\n').find((line) => /^t\d+ /.test(line)) ?? '';
-}
 
 function message(n: number): Buffer {
   return Buffer.from(`From: sender${n}@example.net\r\nTo: alice@example.test\r\nSubject: message ${n}\r\nMessage-ID: <sync-${n}@example.net>\r\n\r\nBody of message ${n}.\r\n`);
@@ -52,6 +44,16 @@ describe('IMAP mailbox synchronisation between sessions', () => {
     for (let n = 1; n <= count; n++) await t.app.mailboxes.append(aliceId, name, message(n));
   }
 
+  /** Sessions a and b on a new mailbox of `count` messages, selected by a first (so a holds \Recent). */
+  async function twoSessionsOn(name: string, count: number): Promise<[IMAPWire, IMAPWire]> {
+    await mailboxWith(name, count);
+    const a = await session();
+    const b = await session();
+    await a.command(`SELECT ${name}`);
+    await b.command(`SELECT ${name}`);
+    return [a, b];
+  }
+
   it('a message delivered by SMTP reaches a session in IDLE as EXISTS within a second', async () => {
     const a = await session();
     const selected = await a.command('SELECT INBOX');
@@ -72,11 +74,7 @@ describe('IMAP mailbox synchronisation between sessions', () => {
   });
 
   it('reports flag changes and expunges by another session to a session in IDLE as they happen', async () => {
-    await mailboxWith('Idle', 3);
-    const a = await session();
-    const b = await session();
-    await a.command('SELECT Idle');
-    await b.command('SELECT Idle');
+    const [a, b] = await twoSessionsOn('Idle', 3);
     a.write('t100 IDLE\r\n');
     await a.until(/^\+ [^\r\n]*\r\n/);
     await b.command('STORE 3 +FLAGS.SILENT (\\Flagged)');
@@ -91,11 +89,7 @@ describe('IMAP mailbox synchronisation between sessions', () => {
   });
 
   it('holds back EXPUNGE during FETCH, STORE and SEARCH; sends it renumbered at NOOP; NO [EXPUNGEISSUED] for the gone ones', async () => {
-    await mailboxWith('Expunge', 5);
-    const a = await session();
-    const b = await session();
-    await a.command('SELECT Expunge');
-    await b.command('SELECT Expunge');
+    const [a, b] = await twoSessionsOn('Expunge', 5);
     await b.command('STORE 2,4 +FLAGS.SILENT (\\Deleted)');
     const removed = await b.command('EXPUNGE');
     expect(untaggedLines(removed)).toEqual(['* 2 EXPUNGE', '* 3 EXPUNGE']);
@@ -121,11 +115,7 @@ describe('IMAP mailbox synchronisation between sessions', () => {
   });
 
   it('may send EXPUNGE after UID FETCH, UID STORE and UID SEARCH, numbered as the client knew them', async () => {
-    await mailboxWith('UidExpunge', 4);
-    const a = await session();
-    const b = await session();
-    await a.command('SELECT UidExpunge');
-    await b.command('SELECT UidExpunge');
+    const [a, b] = await twoSessionsOn('UidExpunge', 4);
     const expungeOn = async (uid: number): Promise<void> => {
       await b.command(`UID STORE ${uid} +FLAGS.SILENT (\\Deleted)`);
       await b.command(`UID EXPUNGE ${uid}`);
@@ -149,11 +139,7 @@ describe('IMAP mailbox synchronisation between sessions', () => {
   });
 
   it("reports another session's flag changes as untagged FETCH, with MODSEQ once CONDSTORE is on", async () => {
-    await mailboxWith('Flags', 3);
-    const a = await session();
-    const b = await session();
-    await a.command('SELECT Flags');
-    await b.command('SELECT Flags');
+    const [a, b] = await twoSessionsOn('Flags', 3);
     await b.command('STORE 2 +FLAGS.SILENT (\\Flagged)');
     // A selected first, so A holds \Recent.
     expect(untaggedLines(await a.command('NOOP'))).toEqual(['* 2 FETCH (FLAGS (\\Flagged \\Recent) UID 2)']);

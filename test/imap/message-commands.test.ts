@@ -1,17 +1,9 @@
 // IMAP transcripts on a real socket for FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE and their UID forms: the RFC 3501/9051 examples, the extensions' examples, and bad input.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IMAPTestServer } from '../support/imap-server.js';
-import { IMAPWire, passwordOf, startIMAPTestServer } from '../support/imap-server.js';
+import { IMAPWire, passwordOf, startIMAPTestServer, tagged, untaggedLines } from '../support/imap-server.js';
 
 const ALICE = 'alice@example.test';
-
-function untaggedLines(response: string): string[] {
-  return response.split('\r\n').filter((line) => line.startsWith('* '));
-}
-
-function tagged(response: string): string {
-  return response.split('\r\n').find((line) => /^t\d+ /.test(line)) ?? '';
-}
 
 /** A literal as the server writes it: `{octets}` CRLF and the text. */
 function literal(text: string): string {

@@ -1,5 +1,4 @@
 // Python's imaplib (a client written by others) against Mailward's message commands: FETCH, STORE, SEARCH, COPY/MOVE/EXPUNGE, APPEND, over plain, STARTTLS and implicit TLS.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDataDirs } from '../support/cli.js';
 import type { IMAPTestServer } from '../support/imap-server.js';
 import { passwordOf, startIMAPTestServer } from '../support/imap-server.js';
+import { runPython } from '../support/python.js';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'imaplib-client.py');
 const ALICE = 'alice@example.test';
@@ -27,19 +27,7 @@ interface CallResult {
 }
 
 function imaplib(ops: Op[]): Promise<Array<Record<string, unknown>>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`python3 exited ${code}: ${stderr}`));
-      else resolve(JSON.parse(stdout) as Array<Record<string, unknown>>);
-    });
-    child.stdin.end(JSON.stringify(ops));
-  });
+  return runPython([SCRIPT], ops);
 }
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

@@ -1,10 +1,10 @@
 // Python's poplib against Mailward's POP3: STLS on the plain port and implicit TLS (POP3_SSL), USER/PASS, LIST, UIDL, RETR byte for byte, TOP, DELE, QUIT, and its view of -ERR replies.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDataDirs } from '../support/cli.js';
 import { passwordOf } from '../support/mail-server.js';
 import type { POP3Server } from '../support/pop3-server.js';
 import { startPOP3Server, testMessage } from '../support/pop3-server.js';
+import { runPython } from '../support/python.js';
 
 const ALICE = 'alice@example.test';
 const BOB = 'bob@example.test';
@@ -79,19 +79,7 @@ interface Result {
 }
 
 function poplib(spec: { port: number; mode: 'plain' | 'ssl'; steps: Step[] }): Promise<Result[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', CLIENT], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`python3 exited ${code}: ${stderr}`));
-      resolve(JSON.parse(stdout) as Result[]);
-    });
-    child.stdin.end(JSON.stringify({ host: '127.0.0.1', ...spec }));
-  });
+  return runPython(['-c', CLIENT], { host: '127.0.0.1', ...spec });
 }
 
 const valueOf = (results: Result[], op: string): unknown => results.find((r) => r.op === op)?.value;

@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, killAllServes, removeTempDataDirs } from '../support/cli.js';
+import { assertBuilt } from '../support/cli.js';
 import type { MailServer } from '../support/mail-server.js';
-import { addedFields, startMailServer } from '../support/mail-server.js';
+import { addedFields, startMailServer, stopMailServer } from '../support/mail-server.js';
 import { WireClient, wireDeliver } from '../support/smtp-wire.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -17,12 +17,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   WireClient.destroyAll();
-  try {
-    await server?.stop();
-  } finally {
-    await killAllServes();
-    removeTempDataDirs();
-  }
+  await stopMailServer(server);
 });
 
 const token = (): string => randomBytes(6).toString('hex');

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, killAllServes, removeTempDataDirs } from '../support/cli.js';
+import { assertBuilt } from '../support/cli.js';
 import type { MailServer, StoredMail } from '../support/mail-server.js';
-import { addedFields, passwordOf, startMailServer } from '../support/mail-server.js';
+import { addedFields, passwordOf, startMailServer, stopMailServer } from '../support/mail-server.js';
 
 let server: MailServer;
 
@@ -17,14 +17,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  try {
-    await server?.stop();
-  } finally {
-    await killAllServes();
-    removeTempDataDirs();
-  }
-});
+afterAll(() => stopMailServer(server));
 
 function transport(options: { port: number; secure?: boolean; authMethod?: 'PLAIN' | 'LOGIN'; user?: string; pass?: string }) {
   const user = options.user ?? 'alice@example.test';

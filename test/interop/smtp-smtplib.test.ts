@@ -1,11 +1,11 @@
 // Python's smtplib against a real `mailward serve`: MX delivery, relay refusal, STARTTLS before AUTH, forged senders, size and recipient limits, service switches, app passwords, volume limits.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, expectSuccess, killAllServes, removeTempDataDirs } from '../support/cli.js';
+import { assertBuilt, expectSuccess } from '../support/cli.js';
 import type { MailServer } from '../support/mail-server.js';
-import { addedFields, eventually, headerBlock, passwordOf, startMailServer } from '../support/mail-server.js';
+import { addedFields, eventually, headerBlock, passwordOf, startMailServer, stopMailServer } from '../support/mail-server.js';
+import { runPython } from '../support/python.js';
 
 const CLIENT = fileURLToPath(new URL('./fixtures/smtplib-client.py', import.meta.url));
 
@@ -31,23 +31,7 @@ interface StepResult {
 
 /** Runs the steps in one smtplib session (python3 fixtures/smtplib-client.py) and returns one result per step run. */
 function smtplib(steps: Step[]): Promise<StepResult[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [CLIENT], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`smtplib client exited with ${code}: ${stderr}`));
-      try {
-        resolve(JSON.parse(stdout) as StepResult[]);
-      } catch (error) {
-        reject(new Error(`smtplib client printed no JSON (${(error as Error).message}): ${stdout} ${stderr}`));
-      }
-    });
-    child.stdin.end(JSON.stringify({ host: '127.0.0.1', steps }));
-  });
+  return runPython([CLIENT], { host: '127.0.0.1', steps });
 }
 
 const b64 = (message: string | Buffer): string => (Buffer.isBuffer(message) ? message : Buffer.from(message, 'utf8')).toString('base64');
@@ -111,14 +95,7 @@ beforeAll(async () => {
   expect(appPassword).not.toBe('');
 });
 
-afterAll(async () => {
-  try {
-    await server?.stop();
-  } finally {
-    await killAllServes();
-    removeTempDataDirs();
-  }
-});
+afterAll(() => stopMailServer(server));
 
 describe.concurrent('smtplib against mailward serve', () => {
   it('MX: delivers to a local user, byte for byte after our Received line (dot-stuffing undone)', async () => {

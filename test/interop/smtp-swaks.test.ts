@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, killAllServes, removeTempDataDirs, tempDataDir } from '../support/cli.js';
+import { assertBuilt, tempDataDir } from '../support/cli.js';
 import type { MailServer } from '../support/mail-server.js';
-import { addedFields, passwordOf, startMailServer } from '../support/mail-server.js';
+import { addedFields, passwordOf, startMailServer, stopMailServer } from '../support/mail-server.js';
 import { SKIP_WITHOUT_SWAKS, swaks } from '../support/swaks.js';
 
 const SKIP = SKIP_WITHOUT_SWAKS;
@@ -20,14 +20,7 @@ beforeAll(async () => {
   server = await startMailServer({ users: ['alice@example.test', 'bob@example.test'] });
 });
 
-afterAll(async () => {
-  try {
-    await server?.stop();
-  } finally {
-    await killAllServes();
-    removeTempDataDirs();
-  }
-});
+afterAll(() => stopMailServer(server));
 
 /**
  * A message file for `swaks --data` (CRLF line ends, a unique token) and the bytes swaks sends for

@@ -61,6 +61,16 @@ export async function startIMAPTestServer(options: IMAPTestServerOptions = {}): 
   };
 }
 
+/** The untagged lines of a response, without the tagged one. */
+export function untaggedLines(response: string): string[] {
+  return response.split('\r\n').filter((line) => line.startsWith('* '));
+}
+
+/** The tagged line that ends a response (IMAPWire tags its commands t1, t2, …). */
+export function tagged(response: string): string {
+  return response.split('\r\n').find((line) => /^t\d+ /.test(line)) ?? '';
+}
+
 /**
  * A raw IMAP client: sends exactly the bytes given and collects response lines (literals kept
  * inline), so transcripts check the server's wire format, not a library's reading of it.

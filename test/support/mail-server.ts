@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { PolicyKey, PolicyValue } from '../../src/accounts/index.js';
 import { embeddedPaths } from '../../src/store/index.js';
 import type { CLIResult, RunOptions, ServeHandle } from './cli.js';
-import { runCLI, startServe, tempDataDir, withDataDir } from './cli.js';
+import { killAllServes, removeTempDataDirs, runCLI, startServe, tempDataDir, withDataDir } from './cli.js';
 import { waitFor } from './wait-for.js';
 
 /** The password of a test account: strong enough for the default policy, never containing the name. */
@@ -203,6 +203,16 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
       await serve.stop();
     },
   };
+}
+
+/** For afterAll: stops the server, then whatever a failed test left running, and removes the data directories. */
+export async function stopMailServer(server: MailServer | undefined): Promise<void> {
+  try {
+    await server?.stop();
+  } finally {
+    await killAllServes();
+    removeTempDataDirs();
+  }
 }
 
 /**

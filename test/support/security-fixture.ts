@@ -6,8 +6,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { AccountService, PolicyService, createArgon2Hasher } from '../../src/accounts/index.js';
 import type { Account, Argon2Params, PasswordHasher } from '../../src/accounts/index.js';
-import type { AuthenticateInput, AuthenticateResult } from '../../src/security/index.js';
-import { Security } from '../../src/security/index.js';
+import type { AuthenticateInput, AuthenticateResult, SecurityDeps } from '../../src/security/index.js';
+import { Passkeys, Security } from '../../src/security/index.js';
+import { Forwarding, RecipientResolver } from '../../src/transport/index.js';
 import { ServerKey } from '../../src/kernel/index.js';
 import type { MailwardEvent } from '../../src/shared-state/index.js';
 import { MemoryEventBus } from '../../src/shared-state/index.js';
@@ -273,4 +274,37 @@ export function securityFixture(options: { hasher?: 'fast' | 'owasp'; perTest?: 
 export function clientView(result: AuthenticateResult): Record<string, unknown> {
   if (result.ok) return { ok: true };
   return { ok: false, code: result.code, message: result.message, hint: result.hint, retryAfterSeconds: result.retryAfterSeconds, keys: Object.keys(result).sort() };
+}
+
+/** Another security core on the fixture's store and services, with what the test adds (a GeoIP database, a mailer, WebAuthn origins). */
+export function securityWith(f: SecurityFixture, extra: Partial<SecurityDeps>): Security {
+  return new Security({ store: f.store, accounts: f.accounts, hasher: f.hasher, policies: f.policies, events: f.events, key: f.key, now: f.clock, ...extra });
+}
+
+/** Passkeys on the fixture's services (relying party localhost), accepting assertions from `origins`: another node's, or a test page's. */
+export function passkeysWith(f: SecurityFixture, origins: string[]): Passkeys {
+  return new Passkeys({
+    store: f.store,
+    policies: f.policies,
+    throttle: f.security.throttle,
+    accountSecurity: f.security.accountSecurity,
+    audit: f.security.audit,
+    now: f.clock,
+    rpID: 'localhost',
+    rpName: 'Mailward',
+    origins,
+  });
+}
+
+/** Forwarding as the composition root builds it, on the fixture's store and services. */
+export function forwardingWith(f: SecurityFixture, recipients = new RecipientResolver(f.accounts)): Forwarding {
+  return new Forwarding({
+    store: f.store,
+    recipients,
+    accountSecurity: f.security.accountSecurity,
+    audit: f.security.audit,
+    policies: f.policies,
+    state: f.store.state,
+    now: f.clock,
+  });
 }

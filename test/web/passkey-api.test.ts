@@ -1,11 +1,10 @@
 // Passkeys through the API over a real socket: adding one (password asked again), the second step of sign-in with it, password-less sign-in, and deletion.
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { Secret, TOTP, URI } from 'otpauth';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { describeOnEveryDialect } from '../support/every-dialect.js';
 import { APIClient } from '../support/api-client.js';
-import type { APIServer } from '../support/api-server.js';
-import { startAPIServer } from '../support/api-server.js';
+import { serveAPI } from '../support/api-server.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../support/security-fixture.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { accountRecords } from '../../src/accounts/index.js';
@@ -15,22 +14,14 @@ const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const ORIGIN = 'http://localhost:8080';
 
 describeOnEveryDialect('passkeys through the API', securityFixture(), (f) => {
-  let server: APIServer;
-  let base: string;
+  const api = serveAPI(f);
 
-  beforeAll(async () => {
-    server = await startAPIServer(f);
-    base = server.base;
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
   beforeEach(async () => {
     await f.addUser('alice');
   });
 
   async function signedIn(): Promise<APIClient> {
-    const browser = new APIClient(base);
+    const browser = new APIClient(api.base);
     expect((await browser.call('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD })).body['status']).toBe('signed_in');
     return browser;
   }
@@ -54,14 +45,14 @@ describeOnEveryDialect('passkeys through the API', securityFixture(), (f) => {
     expect(listed.body.passkeys.map((p) => p.name)).toEqual(['Laptop']);
     expect(JSON.stringify(listed.body)).not.toMatch(/publicKey|credential/i);
 
-    const phone = new APIClient(base);
+    const phone = new APIClient(api.base);
     const options = await phone.call<{ flowId: string; options: PublicKeyCredentialRequestOptionsJSON }>('POST', '/api/v1/session/passkey-options', {});
     expect(options.body.options.allowCredentials ?? []).toEqual([]);
     const assertion = key.get(options.body.options);
     const signed = await phone.call('POST', '/api/v1/session/passkey', { flowId: options.body.flowId, response: assertion });
     expect(signed.body).toMatchObject({ status: 'signed_in', address: ALICE, secondFactor: 'passkey' });
     expect((await phone.call('GET', '/api/v1/session')).status).toBe(200);
-    const replay = await new APIClient(base).call('POST', '/api/v1/session/passkey', { flowId: options.body.flowId, response: assertion });
+    const replay = await new APIClient(api.base).call('POST', '/api/v1/session/passkey', { flowId: options.body.flowId, response: assertion });
     expect(replay.body).toMatchObject({ status: 401, code: 'AUTH_FAILED' });
     await f.security.flush();
     const records = await desk.call<{ records: Array<{ credential: string | null }> }>('GET', '/api/v1/security/login-records?result=success');
@@ -81,8 +72,8 @@ describeOnEveryDialect('passkeys through the API', securityFixture(), (f) => {
     const account = (await accountRecords(f.store).findByAddress(ALICE))!;
     await f.security.twoFactor.reset({ account, by: { actor: 'admin:test' } });
     expect(await f.store.passkeys.listForAccount(account.id)).toEqual([]);
-    const options = await new APIClient(base).call<{ flowId: string; options: PublicKeyCredentialRequestOptionsJSON }>('POST', '/api/v1/session/passkey-options', {});
-    expect((await new APIClient(base).call('POST', '/api/v1/session/passkey', { flowId: options.body.flowId, response: key.get(options.body.options) })).body['code']).toBe('AUTH_FAILED');
+    const options = await new APIClient(api.base).call<{ flowId: string; options: PublicKeyCredentialRequestOptionsJSON }>('POST', '/api/v1/session/passkey-options', {});
+    expect((await new APIClient(api.base).call('POST', '/api/v1/session/passkey', { flowId: options.body.flowId, response: key.get(options.body.options) })).body['code']).toBe('AUTH_FAILED');
   });
 
   it('offers the passkey as the second step of sign-in, and trusts the device when asked', async () => {
@@ -93,7 +84,7 @@ describeOnEveryDialect('passkeys through the API', securityFixture(), (f) => {
     const code = new TOTP({ secret: Secret.fromBase32(base32) }).generate({ timestamp: f.clock() });
     expect((await desk.call('POST', '/api/v1/security/two-factor/totp/confirm', { code })).status).toBe(200);
 
-    const laptop = new APIClient(base);
+    const laptop = new APIClient(api.base);
     const step1 = await laptop.call<{ status: string; pendingToken: string; methods: string[] }>('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD });
     expect(step1.body).toMatchObject({ status: 'second_factor', methods: ['totp', 'backup_code', 'passkey'] });
     const options = await laptop.call<{ flowId: string; options: PublicKeyCredentialRequestOptionsJSON }>('POST', '/api/v1/session/passkey-options', { pendingToken: step1.body.pendingToken });
@@ -105,10 +96,10 @@ describeOnEveryDialect('passkeys through the API', securityFixture(), (f) => {
 
     // Another account's passkey cannot finish alice's pending sign-in.
     await f.addUser('bob');
-    const bob = new APIClient(base);
+    const bob = new APIClient(api.base);
     expect((await bob.call('POST', '/api/v1/session', { address: `bob@${FIXTURE_DOMAIN}`, password: FIXTURE_PASSWORD })).status).toBe(200);
     const bobKey = await addPasskey(bob, 'Bob key');
-    const other = new APIClient(base);
+    const other = new APIClient(api.base);
     const pending = await other.call<{ pendingToken: string }>('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD });
     const aliceOptions = await other.call<{ flowId: string; options: PublicKeyCredentialRequestOptionsJSON }>('POST', '/api/v1/session/passkey-options', { pendingToken: pending.body.pendingToken });
     const refused = await other.call('POST', '/api/v1/session/passkey', { flowId: aliceOptions.body.flowId, pendingToken: pending.body.pendingToken, response: bobKey.get(aliceOptions.body.options) });

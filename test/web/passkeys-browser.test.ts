@@ -6,9 +6,9 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../src/accounts/index.js';
 import { isMailwardError } from '../../src/errors/index.js';
-import { Passkeys } from '../../src/security/index.js';
+import type { Passkeys } from '../../src/security/index.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
-import { FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
+import { FIXTURE_PASSWORD, openSecurityFixture, passkeysWith } from '../support/security-fixture.js';
 import { chromiumUnavailable, launchChromium } from '../support/browser.js';
 import { accountRecords } from '../../src/accounts/index.js';
 
@@ -172,17 +172,7 @@ describe.skipIf(skip)('passkeys in Chromium with a virtual authenticator', () =>
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     // localhost is a secure context on plain HTTP, and a valid RP id for WebAuthn.
     origin = `http://localhost:${(server.address() as AddressInfo).port}`;
-    passkeys = new Passkeys({
-      store: f.store,
-      policies: f.policies,
-      throttle: f.security.throttle,
-      accountSecurity: f.security.accountSecurity,
-      audit: f.security.audit,
-      now: f.clock,
-      rpID: 'localhost',
-      rpName: 'Mailward',
-      origins: [origin],
-    });
+    passkeys = passkeysWith(f, [origin]);
 
     browser = await launchChromium();
     for (const name of ['laptop', 'phone'] as const) {

@@ -1,13 +1,13 @@
 // Alternate email, forgot password and security notifications through the API over a real socket, with a mailer that records what it sends.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Security } from '../../src/security/index.js';
+import type { Security } from '../../src/security/index.js';
 import { APIClient } from '../support/api-client.js';
 import type { APIServer } from '../support/api-server.js';
 import { startAPIServer } from '../support/api-server.js';
 import type { RecordingMailer } from '../support/recovery-fixture.js';
 import { recordingMailer } from '../support/recovery-fixture.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
-import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
+import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture, securityWith } from '../support/security-fixture.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const ALTERNATE = 'alice.home@elsewhere.example';
@@ -24,7 +24,7 @@ describe('recovery and notifications through the API', () => {
   beforeAll(async () => {
     f = await openSecurityFixture('sqlite');
     mailer = recordingMailer();
-    security = new Security({ store: f.store, accounts: f.accounts, hasher: f.hasher, policies: f.policies, events: f.events, key: f.key, now: f.clock, mailer });
+    security = securityWith(f, { mailer });
     security.alerts.start();
     server = await startAPIServer(f, { security, publicURL: PUBLIC_URL });
     base = server.base;

@@ -1,11 +1,10 @@
 // The sign-in, session and device-log API over a real socket and a real store: cookies, CSRF, timeouts, the second factor, trusted devices and force logout.
 import { Secret, TOTP, URI } from 'otpauth';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { Account } from '../../src/accounts/index.js';
 import { describeOnEveryDialect } from '../support/every-dialect.js';
 import { APIClient } from '../support/api-client.js';
-import type { APIServer } from '../support/api-server.js';
-import { startAPIServer } from '../support/api-server.js';
+import { serveAPI } from '../support/api-server.js';
 import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../support/security-fixture.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
@@ -22,22 +21,14 @@ interface DeviceLogBody {
 }
 
 describeOnEveryDialect('web sign-in and sessions', securityFixture(), (f) => {
-  let server: APIServer;
-  let base: string;
+  const api = serveAPI(f);
   let alice: Account;
 
-  beforeAll(async () => {
-    server = await startAPIServer(f);
-    base = server.base;
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
   beforeEach(async () => {
     alice = await f.addUser('alice');
   });
 
-  async function signedIn(browser = new APIClient(base)): Promise<APIClient> {
+  async function signedIn(browser = new APIClient(api.base)): Promise<APIClient> {
     const response = await browser.call('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect(response.body['status']).toBe('signed_in');
@@ -57,7 +48,7 @@ describeOnEveryDialect('web sign-in and sessions', securityFixture(), (f) => {
   }
 
   it('signs in with HttpOnly SameSite cookies, says who is signed in, and signs out for real', async () => {
-    const browser = new APIClient(base);
+    const browser = new APIClient(api.base);
     const response = await browser.call('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD });
     expect(response.status).toBe(200);
     const session = response.setCookies.find((c) => c.startsWith('mw_session='))!;
@@ -86,22 +77,22 @@ describeOnEveryDialect('web sign-in and sessions', securityFixture(), (f) => {
   });
 
   it('answers a wrong password and an unknown account alike, and a disabled account with what to do', async () => {
-    const wrong = await new APIClient(base).call('POST', '/api/v1/session', { address: ALICE, password: 'not-the-password' });
-    const unknown = await new APIClient(base).call('POST', '/api/v1/session', { address: `nobody@${FIXTURE_DOMAIN}`, password: 'not-the-password' });
+    const wrong = await new APIClient(api.base).call('POST', '/api/v1/session', { address: ALICE, password: 'not-the-password' });
+    const unknown = await new APIClient(api.base).call('POST', '/api/v1/session', { address: `nobody@${FIXTURE_DOMAIN}`, password: 'not-the-password' });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.body).toEqual({ status: 401, code: 'AUTH_FAILED', message: 'Verification failure. Please check the username and password you entered.' });
     expect(wrong.setCookies).toEqual([]);
     await f.security.accountSecurity.disable({ address: ALICE, reason: 'admin', by: { actor: 'admin' } });
-    const disabled = await new APIClient(base).call('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD });
+    const disabled = await new APIClient(api.base).call('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD });
     expect(disabled.body).toMatchObject({ status: 403, code: 'ACCOUNT_DISABLED' });
     expect(disabled.body['message']).toMatch(/Your account is disabled.*administrator/);
   });
 
   it('refuses bad input with INVALID_INPUT and a change without the CSRF token with FORBIDDEN', async () => {
-    const bad = await new APIClient(base).call('POST', '/api/v1/session', { address: ALICE });
+    const bad = await new APIClient(api.base).call('POST', '/api/v1/session', { address: ALICE });
     expect(bad.body).toMatchObject({ status: 400, code: 'INVALID_INPUT' });
-    const notJSON = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `address=${ALICE}&password=x` });
+    const notJSON = await fetch(`${api.base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `address=${ALICE}&password=x` });
     // A cross-site form cannot post JSON: a form post is not even parsed.
     expect(notJSON.status).toBeGreaterThanOrEqual(400);
     expect(notJSON.status).toBeLessThan(500);
@@ -153,7 +144,7 @@ describeOnEveryDialect('web sign-in and sessions', securityFixture(), (f) => {
     const base32 = await enrol(await signedIn());
     f.advance(MINUTE);
 
-    const laptop = new APIClient(base, FIREFOX_MAC);
+    const laptop = new APIClient(api.base, FIREFOX_MAC);
     const step1 = await laptop.call<{ status: string; pendingToken: string; methods: string[] }>('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD });
     expect(step1.body.status).toBe('second_factor');
     expect(step1.body.methods).toEqual(['totp', 'backup_code']);
@@ -192,7 +183,7 @@ describeOnEveryDialect('web sign-in and sessions', securityFixture(), (f) => {
 
   it('lets trust lapse after devices.trust_days, and a password change clear it', async () => {
     const base32 = await enrol(await signedIn());
-    const laptop = new APIClient(base, FIREFOX_MAC);
+    const laptop = new APIClient(api.base, FIREFOX_MAC);
     const trustOnce = async (): Promise<void> => {
       f.advance(MINUTE);
       const step1 = await laptop.call<{ pendingToken: string }>('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD });
@@ -223,7 +214,7 @@ describeOnEveryDialect('web sign-in and sessions', securityFixture(), (f) => {
 
   it('force logout of a device ends its sessions at once, and a session id changes at privilege change', async () => {
     const desk = await signedIn();
-    const phone = await signedIn(new APIClient(base, 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36'));
+    const phone = await signedIn(new APIClient(api.base, 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36'));
     const log = (await desk.call<DeviceLogBody>('GET', '/api/v1/security/devices')).body;
     const phoneDevice = log.other.find((d) => d.status === 'signed_in')!;
     expect(phoneDevice.os).toBe('Android 14');
@@ -252,7 +243,7 @@ describeOnEveryDialect('web sign-in and sessions', securityFixture(), (f) => {
     await f.policies.set('auth.require_2fa', true);
     await f.policies.set('auth.require_2fa_grace_days', 0);
     f.advance(MINUTE);
-    const browser = new APIClient(base);
+    const browser = new APIClient(api.base);
     expect((await browser.call('POST', '/api/v1/session', { address: ALICE, password: FIXTURE_PASSWORD })).body).toMatchObject({ status: 'signed_in', mustEnrollTwoFactor: true });
     expect((await browser.call('GET', '/api/v1/security/devices')).body).toMatchObject({ status: 401, code: 'OTP_REQUIRED' });
     expect((await browser.call('PUT', '/api/v1/security/services', { pop3: false })).body['code']).toBe('OTP_REQUIRED');
@@ -300,7 +291,7 @@ describeOnEveryDialect('web sign-in and sessions', securityFixture(), (f) => {
   });
 
   it('lists login records and publishes an OpenAPI document of the routes', async () => {
-    await new APIClient(base).call('POST', '/api/v1/session', { address: ALICE, password: 'wrong-one' });
+    await new APIClient(api.base).call('POST', '/api/v1/session', { address: ALICE, password: 'wrong-one' });
     const browser = await signedIn();
     const failed = await browser.call<{ records: Array<{ result: string; protocol: string }> }>('GET', '/api/v1/security/login-records?result=failure');
     expect(failed.body.records).toHaveLength(1);

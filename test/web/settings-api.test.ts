@@ -1,15 +1,14 @@
 // The settings API (profile and auto-forwarding) over a real socket and a real store: validation, the security-code gate, CSRF, audit, the session's language, and a delivery that follows the saved list.
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../src/accounts/index.js';
-import { FORWARDED_HEADER, Forwarding, InboundDelivery, RecipientResolver } from '../../src/transport/index.js';
+import type { Forwarding } from '../../src/transport/index.js';
+import { FORWARDED_HEADER, InboundDelivery, RecipientResolver } from '../../src/transport/index.js';
 import { MailStore } from '../../src/mailbox/index.js';
-import { buildHTTPApp } from '../../src/web/api/http-app.js';
 import { describeOnEveryDialect } from '../support/every-dialect.js';
 import { APIClient } from '../support/api-client.js';
-import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../support/security-fixture.js';
+import type { APIServer } from '../support/api-server.js';
+import { startAPIServer } from '../support/api-server.js';
+import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, forwardingWith, securityFixture } from '../support/security-fixture.js';
 
 const ALICE = `alice@${FIXTURE_DOMAIN}`;
 const BOB = `bob@${FIXTURE_DOMAIN}`;
@@ -38,29 +37,19 @@ interface ErrorBody {
 describeOnEveryDialect('settings API', securityFixture(), (f) => {
   let forwarding: Forwarding;
   let recipients: RecipientResolver;
-  let app: FastifyInstance;
+  let server: APIServer;
   let base: string;
   let alice: Account;
   let bob: Account;
 
   beforeAll(async () => {
     recipients = new RecipientResolver(f.accounts);
-    // Built as the composition root builds it (src/main.ts), on the fixture's store.
-    forwarding = new Forwarding({
-      store: f.store,
-      recipients,
-      accountSecurity: f.security.accountSecurity,
-      audit: f.security.audit,
-      policies: f.policies,
-      state: f.store.state,
-      now: f.clock,
-    });
-    app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security: f.security, settings: { forwarding } });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    forwarding = forwardingWith(f, recipients);
+    server = await startAPIServer(f, { settings: { forwarding } });
+    base = server.base;
   });
   afterAll(async () => {
-    await app?.close();
+    await server?.close();
   });
   beforeEach(async () => {
     alice = await f.addUser('alice');

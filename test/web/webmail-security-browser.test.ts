@@ -1,18 +1,17 @@
 // The remaining Mailbox Security pages in headless Chromium against the real HTTP app: security checkup, alternate email, password strength, notifications, passkeys (CDP virtual authenticator) and "Forgot password" with the link read from a recording mailer.
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../src/accounts/index.js';
-import { Security } from '../../src/security/index.js';
-import { buildHTTPApp } from '../../src/web/api/http-app.js';
+import type { Security } from '../../src/security/index.js';
+import type { APIServer } from '../support/api-server.js';
+import { startAPIServer } from '../support/api-server.js';
 import type { RecordingMailer } from '../support/recovery-fixture.js';
 import { recordingMailer } from '../support/recovery-fixture.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
-import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
+import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture, securityWith } from '../support/security-fixture.js';
 import { chromiumUnavailable, ensureWebmailBuilt, launchChromium } from '../support/browser.js';
 import { accountRecords } from '../../src/accounts/index.js';
 
@@ -47,7 +46,7 @@ describe.skipIf(skip)('Mailbox Security in Chromium', () => {
   let alice: Account;
   let mailer: RecordingMailer;
   let security: Security;
-  let app: FastifyInstance;
+  let server: APIServer;
   let base: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -63,20 +62,9 @@ describe.skipIf(skip)('Mailbox Security in Chromium', () => {
     // localhost (not 127.0.0.1) is both a secure context on plain HTTP and a valid WebAuthn RP id.
     base = `http://localhost:${port}`;
     mailer = recordingMailer();
-    security = new Security({
-      store: f.store,
-      accounts: f.accounts,
-      hasher: f.hasher,
-      policies: f.policies,
-      events: f.events,
-      key: f.key,
-      now: f.clock,
-      mailer,
-      webAuthn: { rpID: 'localhost', rpName: 'Mailward', origins: [base] },
-    });
+    security = securityWith(f, { mailer, webAuthn: { rpID: 'localhost', rpName: 'Mailward', origins: [base] } });
     security.alerts.start();
-    app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security, publicURL: base });
-    await app.listen({ host: '127.0.0.1', port });
+    server = await startAPIServer(f, { security, publicURL: base, port });
     browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
@@ -89,7 +77,7 @@ describe.skipIf(skip)('Mailbox Security in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await security?.alerts.stop();
-    await app?.close();
+    await server?.close();
     await f?.cleanup();
   });
 

@@ -1,15 +1,13 @@
 // Personal Settings → Settings in headless Chromium against the real HTTP app: the display name in the header, the language kept on the server across sign-ins, and auto-forwarding behind the personal security code.
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../src/accounts/index.js';
-import { Forwarding, RecipientResolver } from '../../src/transport/index.js';
-import { buildHTTPApp } from '../../src/web/api/http-app.js';
+import type { Forwarding } from '../../src/transport/index.js';
+import type { APIServer } from '../support/api-server.js';
+import { startAPIServer } from '../support/api-server.js';
 import { chromiumUnavailable, ensureWebmailBuilt, launchChromium } from '../support/browser.js';
 import type { SecurityFixture } from '../support/security-fixture.js';
-import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, openSecurityFixture } from '../support/security-fixture.js';
+import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, forwardingWith, openSecurityFixture } from '../support/security-fixture.js';
 import { accountRecords } from '../../src/accounts/index.js';
 
 const skip = chromiumUnavailable('webmail settings browser test');
@@ -23,7 +21,7 @@ describe.skipIf(skip)('Profile and Auto-forwarding in Chromium', () => {
   let f: SecurityFixture;
   let alice: Account;
   let forwarding: Forwarding;
-  let app: FastifyInstance;
+  let server: APIServer;
   let base: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -43,18 +41,9 @@ describe.skipIf(skip)('Profile and Auto-forwarding in Chromium', () => {
     f = await openSecurityFixture('sqlite');
     alice = await f.addUser('alice');
     await f.addUser('bob');
-    forwarding = new Forwarding({
-      store: f.store,
-      recipients: new RecipientResolver(f.accounts),
-      accountSecurity: f.security.accountSecurity,
-      audit: f.security.audit,
-      policies: f.policies,
-      state: f.store.state,
-      now: f.clock,
-    });
-    app = buildHTTPApp({ logger: pino({ level: 'silent' }), checkStorage: () => f.store.ping(), security: f.security, settings: { forwarding } });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    forwarding = forwardingWith(f);
+    server = await startAPIServer(f, { settings: { forwarding } });
+    base = server.base;
     browser = await launchChromium();
     // An English browser: the pages start in English, whatever the machine's locale.
     context = await browser.newContext({ locale: 'en-US' });
@@ -63,7 +52,7 @@ describe.skipIf(skip)('Profile and Auto-forwarding in Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
+    await server?.close();
     await f?.cleanup();
   });
 

@@ -5,11 +5,16 @@
 // room, Dovecot.
 import { buildEnvelope, type Envelope } from './build-envelope.js';
 import { MAX_MIME_DEPTH, MAX_MIME_HEADER_BYTES, MAX_MIME_PARTS, type MIMELimit } from './mime-limits.js';
-import { parseContentHeaders, type ContentDisposition } from './parse-content-headers.js';
+import { parseContentHeaders, type ContentHeaders } from './parse-content-headers.js';
 import { readHeaderBlock, type HeaderField } from './read-header-block.js';
 
-/** One MIME part, with byte offsets into the raw message (so BODY[1.2], BODY[1.MIME], BODY[HEADER], BODY[TEXT] can be streamed from the blob by range). */
-export interface MIMEPart {
+/**
+ * One MIME part: its Content-* values (type lower-case, text/plain by default and message/rfc822
+ * inside multipart/digest; parameters decoded; the transfer encoding upper-case as IMAP shows it)
+ * and byte offsets into the raw message, so BODY[1.2], BODY[1.MIME], BODY[HEADER] and BODY[TEXT]
+ * can be streamed from the blob by range.
+ */
+export interface MIMEPart extends ContentHeaders {
   /**
    * IMAP part number path, '' for the whole message; e.g. '1', '1.2'. The root of a message embedded
    * in a message/rfc822 part carries the prefix of that message's parts — the part's own number, as
@@ -23,15 +28,6 @@ export interface MIMEPart {
   /** Body [bodyStart, bodyEnd); bodyStart === headerEnd. */
   bodyStart: number;
   bodyEnd: number;
-  /** Lower-case; text/plain by default, message/rfc822 inside multipart/digest. */
-  type: string;
-  subtype: string;
-  /** Content-Type parameters: names lower-case, RFC 2231 continuations and charsets decoded. */
-  params: Record<string, string>;
-  id: string | null;
-  description: string | null;
-  /** Content-Transfer-Encoding, upper-case as IMAP shows it; '7BIT' by default. */
-  encoding: string;
   /**
    * Body octets (bodyEnd - bodyStart) as stored. IMAP counts octets of the CRLF form, so these are
    * the IMAP sizes when the blob is stored with CRLF line endings, as delivery should store it.
@@ -39,10 +35,6 @@ export interface MIMEPart {
   size: number;
   /** Body lines (LF count), for text/* and message/rfc822|global; 0 for other types. */
   lines: number;
-  md5: string | null;
-  disposition: ContentDisposition | null;
-  language: string[] | null;
-  location: string | null;
   /** Multipart children, or [the embedded message's root] for message/rfc822 and message/global. */
   children: MIMEPart[];
   /** For message/rfc822 and message/global parts: the embedded message's envelope. */

@@ -27,6 +27,15 @@ export class IMAPGrammarError extends Error {
  */
 export const MAX_NESTING_DEPTH = 32;
 
+/**
+ * A `[` that turns out not to open a section is read again as part of a plain token, and every
+ * such try may read to the end of the command (each nested `BODY[1 BODY[1 …` tries again inside
+ * the last, at a cost that doubles with each level). Past this many failed tries in one command
+ * no section is tried any more, so a command costs at most this many passes over its bytes. Real
+ * commands fail none (only names such as `Work[2024` fail, once each).
+ */
+const MAX_FAILED_SECTIONS = 8;
+
 const END = -1;
 const LITERAL = -2;
 const SP = 0x20;
@@ -57,6 +66,7 @@ class Cursor {
   private segment = 0;
   private position = 0;
   tag: string | null = null;
+  failedSections = 0;
 
   constructor(private readonly segments: CommandSegment[]) {}
 
@@ -209,9 +219,10 @@ function parseToken(cursor: Cursor, context: Context): IMAPValue {
   const text = readBareToken(cursor, context, { stopAtBracket: true });
   if (text.length === 0) cursor.fail('Invalid character in argument');
   if (cursor.peek() === 0x5b) {
-    const withSection = tryParseSection(cursor, context, text);
+    const withSection = cursor.failedSections < MAX_FAILED_SECTIONS ? tryParseSection(cursor, context, text) : undefined;
     if (withSection) return withSection;
     // Not a section after all (`Work[2024`): read it again as one plain token, such as a mailbox name.
+    cursor.failedSections++;
     cursor.restore(start);
     return classify(readBareToken(cursor, context, { stopAtBracket: false }), cursor, context);
   }
@@ -234,6 +245,8 @@ function tryParseSection(cursor: Cursor, context: Context, value: string): IMAPV
   try {
     if (cursor.peek() !== 0x5d) {
       for (;;) {
+        // Past the limit the sections still open give up too, or each would read on to the end.
+        if (cursor.failedSections >= MAX_FAILED_SECTIONS) return undefined;
         section.push(parseValue(cursor, inner));
         if (cursor.peek() !== SP) break;
         cursor.advance();

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { IMAPCommandParser, LITERAL_MINUS_MAX_BYTES } from './imap-command-parser.js';
 import type { ParseEvent } from './imap-command-parser.js';
 import type { IMAPCommand } from './imap-value.js';
-import { atom, feed, list, nil, seq, splits, str } from './imap-test-support.js';
+import { APPEND_EXAMPLE, atom, feed, list, nil, seq, splits, str } from './imap-test-support.js';
 
-const MESSAGE =
-  'Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)\r\n' +
-  'From: Fred Foobar <foobar@Blurdybloop.COM>\r\n' +
-  'Subject: afternoon meeting\r\n' +
-  'To: mooch@owatagu.siam.edu\r\n' +
-  'Message-Id: <B27397-0100000@Blurdybloop.COM>\r\n' +
-  'MIME-Version: 1.0\r\n' +
-  'Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n' +
-  '\r\n' +
-  'Hello Joe, do you think we can meet at 3:30 tomorrow?\r\n';
 
 const command = (c: IMAPCommand): ParseEvent => ({ kind: 'command', command: c });
 const continuation = (tag: string, literalSize: number): ParseEvent => ({ kind: 'continuation-needed', tag, literalSize });
@@ -75,10 +65,10 @@ const EXAMPLES: Array<[string, string | Buffer, ParseEvent[]]> = [
   ],
   [
     'APPEND with flags, a date-time and a literal (RFC 3501 §6.3.11)',
-    `A003 APPEND saved-messages (\\Seen) "17-Jul-1996 02:44:25 -0700" {${Buffer.byteLength(MESSAGE)}}\r\n${MESSAGE}\r\n`,
+    `A003 APPEND saved-messages (\\Seen) "17-Jul-1996 02:44:25 -0700" {${Buffer.byteLength(APPEND_EXAMPLE)}}\r\n${APPEND_EXAMPLE}\r\n`,
     [
-      continuation('A003', Buffer.byteLength(MESSAGE)),
-      command({ tag: 'A003', name: 'APPEND', args: [atom('saved-messages'), list(atom('\\Seen')), str('17-Jul-1996 02:44:25 -0700'), str(MESSAGE)] }),
+      continuation('A003', Buffer.byteLength(APPEND_EXAMPLE)),
+      command({ tag: 'A003', name: 'APPEND', args: [atom('saved-messages'), list(atom('\\Seen')), str('17-Jul-1996 02:44:25 -0700'), str(APPEND_EXAMPLE)] }),
     ],
   ],
   [
@@ -170,6 +160,22 @@ describe('IMAPCommandParser on bad input', () => {
   ])('answers %j with a tagged error', (input, message) => {
     const events = expectSameAtEverySplit(input);
     expect(events[events.length - 1]).toEqual({ kind: 'error', tag: 'A1', message });
+  });
+
+  // Found by the fuzz: each level tried its section again after the one inside failed, so 24
+  // levels took 19 s and 32 over an hour, on one line sent before login.
+  it('reads nested unclosed sections (BODY[1 BODY[1 …) in time linear in the line', () => {
+    for (const depth of [22, 9000]) {
+      const started = performance.now();
+      const [event] = feed([Buffer.from(`A1 FETCH 1 ${'BODY[1 '.repeat(depth)}ALL\r\n`)]);
+      expect(performance.now() - started).toBeLessThan(2000);
+      // Not sections: plain tokens, which FETCH's grammar then refuses.
+      expect(event).toMatchObject({ kind: 'command', command: { tag: 'A1', name: 'FETCH' } });
+    }
+    // A `[` that opens no section still belongs to its token, inside a section too.
+    expect(feed([Buffer.from('A1 FETCH 1 BODY[HEADER.FIELDS (X[1)]\r\n')])).toEqual([
+      command({ tag: 'A1', name: 'FETCH', args: [seq('1'), { type: 'atom', value: 'BODY', section: [atom('HEADER.FIELDS'), list(atom('X[1'))] }] }),
+    ]);
   });
 
   it('refuses binary literals ~{n} outside APPEND and skips a non-synchronising one', () => {

@@ -8,6 +8,18 @@ import { IMAPSyntaxError } from './imap-syntax-error.js';
 import type { IMAPCommand, IMAPValue } from './imap-value.js';
 import { formatSequenceSet, parseSequenceSet } from './sequence-set.js';
 
+/** The message of the APPEND example in RFC 3501 §6.3.11. */
+export const APPEND_EXAMPLE =
+  'Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)\r\n' +
+  'From: Fred Foobar <foobar@Blurdybloop.COM>\r\n' +
+  'Subject: afternoon meeting\r\n' +
+  'To: mooch@owatagu.siam.edu\r\n' +
+  'Message-Id: <B27397-0100000@Blurdybloop.COM>\r\n' +
+  'MIME-Version: 1.0\r\n' +
+  'Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n' +
+  '\r\n' +
+  'Hello Joe, do you think we can meet at 3:30 tomorrow?\r\n';
+
 export const atom = (value: string): IMAPValue => ({ type: 'atom', value });
 export const str = (value: string | Buffer): IMAPValue => ({ type: 'string', value: Buffer.from(value) });
 export const nil: IMAPValue = { type: 'nil' };

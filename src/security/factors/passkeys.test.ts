@@ -3,10 +3,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../accounts/index.js';
 import { isMailwardError } from '../../errors/index.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
-import { FIXTURE_DOMAIN, FIXTURE_NOW, FIXTURE_PASSWORD, securityFixture } from '../../../test/support/security-fixture.js';
+import { FIXTURE_DOMAIN, FIXTURE_NOW, FIXTURE_PASSWORD, passkeysWith, securityFixture } from '../../../test/support/security-fixture.js';
 import { SoftAuthenticator } from '../../../test/support/soft-authenticator.js';
 import type { PasskeyView } from './passkeys.js';
-import { MAX_PASSKEYS, Passkeys } from './passkeys.js';
+import type { Passkeys } from './passkeys.js';
+import { MAX_PASSKEYS } from './passkeys.js';
 import { PASSKEY_CHALLENGE_TTL_MS } from './passkey-flows.js';
 import { settled } from '../../../test/support/outcomes.js';
 
@@ -297,17 +298,7 @@ describeOnEveryDialect('passkeys', securityFixture(), (f) => {
 
     it('keeps a challenge in the shared state: another node verifies it', async () => {
       const phone = await register(alice, 'Phone');
-      const otherNode = new Passkeys({
-        store: f.store,
-        policies: f.policies,
-        throttle: f.security.throttle,
-        accountSecurity: f.security.accountSecurity,
-        audit: f.security.audit,
-        now: f.clock,
-        rpID: 'localhost',
-        rpName: 'Mailward',
-        origins: [ORIGIN],
-      });
+      const otherNode = passkeysWith(f, [ORIGIN]);
       const ceremony = await passkeys.authenticationOptions({ accountId: alice.id });
       const response = phone.authenticator.get(ceremony.options);
       expect((await otherNode.verifyAuthentication({ flowId: ceremony.flowId, response, ip: IP })).passkeyId).toBe(phone.view.id);

@@ -97,6 +97,14 @@ function nameKey(username: string): { key: string; valid: boolean; domain?: stri
   }
 }
 
+/** The browser's user agent and device cookie, only those the sign-in came with. */
+function deviceHints(from: { userAgent?: string; deviceToken?: string }): { userAgent?: string; deviceToken?: string } {
+  return {
+    ...(from.userAgent !== undefined ? { userAgent: from.userAgent } : {}),
+    ...(from.deviceToken !== undefined ? { deviceToken: from.deviceToken } : {}),
+  };
+}
+
 export class Authenticator {
   constructor(private readonly deps: AuthenticatorDeps) {}
 
@@ -222,8 +230,7 @@ export class Authenticator {
       credential,
       now,
       isKnownIp,
-      ...(input.userAgent !== undefined ? { userAgent: input.userAgent } : {}),
-      ...(input.deviceToken !== undefined ? { deviceToken: input.deviceToken } : {}),
+      ...deviceHints(input),
     });
     return {
       ok: true,
@@ -268,8 +275,7 @@ export class Authenticator {
       ip,
       client,
       now,
-      ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
-      ...(options.deviceToken !== undefined ? { deviceToken: options.deviceToken } : {}),
+      ...deviceHints(options),
     });
     deps.loginRecords.add({ time: now, accountId: account.id, username: account.address, protocol, ip, client, result: 'success', reason: 'ok', credential });
     void deps.events.publish({

@@ -7,10 +7,10 @@ import { Reader } from 'maxmind';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMailwardError } from '../../errors/index.js';
 import { describeOnEveryDialect } from '../../../test/support/every-dialect.js';
-import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture } from '../../../test/support/security-fixture.js';
+import { FIXTURE_DOMAIN, FIXTURE_PASSWORD, securityFixture, securityWith } from '../../../test/support/security-fixture.js';
 import { tempDir } from '../../../test/support/dialects.js';
 import { LOCATION_LOCAL, LOCATION_UNKNOWN, MaxMindGeoIP, NoGeoIP, isLocalAddress, openGeoIP } from './geoip.js';
-import { Security } from '../security.js';
+import type { Security } from '../security.js';
 
 // ---- A minimal MaxMind DB writer (https://maxmind.github.io/MaxMind-DB/), enough for City-shaped records. ----
 
@@ -230,16 +230,7 @@ describeOnEveryDialect('login record locations', securityFixture(), (f) => {
     dir = tempDir('mailward-geoip-');
     const file = path.join(dir, 'city.mmdb');
     fs.writeFileSync(file, fixtureDatabase());
-    security = new Security({
-      store: f.store,
-      accounts: f.accounts,
-      hasher: f.hasher,
-      policies: f.policies,
-      events: f.events,
-      key: f.key,
-      now: f.clock,
-      geoip: openGeoIP({ database: file }),
-    });
+    security = securityWith(f, { geoip: openGeoIP({ database: file }) });
   });
   afterAll(async () => {
     await security?.flush();

@@ -18,6 +18,7 @@ import { failureResponse } from './imap-responses.js';
 import { IMAPInput } from './imap-input.js';
 import { opFor } from './ops/index.js';
 import { updateResponses } from './update-responses.js';
+import { socketDrained } from '../socket-drained.js';
 
 /** Bytes a client may have sent ahead of the command being run before we stop reading (back-pressure). */
 const MAX_BUFFERED_INPUT = 1024 * 1024;
@@ -246,17 +247,7 @@ export class IMAPConnection {
     if (cork) this.#socket.cork();
     for (const buffer of buffers) if (buffer.length > 0) full = !this.#socket.write(buffer) || full;
     if (cork) this.#socket.uncork();
-    if (full && !this.#closed) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          this.#socket.off('drain', done);
-          this.#socket.off('close', done);
-          resolve();
-        };
-        this.#socket.on('drain', done);
-        this.#socket.on('close', done);
-      });
-    }
+    if (full && !this.#closed) await socketDrained(this.#socket);
   }
 
   #readLine(): Promise<string | undefined> {

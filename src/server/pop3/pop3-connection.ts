@@ -14,6 +14,7 @@ import type { POP3Deps, POP3Login, POP3Session } from './pop3-context.js';
 import { POP3_OPS } from './pop3-ops.js';
 import type { POP3Op } from './pop3-ops.js';
 import { errorLine } from './pop3-replies.js';
+import { socketDrained } from '../socket-drained.js';
 
 /** Bad commands (unknown, malformed, wrong state, too long) a connection may send before it is closed. */
 export const MAX_BAD_COMMANDS = 20;
@@ -109,15 +110,7 @@ export class POP3Connection implements POP3Session {
     this.write(data);
     if (this.#outBytes < FLUSH_BYTES) return;
     if (this.#flush()) return;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.#socket.off('drain', done);
-        this.#socket.off('close', done);
-        resolve();
-      };
-      this.#socket.on('drain', done);
-      this.#socket.on('close', done);
-    });
+    await socketDrained(this.#socket);
   }
 
   async readContinuation(options: { maxLineBytes: number }): Promise<string | undefined> {

@@ -1,5 +1,6 @@
-// Tokens of links from security mail: read from the URL fragment, which browsers never send to a server, then cleared from the address bar.
+// Tokens of links from security mail: read from the URL fragment, which browsers never send to a server, then cleared from the address bar, and checked with the server.
 import { useEffect, useState } from 'react';
+import { describeError } from './api.js';
 
 /** The `token` of `#token=…` (reading only: a render must have no side effects). */
 function readFragmentToken(): string | undefined {
@@ -38,4 +39,37 @@ export function useFragmentToken(): LinkToken {
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
   return read;
+}
+
+export interface LinkCheck<A> {
+  /** The server is looking at the token. */
+  checking(): void;
+  check(token: string): Promise<A>;
+  answered(answer: A): void;
+  /** The check failed, with the words for why. */
+  failed(reason: string): void;
+}
+
+/**
+ * Checks the token of each link the page is opened with; an outcome for a link the page has since
+ * left is dropped.
+ */
+export function useLinkCheck<A>(link: LinkToken, spec: LinkCheck<A>): void {
+  const { token } = link;
+  useEffect(() => {
+    if (token === undefined) return;
+    spec.checking();
+    let cancelled = false;
+    spec.check(token).then(
+      (answer) => {
+        if (!cancelled) spec.answered(answer);
+      },
+      (error: unknown) => {
+        if (!cancelled) spec.failed(describeError(error));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [link, token]);
 }

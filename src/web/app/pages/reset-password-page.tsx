@@ -1,12 +1,12 @@
 // The page a "Forgot password" mail links to: checks the link, then a new password (and the second factor when the account has one) sets it.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import type { CredentialJSON } from '../../contract/index.js';
-import { call, describeError } from '../api.js';
+import { call } from '../api.js';
 import type { APIError } from '../api.js';
 import { ErrorMessage, TextField, useAction } from '../components/form.js';
 import { Link } from '../components/link.js';
-import { useFragmentToken } from '../fragment.js';
+import { useFragmentToken, useLinkCheck } from '../fragment.js';
 import { Trans, useTranslation } from '../i18n/index.js';
 import { ROUTES } from '../routes.js';
 import { getPasskey, inBrowser, passkeysSupported } from '../webauthn.js';
@@ -37,23 +37,12 @@ export function ResetPasswordPage(): ReactElement {
   const action = useAction();
   const { t } = useTranslation();
 
-  useEffect(() => {
-    if (token === undefined) return;
-    setState({ kind: 'checking' });
-    let cancelled = false;
-    call('POST /api/v1/password-reset/check', { body: { token } }, { signedIn: false }).then(
-      (checked) => {
-        if (cancelled) return;
-        setState(checked.valid ? { kind: 'ready', address: checked.address, secondFactorRequired: checked.secondFactorRequired } : { kind: 'invalid' });
-      },
-      (error: unknown) => {
-        if (!cancelled) setState({ kind: 'invalid', reason: describeError(error) });
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [link, token]);
+  useLinkCheck(link, {
+    checking: () => setState({ kind: 'checking' }),
+    check: (token) => call('POST /api/v1/password-reset/check', { body: { token } }, { signedIn: false }),
+    answered: (checked) => setState(checked.valid ? { kind: 'ready', address: checked.address, secondFactorRequired: checked.secondFactorRequired } : { kind: 'invalid' }),
+    failed: (reason) => setState({ kind: 'invalid', reason }),
+  });
 
   /** A spent or voided link cannot be fixed on this page: say so and offer a new one. */
   function linkGone(error: APIError): boolean {

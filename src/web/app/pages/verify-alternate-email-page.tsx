@@ -1,8 +1,8 @@
 // The page the alternate-email check mail links to: proves the mailbox with the link's token, signed in or not.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ReactElement } from 'react';
-import { call, describeError } from '../api.js';
-import { useFragmentToken } from '../fragment.js';
+import { call } from '../api.js';
+import { useFragmentToken, useLinkCheck } from '../fragment.js';
 import { i18n, useTranslation } from '../i18n/index.js';
 import { ROUTES } from '../routes.js';
 
@@ -14,22 +14,12 @@ export function VerifyAlternateEmailPage(): ReactElement {
   const { t } = useTranslation();
   const [state, setState] = useState<State>(token === undefined ? { kind: 'failed', reason: i18n.t('auth.verifyAlternate.noToken') } : { kind: 'checking' });
 
-  useEffect(() => {
-    if (token === undefined) return;
-    setState({ kind: 'checking' });
-    let cancelled = false;
-    call('POST /api/v1/alternate-email/verify-link', { body: { token } }, { signedIn: false }).then(
-      (answer) => {
-        if (!cancelled) setState({ kind: 'verified', ...answer });
-      },
-      (error: unknown) => {
-        if (!cancelled) setState({ kind: 'failed', reason: describeError(error) });
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [link, token]);
+  useLinkCheck(link, {
+    checking: () => setState({ kind: 'checking' }),
+    check: (token) => call('POST /api/v1/alternate-email/verify-link', { body: { token } }, { signedIn: false }),
+    answered: (answer) => setState({ kind: 'verified', ...answer }),
+    failed: (reason) => setState({ kind: 'failed', reason }),
+  });
 
   return (
     <main id="main" className="sign-in">

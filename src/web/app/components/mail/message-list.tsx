@@ -6,7 +6,7 @@ import { call } from '../../api.js';
 import { formatTime } from '../../format.js';
 import { useTranslation } from '../../i18n/index.js';
 import { FolderSelect } from './folder-select.js';
-import type { Filter, MessageList, Sort } from './use-message-list.js';
+import type { MessageList } from './use-message-list.js';
 
 /** Flag changes go one message at a time (there is no bulk flag route): this many at once. */
 const PARALLEL = 8;
@@ -25,6 +25,22 @@ export interface MessageListProps {
 
 async function eachUid(uids: number[], run: (uid: number) => Promise<void>): Promise<void> {
   for (let i = 0; i < uids.length; i += PARALLEL) await Promise.all(uids.slice(i, i + PARALLEL).map(run));
+}
+
+/** A labelled drop-down of the list's settings (sort order, filter). */
+function Choice<V extends string>({ label, value, options, onChange }: { label: string; value: V; options: ReadonlyArray<readonly [V, string]>; onChange(value: V): void }): ReactElement {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(e.target.value as V)}>
+        {options.map(([option, text]) => (
+          <option key={option} value={option}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
 
 export function MessageListView({ folder, folders, list, open, onOpen, onChanged, onError }: MessageListProps): ReactElement {
@@ -100,22 +116,26 @@ export function MessageListView({ folder, folders, list, open, onOpen, onChanged
           {t('mail.list.search')}{' '}
           <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} title={t('mail.list.searchHint')} />
         </label>
-        <label>
-          {t('mail.list.sort')}{' '}
-          <select value={list.sort} onChange={(e) => list.setSort(e.target.value as Sort)}>
-            <option value="date">{t('mail.list.sortDate')}</option>
-            <option value="from">{t('mail.list.sortFrom')}</option>
-            <option value="subject">{t('mail.list.sortSubject')}</option>
-          </select>
-        </label>
-        <label>
-          {t('mail.list.show')}{' '}
-          <select value={list.filter} onChange={(e) => list.setFilter(e.target.value as Filter)}>
-            <option value="">{t('mail.list.all')}</option>
-            <option value="unread">{t('mail.list.unread')}</option>
-            <option value="flagged">{t('mail.list.flagged')}</option>
-          </select>
-        </label>
+        <Choice
+          label={t('mail.list.sort')}
+          value={list.sort}
+          onChange={list.setSort}
+          options={[
+            ['date', t('mail.list.sortDate')],
+            ['from', t('mail.list.sortFrom')],
+            ['subject', t('mail.list.sortSubject')],
+          ]}
+        />
+        <Choice
+          label={t('mail.list.show')}
+          value={list.filter}
+          onChange={list.setFilter}
+          options={[
+            ['', t('mail.list.all')],
+            ['unread', t('mail.list.unread')],
+            ['flagged', t('mail.list.flagged')],
+          ]}
+        />
       </form>
       <div className="bulk-tools" role="toolbar" aria-label={t('mail.bulk.title')}>
         <label className="inline-field">
