@@ -262,3 +262,23 @@ describe('IMAPCommandParser and absurd non-synchronising literals', () => {
     ]);
   });
 });
+
+describe('IMAPCommandParser.midCommand', () => {
+  it('is true from a command\'s first byte to its last line end, through literals and the line after one', () => {
+    const parser = new IMAPCommandParser();
+    const states: boolean[] = [];
+    for (const piece of ['A1 APP', 'END INBOX {3+}\r\n', 'abc', ' more', '\r\n']) {
+      parser.push(Buffer.from(piece));
+      states.push(parser.midCommand);
+    }
+    expect(states).toEqual([true, true, true, true, false]);
+  });
+
+  it('stays true while a refused command\'s non-synchronising literal is skipped, false once it ends', () => {
+    const parser = new IMAPCommandParser({ maxLineBytes: 64 });
+    parser.push(Buffer.from(`A1 NOOP ${'x'.repeat(100)} {4+}\r\n`));
+    expect(parser.midCommand).toBe(true);
+    parser.push(Buffer.from('abcd\r\n'));
+    expect(parser.midCommand).toBe(false);
+  });
+});

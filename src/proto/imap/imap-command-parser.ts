@@ -109,6 +109,11 @@ export class IMAPCommandParser {
     return this.literalRemaining;
   }
 
+  /** Whether a command has begun and not ended (a partial line, a literal, or the rest of a line after one): what comes next continues it. */
+  get midCommand(): boolean {
+    return this.lineLength > 0 || this.literalRemaining > 0 || this.segments.length > 0 || this.discarding;
+  }
+
   /** Feeds the next bytes; returns what they completed, in order. The chunk is copied, not kept. */
   push(chunk: Buffer): ParseEvent[] {
     const events: ParseEvent[] = [];

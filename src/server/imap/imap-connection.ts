@@ -31,6 +31,16 @@ const MAX_CONSECUTIVE_ERRORS = 20;
 /** How long a BYE may take to reach a slow client before the socket is destroyed. */
 const BYE_GRACE_MS = 2000;
 
+/** The command framer of a connection before or after login (the wire fuzz bench frames what it sends with the same one, as its oracle). */
+export function commandParserFor(options: { authenticated: boolean; maxMessageBytes: number }): IMAPCommandParser {
+  const maxLiteralBytes = options.authenticated ? options.maxMessageBytes : PRE_AUTH_MAX_LITERAL;
+  return new IMAPCommandParser({
+    maxLiteralBytes,
+    // LITERAL+ after login; before it, every literal waits for our "+" (RFC 7888 §4 LITERAL-).
+    maxNonSynchronizingLiteralBytes: options.authenticated ? maxLiteralBytes : LITERAL_MINUS_MAX_BYTES,
+  });
+}
+
 export interface IMAPConnectionOptions {
   deps: IMAPDeps;
   tls: TLSManager;
@@ -93,13 +103,7 @@ export class IMAPConnection {
   }
 
   #newParser(): IMAPCommandParser {
-    const authenticated = this.session.state !== 'not-authenticated';
-    const maxLiteralBytes = authenticated ? this.#deps.maxMessageBytes : PRE_AUTH_MAX_LITERAL;
-    return new IMAPCommandParser({
-      maxLiteralBytes,
-      // LITERAL+ after login; before it, every literal waits for our "+" (RFC 7888 §4 LITERAL-).
-      maxNonSynchronizingLiteralBytes: authenticated ? maxLiteralBytes : LITERAL_MINUS_MAX_BYTES,
-    });
+    return commandParserFor({ authenticated: this.session.state !== 'not-authenticated', maxMessageBytes: this.#deps.maxMessageBytes });
   }
 
   #attach(socket: Socket): void {
