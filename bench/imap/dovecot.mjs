@@ -67,11 +67,12 @@ ${tuned ? '  service_count = 0\n  process_min_avail = 2\n' : ''}}
 }
 
 /** Starts `dovecot -F -c CONFIG` in the foreground; IMAP on `imapPort`, POP3 on `pop3Port`. */
-export async function startDovecot({ dir, imapPort, pop3Port, user, password, tuned = true, maxConnections = 3000 }) {
+export async function startDovecot({ dir, imapPort, pop3Port, user, users = [user], password, tuned = true, maxConnections = 3000 }) {
   const protocols = pop3Port ? 'imap pop3' : 'imap';
   fs.mkdirSync(path.join(dir, 'run'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'state'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'passwd'), `${user}:${await argon2Entry(password)}::::::\n`, { mode: 0o644 });
+  const lines = await Promise.all(users.map(async (name) => `${name}:${await argon2Entry(password)}::::::\n`));
+  fs.writeFileSync(path.join(dir, 'passwd'), lines.join(''), { mode: 0o644 });
   const config = `
 base_dir = ${dir}/run
 state_dir = ${dir}/state

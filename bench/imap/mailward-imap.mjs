@@ -7,21 +7,26 @@ function cli(dataDir, args, input) {
   return execFileSync(process.execPath, [BIN, '--data', dataDir, ...args], { encoding: 'utf8', input, env: { ...process.env, MAILWARD_LOG_LEVEL: 'warn' } });
 }
 
-/** Creates the domain and user with the CLI, then stores `messages` into the user's INBOX in batches (fsynced, as SMTP delivery does). */
-export async function prepareMailward({ dataDir, address, password, messages }) {
-  cli(dataDir, ['domain', 'add', address.split('@')[1]]);
-  cli(dataDir, ['user', 'add', address, '--password-stdin'], `${password}\n`);
+/**
+ * Creates the domain and `users` with the CLI (argon2id, as `user add` does), then stores
+ * `messagesFor(user)` in each INBOX in batches of 200 (one transaction and fsync a batch, as SMTP
+ * delivery groups them), INTERNALDATE one second apart like real arrivals.
+ */
+export async function prepareMailward({ dataDir, users, password, messagesFor }) {
+  cli(dataDir, ['domain', 'add', users[0].split('@')[1]]);
+  for (const address of users) cli(dataDir, ['user', 'add', address, '--password-stdin'], `${password}\n`);
   const { openApp } = await import(path.join(REPO, 'dist', 'app', 'index.js'));
   const { loadConfig } = await import(path.join(REPO, 'dist', 'config', 'index.js'));
   const { createLogger } = await import(path.join(REPO, 'dist', 'app', 'index.js'));
   const app = await openApp({ dataDir, config: loadConfig({ env: {} }), logger: createLogger({ level: 'warn' }), env: {} });
   try {
-    const account = await app.accounts.getUser(address);
-    const base = Date.now() - messages.length * 1000;
-    for (let i = 0; i < messages.length; i += 200) {
-      const slice = messages.slice(i, i + 200);
-      // One message per delivery keeps INTERNALDATE increasing like real arrivals.
-      await Promise.all(slice.map((raw, j) => app.mail.deliver({ raw, targets: [{ accountId: account.id }], internalDate: base + (i + j) * 1000 })));
+    for (const address of users) {
+      const account = await app.accounts.getUser(address);
+      const messages = messagesFor(address);
+      const base = Date.now() - messages.length * 1000;
+      for (let i = 0; i < messages.length; i += 200) {
+        await app.mail.deliverBatch({ items: messages.slice(i, i + 200).map((raw) => ({ raw, targets: [{ accountId: account.id }] })), internalDate: base + i * 1000 });
+      }
     }
   } finally {
     await app.close();

@@ -1,11 +1,12 @@
-// POP3 side by side: login + LIST + RETR all + QUIT sessions per second and MB/s with N concurrent download clients, against Mailward and a standalone Dovecot in one run; writes bench/RESULTS.md.
+// POP3 side by side: login + LIST + RETR of a window of a large maildrop + QUIT, sessions per second and MB/s with N concurrent download clients each on its own account, cold after a restart and warm, against Mailward and a standalone Dovecot in one run; writes bench/RESULTS.md.
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchOptions } from '../bench-cli.mjs';
 import { writeResultsBlock } from '../results-file.mjs';
 import { freePort } from '../smtp/mailward.mjs';
-import { argon2Entry, dovecotVersion, ensureDovecot, fillMaildir, startDovecot } from '../imap/dovecot.mjs';
+import { dovecotVersion, ensureDovecot, fillMaildir, startDovecot } from '../imap/dovecot.mjs';
 import { prepareMailward, startMailward } from './mailward-pop3.mjs';
 import { downloadSession } from './pop3-client.mjs';
 
@@ -15,20 +16,23 @@ const SECTION = '## POP3 (bench/pop3)';
 // --workers is Mailward's server.workers: serve processes sharing the port, as Dovecot's pop3 processes do.
 const options = benchOptions(
   process.argv.slice(2),
-  { clients: '10', messages: '100', size: '4096', seconds: '10', rounds: '3', workers: '2' },
+  { clients: '10', messages: '10000', retr: '100', size: '4096', seconds: '10', rounds: '3', workers: '2' },
   ['untuned', 'no-write', 'help'],
 );
 if (options.help) {
-  console.log(`node bench/pop3/pop3-bench.mjs [--clients 10] [--messages 100] [--size 4096] [--seconds 10] [--rounds 3] [--workers 2] [--untuned] [--no-write]
+  console.log(`node bench/pop3/pop3-bench.mjs [--clients 10] [--messages 10000] [--retr 100] [--size 4096] [--seconds 10] [--rounds 3] [--workers 2] [--untuned] [--no-write]
 
-Each client is its own account (a POP3 maildrop takes one session at a time) and runs sessions back
-to back: USER, PASS, LIST, RETR of every message, QUIT. Both servers without TLS on 127.0.0.1, the
+Each client is its own account (a POP3 maildrop takes one session at a time) holding --messages
+messages, and runs sessions back to back: USER, PASS, LIST, RETR of --retr messages (the next
+window each session), QUIT. Cold: one round right after both servers restart, with the page cache
+emptied where allowed; warm: --rounds rounds. Both servers without TLS on 127.0.0.1, the
 same argon2id password hash, the same client. --untuned runs Dovecot's default login processes
 (one per connection) instead of the high-performance mode. --workers sets Mailward's server.workers.`);
   process.exit(0);
 }
 const CLIENTS = Number(options.clients);
 const MESSAGES = Number(options.messages);
+const RETR = Math.min(Number(options.retr), MESSAGES);
 const SIZE = Number(options.size);
 const SECONDS = Number(options.seconds);
 const ROUNDS = Number(options.rounds);
@@ -64,10 +68,11 @@ async function round(server, seconds) {
   let bytes = 0;
   let messages = 0;
   await Promise.all(
-    USERS.map(async (user) => {
+    USERS.map(async (user, u) => {
       while (performance.now() < deadline) {
-        const r = await downloadSession(server.port, { user, password: PASSWORD });
-        if (r.messages !== MESSAGES) throw new Error(`${server.name}: ${user} listed ${r.messages} messages, expected ${MESSAGES}`);
+        const offset = ((sessions + u) * RETR) % MESSAGES;
+        const r = await downloadSession(server.port, { user, password: PASSWORD, retr: RETR, offset });
+        if (r.listed !== MESSAGES) throw new Error(`${server.name}: ${user} listed ${r.listed} messages, expected ${MESSAGES}`);
         sessions++;
         bytes += r.bytes;
         messages += r.messages;
@@ -94,7 +99,7 @@ async function main() {
   const loadStart = os.loadavg();
   console.log(`${CLIENTS} accounts × ${MESSAGES} messages of ~${SIZE} octets in Mailward and in Maildirs…`);
   const dataDir = path.join(root, 'mailward');
-  fs.mkdirSync(dataDir);
+  fs.mkdirSync(dataDir, { mode: 0o700 });
   await prepareMailward({ dataDir, users: USERS, password: PASSWORD, messages });
   const dovecotDir = path.join(root, 'dovecot');
   fs.mkdirSync(dovecotDir);
@@ -103,21 +108,33 @@ async function main() {
   const mailwardPort = await freePort();
   const dovecotPop3Port = await freePort();
   const dovecotImapPort = await freePort();
-  const mailward = await startMailward({ dataDir, pop3Port: mailwardPort, workers: Number(options.workers) });
-  const dovecot = await startDovecot({ dir: dovecotDir, imapPort: dovecotImapPort, pop3Port: dovecotPop3Port, user: USERS[0], password: PASSWORD, tuned: TUNED, maxConnections: CLIENTS * 4 });
-  // startDovecot writes a passwd-file for one user; every account gets the same argon2id cost.
-  // Dovecot re-reads the file when it changes.
-  const entries = await Promise.all(USERS.map(async (user) => `${user}:${await argon2Entry(PASSWORD)}::::::`));
-  fs.writeFileSync(path.join(dovecotDir, 'passwd'), `${entries.join('\n')}\n`);
-
   const servers = [
-    { name: 'mailward', port: mailwardPort, instance: mailward },
-    { name: 'dovecot', port: dovecotPop3Port, instance: dovecot },
+    { name: 'mailward', port: mailwardPort, start: () => startMailward({ dataDir, pop3Port: mailwardPort, workers: Number(options.workers) }) },
+    { name: 'dovecot', port: dovecotPop3Port, start: () => startDovecot({ dir: dovecotDir, imapPort: dovecotImapPort, pop3Port: dovecotPop3Port, users: USERS, password: PASSWORD, tuned: TUNED, maxConnections: CLIENTS * 4 }) },
   ];
   const results = { mailward: [], dovecot: [] };
+  const cold = {};
+  let pageCacheDropped = false;
+  const problems = [];
   try {
-    // Warm-up: Dovecot builds its indexes on first access, Mailward fills its caches; every account once.
-    for (const s of servers) await round(s, 2);
+    // Dovecot builds its indexes on first access (its delivery agent would have at delivery): every account once, then both restart.
+    for (const s of servers) {
+      s.instance = await s.start();
+      await round(s, 2);
+      await s.instance.stop();
+    }
+    // Cold: a fresh process and, where allowed, an empty page cache.
+    for (const s of servers) {
+      try {
+        execSync('sync && echo 3 > /proc/sys/vm/drop_caches', { stdio: 'ignore' });
+        pageCacheDropped = true;
+      } catch {
+        pageCacheDropped = false;
+      }
+      s.instance = await s.start();
+      cold[s.name] = await round(s, SECONDS);
+      console.log(`cold ${s.name}: ${fmt(cold[s.name].sessionsPerSecond, 1)} sessions/s, ${fmt(cold[s.name].cpuMsPerSession, 1)} ms server CPU per session`);
+    }
     for (let r = 0; r < ROUNDS; r++) {
       for (const s of r % 2 ? [...servers].reverse() : servers) {
         const result = await round(s, SECONDS);
@@ -128,31 +145,32 @@ async function main() {
       }
     }
   } finally {
-    const problems = mailward.problems();
-    await mailward.stop();
-    await dovecot.stop();
+    if (servers[0].instance) problems.push(...servers[0].instance.problems());
+    for (const s of servers) await s.instance?.stop();
     if (problems.length) console.log(`mailward logged:\n${problems.slice(0, 20).join('\n')}`);
   }
 
   const m = (server, field) => median(results[server].map((r) => r[field]));
   const ratio = m('mailward', 'sessionsPerSecond') / m('dovecot', 'sessionsPerSecond');
   const table = [
-    `| measure (${CLIENTS} clients, ${MESSAGES} × ${fmt(SIZE / 1024, 0)} KB per session) | Mailward | Dovecot${TUNED ? ' (tuned)' : ''} | ratio | target | met |`,
+    `| measure (${CLIENTS} clients, maildrops of ${fmt(MESSAGES)}, ${RETR} × ${fmt(SIZE / 1024, 0)} KB per session) | Mailward | Dovecot${TUNED ? ' (tuned)' : ''} | ratio | target | met |`,
     '|---|---|---|---|---|---|',
-    `| sessions per second (login + LIST + RETR all + QUIT) | ${fmt(m('mailward', 'sessionsPerSecond'), 1)} | ${fmt(m('dovecot', 'sessionsPerSecond'), 1)} | ${fmt(ratio, 2)}× | ≥ 1.0× | ${ratio >= 1 ? 'yes' : '**no**'} |`,
+    `| sessions per second, cold (one round after a restart) | ${fmt(cold.mailward.sessionsPerSecond, 1)} | ${fmt(cold.dovecot.sessionsPerSecond, 1)} | ${fmt(cold.mailward.sessionsPerSecond / cold.dovecot.sessionsPerSecond, 2)}× | ≥ 1.0× | ${cold.mailward.sessionsPerSecond >= cold.dovecot.sessionsPerSecond ? 'yes' : '**no**'} |`,
+    `| sessions per second, warm (login + LIST + RETR ${RETR} + QUIT) | ${fmt(m('mailward', 'sessionsPerSecond'), 1)} | ${fmt(m('dovecot', 'sessionsPerSecond'), 1)} | ${fmt(ratio, 2)}× | ≥ 1.0× | ${ratio >= 1 ? 'yes' : '**no**'} |`,
     `| MB/s of message data | ${fmt(m('mailward', 'mbPerSecond'), 1)} | ${fmt(m('dovecot', 'mbPerSecond'), 1)} | ${fmt(m('mailward', 'mbPerSecond') / m('dovecot', 'mbPerSecond'), 2)}× | | |`,
     `| RETR per second | ${fmt(m('mailward', 'messagesPerSecond'))} | ${fmt(m('dovecot', 'messagesPerSecond'))} | | | |`,
-    `| server CPU per session (whole process tree) | ${fmt(m('mailward', 'cpuMsPerSession'), 1)} ms | ${fmt(m('dovecot', 'cpuMsPerSession'), 1)} ms | | | |`,
+    `| server CPU per session (whole process tree), warm | ${fmt(m('mailward', 'cpuMsPerSession'), 1)} ms | ${fmt(m('dovecot', 'cpuMsPerSession'), 1)} ms | | | |`,
+    `| server CPU per session, cold | ${fmt(cold.mailward.cpuMsPerSession, 1)} ms | ${fmt(cold.dovecot.cpuMsPerSession, 1)} ms | | | |`,
   ].join('\n');
   const perRound = Object.entries(results)
     .map(([server, rs]) => `- ${server}: ${rs.map((r) => `${fmt(r.sessionsPerSecond, 1)} sessions/s (${fmt(r.mbPerSecond, 1)} MB/s)`).join(' / ')}`)
     .join('\n');
   const version = dovecotVersion().split(' ')[0];
   const block = [
-    `Run ${new Date().toISOString()} — \`npm run bench:pop3 -- --clients ${CLIENTS} --messages ${MESSAGES} --size ${SIZE} --seconds ${SECONDS} --rounds ${ROUNDS} --workers ${options.workers}${TUNED ? '' : ' --untuned'}\``,
+    `Run ${new Date().toISOString()} — \`npm run bench:pop3 -- --clients ${CLIENTS} --messages ${MESSAGES} --retr ${RETR} --size ${SIZE} --seconds ${SECONDS} --rounds ${ROUNDS} --workers ${options.workers}${TUNED ? '' : ' --untuned'}\``,
     '',
     `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'n/a'}); ${os.type()} ${os.release()}; Node ${process.version}; Dovecot ${version || 'n/a'} (Debian). Load average at start ${loadStart.map((n) => n.toFixed(2)).join(', ')}, at end ${os.loadavg().map((n) => n.toFixed(2)).join(', ')}.`,
-    `Both servers on 127.0.0.1 without TLS (Mailward with pop3.allow_plaintext_auth), ${CLIENTS} accounts with the same ${MESSAGES} messages of ~${SIZE} octets in INBOX (Mailward: stored through its delivery path; Dovecot: Maildir, indexes built by a warm-up pass), every account with an argon2id password (m=19 MiB, t=2, p=1). ${CLIENTS} clients (bench/pop3/pop3-client.mjs), one per account, each running sessions back to back, one command at a time: USER, PASS, LIST, RETR 1…n, QUIT (nothing deleted; both servers set \\Seen at QUIT). ${SECONDS} s per round, median of ${ROUNDS} rounds, servers alternating. Dovecot ${TUNED ? 'in its high-performance login mode (service_count = 0, process_min_avail = 2)' : 'with default login processes'}. Mailward with server.workers = ${options.workers}. Server CPU is the whole process tree's user + system time.`,
+    `Both servers on 127.0.0.1 without TLS (Mailward with pop3.allow_plaintext_auth), ${CLIENTS} accounts with the same ${MESSAGES} messages of ~${SIZE} octets in INBOX (Mailward: stored through its delivery path; Dovecot: Maildir, indexes built by a warm-up pass), every account with an argon2id password (m=19 MiB, t=2, p=1). ${CLIENTS} clients (bench/pop3/pop3-client.mjs), one per account, each running sessions back to back, one command at a time: USER, PASS, LIST, RETR of ${RETR} messages (the next window of the maildrop each session), QUIT (nothing deleted; both servers set \\Seen at QUIT). ${SECONDS} s per round; cold: one round right after both servers restarted${pageCacheDropped ? ' with the page cache emptied' : ' (the page cache could not be emptied here)'}; warm: median of ${ROUNDS} rounds, servers alternating. Dovecot ${TUNED ? 'in its high-performance login mode (service_count = 0, process_min_avail = 2)' : 'with default login processes'}. Mailward with server.workers = ${options.workers}. Server CPU is the whole process tree's user + system time.`,
     '',
     table,
     '',

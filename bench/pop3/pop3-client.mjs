@@ -73,10 +73,11 @@ export class POP3BenchClient {
 }
 
 /**
- * One download session as POP3 clients run it: USER, PASS, LIST, RETR of every message, QUIT.
- * Returns the messages and body octets received.
+ * One download session as POP3 clients run it: USER, PASS, LIST, RETR of `retr` messages from the
+ * `offset`-th on (wrapping; all when retr is undefined), QUIT. Returns the messages listed, the
+ * messages retrieved and their body octets.
  */
-export async function downloadSession(port, { user, password }) {
+export async function downloadSession(port, { user, password, retr, offset = 0 }) {
   const client = await POP3BenchClient.connect(port);
   try {
     await client.command(`USER ${user}`);
@@ -84,10 +85,11 @@ export async function downloadSession(port, { user, password }) {
     const { body } = await client.command('LIST', { multi: true, capture: true });
     const numbers = body.split('\r\n').filter(Boolean).map((line) => line.split(' ')[0]);
     const start = client.bodyBytes;
-    for (const n of numbers) await client.command(`RETR ${n}`, { multi: true });
+    const count = Math.min(retr ?? numbers.length, numbers.length);
+    for (let i = 0; i < count; i++) await client.command(`RETR ${numbers[(offset + i) % numbers.length]}`, { multi: true });
     const bytes = client.bodyBytes - start;
     await client.command('QUIT');
-    return { messages: numbers.length, bytes };
+    return { listed: numbers.length, messages: count, bytes };
   } finally {
     client.close();
   }
