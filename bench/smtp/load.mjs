@@ -181,11 +181,12 @@ export async function openSessions({ host, port, count, helo = 'loadgen.sender.t
 }
 
 /**
- * `connections` persistent sessions, each sending `perConnection` messages: MAIL FROM, RCPT TO,
+ * `connections` persistent sessions, each sending `perConnection` messages: MAIL FROM, RCPT TO (the
+ * recipients in turn),
  * DATA, the message, and RSET before the next one. Sessions are opened (and EHLO said) before the
  * clock starts; the clock stops at the last reply. `accepted` counts the 250 replies to DATA.
  */
-export async function runLoad({ host, port, connections, perConnection, message, recipient, run }) {
+export async function runLoad({ host, port, connections, perConnection, message, recipient, recipients = [recipient], run }) {
   const { sessions } = await openSessions({ host, port, count: connections });
   let accepted = 0;
   const failures = [];
@@ -199,7 +200,8 @@ export async function runLoad({ host, port, connections, perConnection, message,
         try {
           if (i > 0) await expect(session.command('RSET'), 250, 'RSET');
           await expect(session.command(`MAIL FROM:<${SENDER}>`), 250, 'MAIL FROM');
-          await expect(session.command(`RCPT TO:<${recipient}>`), 250, 'RCPT TO');
+          // Each message to the next account in turn, as an MX receives mail for many users.
+          await expect(session.command(`RCPT TO:<${recipients[(c + i) % recipients.length]}>`), 250, 'RCPT TO');
           await expect(session.command('DATA'), 354, 'DATA');
           await expect(session.data(messageHeader(run, c, i), message.body), 250, 'end of data');
           accepted++;

@@ -34,10 +34,10 @@ function cli(dataDir, args, input) {
   });
 }
 
-/** Creates the domain and the user in a fresh data directory, through the CLI as an admin would. */
-export function prepareMailward({ dataDir, domain, user }) {
+/** Creates the domain and the users in a fresh data directory, through the CLI as an admin would. */
+export function prepareMailward({ dataDir, domain, user, users = [user] }) {
   cli(dataDir, ['domain', 'add', domain]);
-  cli(dataDir, ['user', 'add', `${user}@${domain}`, '--password-stdin'], `${PASSWORD}\n`);
+  for (const name of users) cli(dataDir, ['user', 'add', `${name}@${domain}`, '--password-stdin'], `${PASSWORD}\n`);
 }
 
 /**

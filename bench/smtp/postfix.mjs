@@ -66,7 +66,7 @@ export function postfixVersion() {
  * changed with postconf -c), queue/, data/, mail/ (the virtual mailbox base) and postfix.log.
  * Debian's main.cf is kept otherwise (e.g. STARTTLS offered with the snakeoil certificate).
  */
-export async function startPostfix({ dir, port, domain, user, processLimit }) {
+export async function startPostfix({ dir, port, domain, user, users = [user], processLimit }) {
   const etc = path.join(dir, 'etc');
   const queue = path.join(dir, 'queue');
   const data = path.join(dir, 'data');
@@ -122,7 +122,7 @@ export async function startPostfix({ dir, port, domain, user, processLimit }) {
   postconf('-M#', 'smtp/inet');
   postconf('-M', `127.0.0.1:${port}/inet=127.0.0.1:${port} inet n - n - - smtpd`);
   postconf('-F', '*/*/chroot = n');
-  fs.writeFileSync(path.join(etc, 'vmailbox'), `${user}@${domain} ${domain}/${user}/\n`);
+  fs.writeFileSync(path.join(etc, 'vmailbox'), users.map((name) => `${name}@${domain} ${domain}/${name}/\n`).join(''));
   run('postmap', ['-c', etc, path.join(etc, 'vmailbox')]);
   run('postfix', ['-c', etc, 'check']);
   run('postfix', ['-c', etc, 'start']);
@@ -133,8 +133,8 @@ export async function startPostfix({ dir, port, domain, user, processLimit }) {
     if (fs.existsSync(pidFile)) pid = Number(fs.readFileSync(pidFile, 'utf8').trim()) || 0;
   }
   if (!pid) throw new Error(`postfix did not start; see ${logFile}`);
-  const maildir = path.join(mail, domain, user);
-  return new PostfixInstance({ dir, etc, queue, logFile, maildir, pid, port });
+  const maildirs = users.map((name) => path.join(mail, domain, name));
+  return new PostfixInstance({ dir, etc, queue, logFile, maildirs, pid, port });
 }
 
 /** A self-signed certificate and key made with openssl in `dir`, or null when openssl is missing. */
@@ -150,19 +150,23 @@ function selfSignedCertificate(dir, name) {
 }
 
 export class PostfixInstance {
-  constructor({ dir, etc, queue, logFile, maildir, pid, port }) {
-    Object.assign(this, { dir, etc, queue, logFile, maildir, pid, port });
+  constructor({ dir, etc, queue, logFile, maildirs, pid, port }) {
+    Object.assign(this, { dir, etc, queue, logFile, maildirs, pid, port });
     this.stashed = 0;
     this.stashes = 0;
   }
 
-  /** Messages in the Maildir's new/ (virtual delivers there; nothing reads them). */
+  /** Messages in the Maildirs' new/ (virtual delivers there; nothing reads them). */
   newCount() {
-    try {
-      return fs.readdirSync(path.join(this.maildir, 'new')).length;
-    } catch {
-      return 0;
+    let count = 0;
+    for (const maildir of this.maildirs) {
+      try {
+        count += fs.readdirSync(path.join(maildir, 'new')).length;
+      } catch {
+        // not delivered to yet
+      }
     }
+    return count;
   }
 
   /** Every message delivered so far, including the runs moved aside. */
@@ -171,8 +175,8 @@ export class PostfixInstance {
   }
 
   /**
-   * Waits until new/ holds `expected` messages; returns the time (epoch ms) the last one was
-   * written (its mtime), or null on timeout.
+   * Waits until the new/ folders hold `expected` messages; returns the time (epoch ms) the last one
+   * was written (its mtime), or null on timeout.
    */
   async waitForDelivery(expected, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
@@ -180,21 +184,26 @@ export class PostfixInstance {
       if (Date.now() > deadline) return null;
       await sleep(25);
     }
-    const dir = path.join(this.maildir, 'new');
     let last = 0;
-    for (const name of fs.readdirSync(dir)) last = Math.max(last, fs.statSync(path.join(dir, name)).mtimeMs);
+    for (const maildir of this.maildirs) {
+      const dir = path.join(maildir, 'new');
+      if (!fs.existsSync(dir)) continue;
+      for (const name of fs.readdirSync(dir)) last = Math.max(last, fs.statSync(path.join(dir, name)).mtimeMs);
+    }
     return last;
   }
 
   /** Moves new/ aside (between runs, when nothing is being delivered) so the next run counts from zero. */
   stashNew() {
-    const dir = path.join(this.maildir, 'new');
-    if (!fs.existsSync(dir)) return;
     const count = this.newCount();
     this.stashes++;
-    fs.renameSync(dir, path.join(this.maildir, `new.run${this.stashes}`));
-    fs.mkdirSync(dir, { mode: 0o700 });
-    fs.chownSync(dir, MAIL_UID, MAIL_GID);
+    for (const maildir of this.maildirs) {
+      const dir = path.join(maildir, 'new');
+      if (!fs.existsSync(dir)) continue;
+      fs.renameSync(dir, path.join(maildir, `new.run${this.stashes}`));
+      fs.mkdirSync(dir, { mode: 0o700 });
+      fs.chownSync(dir, MAIL_UID, MAIL_GID);
+    }
     this.stashed += count;
   }
 

@@ -22,6 +22,7 @@ const USAGE = `Usage: npm run bench:smtp -- [options]   (builds dist first; or: 
                         8000/size above, at least 20; 80 at 100 KB)
   --rounds N            measured runs per server and case; results are medians (default 3)
   --idle N              idle connections for the memory test (default 500; 0 skips it)
+  --accounts N          local accounts the messages go to in turn (default 10)
   --dir DIR             parent of the temporary directory (default: the system temp dir; must not be tmpfs)
   --profile             also profile Mailward (node --cpu-prof) at each size, even when the targets are met
   --no-profile          never profile (by default each size with a missed throughput target is profiled)
@@ -32,6 +33,9 @@ const USAGE = `Usage: npm run bench:smtp -- [options]   (builds dist first; or: 
 const DOMAIN = 'example.test';
 const USER = 'bench';
 const RECIPIENT = `${USER}@${DOMAIN}`;
+/** The accounts messages go to, in turn (--accounts; default 10): a server with users, not one mailbox. */
+let USERS = [USER];
+let RECIPIENTS = [RECIPIENT];
 
 const TARGETS = {
   // issue 4: ≥ 1.0× Postfix on 4 KB messages at 16 connections; the anchors' targets: ≥ 1.0× at 10 connections, 4 KB and 100 KB.
@@ -49,7 +53,7 @@ const SECTION = '## SMTP (bench/smtp)';
 function parseOptions(argv) {
   const values = benchOptions(
     argv,
-    { sizes: '4,100', connections: '10,16', messages: undefined, rounds: '3', idle: '500', dir: os.tmpdir() },
+    { sizes: '4,100', connections: '10,16', messages: undefined, rounds: '3', idle: '500', accounts: '10', dir: os.tmpdir() },
     ['profile', 'no-profile', 'keep', 'no-write', 'help'],
   );
   const list = (name, min) =>
@@ -63,7 +67,9 @@ function parseOptions(argv) {
   if (messages.length !== sizes.length) throw new Error('--messages: give one count per size in --sizes');
   const [rounds] = list('rounds', 1);
   const [idle] = list('idle', 0);
+  const [accounts] = list('accounts', 1);
   return {
+    accounts,
     help: values.help,
     sizes,
     connections: list('connections', 1),
@@ -96,7 +102,7 @@ const caseName = (c) => `${c.sizeKB} KB, ${c.connections} conn.`;
 /** One measured (or warm-up) run against one server; for Postfix also waits for delivery into the Maildir. */
 async function measure(server, { c, perConnection, run, log, label }) {
   const cpu0 = server.instance.cpuMs();
-  const result = await runLoad({ host: '127.0.0.1', port: server.port, connections: c.connections, perConnection, message: c.message, recipient: RECIPIENT, run });
+  const result = await runLoad({ host: '127.0.0.1', port: server.port, connections: c.connections, perConnection, message: c.message, recipients: RECIPIENTS, run });
   let cpuMs = server.instance.cpuMs() - cpu0;
   if (server.name === 'postfix') {
     const last = await server.instance.waitForDelivery(result.accepted, 180_000);
@@ -196,8 +202,8 @@ const PROFILE_CATEGORIES = [
 async function profileMailward({ base, c, perConnection, log }) {
   const dataDir = path.join(base, `mailward-profile-${c.sizeKB}k`);
   const profDir = path.join(base, `cpu-profile-${c.sizeKB}k`);
-  fs.mkdirSync(dataDir);
-  prepareMailward({ dataDir, domain: DOMAIN, user: USER });
+  fs.mkdirSync(dataDir, { mode: 0o700 });
+  prepareMailward({ dataDir, domain: DOMAIN, users: USERS });
   const port = await freePort();
   const instance = await startMailward({ dataDir, port, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], logFile: path.join(base, `mailward-profile-${c.sizeKB}k.log`) });
   const server = { name: 'mailward', port, instance, accepted: 0 };
@@ -276,7 +282,7 @@ function render(results, info, options, notes) {
     markdownTable(['measure', 'result', 'target', 'met'], summaryRows(results)),
     '',
     `**Throughput.** One client for both servers (\`bench/smtp/load.mjs\`, raw sockets in the bench process, on the same cores): N ` +
-      'persistent sessions, each EHLO once, then per message MAIL FROM, RCPT TO (one local user), DATA and the message, with RSET ' +
+      `persistent sessions, each EHLO once, then per message MAIL FROM, RCPT TO (the next of ${USERS.length} local accounts in turn), DATA and the message, with RSET ` +
       `before the next; ${results.cases.map((c) => `${c.perConnection} messages per connection at ${c.sizeKB} KB`).filter((v, i, a) => a.indexOf(v) === i).join(', ')}` +
       ' (plain text, every message unique by its Message-ID). Sessions are opened before the clock starts; accepted msg/s = 250 ' +
       `replies to DATA ÷ time from the first MAIL FROM to the last 250. Each case: a warm-up run per server, then ${options.rounds} ` +
@@ -362,6 +368,8 @@ function render(results, info, options, notes) {
 
 async function main(options) {
   const log = (line) => console.log(line);
+  USERS = Array.from({ length: options.accounts }, (_, i) => `${USER}${i + 1}`);
+  RECIPIENTS = USERS.map((name) => `${name}@${DOMAIN}`);
   const notes = { loadStart: '', loadEnd: '', coresStart: Number.NaN, coresEnd: Number.NaN, lines: [] };
   const install = ensurePostfix(log);
   if (install.installedNow) notes.lines.push('Postfix was installed from Debian by this run.');
@@ -398,8 +406,8 @@ async function main(options) {
   try {
     // (a) Mailward: data dir prepared with the CLI, then `serve` as a child.
     const dataDir = path.join(base, 'mailward');
-    fs.mkdirSync(dataDir);
-    prepareMailward({ dataDir, domain: DOMAIN, user: USER });
+    fs.mkdirSync(dataDir, { mode: 0o700 });
+    prepareMailward({ dataDir, domain: DOMAIN, users: USERS });
     const mailwardPort = await freePort();
     // --expose-gc and a SIGUSR2 handler (gc-on-signal.mjs) let the memory test collect garbage before it reads.
     const gcPreload = new URL('./gc-on-signal.mjs', import.meta.url).href;
@@ -413,7 +421,7 @@ async function main(options) {
     servers.push({ name: 'mailward', port: mailwardPort, instance: mailward, accepted: 0 });
     // (b) Postfix: a private instance on another high port.
     const postfixPort = await freePort();
-    const postfix = await startPostfix({ dir: path.join(base, 'postfix'), port: postfixPort, domain: DOMAIN, user: USER, processLimit: Math.max(100, options.idle + 100) });
+    const postfix = await startPostfix({ dir: path.join(base, 'postfix'), port: postfixPort, domain: DOMAIN, users: USERS, processLimit: Math.max(100, options.idle + 100) });
     servers.push({ name: 'postfix', port: postfixPort, instance: postfix, accepted: 0 });
     const [mw, pf] = servers;
     log(`  mailward pid ${mailward.pid} on 127.0.0.1:${mailwardPort}; postfix master pid ${postfix.pid} on 127.0.0.1:${postfixPort}`);
