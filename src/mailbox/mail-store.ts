@@ -6,7 +6,7 @@ import type { BlobRef, MailboxRow, Repositories, Store } from '../store/index.js
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
 import type { MessageFlags } from './message-flags.js';
 import { flagColumns } from './message-flags.js';
-import { decodeHeaderValue, parseMessageStructure } from './mime/index.js';
+import { decodeHeaderValue, imapRenderings, parseMessageStructure } from './mime/index.js';
 import type { MessageStructure } from './mime/index.js';
 import { buildSearchText } from './search-text.js';
 import { toCRLF } from './line-endings.js';
@@ -197,8 +197,10 @@ export class MailStore {
           auth_results: item.authResults === undefined ? null : JSON.stringify(item.authResults),
           search_text: buildSearchText(raw, structure),
         };
+        // What a metadata FETCH sends, rendered now once rather than by every process that serves it.
+        const renderings = item.targets.length > 0 ? imapRenderings(structure) : undefined;
         const blob = await writing;
-        return { item, blob, inline: inline ? raw : undefined, row: { ...row, blob_id: blob.id, size: blob.size } };
+        return { item, blob, inline: inline ? raw : undefined, renderings, row: { ...row, blob_id: blob.id, size: blob.size } };
       }),
     );
     let stored: StoredMessage[] | undefined;
@@ -210,6 +212,7 @@ export class MailStore {
           for (const { blob, inline } of prepared) {
             if (inline) await tx.blobRows.insert({ id: blob.id, data: inline, now });
           }
+          await tx.renderings.put(prepared.flatMap(({ blob, renderings }) => (renderings ? [{ blob_id: blob.id, ...renderings }] : [])));
           for (const [n, { item, blob, row }] of prepared.entries()) {
             for (const [i, target] of item.targets.entries()) {
               const mailbox = targets[n]![i]!;
