@@ -24,16 +24,8 @@ async function references(repositories: Repositories, blobId: string): Promise<n
  * inside the writer's transaction.
  */
 export async function releaseBlob(store: Store, blobId: string): Promise<boolean> {
-  // The body's stored IMAP renderings go with it. Should a new message of the same bytes race the
-  // delete, it loses only them, and FETCH renders and stores them again.
   if (store.dialect === 'sqlite') {
-    return store.transaction(async (tx) => {
-      if ((await references(tx, blobId)) > 0) return false;
-      await tx.renderings.delete(blobId);
-      return store.blobs.delete(blobId, { tx });
-    });
+    return store.transaction(async (tx) => ((await references(tx, blobId)) > 0 ? false : store.blobs.delete(blobId, { tx })));
   }
-  if ((await references(store, blobId)) > 0) return false;
-  await store.renderings.delete(blobId);
-  return store.blobs.delete(blobId);
+  return (await references(store, blobId)) > 0 ? false : store.blobs.delete(blobId);
 }

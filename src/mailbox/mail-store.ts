@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
-import type { BlobRef, MailboxRow, Repositories, Store } from '../store/index.js';
+import type { BlobRef, MailboxRow, RenderingRow, Repositories, Store } from '../store/index.js';
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
 import type { MessageFlags } from './message-flags.js';
 import { flagColumns } from './message-flags.js';
@@ -212,15 +212,17 @@ export class MailStore {
           for (const { blob, inline } of prepared) {
             if (inline) await tx.blobRows.insert({ id: blob.id, data: inline, now });
           }
-          await tx.renderings.put(prepared.flatMap(({ blob, renderings }) => (renderings ? [{ blob_id: blob.id, ...renderings }] : [])));
-          for (const [n, { item, blob, row }] of prepared.entries()) {
+          const rendered: RenderingRow[] = [];
+          for (const [n, { item, blob, row, renderings }] of prepared.entries()) {
             for (const [i, target] of item.targets.entries()) {
               const mailbox = targets[n]![i]!;
               await this.#checkMailbox(tx, mailbox);
               const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, ...flagColumns(target.flags) }, now);
               out.push({ accountId: target.accountId, mailboxId: mailbox.id, uid, modseq, size: blob.size, blobId: blob.id });
+              if (renderings) rendered.push({ mailbox_id: mailbox.id, uid, ...renderings });
             }
           }
+          await tx.renderings.put(rendered);
           if (input.alsoInTransaction) await input.alsoInTransaction(tx, prepared.map((p) => p.blob));
           return out;
         });

@@ -1,4 +1,4 @@
-// ENVELOPE, BODY and BODYSTRUCTURE stored per body at delivery (migration 0017): FETCH answers them from rows alone, on SQLite and PostgreSQL, and renders once what older messages lack.
+// ENVELOPE, BODY and BODYSTRUCTURE stored per message at delivery (migration 0017): FETCH answers them from rows alone, on SQLite and PostgreSQL, and renders once what older messages lack.
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { imapRenderings, parseMessageStructure } from '../../src/mailbox/mime/index.js';
@@ -62,7 +62,7 @@ for (const dialect of DIALECTS) {
 
     const rows = (uids: number[]) => t.app.store.renderings.fetchRows(inboxId, uids, ALL);
 
-    it('stores ENVELOPE, BODY and BODYSTRUCTURE when the message arrives; a copy shares them', async () => {
+    it('stores ENVELOPE, BODY and BODYSTRUCTURE when the message arrives; a copy carries them, an expunge takes them', async () => {
       const [row] = await rows([1]);
       expect({ envelope: row!.envelope, body: row!.body, bodystructure: row!.bodystructure }).toEqual(imapRenderings(parseMessageStructure(MULTIPART)));
       // As FETCH sends it: an 8-bit subject goes as a literal in every connection state.
@@ -71,7 +71,20 @@ for (const dialect of DIALECTS) {
       expect(tagged(await wire.command('COPY 1 Archive'))).toMatch(/^t\d+ OK/);
       const archive = await t.app.mailboxes.get(t.accounts.get(ALICE)!, 'Archive');
       const [copy] = await t.app.store.renderings.fetchRows(archive.id, [1], ALL);
-      expect(copy).toMatchObject({ blob_id: row!.blob_id, envelope: row!.envelope, bodystructure: row!.bodystructure });
+      expect(copy).toMatchObject({ blob_id: row!.blob_id, envelope: row!.envelope, body: row!.body, bodystructure: row!.bodystructure });
+      // Expunged, the copy's renderings go with it; the original keeps its own.
+      expect(await t.app.store.renderings.count(archive.id)).toBe(1);
+      await t.app.mailboxes.remove(archive.id, [1]);
+      expect(await t.app.store.renderings.count(archive.id)).toBe(0);
+      expect(await t.app.store.renderings.count(inboxId)).toBe(5);
+      // MOVE carries them; a deleted mailbox takes its own.
+      await t.app.mailboxes.create(t.accounts.get(ALICE)!, 'Kept');
+      const kept = await t.app.mailboxes.get(t.accounts.get(ALICE)!, 'Kept');
+      await t.app.mailboxes.copy(inboxId, [2, 3], kept.id);
+      await t.app.mailboxes.move(kept.id, [1], archive.id);
+      expect((await t.app.store.renderings.fetchRows(archive.id, [2], ALL))[0]!.envelope).toContain('"message 2"');
+      await t.app.mailboxes.delete(t.accounts.get(ALICE)!, 'Kept');
+      expect(await t.app.store.renderings.count(kept.id)).toBe(0);
     });
 
     it('answers ENVELOPE, BODY, BODYSTRUCTURE, RFC822.SIZE, FLAGS, UID and INTERNALDATE from rows alone: no body is read, even one that is gone', async () => {
@@ -96,14 +109,17 @@ for (const dialect of DIALECTS) {
       const before = untaggedLines(await wire.command(items));
       const stored = await rows([2, 3, 4, 5]);
       // UIDs 3 and 5 as an old store holds them: no renderings row.
-      for (const uid of [3, 5]) await t.app.store.renderings.delete(stored.find((r) => r.uid === uid)!.blob_id);
+      await t.app.store.renderings.delete(inboxId, [3, 5]);
       expect((await rows([3, 5])).map((r) => r.envelope)).toEqual([null, null]);
       const bodies = vi.spyOn(t.app.mailboxes, 'body');
       const saved = vi.spyOn(t.app.mailboxes, 'saveRenderings');
       expect(untaggedLines(await wire.command(items))).toEqual(before);
       expect(bodies).not.toHaveBeenCalled();
       expect(saved).toHaveBeenCalledTimes(1);
-      expect(saved.mock.calls[0]![0].map((r) => r.blob_id).sort()).toEqual(stored.filter((r) => r.uid === 3 || r.uid === 5).map((r) => r.blob_id).sort());
+      expect(saved.mock.calls[0]![0].map((r) => [r.mailbox_id, r.uid])).toEqual([
+        [inboxId, 3],
+        [inboxId, 5],
+      ]);
       expect(await rows([2, 3, 4, 5])).toEqual(stored);
       // Filled: the next FETCH renders nothing.
       expect(untaggedLines(await wire.command(items))).toEqual(before);
@@ -111,8 +127,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('keeps answering when the renderings cannot be written back', async () => {
-      const [row] = await rows([4]);
-      await t.app.store.renderings.delete(row!.blob_id);
+      await t.app.store.renderings.delete(inboxId, [4]);
       vi.spyOn(t.app.mailboxes, 'saveRenderings').mockRejectedValue(new Error('read-only'));
       const response = await wire.command('FETCH 4 ENVELOPE');
       expect(tagged(response)).toMatch(/^t\d+ OK/);

@@ -1,7 +1,7 @@
 // One message as FETCH reads it: its bytes (whole when small, by range when large), its stored MIME structure and IMAP renderings, and what a batch preloads for it.
 import type { Readable } from 'node:stream';
-import type { MessageFetchRow, RenderedFetchRow, RenderingColumn } from '../../mailbox/index.js';
-import type { Envelope, MIMEPart } from '../../mailbox/mime/index.js';
+import type { MessageFetchRow, RenderedFetchRow, RenderingColumn, RenderingRow } from '../../mailbox/index.js';
+import type { Envelope, IMAPRenderings, MIMEPart } from '../../mailbox/mime/index.js';
 import { imapRenderings } from '../../mailbox/mime/index.js';
 import type { FetchItem } from '../../proto/imap/commands/fetch-items.js';
 import type { ByteRange } from './fetch-body.js';
@@ -100,27 +100,32 @@ export function fetchNeeds(items: readonly FetchItem[]): { renderings: Rendering
 }
 
 /**
- * Renders, from the stored structure, what `rows` lack of `renderings` (bodies stored before
+ * Renders, from the stored structure, what `rows` lack of `renderings` (messages stored before
  * renderings were kept), puts it on the rows and stores it, so the next FETCH finds it. Rows whose
  * structure is missing (expunged meanwhile) are left as they are. A failed write costs only the
  * rendering again next time: it is logged, never the FETCH's failure.
  */
-export async function fillRenderings(context: IMAPCommandContext, rows: readonly RenderedFetchRow[], renderings: readonly RenderingColumn[], structures: ReadonlyMap<number, string>): Promise<void> {
-  const made = new Map<string, ReturnType<typeof imapRenderings>>();
+export async function fillRenderings(context: IMAPCommandContext, mailboxId: number, rows: readonly RenderedFetchRow[], renderings: readonly RenderingColumn[], structures: ReadonlyMap<number, string>): Promise<void> {
+  // Copies of one body share a structure: rendered once.
+  const byBody = new Map<string, IMAPRenderings>();
+  const made: RenderingRow[] = [];
   for (const row of rows) {
     if (!renderings.some((c) => row[c] === null || row[c] === undefined)) continue;
     const structure = structures.get(row.uid);
     if (structure === undefined) continue;
-    let rendered = made.get(row.blob_id);
+    let rendered = byBody.get(row.blob_id);
     if (!rendered) {
       rendered = imapRenderings(JSON.parse(structure) as StoredStructure);
-      made.set(row.blob_id, rendered);
+      byBody.set(row.blob_id, rendered);
     }
     Object.assign(row, rendered);
+    made.push({ mailbox_id: mailboxId, uid: row.uid, ...rendered });
   }
-  if (made.size === 0) return;
+  if (made.length === 0) return;
   try {
-    await context.deps.mailboxes.saveRenderings([...made].map(([blobId, r]) => ({ blob_id: blobId, ...r })));
+    // A message expunged since its row was read may leave a row here: harmless, as a UID is never
+    // given again in a mailbox, and it goes with the mailbox.
+    await context.deps.mailboxes.saveRenderings(made);
   } catch (error) {
     context.deps.logger.warn({ err: error }, 'imap fetch: could not store renderings');
   }

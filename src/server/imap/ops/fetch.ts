@@ -226,7 +226,7 @@ async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<
     const lacking = new Set(unrendered(rows, fetchPlan.needs.renderings));
     const structureUids = fetchPlan.needs.structure ? rows.map((r) => r.uid) : [...lacking];
     const structures = structureUids.length > 0 ? await context.deps.mailboxes.structures(view.mailbox.id, structureUids) : undefined;
-    if (structures && lacking.size > 0) await fillRenderings(context, rows, fetchPlan.needs.renderings, structures);
+    if (structures && lacking.size > 0) await fillRenderings(context, view.mailbox.id, rows, fetchPlan.needs.renderings, structures);
     const bodies = fetchPlan.readsBodies ? await context.deps.mailboxes.bodies(prefetchable(rows)) : undefined;
     for (const row of rows) {
       if (request.changedSince !== undefined && row.modseq <= request.changedSince) continue;

@@ -51,11 +51,11 @@ function serve(file: string): void {
       : prepare(`${select}uid in (${where.list.map(() => '?').join(',')}) order by uid`).all(mailboxId, ...where.list);
   };
 
-  /** Message columns and the renderings of each message's body (migration 0017), NULL where there are none yet. */
+  /** Message columns and each message's renderings (migration 0017), NULL where there are none yet. */
   const fetchRows = (mailboxId: number, columns: string[], renderings: string[], where: UidWhere): unknown[] => {
     if (![...columns, ...renderings].every((c) => COLUMN.test(c))) throw new Error('invalid column name');
     const names = [...columns.map((c) => `m.${c}`), ...renderings.map((c) => `r.${c}`)].join(', ');
-    const select = `select ${names} from messages m left join message_renderings r on r.blob_id = m.blob_id where m.mailbox_id = ? and `;
+    const select = `select ${names} from messages m left join message_renderings r on r.mailbox_id = m.mailbox_id and r.uid = m.uid where m.mailbox_id = ? and `;
     return 'range' in where
       ? prepare(`${select}m.uid >= ? and m.uid <= ? order by m.uid`).all(mailboxId, where.range[0], where.range[1])
       : prepare(`${select}m.uid in (${where.list.map(() => '?').join(',')}) order by m.uid`).all(mailboxId, ...where.list);

@@ -82,7 +82,7 @@ export class SqliteReader {
     });
   }
 
-  /** Like messages(), with the `renderings` columns of each message's body joined after `columns` (null when it has none). */
+  /** Like messages(), with the `renderings` columns of each message joined after `columns` (null when it has none). */
   async fetchRows<C extends string, R extends string>(mailboxId: number, columns: readonly C[], renderings: readonly R[], where: UidWhere): Promise<Array<Record<C | R, unknown>>> {
     const tuples = await this.#request<unknown[][]>({ kind: 'fetchRows', args: [mailboxId, [...columns], [...renderings], where] });
     const names: Array<C | R> = [...columns, ...renderings];
