@@ -97,13 +97,13 @@ function addItem(context: IMAPCommandContext, view: SelectedMailbox, builder: Fe
       builder.modseq(row.modseq);
       return;
     case 'envelope':
-      builder.item('ENVELOPE', { serialized: message.rendered('envelope') });
+      builder.rendered('ENVELOPE', message.rendered('envelope'));
       return;
     case 'bodystructure':
-      builder.item('BODYSTRUCTURE', { serialized: message.rendered('bodystructure') });
+      builder.rendered('BODYSTRUCTURE', message.rendered('bodystructure'));
       return;
     case 'body-plain':
-      builder.item('BODY', { serialized: message.rendered('body') });
+      builder.rendered('BODY', message.rendered('body'));
       return;
     case 'body':
       return addBody(builder, slots, message, item);
@@ -247,8 +247,12 @@ async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<
       }
       // A keyword this session was not told of goes out in FLAGS first (RFC 3501 §7.2.6).
       const announced = fetchPlan.wantsFlags || seenNow.has(row.uid) ? keywordUpdate(view, [row]) : [];
+      for (const part of announced) {
+        const written = writer.push(part);
+        if (written) await written;
+      }
       let slot = 0;
-      for (const part of [...announced, ...response.builder.toParts()]) {
+      for (const part of response.builder.toParts()) {
         const written = writer.push(typeof part === 'string' || Buffer.isBuffer(part) ? part : response.slots[slot++]!);
         if (written) await written;
       }
