@@ -1,4 +1,6 @@
 // ENVELOPE, BODY and BODYSTRUCTURE stored per message at delivery (migration 0017): FETCH answers them from rows alone, on SQLite and PostgreSQL, and renders once what older messages lack.
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { imapRenderings, parseMessageStructure } from '../../src/mailbox/mime/index.js';
@@ -136,3 +138,43 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('FETCH after an upgrade from a store without renderings (sqlite)', () => {
+  it('runs migration 0017 on a store that holds messages, answers as before and fills the renderings once', async () => {
+    let t = await startIMAPTestServer();
+    const aliceId = t.accounts.get(ALICE)!;
+    const inboxId = (await t.app.mailboxes.get(aliceId, 'INBOX')).id;
+    await t.app.mailboxes.append(aliceId, 'INBOX', MULTIPART);
+    for (let n = 2; n <= 3; n++) await t.app.mailboxes.append(aliceId, 'INBOX', plain(n));
+    let wire = await IMAPWire.connect(t.imapPort);
+    await wire.login(ALICE, passwordOf(ALICE));
+    await wire.command('EXAMINE INBOX');
+    // The responses without the tagged line (whose tag counts the commands).
+    const data = (response: string): string => response.slice(0, response.lastIndexOf('\r\nt'));
+    const before = data(await wire.command('FETCH 1:3 (ENVELOPE BODY BODYSTRUCTURE)'));
+    wire.close();
+    const { dataDir } = t.app;
+    await t.close();
+
+    // The store as the release before 0017 left it: no table, no record of the migration.
+    const db = new Database(path.join(dataDir, 'mailward.db'));
+    db.exec("drop table message_renderings; delete from kysely_migration where name = '0017-message-renderings'");
+    db.close();
+
+    t = await startIMAPTestServer({ dataDir });
+    try {
+      expect(await t.app.store.renderings.count(inboxId)).toBe(0);
+      const saved = vi.spyOn(t.app.mailboxes, 'saveRenderings');
+      wire = await IMAPWire.connect(t.imapPort);
+      await wire.login(ALICE, passwordOf(ALICE));
+      await wire.command('EXAMINE INBOX');
+      expect(data(await wire.command('FETCH 1:3 (ENVELOPE BODY BODYSTRUCTURE)'))).toEqual(before);
+      expect(await t.app.store.renderings.count(inboxId)).toBe(3);
+      expect(data(await wire.command('FETCH 1:3 (ENVELOPE BODY BODYSTRUCTURE)'))).toEqual(before);
+      expect(saved).toHaveBeenCalledTimes(1);
+      wire.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
