@@ -10,7 +10,6 @@ import { InboundDelivery, Submission, trustedRelayMatcher } from '../transport/i
 import type { ListenerName } from '../config/index.js';
 import type { startSMTP } from '../server/smtp/smtp-listeners.js';
 import type { startIMAP } from '../server/imap/imap-listeners.js';
-import { STRUCTURE_CACHE_CHARS_PER_MB, StructureCache } from '../server/imap/structure-cache.js';
 import type { startPOP3 } from '../server/pop3/pop3-listeners.js';
 import type { MailAPIDeps } from '../web/api/mail/routes.js';
 
@@ -40,7 +39,6 @@ export function imapDeps(app: App): Parameters<typeof startIMAP>[0] {
     events: app.events,
     maxConnectionsPerAccount: app.config.imap.max_connections_per_account,
     maxMessageBytes: app.config.smtp.max_message_bytes,
-    structureCache: new StructureCache({ maxChars: app.config.cache.structure_cache_mb * STRUCTURE_CACHE_CHARS_PER_MB }),
   };
 }
 

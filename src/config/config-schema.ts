@@ -247,8 +247,9 @@ export const CONFIG_SCHEMA = z
         // turns it off. Sized for the process, not per user: it helps a server with thousands of
         // users as much as its size allows, and never grows past it.
         body_cache_mb: leaf(z.int().min(0).max(4096).default(32), 'an integer from 0 to 4096'),
-        // Default 16. Megabytes of ENVELOPE and BODYSTRUCTURE text rendered for IMAP FETCH and kept
-        // in memory by each serve process; 0 turns it off.
+        // No longer used: IMAP FETCH reads ENVELOPE and BODYSTRUCTURE text stored with each message
+        // at delivery, so nothing is rendered to cache. Still accepted, so configuration files that
+        // set it keep loading.
         structure_cache_mb: leaf(z.int().min(0).max(4096).default(16), 'an integer from 0 to 4096'),
       })
       .strict()

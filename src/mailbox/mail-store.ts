@@ -2,11 +2,11 @@
 import { createHash } from 'node:crypto';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
-import type { BlobRef, MailboxRow, Repositories, Store } from '../store/index.js';
+import type { BlobRef, MailboxRow, RenderingRow, Repositories, Store } from '../store/index.js';
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
 import type { MessageFlags } from './message-flags.js';
 import { flagColumns } from './message-flags.js';
-import { decodeHeaderValue, parseMessageStructure } from './mime/index.js';
+import { decodeHeaderValue, imapRenderings, parseMessageStructure } from './mime/index.js';
 import type { MessageStructure } from './mime/index.js';
 import { buildSearchText } from './search-text.js';
 import { toCRLF } from './line-endings.js';
@@ -197,8 +197,10 @@ export class MailStore {
           auth_results: item.authResults === undefined ? null : JSON.stringify(item.authResults),
           search_text: buildSearchText(raw, structure),
         };
+        // What a metadata FETCH sends, rendered now once rather than by every process that serves it.
+        const renderings = item.targets.length > 0 ? imapRenderings(structure) : undefined;
         const blob = await writing;
-        return { item, blob, inline: inline ? raw : undefined, row: { ...row, blob_id: blob.id, size: blob.size } };
+        return { item, blob, inline: inline ? raw : undefined, renderings, row: { ...row, blob_id: blob.id, size: blob.size } };
       }),
     );
     let stored: StoredMessage[] | undefined;
@@ -210,14 +212,17 @@ export class MailStore {
           for (const { blob, inline } of prepared) {
             if (inline) await tx.blobRows.insert({ id: blob.id, data: inline, now });
           }
-          for (const [n, { item, blob, row }] of prepared.entries()) {
+          const rendered: RenderingRow[] = [];
+          for (const [n, { item, blob, row, renderings }] of prepared.entries()) {
             for (const [i, target] of item.targets.entries()) {
               const mailbox = targets[n]![i]!;
               await this.#checkMailbox(tx, mailbox);
               const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, ...flagColumns(target.flags) }, now);
               out.push({ accountId: target.accountId, mailboxId: mailbox.id, uid, modseq, size: blob.size, blobId: blob.id });
+              if (renderings) rendered.push({ mailbox_id: mailbox.id, uid, ...renderings });
             }
           }
+          await tx.renderings.put(rendered);
           if (input.alsoInTransaction) await input.alsoInTransaction(tx, prepared.map((p) => p.blob));
           return out;
         });

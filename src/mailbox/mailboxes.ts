@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { accountRecords } from '../accounts/index.js';
 import { MailwardError } from '../errors/index.js';
 import type { EventBus } from '../shared-state/index.js';
-import type { MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, Store } from '../store/index.js';
+import type { MailboxChangeRow, MailboxRow, MessageFlagsRow, MessagePageOptions, MessageRow, RenderedFetchRow, RenderingColumn, RenderingRow, Store } from '../store/index.js';
 import type { BodyCache } from './body-cache.js';
 import { BodyReader } from './body-reader.js';
 import { DEFAULT_MAILBOXES, INBOX } from './default-mailboxes.js';
@@ -37,6 +37,7 @@ export interface StoreFlagsResult {
 export type MessageMetaRow = Awaited<ReturnType<Store['mail']['findMessageMetaByUids']>>[number];
 /** The narrowest message row: what FETCH of flags, sizes and dates reads. */
 export type MessageFetchRow = Awaited<ReturnType<Store['mail']['findMessageFetchRows']>>[number];
+export type { RenderedFetchRow, RenderingColumn, RenderingRow } from '../store/index.js';
 
 export interface CopyResult {
   uidValidity: number;
@@ -212,9 +213,17 @@ export class Mailboxes {
     return this.deps.store.mail.listFlagsChangedSince(mailboxId, modseq);
   }
 
-  /** The narrow rows FETCH starts from: flags, size, dates and blob, in UID order. */
-  fetchRows(mailboxId: number, uids: readonly number[]): Promise<MessageFetchRow[]> {
-    return this.deps.store.mail.findMessageFetchRows(mailboxId, uids);
+  /**
+   * The narrow rows FETCH starts from: flags, size, dates and blob, in UID order, with the stored
+   * IMAP `renderings` of each body when asked (null for a body stored before they were kept).
+   */
+  fetchRows(mailboxId: number, uids: readonly number[], renderings: readonly RenderingColumn[] = []): Promise<RenderedFetchRow[]> {
+    return renderings.length === 0 ? this.deps.store.mail.findMessageFetchRows(mailboxId, uids) : this.deps.store.renderings.fetchRows(mailboxId, uids, renderings);
+  }
+
+  /** Keeps renderings FETCH made for bodies stored without them, so it makes them once. */
+  saveRenderings(rows: readonly RenderingRow[]): Promise<void> {
+    return this.deps.store.renderings.put(rows);
   }
 
   /** The cached MIME structure (JSON) of these messages, by UID. */

@@ -23,3 +23,4 @@ export type { PasswordResetRepository } from './repositories/password-reset-repo
 export type { NotificationRepository } from './repositories/notification-repository.js';
 export type { ImageSenderRepository, ImageSenderRow } from './repositories/image-sender-repository.js';
 export type { SubscriptionRepository } from './repositories/subscription-repository.js';
+export type { MessageRenderings, RenderedFetchRow, RenderingColumn, RenderingRepository, RenderingRow } from './repositories/rendering-repository.js';

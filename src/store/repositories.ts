@@ -19,6 +19,7 @@ import type { PasswordResetRepository } from './repositories/password-reset-repo
 import type { NotificationRepository } from './repositories/notification-repository.js';
 import type { ImageSenderRepository } from './repositories/image-sender-repository.js';
 import type { SubscriptionRepository } from './repositories/subscription-repository.js';
+import type { RenderingRepository } from './repositories/rendering-repository.js';
 
 export interface Repositories {
   domains: DomainRepository;
@@ -45,4 +46,6 @@ export interface Repositories {
   subscriptions: SubscriptionRepository;
   /** Message bodies kept as rows (see BlobStore.inlineLimit); read them through `Store.blobs`. */
   blobRows: BlobRepository;
+  /** ENVELOPE, BODY and BODYSTRUCTURE text of each stored body, written at delivery, and the FETCH rows that carry it. */
+  renderings: RenderingRepository;
 }

@@ -19,6 +19,7 @@ import { FsBlobStore } from './blobs/fs-blob-store.js';
 import { PostgresBlobStore } from './blobs/postgres-blob-store.js';
 import { TieredBlobStore } from './blobs/tiered-blob-store.js';
 import { createBlobRepository } from './repositories/blob-repository.js';
+import { createRenderingRepository } from './repositories/rendering-repository.js';
 import { createAccountRepository } from './repositories/account-repository.js';
 import { createAliasRepository } from './repositories/alias-repository.js';
 import { createDomainRepository } from './repositories/domain-repository.js';
@@ -86,6 +87,7 @@ function repositoriesOf(db: Kysely<Tables> | Transaction<Tables>, traits: Dialec
     imageSenders: createImageSenderRepository(db),
     subscriptions: createSubscriptionRepository(db),
     blobRows: createBlobRepository(db, traits, reader),
+    renderings: createRenderingRepository(db, traits, reader),
   };
 }
 

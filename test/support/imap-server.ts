@@ -30,10 +30,12 @@ export interface IMAPTestServerOptions {
   databaseURL?: string;
   /** The clock the whole server reads (Date.now unless told). */
   now?: () => number;
+  /** Opens this data directory again (its users exist already) instead of a new one. */
+  dataDir?: string;
 }
 
 export async function startIMAPTestServer(options: IMAPTestServerOptions = {}): Promise<IMAPTestServer> {
-  const data = tempDataDir('mailward-imap-');
+  const data = options.dataDir ?? tempDataDir('mailward-imap-');
   const env = {
     ...ephemeralPortsEnv(),
     MAILWARD_IMAP_ALLOW_PLAINTEXT_AUTH: 'true',
@@ -44,8 +46,12 @@ export async function startIMAPTestServer(options: IMAPTestServerOptions = {}): 
   const app = await openApp({ dataDir: data, config: loadConfig({ env }), logger: createLogger({ level: 'silent' }), env: {}, ...(options.now ? { now: options.now } : {}) });
   const accounts = new Map<string, number>();
   const users = options.users ?? ['alice@example.test', 'bob@example.test'];
-  for (const domain of new Set(users.map((u) => u.split('@')[1]!))) await app.accounts.addDomain(domain);
-  for (const address of users) accounts.set(address, (await app.accounts.addUser({ address, password: passwordOf(address) })).id);
+  if (options.dataDir) {
+    for (const address of users) accounts.set(address, (await app.accounts.getUser(address)).id);
+  } else {
+    for (const domain of new Set(users.map((u) => u.split('@')[1]!))) await app.accounts.addDomain(domain);
+    for (const address of users) accounts.set(address, (await app.accounts.addUser({ address, password: passwordOf(address) })).id);
+  }
   const server = await startServer(app);
   return {
     app,

@@ -3,6 +3,7 @@ export { parseMessageStructure, type MIMEPart, type MessageStructure } from './m
 export { MAX_MIME_DEPTH, MAX_MIME_HEADER_BYTES, MAX_MIME_PARTS, type MIMELimit } from './mime-limits.js';
 export { bodyStructureToIMAP, type BodyStructureToIMAPOptions } from './body-structure-to-imap.js';
 export { envelopeToIMAP } from './envelope-to-imap.js';
+export { imapRenderings, type IMAPRenderings } from './imap-renderings.js';
 export { buildEnvelope, type Envelope } from './build-envelope.js';
 export { decodeHeaderValue } from './decode-header-value.js';
 export { decodeCharset } from './decode-charset.js';

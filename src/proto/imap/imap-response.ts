@@ -292,7 +292,15 @@ export class FetchResponseBuilder {
   }
 
   flags(flags: readonly string[]): this {
-    return this.item('FLAGS', { list: flags.map((atom) => ({ atom })) });
+    // As item('FLAGS', { list: atoms }) would write it, without a value object per flag: every metadata FETCH response has one.
+    this.items.push(`${this.items.length > 0 ? ' ' : ''}FLAGS ${flagsList(flags)}`);
+    return this;
+  }
+
+  /** ENVELOPE, BODY or BODYSTRUCTURE text our own serializers made (stored at delivery), written as it is. */
+  rendered(name: 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE', text: string): this {
+    this.items.push(this.items.length > 0 ? ` ${name} ` : `${name} `, text);
+    return this;
   }
 
   rfc822Size(size: number): this {

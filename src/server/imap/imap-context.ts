@@ -7,7 +7,6 @@ import type { ResponseCode, TaggedStatus } from '../../proto/imap/imap-response.
 import type { Security } from '../../security/index.js';
 import type { EventBus } from '../../shared-state/index.js';
 import type { SelectedMailbox } from './selected-mailbox.js';
-import type { StructureCache } from './structure-cache.js';
 
 export interface IMAPDeps {
   hostname: string;
@@ -23,8 +22,6 @@ export interface IMAPDeps {
   autologoutMs: number;
   /** Largest APPEND literal; advertised as APPENDLIMIT. */
   maxMessageBytes: number;
-  /** This process's rendered ENVELOPE/BODYSTRUCTURE text (made by the composition root, sized from `cache.structure_cache_mb`). */
-  structureCache: StructureCache;
 }
 
 export type IMAPState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';

@@ -1,13 +1,12 @@
-// One message as FETCH reads it: its bytes (whole when small, by range when large), its cached MIME structure and renderings, and what a batch preloads for it.
+// One message as FETCH reads it: its bytes (whole when small, by range when large), its stored MIME structure and IMAP renderings, and what a batch preloads for it.
 import type { Readable } from 'node:stream';
-import type { MessageFetchRow } from '../../mailbox/index.js';
-import type { Envelope, MIMEPart } from '../../mailbox/mime/index.js';
-import { bodyStructureToIMAP, envelopeToIMAP } from '../../mailbox/mime/index.js';
+import type { MessageFetchRow, RenderedFetchRow, RenderingColumn, RenderingRow } from '../../mailbox/index.js';
+import type { Envelope, IMAPRenderings, MIMEPart } from '../../mailbox/mime/index.js';
+import { imapRenderings } from '../../mailbox/mime/index.js';
 import type { FetchItem } from '../../proto/imap/commands/fetch-items.js';
 import type { ByteRange } from './fetch-body.js';
 import type { Segment } from './fetch-writer.js';
 import type { IMAPCommandContext } from './imap-context.js';
-import type { RenderedItem, StructureCache } from './structure-cache.js';
 
 /** A whole message up to this size is read once and sliced for every section asked of it. */
 const WHOLE_BODY_LIMIT = 1024 * 1024;
@@ -29,33 +28,25 @@ export class MessageBytes {
 
   constructor(
     private readonly context: IMAPCommandContext,
-    readonly row: MessageFetchRow,
-    preloaded: { body?: Buffer | undefined; structure?: string | undefined; rendered: Partial<Record<RenderedItem, string>> },
+    readonly row: RenderedFetchRow,
+    preloaded: { body?: Buffer | undefined; structure?: string | undefined },
   ) {
     if (preloaded.body) this.#whole = Promise.resolve(preloaded.body);
     this.#structureJSON = preloaded.structure;
-    this.#rendered = preloaded.rendered;
   }
-
-  readonly #rendered: Partial<Record<RenderedItem, string>>;
 
   readonly #structureJSON: string | undefined;
 
-  /** The cached MIME structure; the batch loaded it for every message whose items need it (see needsStructure). */
+  /** The stored MIME structure; the batch loaded it for every message whose items need it (see fetchNeeds). */
   get structure(): StoredStructure {
     if (this.#structureJSON === undefined) throw new Error(`imap fetch: structure of UID ${this.row.uid} was not loaded`);
     this.#structure ??= JSON.parse(this.#structureJSON) as StoredStructure;
     return this.#structure;
   }
 
-  /** ENVELOPE, BODYSTRUCTURE or BODY as IMAP text, from the cache when this body was rendered before. */
-  rendered(item: RenderedItem): string {
-    const cached = this.#rendered[item];
-    if (cached !== undefined) return cached;
-    const { root, envelope } = this.structure;
-    const text = item === 'envelope' ? envelopeToIMAP(envelope) : bodyStructureToIMAP(root, { extensible: item === 'bodystructure' });
-    this.context.deps.structureCache.set(this.row.blob_id, item, text);
-    return text;
+  /** ENVELOPE, BODYSTRUCTURE or BODY as IMAP text, as stored with the body (the batch rendered any that were missing). */
+  rendered(item: RenderingColumn): string {
+    return this.row[item] ?? imapRenderings(this.structure)[item];
   }
 
   get small(): boolean {
@@ -90,25 +81,60 @@ export function prefetchable(rows: readonly MessageFetchRow[]): string[] {
   return ids;
 }
 
-const RENDERED_ITEM: Partial<Record<FetchItem['kind'], RenderedItem>> = { envelope: 'envelope', bodystructure: 'bodystructure', 'body-plain': 'body' };
+const RENDERED_ITEM: Partial<Record<FetchItem['kind'], RenderingColumn>> = { envelope: 'envelope', bodystructure: 'bodystructure', 'body-plain': 'body' };
 
 /**
- * What answering these items for this message needs: the renderings already cached (taken now, so
- * an eviction later in the batch cannot take them away) and whether the MIME structure must be read.
+ * What answering these items reads besides the message row: the stored renderings (read with the
+ * rows, in the same query) and whether the MIME structure is needed (body sections, BINARY parts).
  */
-export function prepareMessage(cache: StructureCache, items: readonly FetchItem[], blobId: string): { rendered: Partial<Record<RenderedItem, string>>; needsStructure: boolean } {
-  const rendered: Partial<Record<RenderedItem, string>> = {};
-  let needsStructure = false;
+export function fetchNeeds(items: readonly FetchItem[]): { renderings: RenderingColumn[]; structure: boolean } {
+  const renderings = new Set<RenderingColumn>();
+  let structure = false;
   for (const item of items) {
-    const renderedItem = RENDERED_ITEM[item.kind];
-    if (renderedItem) {
-      const cached = cache.get(blobId, renderedItem);
-      if (cached === undefined) needsStructure = true;
-      else rendered[renderedItem] = cached;
-    } else if (item.kind === 'body') needsStructure ||= item.section.kind !== 'full';
-    else if (item.kind === 'binary' || item.kind === 'binary-size') needsStructure ||= item.part !== '';
+    const rendering = RENDERED_ITEM[item.kind];
+    if (rendering) renderings.add(rendering);
+    else if (item.kind === 'body') structure ||= item.section.kind !== 'full';
+    else if (item.kind === 'binary' || item.kind === 'binary-size') structure ||= item.part !== '';
   }
-  return { rendered, needsStructure };
+  return { renderings: [...renderings], structure };
+}
+
+/**
+ * Renders, from the stored structure, what `rows` lack of `renderings` (messages stored before
+ * renderings were kept), puts it on the rows and stores it, so the next FETCH finds it. Rows whose
+ * structure is missing (expunged meanwhile) are left as they are. A failed write costs only the
+ * rendering again next time: it is logged, never the FETCH's failure.
+ */
+export async function fillRenderings(context: IMAPCommandContext, mailboxId: number, rows: readonly RenderedFetchRow[], renderings: readonly RenderingColumn[], structures: ReadonlyMap<number, string>): Promise<void> {
+  // Copies of one body share a structure: rendered once.
+  const byBody = new Map<string, IMAPRenderings>();
+  const made: RenderingRow[] = [];
+  for (const row of rows) {
+    if (!renderings.some((c) => row[c] === null || row[c] === undefined)) continue;
+    const structure = structures.get(row.uid);
+    if (structure === undefined) continue;
+    let rendered = byBody.get(row.blob_id);
+    if (!rendered) {
+      rendered = imapRenderings(JSON.parse(structure) as StoredStructure);
+      byBody.set(row.blob_id, rendered);
+    }
+    Object.assign(row, rendered);
+    made.push({ mailbox_id: mailboxId, uid: row.uid, ...rendered });
+  }
+  if (made.length === 0) return;
+  try {
+    // A message expunged since its row was read may leave a row here: harmless, as a UID is never
+    // given again in a mailbox, and it goes with the mailbox.
+    await context.deps.mailboxes.saveRenderings(made);
+  } catch (error) {
+    context.deps.logger.warn({ err: error }, 'imap fetch: could not store renderings');
+  }
+}
+
+/** UIDs of the rows that lack one of `renderings`. */
+export function unrendered(rows: readonly RenderedFetchRow[], renderings: readonly RenderingColumn[]): number[] {
+  if (renderings.length === 0) return [];
+  return rows.filter((row) => renderings.some((c) => row[c] === null || row[c] === undefined)).map((row) => row.uid);
 }
 
 /** A section's bytes: a buffer, or a stream slot when it is large and can be sent as stored. */

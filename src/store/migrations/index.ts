@@ -19,6 +19,7 @@ import * as m0013 from './0013-webmail-preferences.js';
 import * as m0014 from './0014-keyword-index.js';
 import * as m0015 from './0015-mailbox-subscriptions.js';
 import * as m0016 from './0016-uid-validity-high-water.js';
+import * as m0017 from './0017-message-renderings.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0014-keyword-index': m0014,
   '0015-mailbox-subscriptions': m0015,
   '0016-uid-validity-high-water': m0016,
+  '0017-message-renderings': m0017,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {

@@ -7,6 +7,7 @@ import type { MessageRow, Tables } from '../schema.js';
 import type { MailRepository, MessageMetaRow } from './mail-repository-types.js';
 import { FETCH_COLUMNS, META_COLUMNS, SORT_COLUMNS } from './mail-repository-types.js';
 import { countRows } from './count-rows.js';
+import { copyRenderings, deleteRenderings } from './rendering-repository.js';
 import { writeUnique } from './write-unique.js';
 
 export * from './mail-repository-types.js';
@@ -194,6 +195,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
         const rows = await db.deleteFrom('messages').where('mailbox_id', '=', mailboxId).where('uid', 'in', slice).returning(['uid', 'blob_id']).execute();
         if (rows.length === 0) continue;
         blobs.push(...rows.map((r) => r.blob_id));
+        await deleteRenderings(db, mailboxId, slice);
         await db
           .insertInto('mailbox_changes')
           .values(rows.map((r) => ({ mailbox_id: mailboxId, modseq, uid: r.uid, kind: 'expunge', at: now })))
@@ -223,6 +225,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
           .values({ ...rest, mailbox_id: toMailboxId, account_id: target.account_id, uid: newUid, modseq, created_at: now })
           .execute();
       }
+      await copyRenderings(db, fromMailboxId, toMailboxId, pairs);
       for (const slice of chunks(pairs)) {
         await db
           .insertInto('mailbox_changes')
@@ -237,6 +240,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
     async deleteMailbox(mailboxId) {
       // Children rows first: SQLite enforces the cascade only with foreign keys on, so say it plainly.
       await db.deleteFrom('mailbox_changes').where('mailbox_id', '=', mailboxId).execute();
+      await deleteRenderings(db, mailboxId);
       await db.deleteFrom('messages').where('mailbox_id', '=', mailboxId).execute();
       await db.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
     },

@@ -14,7 +14,7 @@ import { FetchWriter } from '../fetch-writer.js';
 import type { CommandResult, IMAPCommandContext, IMAPOp } from '../imap-context.js';
 import { SELECTED } from '../imap-context.js';
 import { keywordUpdate } from '../mailbox-flags.js';
-import { MessageBytes, prefetchable, prepareMessage, sectionSegment } from '../message-bytes.js';
+import { fetchNeeds, fillRenderings, MessageBytes, prefetchable, sectionSegment, unrendered } from '../message-bytes.js';
 import { resolveMessageSet, uidInSet } from '../message-set.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
 
@@ -29,6 +29,8 @@ interface FetchPlan {
   wantsModseq: boolean;
   /** Whether any item reads message bytes (then a batch's small bodies are read in one go). */
   readsBodies: boolean;
+  /** Stored renderings read with the rows, and whether the items need the MIME structure. */
+  needs: ReturnType<typeof fetchNeeds>;
 }
 
 function plan(context: IMAPCommandContext, request: FetchRequest): FetchPlan {
@@ -44,6 +46,7 @@ function plan(context: IMAPCommandContext, request: FetchRequest): FetchPlan {
     wantsFlags: items.some((i) => i.kind === 'flags'),
     wantsModseq: items.some((i) => i.kind === 'modseq'),
     readsBodies: items.some((i) => i.kind === 'body' || i.kind === 'binary' || i.kind === 'binary-size'),
+    needs: fetchNeeds(items),
   };
 }
 
@@ -94,13 +97,13 @@ function addItem(context: IMAPCommandContext, view: SelectedMailbox, builder: Fe
       builder.modseq(row.modseq);
       return;
     case 'envelope':
-      builder.item('ENVELOPE', { serialized: message.rendered('envelope') });
+      builder.rendered('ENVELOPE', message.rendered('envelope'));
       return;
     case 'bodystructure':
-      builder.item('BODYSTRUCTURE', { serialized: message.rendered('bodystructure') });
+      builder.rendered('BODYSTRUCTURE', message.rendered('bodystructure'));
       return;
     case 'body-plain':
-      builder.item('BODY', { serialized: message.rendered('body') });
+      builder.rendered('BODY', message.rendered('body'));
       return;
     case 'body':
       return addBody(builder, slots, message, item);
@@ -199,7 +202,8 @@ async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<
   const writer = new FetchWriter(context);
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = uids.slice(i, i + BATCH);
-    const rows = await context.deps.mailboxes.fetchRows(view.mailbox.id, batch);
+    // ENVELOPE, BODYSTRUCTURE and BODY come with the rows, as stored at delivery: no body is read, nothing is rendered.
+    const rows = await context.deps.mailboxes.fetchRows(view.mailbox.id, batch, fetchPlan.needs.renderings);
     missing += batch.length - rows.length;
     const seenNow = new Set<number>();
     if (fetchPlan.setsSeen) {
@@ -218,21 +222,23 @@ async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<
         }
       }
     }
-    const prepared = rows.map((r) => prepareMessage(context.deps.structureCache, request.items, r.blob_id));
-    const structureUids = rows.filter((_, n) => prepared[n]!.needsStructure).map((r) => r.uid);
+    // A body stored before renderings were kept is rendered from its stored structure, once: fillRenderings stores the text.
+    const lacking = new Set(unrendered(rows, fetchPlan.needs.renderings));
+    const structureUids = fetchPlan.needs.structure ? rows.map((r) => r.uid) : [...lacking];
     const structures = structureUids.length > 0 ? await context.deps.mailboxes.structures(view.mailbox.id, structureUids) : undefined;
+    if (structures && lacking.size > 0) await fillRenderings(context, view.mailbox.id, rows, fetchPlan.needs.renderings, structures);
     const bodies = fetchPlan.readsBodies ? await context.deps.mailboxes.bodies(prefetchable(rows)) : undefined;
-    for (const [n, row] of rows.entries()) {
+    for (const row of rows) {
       if (request.changedSince !== undefined && row.modseq <= request.changedSince) continue;
       const seq = view.seqOf(row.uid);
       if (seq === undefined) continue;
       // The structure is read after the rows: one missing there left with its message (expunged by another session meanwhile).
       const structure = structures?.get(row.uid);
-      if (prepared[n]!.needsStructure && structure === undefined) {
+      if ((fetchPlan.needs.structure || lacking.has(row.uid)) && structure === undefined) {
         missing++;
         continue;
       }
-      const message = new MessageBytes(context, row, { body: bodies?.get(row.blob_id), structure, rendered: prepared[n]!.rendered });
+      const message = new MessageBytes(context, row, { body: bodies?.get(row.blob_id), structure });
       const made = messageResponse(context, fetchPlan, message, { seq, seenNow: seenNow.has(row.uid) });
       const response = made instanceof Promise ? await made : made;
       if (!response) {
@@ -241,8 +247,12 @@ async function fetch(context: IMAPCommandContext, asked: FetchRequest): Promise<
       }
       // A keyword this session was not told of goes out in FLAGS first (RFC 3501 §7.2.6).
       const announced = fetchPlan.wantsFlags || seenNow.has(row.uid) ? keywordUpdate(view, [row]) : [];
+      for (const part of announced) {
+        const written = writer.push(part);
+        if (written) await written;
+      }
       let slot = 0;
-      for (const part of [...announced, ...response.builder.toParts()]) {
+      for (const part of response.builder.toParts()) {
         const written = writer.push(typeof part === 'string' || Buffer.isBuffer(part) ? part : response.slots[slot++]!);
         if (written) await written;
       }

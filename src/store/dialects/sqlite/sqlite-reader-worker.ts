@@ -10,6 +10,7 @@ export type UidWhere = { range: [number, number] } | { list: number[] };
 /** What the reader asks: one kind of read and its arguments. */
 export type ReaderRequest =
   | { id: number; kind: 'messages'; args: [mailboxId: number, columns: string[], where: UidWhere] }
+  | { id: number; kind: 'fetchRows'; args: [mailboxId: number, columns: string[], renderings: string[], where: UidWhere] }
   | { id: number; kind: 'uids'; args: [mailboxId: number] }
   | { id: number; kind: 'blobs'; args: [ids: string[]] };
 
@@ -50,6 +51,16 @@ function serve(file: string): void {
       : prepare(`${select}uid in (${where.list.map(() => '?').join(',')}) order by uid`).all(mailboxId, ...where.list);
   };
 
+  /** Message columns and each message's renderings (migration 0017), NULL where there are none yet. */
+  const fetchRows = (mailboxId: number, columns: string[], renderings: string[], where: UidWhere): unknown[] => {
+    if (![...columns, ...renderings].every((c) => COLUMN.test(c))) throw new Error('invalid column name');
+    const names = [...columns.map((c) => `m.${c}`), ...renderings.map((c) => `r.${c}`)].join(', ');
+    const select = `select ${names} from messages m left join message_renderings r on r.mailbox_id = m.mailbox_id and r.uid = m.uid where m.mailbox_id = ? and `;
+    return 'range' in where
+      ? prepare(`${select}m.uid >= ? and m.uid <= ? order by m.uid`).all(mailboxId, where.range[0], where.range[1])
+      : prepare(`${select}m.uid in (${where.list.map(() => '?').join(',')}) order by m.uid`).all(mailboxId, ...where.list);
+  };
+
   const uids = (mailboxId: number): unknown[] => prepare('select uid from messages where mailbox_id = ? order by uid').pluck(true).all(mailboxId);
 
   const blobs = (ids: string[]): BlobBatch => {
@@ -74,7 +85,7 @@ function serve(file: string): void {
         const batch = blobs(request.args[0]);
         parentPort?.postMessage({ id: request.id, value: batch } satisfies ReaderReply, [batch.data.buffer as ArrayBuffer, batch.offsets.buffer as ArrayBuffer]);
       } else {
-        const value = request.kind === 'messages' ? messages(...request.args) : uids(...request.args);
+        const value = request.kind === 'messages' ? messages(...request.args) : request.kind === 'fetchRows' ? fetchRows(...request.args) : uids(...request.args);
         parentPort?.postMessage({ id: request.id, value } satisfies ReaderReply);
       }
     } catch (error) {

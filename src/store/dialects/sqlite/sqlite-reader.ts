@@ -82,6 +82,17 @@ export class SqliteReader {
     });
   }
 
+  /** Like messages(), with the `renderings` columns of each message joined after `columns` (null when it has none). */
+  async fetchRows<C extends string, R extends string>(mailboxId: number, columns: readonly C[], renderings: readonly R[], where: UidWhere): Promise<Array<Record<C | R, unknown>>> {
+    const tuples = await this.#request<unknown[][]>({ kind: 'fetchRows', args: [mailboxId, [...columns], [...renderings], where] });
+    const names: Array<C | R> = [...columns, ...renderings];
+    return tuples.map((tuple) => {
+      const row = {} as Record<C | R, unknown>;
+      for (let i = 0; i < names.length; i++) row[names[i]!] = tuple[i];
+      return row;
+    });
+  }
+
   uids(mailboxId: number): Promise<number[]> {
     return this.#request<number[]>({ kind: 'uids', args: [mailboxId] });
   }
