@@ -56,7 +56,10 @@ async function scriptedExchange(connection, { kind, line, handshake }, { state, 
     if (connection.statusOf(tag) !== 'OK') throw new FuzzFailure(`${what}: STARTTLS refused`, connection.transcript());
     if (!handshake) {
       // Not TLS at all: the server must give up on the handshake and close, without answering the NOOP sent in clear text.
-      connection.write(`${line}\r\n`.repeat(8));
+      // More than the largest record a TLS header can announce (2^16 bytes), so the junk is never a record still arriving.
+      const junkLine = `${line}\r\n`;
+      connection.stopReadingIMAP();
+      connection.write(junkLine.repeat(Math.ceil(70_000 / junkLine.length)));
       await connection.until(() => connection.closed, `${what}: close after a failed handshake`);
       if (!connection.closed) throw new FuzzFailure(`${what}: open after a failed handshake`, connection.transcript());
       if (connection.tokens.slice(from).includes(`T:J${index}`)) throw new FuzzFailure(`${what}: answered a command pipelined after STARTTLS`, connection.transcript());
@@ -117,7 +120,7 @@ async function session({ port, user, state, steps, stats, maxMessageBytes, label
         continue;
       }
       const expected = expectedTokens(events);
-      const logout = events.some((e) => e.kind === 'command' && e.command.name.toUpperCase() === 'LOGOUT');
+      const logout = events.some((e) => e.kind === 'command' && e.command.name.toUpperCase() === 'LOGOUT' && e.command.args.length === 0);
       const from = connection.tokens.length;
       await writeCut(connection, text, generated[1] ? [text.length >> 1] : []);
       stats.steps++;
