@@ -1,5 +1,4 @@
 // Mail the server writes itself (security alerts, verification codes, reset links): an RFC 5322 message stored in a local INBOX or put in the outbound queue.
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { MailwardError } from '../errors/index.js';
 import type { SecurityMailer, SecurityMessage } from '../kernel/index.js';
 import type { Store } from '../store/index.js';
@@ -39,6 +38,8 @@ export class SystemMailer implements SecurityMailer {
    * by MailComposer (quoted-printable where needed).
    */
   async compose(message: SecurityMessage): Promise<Buffer> {
+    // Loaded on the first notice: most of the time a server sends none.
+    const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
     const composer = new MailComposer({
       from: { name: SYSTEM_SENDER_NAME, address: this.from },
       to: message.to,

@@ -113,6 +113,24 @@ describeCLI('mailward serve', { neverPrinted: '$argon2', cleanup: killAllServes 
     await withDataDir(data, async (app) => expect((await app.accounts.listUsers()).length).toBe(2));
   });
 
+  it('runs in its own process with a young generation capped at 8 MiB and two malloc arenas, unless the operator set them', async () => {
+    const data = tempDataDir();
+    const serve = await startServe({ data });
+    const pid = serve.child.pid!;
+    // The same process (execve, not a child): the pid the caller holds is the server's.
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toContain('--max-semi-space-size=8');
+    expect(cmdline).toContain('serve');
+    expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+    await serve.stop();
+
+    const tuned = await startServe({ data, env: { MALLOC_ARENA_MAX: '4', NODE_OPTIONS: '--max-semi-space-size=16' } });
+    const tunedPid = tuned.child.pid!;
+    expect(fs.readFileSync(`/proc/${tunedPid}/cmdline`, 'utf8').split('\0')).not.toContain('--max-semi-space-size=8');
+    expect(fs.readFileSync(`/proc/${tunedPid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=4');
+    await tuned.stop();
+  });
+
   it('exits 1 with one line when a listener port is already in use', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

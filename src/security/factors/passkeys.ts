@@ -1,6 +1,7 @@
 // Passkeys (WebAuthn): registering several per account, signing in with one as a second factor or password-less, listing, renaming and deleting them.
 import { randomBytes } from 'node:crypto';
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
+import type * as SimpleWebAuthn from '@simplewebauthn/server';
+import type { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -19,6 +20,9 @@ import { canonicalIp } from '../gate/network.js';
 import type { Throttle } from '../gate/throttle.js';
 import { throttleLimits } from '../gate/throttle.js';
 import { PASSKEY_CHALLENGE_TTL_MS, PasskeyFlows } from './passkey-flows.js';
+
+/** The WebAuthn library, loaded on the first passkey operation (it and its ASN.1 dependencies are large; most sign-ins never need them). */
+const webauthn = (): Promise<typeof SimpleWebAuthn> => import('@simplewebauthn/server');
 
 export const PASSKEY_NAME_MAX = 64;
 /** Enough for every device a person owns; a cap keeps excludeCredentials and the list small. */
@@ -135,7 +139,7 @@ export class Passkeys {
     // One user.id per account (kept on its passkeys): an authenticator keeps one discoverable
     // credential per (RP, user.id), and a random one says nothing about the account to whoever reads it.
     const userHandle = existing[0]?.user_handle ?? randomBytes(32).toString('base64url');
-    const creation = await generateRegistrationOptions({
+    const creation = await (await webauthn()).generateRegistrationOptions({
       rpName: this.deps.rpName,
       rpID: this.deps.rpID,
       userName: account.address,
@@ -185,7 +189,7 @@ export class Passkeys {
     }
     let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {
-      verification = await verifyRegistrationResponse({
+      verification = await (await webauthn()).verifyRegistrationResponse({
         response: options.response,
         expectedChallenge: flow.challenge,
         expectedOrigin: this.deps.origins,
@@ -236,7 +240,7 @@ export class Passkeys {
       throw new MailwardError('NOT_FOUND', { message: 'passkey: the account has none' });
     }
     const userVerification = options.accountId === undefined ? 'required' : 'preferred';
-    const request = await generateAuthenticationOptions({
+    const request = await (await webauthn()).generateAuthenticationOptions({
       rpID: this.deps.rpID,
       allowCredentials: rows.map((row) => ({ id: row.credential_id, transports: transportsOf(row.transports) })),
       userVerification,
@@ -315,7 +319,7 @@ export class Passkeys {
       if ((expectedId === undefined && !handleGiven) || (handleGiven && userHandle !== row.user_handle)) throw refused('user_handle');
       let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
       try {
-        verification = await verifyAuthenticationResponse({
+        verification = await (await webauthn()).verifyAuthenticationResponse({
           response,
           expectedChallenge: flow.challenge,
           expectedOrigin: this.deps.origins,

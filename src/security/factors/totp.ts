@@ -1,7 +1,6 @@
 // TOTP (RFC 6238) as every authenticator app speaks it, plus sealing of secrets at rest (AES-256-GCM with the server key).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 import { MailwardError } from '../../errors/index.js';
 import type { ServerKey } from '../../kernel/server-key.js';
 
@@ -77,7 +76,9 @@ export function otpauthURI(options: { secret: Uint8Array; issuer: string; label:
 }
 
 /** The QR code of an otpauth:// URI as an SVG document (scaled by the page; no external resources). */
-export function qrCodeSVG(uri: string): Promise<string> {
+export async function qrCodeSVG(uri: string): Promise<string> {
+  // Loaded on first use: only enrolment draws a QR code.
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 

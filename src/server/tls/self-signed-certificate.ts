@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 import { MailwardError } from '../../errors/index.js';
 import { parseTLSMaterial, TLSMaterialError, type TLSMaterial } from './tls-material.js';
 
@@ -109,6 +108,8 @@ export async function createSelfSignedCertificate(options: SelfSignedCertificate
 
   // RSA 2048 rather than EC: some MTAs and older mail clients still offer no ECDSA suites,
   // and opportunistic STARTTLS between MTAs silently falls back to plain text when TLS fails.
+  // Loaded only when a certificate is made (its dependencies are large, and a running server rarely needs them).
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: hostname }], {
     keyType: 'rsa',
     keySize: 2048,

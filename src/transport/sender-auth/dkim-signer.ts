@@ -1,6 +1,5 @@
 // Signs outgoing mail with the sender domain's active DKIM keys (RFC 6376, relaxed/relaxed), From over-signed.
 import { createHash, sign as cryptoSign } from 'node:crypto';
-import { dkimSign } from 'mailauth';
 import { MailwardError } from '../../errors/index.js';
 import type { ServerKey } from '../../kernel/index.js';
 import type { Store } from '../../store/index.js';
@@ -96,6 +95,7 @@ function foldTags(prefix: string, tags: string[][]): string {
 async function bodyHash(message: Buffer, key: DKIMSigningKey, now: number): Promise<string> {
   // mailauth reads the keys from signatureData; the top-level copy only satisfies its typings.
   const signature = { signingDomain: key.domain, selector: key.selector, privateKey: key.privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+  const { dkimSign } = await import('mailauth');
   const result = await dkimSign(message, {
     ...signature,
     canonicalization: 'relaxed/relaxed',

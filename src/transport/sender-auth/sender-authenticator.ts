@@ -1,7 +1,6 @@
 // Checks SPF, DKIM, DMARC and ARC of inbound mail with mailauth, writes our Authentication-Results header, and says when DMARC asks us to refuse.
 import { randomInt } from 'node:crypto';
 import type { AuthenticateResult, DMARCResult } from 'mailauth';
-import { authenticate, dmarc as checkDMARC } from 'mailauth';
 import type { DNSResolver } from '../dns/dns-resolver.js';
 import { formatAuthenticationResults, stripForgedAuthResults } from './authentication-results.js';
 import type { MailauthResolver } from './mailauth-resolver.js';
@@ -87,6 +86,7 @@ async function dmarcForEveryAuthor(result: AuthenticateResult, resolver: Mailaut
     .map((r) => ({ id: r.id, domain: r.signingDomain, aligned: Boolean(r.status.aligned), underSized: Boolean(r.status.underSized) }));
   const outcomes: DMARCResult[] = [];
   for (const domain of domains) {
+    const { dmarc: checkDMARC } = await import('mailauth');
     const outcome = await checkDMARC({ headerFrom: `postmaster@${domain}`, spfDomains, dkimDomains, ...(result.arc ? { arcResult: result.arc } : {}), resolver });
     if (outcome) outcomes.push(outcome);
   }
@@ -115,6 +115,7 @@ export class SenderAuthenticator {
     let result: AuthenticateResult;
     let dmarc: DMARCResult | false;
     try {
+      const { authenticate } = await import('mailauth');
       result = await authenticate(input.raw, {
         ip: input.ip,
         helo: input.helo,

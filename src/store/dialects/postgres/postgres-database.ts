@@ -1,5 +1,5 @@
 // Opens a PostgreSQL pool for Kysely, with 64-bit integers returned as numbers.
-import pg from 'pg';
+import type pgModule from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { MailwardError } from '../../../errors/index.js';
 import type { Tables } from '../../schema.js';
@@ -20,6 +20,8 @@ export interface OpenPostgresOptions {
 
 /** Opens a pool and checks it can connect, so a bad URL fails at start-up with one line. */
 export async function openPostgres(options: OpenPostgresOptions): Promise<Kysely<Tables>> {
+  // Loaded only for a PostgreSQL store: the embedded default never needs the driver.
+  const pg: typeof pgModule = (await import('pg')).default;
   const types = {
     // Ids, times and sizes are int8; all stay below 2^53, so numbers are exact.
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

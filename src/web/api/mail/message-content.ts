@@ -9,7 +9,6 @@
 // goes to mailparser (its limit options set from the same module); one past them, or one
 // mailparser still refuses, is shown from the walker's parts: the headers, the first text and
 // HTML parts, the other parts as attachments, and how many parts the page leaves out.
-import { simpleParser } from 'mailparser';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { MAX_MIME_HEADER_BYTES, MAX_MIME_PARTS, parseMessageStructure } from '../../../mailbox/mime/index.js';
 import type { MIMELimit } from '../../../mailbox/mime/index.js';
@@ -105,6 +104,8 @@ export async function readMessageContent(raw: Buffer, options: ReadOptions = {})
   }
   try {
     // cid: images stay links (they are rewritten to attachment URLs, not inlined as data: URIs).
+    // Loaded when the webmail first opens a message: a server with no webmail reader never needs it.
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(raw, {
       skipImageLinks: true,
       skipTextToHtml: true,

@@ -1,5 +1,4 @@
 // /api/v1/mail/send, /drafts and /contacts: compose as the signed-in account only, submit through the same path as authenticated SMTP, autosave drafts, suggest recipients.
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { z } from 'zod';
 import { MailwardError } from '../../../errors/index.js';
 import type { Account } from '../../../accounts/index.js';
@@ -17,6 +16,7 @@ type Compose = z.output<typeof composedMessage>;
 async function build(deps: MailAPIDeps, account: Account, message: Compose, options: { keepBcc: boolean }): Promise<Buffer> {
   const files = message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.base64, 'base64') }));
   if (files.reduce((sum, f) => sum + f.content.length, 0) > deps.maxMessageBytes) throw new MailwardError('TOO_BIG', { message: 'The attachments are larger than a message may be' });
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: { name: account.displayName, address: account.address },
     ...(message.to.length ? { to: message.to } : {}),
