@@ -73,7 +73,7 @@ function block(result) {
     rows.push(`| | ratio | | ${KINDS.map((k) => `${ratio(k)}×`).join(' | ')} | |`);
   }
   return [
-    `Run ${m.date} on ${m.nproc} × ${m.cpu}, ${m.kernel}, Node ${m.node}, nice ${m.nice}, load ${m.loadStart} → ${m.loadEnd}; ${result.dovecot}; imaptest's \`default.mbox\`, one mailbox, plain IMAP on loopback, argon2id passwords on both.`,
+    `Run ${m.date} on ${m.nproc} × ${m.cpu}, ${m.kernel}, Node ${m.node}, nice ${m.nice}, load ${m.loadStart} → ${m.loadEnd}; Dovecot ${result.dovecot.split(" ")[0]}; imaptest's \`default.mbox\`, one mailbox, plain IMAP on loopback, argon2id passwords on both.`,
     '',
     `| clients × time | server | errors | ${KINDS.join(' | ')} | server CPU |`,
     `|---|---|---|${KINDS.map(() => '---|').join('')}---|`,
