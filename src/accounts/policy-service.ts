@@ -37,14 +37,30 @@ export function parsePolicyText(key: string, text: string): unknown {
 }
 
 export class PolicyService {
+  /** Values read with `maxAgeMs`, by key and domain: what a per-message check (a RETR, a submission) reads again within the second. */
+  readonly #recent = new Map<string, { value: unknown; at: number }>();
+
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
   ) {}
 
-  /** The value in force for `key` (for a domain when given). Never cached: a CLI change applies at once. */
-  async get<K extends PolicyKey>(key: K, options: { domain?: string } = {}): Promise<PolicyValue<K>> {
-    return (await this.entry(key, options)).value as PolicyValue<K>;
+  /**
+   * The value in force for `key` (for a domain when given). Read from the store each time, so a
+   * CLI change applies at once; a caller on a per-message path may pass `maxAgeMs` (at most 1,000:
+   * policies are never cached past a second) to take a value read that recently in this process.
+   */
+  async get<K extends PolicyKey>(key: K, options: { domain?: string; maxAgeMs?: number } = {}): Promise<PolicyValue<K>> {
+    if (!options.maxAgeMs) return (await this.entry(key, options)).value as PolicyValue<K>;
+    const cacheKey = `${key}\0${options.domain ?? ''}`;
+    // Wall time, not the injected clock: this bounds a cache's age, and a frozen test clock must not freeze it.
+    const now = Date.now();
+    const recent = this.#recent.get(cacheKey);
+    if (recent && now - recent.at < Math.min(options.maxAgeMs, 1000)) return recent.value as PolicyValue<K>;
+    const value = (await this.entry(key, { ...(options.domain ? { domain: options.domain } : {}) })).value;
+    if (this.#recent.size > 10_000) this.#recent.clear();
+    this.#recent.set(cacheKey, { value, at: now });
+    return value as PolicyValue<K>;
   }
 
   async entry(key: string, options: { domain?: string } = {}): Promise<PolicyEntry> {
@@ -96,6 +112,7 @@ export class PolicyService {
     }
     const before = (await this.entry(key, options)).value;
     await this.store.policies.set({ scope, key, value: JSON.stringify(parsed.data), now: this.now() });
+    this.#recent.clear();
     return { before, after: parsed.data };
   }
 }

@@ -1,6 +1,6 @@
 // IMAP flags as Mailward stores them: five system flags as columns, keywords as a space-separated list.
 import { MailwardError } from '../errors/index.js';
-import type { FlagColumns, MessageFlagsRow, MessageRow, Repositories } from '../store/index.js';
+import type { FlagColumns, MessageFlagsRow, Repositories } from '../store/index.js';
 
 export interface MessageFlags {
   seen?: boolean;
@@ -51,7 +51,8 @@ export const MAX_KEYWORDS_PER_MESSAGE = 100;
 
 /** The flag columns after a STORE-like change; LIMIT past MAX_KEYWORDS_PER_MESSAGE. */
 export function applyFlags(current: FlagColumns, mode: FlagChangeMode, change: MessageFlags): FlagColumns {
-  const next = { ...current };
+  // The flag columns only, whatever else the row carries.
+  const next: FlagColumns = { seen: current.seen, answered: current.answered, flagged: current.flagged, deleted: current.deleted, draft: current.draft, keywords: current.keywords };
   const keywords = new Set(current.keywords === '' ? [] : current.keywords.split(' '));
   const given = (change.keywords ?? []).filter(isValidKeyword);
   if (mode === 'replace') {
@@ -88,9 +89,9 @@ export async function changeFlags(
   uids: readonly number[],
   change: { mode: FlagChangeMode; flags: MessageFlags; unchangedSince?: number; now: number },
 ): Promise<{ modseq: number; messages: MessageFlagsRow[]; modified: number[] }> {
-  const rows = await tx.mail.findMessagesByUids(mailboxId, uids);
+  const rows = await tx.mail.findMessageFlagsByUids(mailboxId, uids);
   const modified: number[] = [];
-  const pending: Array<{ row: MessageRow; next: FlagColumns }> = [];
+  const pending: Array<{ row: MessageFlagsRow; next: FlagColumns }> = [];
   for (const row of rows) {
     if (change.unchangedSince !== undefined && row.modseq > change.unchangedSince) {
       modified.push(row.uid);
@@ -100,7 +101,7 @@ export async function changeFlags(
     if (!sameFlags(row, next)) pending.push({ row, next });
   }
   const modseq = pending.length > 0 ? await tx.mail.nextModseq(mailboxId) : 0;
-  for (const { row, next } of pending) await tx.mail.setMessageFlags(mailboxId, row.uid, next, modseq, change.now);
+  if (pending.length > 0) await tx.mail.setFlagsOfMessages(mailboxId, pending.map(({ row, next }) => ({ uid: row.uid, flags: next })), modseq, change.now);
   const changed = new Map(pending.map((p) => [p.row.uid, p.next]));
   const messages = rows
     .filter((r) => !modified.includes(r.uid))

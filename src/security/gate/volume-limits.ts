@@ -42,7 +42,8 @@ export class VolumeLimits {
     const domain = normalizeAddress(options.account.address).domain;
     const n = options.messages ?? 1;
     for (const window of WINDOWS[options.kind]) {
-      const max = (await this.deps.policies.get(window.key, { domain })) as number;
+      // Read again at most once a second: this runs for every message sent or downloaded.
+      const max = (await this.deps.policies.get(window.key, { domain, maxAgeMs: 1000 })) as number;
       if (max === 0) continue;
       const key = `volume:${options.kind}:${window.name}:${options.account.id}`;
       const total = await addToSlidingWindow(this.deps.state, { key, spanMs: window.span, now, amount: n });

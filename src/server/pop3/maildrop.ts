@@ -29,16 +29,9 @@ export class Maildrop {
   }
 
   static async open(mailboxes: Mailboxes, mailbox: { id: number; uid_validity: number }): Promise<Maildrop> {
-    const flags = await mailboxes.listFlags(mailbox.id);
-    // Metadata only: the full rows carry up to 64 KiB of search text each, which a login on a
-    // large maildrop would read for nothing.
-    const rows = await mailboxes.messageMeta(
-      mailbox.id,
-      flags.map((f) => f.uid),
-    );
-    // Rows of messages expunged between the two reads are simply absent.
-    const seen = new Set(flags.filter((f) => f.seen === 1).map((f) => f.uid));
-    const messages = rows.map((row) => ({ uid: row.uid, size: row.size, deleted: false, retrieved: false, seenAtLogin: seen.has(row.uid) }));
+    // One narrow read (UID, size, \Seen): no header or search text, whatever the maildrop's size.
+    const rows = await mailboxes.maildrop(mailbox.id);
+    const messages = rows.map((row) => ({ uid: row.uid, size: row.size, deleted: false, retrieved: false, seenAtLogin: row.seen === 1 }));
     return new Maildrop(mailbox.id, mailbox.uid_validity, messages);
   }
 

@@ -44,8 +44,17 @@ export interface MailRepository {
   findMessageStructures(mailboxId: number, uids: readonly number[]): Promise<Array<{ uid: number; structure: string }>>;
   /** Allocates one MODSEQ for a change (flags, expunge): `highest_modseq + 1`, row-locked. */
   nextModseq(mailboxId: number): Promise<number>;
+  /** UID, size and \Seen of every message of a mailbox, in UID order (a POP3 maildrop at login). */
+  listMessageSizes(mailboxId: number): Promise<Array<{ uid: number; size: number; seen: number }>>;
+  /** The flag columns and MODSEQ of these messages, in UID order (what a STORE or QUIT changes; no header text, no body). */
+  findMessageFlagsByUids(mailboxId: number, uids: readonly number[]): Promise<MessageFlagsRow[]>;
   /** Writes new flag columns for one message at `modseq` and journals it. */
   setMessageFlags(mailboxId: number, uid: number, flags: FlagColumns, modseq: number, now: number): Promise<void>;
+  /**
+   * Writes new flag columns for many messages at one `modseq` and journals each: one UPDATE per
+   * distinct set of flags (per slice of UIDs) and multi-row journal inserts, not a statement per message.
+   */
+  setFlagsOfMessages(mailboxId: number, changes: ReadonlyArray<{ uid: number; flags: FlagColumns }>, modseq: number, now: number): Promise<void>;
   /** Deletes these messages and journals an expunge each at `modseq`; returns the blobs they used. */
   deleteMessages(mailboxId: number, uids: readonly number[], modseq: number, now: number): Promise<string[]>;
   /**
@@ -108,6 +117,9 @@ export type MessageMetaRow = Pick<
   MessageRow,
   'uid' | 'modseq' | 'blob_id' | 'size' | 'internal_date' | 'seen' | 'answered' | 'flagged' | 'deleted' | 'draft' | 'keywords' | 'subject' | 'from_text' | 'to_text' | 'cc_text' | 'message_id' | 'sent_date' | 'structure'
 >;
+
+/** A message's flags and MODSEQ: what STORE and POP3's QUIT read and write. */
+export const FLAG_ROW_COLUMNS = ['uid', 'modseq', 'seen', 'answered', 'flagged', 'deleted', 'draft', 'keywords'] as const satisfies ReadonlyArray<keyof MessageRow>;
 
 export const FETCH_COLUMNS = ['uid', 'modseq', 'blob_id', 'size', 'internal_date', 'seen', 'answered', 'flagged', 'deleted', 'draft', 'keywords'] as const satisfies ReadonlyArray<keyof MessageRow>;
 

@@ -4,8 +4,8 @@ import { MailwardError } from '../../errors/index.js';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import type { SqliteReader } from '../dialects/sqlite/sqlite-reader.js';
 import type { MessageRow, Tables } from '../schema.js';
-import type { MailRepository, MessageMetaRow } from './mail-repository-types.js';
-import { FETCH_COLUMNS, META_COLUMNS, SORT_COLUMNS } from './mail-repository-types.js';
+import type { FlagColumns, MailRepository, MessageMetaRow } from './mail-repository-types.js';
+import { FETCH_COLUMNS, FLAG_ROW_COLUMNS, META_COLUMNS, SORT_COLUMNS } from './mail-repository-types.js';
 import { countRows } from './count-rows.js';
 import { copyRenderings, deleteRenderings } from './rendering-repository.js';
 import { writeUnique } from './write-unique.js';
@@ -185,9 +185,30 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
       if (!row) throw new MailwardError('NOT_FOUND', { message: `mailbox ${mailboxId} does not exist` });
       return Number(row.highest_modseq);
     },
+    listMessageSizes: (mailboxId) => db.selectFrom('messages').select(['uid', 'size', 'seen']).where('mailbox_id', '=', mailboxId).orderBy('uid').execute(),
+    findMessageFlagsByUids: (mailboxId, uids) => selectByUids(mailboxId, uids, FLAG_ROW_COLUMNS),
     async setMessageFlags(mailboxId, uid, flags, modseq, now) {
-      await db.updateTable('messages').set({ ...flags, modseq }).where('mailbox_id', '=', mailboxId).where('uid', '=', uid).execute();
-      await db.insertInto('mailbox_changes').values({ mailbox_id: mailboxId, modseq, uid, kind: 'flags', at: now }).execute();
+      await repo.setFlagsOfMessages(mailboxId, [{ uid, flags }], modseq, now);
+    },
+    async setFlagsOfMessages(mailboxId, changes, modseq, now) {
+      // Only the flag columns: a row copied whole would rewrite its header and search text too.
+      const groups = new Map<string, { flags: FlagColumns; uids: number[] }>();
+      for (const { uid, flags } of changes) {
+        const columns: FlagColumns = { seen: flags.seen, answered: flags.answered, flagged: flags.flagged, deleted: flags.deleted, draft: flags.draft, keywords: flags.keywords };
+        const key = JSON.stringify(columns);
+        const group = groups.get(key) ?? { flags: columns, uids: [] };
+        group.uids.push(uid);
+        groups.set(key, group);
+      }
+      for (const { flags, uids } of groups.values()) {
+        for (const slice of chunks(uids)) await db.updateTable('messages').set({ ...flags, modseq }).where('mailbox_id', '=', mailboxId).where('uid', 'in', slice).execute();
+      }
+      for (const slice of chunks(changes.map((c) => c.uid))) {
+        await db
+          .insertInto('mailbox_changes')
+          .values(slice.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'flags' as const, at: now })))
+          .execute();
+      }
     },
     async deleteMessages(mailboxId, uids, modseq, now) {
       const blobs: string[] = [];
