@@ -8,7 +8,7 @@ import type { MessageFlags } from './message-flags.js';
 import { flagColumns } from './message-flags.js';
 import { decodeHeaderValue, parseMessageStructure } from './mime/index.js';
 import type { MessageStructure } from './mime/index.js';
-import { buildSearchText } from './search-text.js';
+import { buildSearchIndex } from './search-text.js';
 import { toCRLF } from './line-endings.js';
 import { GroupCommitter } from './group-committer.js';
 
@@ -195,10 +195,10 @@ export class MailStore {
           sent_date: sentDate(structure),
           structure: JSON.stringify({ root: structure.root, envelope: structure.envelope }),
           auth_results: item.authResults === undefined ? null : JSON.stringify(item.authResults),
-          search_text: buildSearchText(raw, structure),
         };
+        const search = buildSearchIndex(raw, structure);
         const blob = await writing;
-        return { item, blob, inline: inline ? raw : undefined, row: { ...row, blob_id: blob.id, size: blob.size } };
+        return { item, blob, inline: inline ? raw : undefined, search, row: { ...row, blob_id: blob.id, size: blob.size } };
       }),
     );
     let stored: StoredMessage[] | undefined;
@@ -210,11 +210,13 @@ export class MailStore {
           for (const { blob, inline } of prepared) {
             if (inline) await tx.blobRows.insert({ id: blob.id, data: inline, now });
           }
-          for (const [n, { item, blob, row }] of prepared.entries()) {
+          for (const [n, { item, blob, row, search }] of prepared.entries()) {
+            // One index document for every copy; a text cut short gets none (SEARCH reads that body).
+            const searchDoc = item.targets.length > 0 && search.complete ? await tx.mail.indexSearchText(search.text) : null;
             for (const [i, target] of item.targets.entries()) {
               const mailbox = targets[n]![i]!;
               await this.#checkMailbox(tx, mailbox);
-              const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, ...flagColumns(target.flags) }, now);
+              const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, search_doc: searchDoc, ...flagColumns(target.flags) }, now);
               out.push({ accountId: target.accountId, mailboxId: mailbox.id, uid, modseq, size: blob.size, blobId: blob.id });
             }
           }

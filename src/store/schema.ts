@@ -196,7 +196,8 @@ export interface MessagesTable {
   sent_date: number | null;
   structure: Generated<string>;
   auth_results: string | null;
-  search_text: Generated<string>;
+  /** The message's document in the search index (SQLite's message_search); null: none, SEARCH reads the body. */
+  search_doc: number | null;
   created_at: number;
 }
 

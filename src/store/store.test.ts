@@ -135,19 +135,19 @@ describeOnEveryDialect('store', testStore, (t) => {
     expect((await store.mail.createMailbox({ accountId, name: 'Lists', specialUse: null, now: NOW - 60_000 })).uid_validity).toBeGreaterThan(again.uid_validity);
   });
 
-  it('reads message metadata by UID runs and scattered UIDs, without the search text', async () => {
+  it('reads message metadata by UID runs and scattered UIDs, without the delivery-time extras', async () => {
     const domain = await store.domains.create({ name: 'example.test', now: NOW });
     const accountId = await addAccount(store, 'meta@example.test', domain.id);
     const mailbox = await store.mail.createMailbox({ accountId, name: 'INBOX', specialUse: null, now: NOW });
     for (let i = 1; i <= 1200; i++) {
       await store.transaction((tx) =>
-        tx.mail.appendMessage(mailbox.id, { blob_id: `b${i}`, size: i, internal_date: NOW + i, sent_date: null, subject: `s${i}`, search_text: 'x'.repeat(100) }, NOW),
+        tx.mail.appendMessage(mailbox.id, { blob_id: `b${i}`, size: i, internal_date: NOW + i, sent_date: null, subject: `s${i}`, auth_results: 'x'.repeat(100) }, NOW),
       );
     }
     const run = await store.mail.findMessageMetaByUids(mailbox.id, Array.from({ length: 1200 }, (_, i) => 1200 - i));
     expect(run.map((r) => r.uid)).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1));
     expect(run[99]).toMatchObject({ uid: 100, size: 100, subject: 's100', blob_id: 'b100' });
-    expect(run[0]).not.toHaveProperty('search_text');
+    expect(run[0]).not.toHaveProperty('auth_results');
     const scattered = await store.mail.findMessageMetaByUids(mailbox.id, [7, 3, 1199, 5000, 600]);
     expect(scattered.map((r) => r.uid)).toEqual([3, 7, 600, 1199]);
     expect(await store.mail.findMessageMetaByUids(mailbox.id, [])).toEqual([]);

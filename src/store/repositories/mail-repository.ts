@@ -7,6 +7,7 @@ import type { MessageRow, Tables } from '../schema.js';
 import type { MailRepository, MessageMetaRow } from './mail-repository-types.js';
 import { FETCH_COLUMNS, META_COLUMNS, SORT_COLUMNS } from './mail-repository-types.js';
 import { countRows } from './count-rows.js';
+import { createSearchIndex } from './search-index.js';
 import { writeUnique } from './write-unique.js';
 
 export * from './mail-repository-types.js';
@@ -53,7 +54,10 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
     });
   }
 
+  const searchIndex = createSearchIndex(db, traits);
   const repo: MailRepository = {
+    indexSearchText: (text) => searchIndex.add(text),
+    searchCandidates: (mailboxId, needle) => searchIndex.candidates(mailboxId, needle),
     async ensureMailbox(input) {
       const existing = await repo.findMailbox(input.accountId, input.name);
       if (existing) return existing;
