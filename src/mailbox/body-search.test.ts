@@ -75,6 +75,8 @@ describeOnEveryDialect('body search', testStore, (t, dialect) => {
     expect(await search(mailboxes, inbox, 'body:k')).toEqual([3]);
     expect(await search(mailboxes, inbox, 'body:"DUE FRI"')).toEqual([3]);
     expect(await search(mailboxes, inbox, 'body:"friday. ping"')).toEqual([3]);
+    // Words across a line break: whitespace runs are one space on both sides.
+    expect(await search(mailboxes, inbox, 'body:"ends  here"')).toEqual([5]);
     expect(await search(mailboxes, inbox, 'body:"ld & more"')).toEqual([4]);
   });
 

@@ -196,7 +196,8 @@ export class MailStore {
           structure: JSON.stringify({ root: structure.root, envelope: structure.envelope }),
           auth_results: item.authResults === undefined ? null : JSON.stringify(item.authResults),
         };
-        const search = buildSearchIndex(raw, structure);
+        // The index serves BODY and TEXT's body half, so it holds the text parts alone (headers are columns or read).
+        const search = buildSearchIndex(raw, structure, { headers: false });
         const blob = await writing;
         return { item, blob, inline: inline ? raw : undefined, search, row: { ...row, blob_id: blob.id, size: blob.size } };
       }),

@@ -70,11 +70,11 @@ function collapseWhitespace(text: string, budget: number): string {
 }
 
 /**
- * The decoded headers and text the search index holds, and whether that is all of them: false when
+ * The decoded headers (unless `headers: false`) and text parts, lower-cased, and whether that is all of them: false when
  * the text was cut at MAX_SEARCH_TEXT (or a part read only in part), so the index cannot say a
  * term is absent.
  */
-export function buildSearchIndex(raw: Buffer, structure: MessageStructure): { text: string; complete: boolean } {
+export function buildSearchIndex(raw: Buffer, structure: MessageStructure, options: { headers?: boolean } = {}): { text: string; complete: boolean } {
   const pieces: string[] = [];
   let length = 0;
   let complete = true;
@@ -85,7 +85,7 @@ export function buildSearchIndex(raw: Buffer, structure: MessageStructure): { te
     length += piece.length + 1;
     return length < MAX_SEARCH_TEXT;
   };
-  for (const field of structure.headers) {
+  for (const field of options.headers === false ? [] : structure.headers) {
     if (SEARCH_HEADERS.has(field.name.toLowerCase()) && !push(decodeHeaderValue(field.value))) complete = false;
   }
   const parts: MIMEPart[] = [];

@@ -24,25 +24,29 @@ function prefixEnd(prefix: string): string | undefined {
 }
 
 /**
- * What to ask the index for a lower-cased needle: the trigrams of its words of three or more
- * characters (all must be present), or else the index terms that start with a two-character word
- * (any may be). Whitespace never counts: the index holds whitespace collapsed and trimmed per part.
- * Undefined when the needle gives nothing to ask (one-character words, or none).
+ * What to ask the index for a lower-cased needle with whitespace runs as one space: the trigrams
+ * of the needle trimmed (all must be present), or for two characters the index terms that start
+ * with them (any may be). Undefined when that leaves one character or none.
+ *
+ * Why a trimmed needle's trigrams are all in the text of a message that holds the needle: the index
+ * holds each text part with whitespace runs as one space, lower-cased, exactly as the text SEARCH
+ * confirms against, except that each part is trimmed and parts are joined by a newline (and the
+ * text ends with one). A match lies within one part (a needle has no newline); trimmed, it lies
+ * within that part's trimmed text; and each of its characters is followed there by another (the
+ * newline at the end at worst), so a two-character needle starts some trigram.
  */
 export function planNeedle(needle: string): { trigrams: string[] } | { prefix: string } | undefined {
-  const words = needle.split(/\s+/).map((w) => [...w]);
+  const chars = [...needle.trim()];
+  if (chars.length === 2) return { prefix: chars.join('') };
   const trigrams = new Set<string>();
-  for (const chars of words) for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(chars.slice(i, i + 3).join(''));
-  if (trigrams.size > 0) {
-    const all = [...trigrams];
-    // Spread over the needle rather than only its start.
-    const step = Math.max(1, all.length / MAX_TRIGRAMS);
-    const picked: string[] = [];
-    for (let i = 0; i < all.length && picked.length < MAX_TRIGRAMS; i += step) picked.push(all[Math.floor(i)]!);
-    return { trigrams: picked };
-  }
-  const pair = words.find((chars) => chars.length === 2);
-  return pair ? { prefix: pair.join('') } : undefined;
+  for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(chars.slice(i, i + 3).join(''));
+  if (trigrams.size === 0) return undefined;
+  const all = [...trigrams];
+  // Spread over the needle rather than only its start.
+  const step = Math.max(1, all.length / MAX_TRIGRAMS);
+  const picked: string[] = [];
+  for (let i = 0; i < all.length && picked.length < MAX_TRIGRAMS; i += step) picked.push(all[Math.floor(i)]!);
+  return { trigrams: picked };
 }
 
 export interface SearchIndex {

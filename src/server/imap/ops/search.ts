@@ -17,6 +17,8 @@ import { SELECTED } from '../imap-context.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
 
 const BATCH = 500;
+/** Bodies up to this size are read a batch at a time; a larger one alone, and only the part a key needs. */
+const PREFETCH_MAX_BYTES = 256 * 1024;
 const DAY_MS = 86_400_000;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -71,6 +73,10 @@ function setMembers(view: SelectedMailbox, key: Extract<SearchKey, { kind: 'uid'
   return set;
 }
 
+function parseHeader(block: Buffer): Array<{ name: string; value: string }> {
+  return readHeaderBlock(block, 0).fields.map((f) => ({ name: f.name.toLowerCase(), value: needle(decodeHeaderValue(f.value)) }));
+}
+
 /** One message under evaluation; the header and body are read at most once, and only when a key asks. */
 class Candidate {
   #structure: { root: MIMEPart; envelope: Envelope } | undefined;
@@ -83,6 +89,8 @@ class Candidate {
     private readonly view: SelectedMailbox,
     readonly row: MessageMetaRow,
     private readonly prefilter: Prefilter,
+    /** The body when it was read beforehand with the rest of its batch. */
+    private readonly prefetched?: Buffer,
   ) {}
 
   get structure(): { root: MIMEPart; envelope: Envelope } {
@@ -91,17 +99,18 @@ class Candidate {
   }
 
   raw(): Promise<Buffer> {
-    this.#raw ??= this.context.deps.mailboxes.body(this.row.blob_id);
+    this.#raw ??= this.prefetched ? Promise.resolve(this.prefetched) : this.context.deps.mailboxes.body(this.row.blob_id);
     return this.#raw;
   }
 
   header(): Promise<Array<{ name: string; value: string }>> {
     this.#header ??= (async () => {
       const { root } = this.structure;
+      if (this.prefetched) return parseHeader(this.prefetched.subarray(root.headerStart, root.headerEnd));
       const stream = await this.context.deps.mailboxes.bodyStream(this.row.blob_id, { start: root.headerStart, end: root.headerEnd });
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return readHeaderBlock(Buffer.concat(chunks), 0).fields.map((f) => ({ name: f.name.toLowerCase(), value: needle(decodeHeaderValue(f.value)) }));
+      return parseHeader(Buffer.concat(chunks));
     })();
     return this.#header;
   }
@@ -174,6 +183,22 @@ class Candidate {
   }
 }
 
+function countTextKeys(key: SearchKey): number {
+  switch (key.kind) {
+    case 'body':
+    case 'text':
+      return 1;
+    case 'not':
+      return countTextKeys(key.key);
+    case 'or':
+      return countTextKeys(key.left) + countTextKeys(key.right);
+    case 'and':
+      return key.keys.reduce((sum, k) => sum + countTextKeys(k), 0);
+    default:
+      return 0;
+  }
+}
+
 /** For each BODY and TEXT key, the UIDs that may hold its text; a key without an entry reads every body. */
 type Prefilter = Map<SearchKey, Set<number>>;
 
@@ -217,16 +242,23 @@ async function matchesUnlessExpunged(candidate: Candidate, key: SearchKey): Prom
 }
 
 async function evaluate(context: IMAPCommandContext, view: SelectedMailbox, key: SearchKey): Promise<Found[]> {
-  const prefilter = searchNeeds(key).searchText ? await prefilterOf(context, view.mailbox.id, key) : new Map<SearchKey, Set<number>>();
+  const needs = searchNeeds(key);
+  const prefilter = needs.searchText ? await prefilterOf(context, view.mailbox.id, key) : new Map<SearchKey, Set<number>>();
+  const textKeys = needs.searchText ? countTextKeys(key) : 0;
+  // Which messages' bodies a key may read: all of them for a header key or a body key the index
+  // cannot narrow, else those some index lookup kept. They are read per batch, in one query.
+  const mayRead = (uid: number): boolean => needs.header || prefilter.size < textKeys || [...prefilter.values()].some((set) => set.has(uid));
   const uids = view.allUids();
   const found: Found[] = [];
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = uids.slice(i, i + BATCH);
     const rows = await context.deps.mailboxes.messageMeta(view.mailbox.id, batch);
+    const reading = needs.header || needs.searchText ? rows.filter((r) => r.size <= PREFETCH_MAX_BYTES && mayRead(r.uid)).map((r) => r.blob_id) : [];
+    const bodies = reading.length > 0 ? await context.deps.mailboxes.bodies(reading) : undefined;
     for (const row of rows) {
       const seq = view.seqOf(row.uid);
       if (seq === undefined || view.isExpungedElsewhere(row.uid)) continue;
-      if (await matchesUnlessExpunged(new Candidate(context, view, row, prefilter), key)) found.push({ uid: row.uid, seq, modseq: row.modseq });
+      if (await matchesUnlessExpunged(new Candidate(context, view, row, prefilter, bodies?.get(row.blob_id)), key)) found.push({ uid: row.uid, seq, modseq: row.modseq });
     }
   }
   return found;
