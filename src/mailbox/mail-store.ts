@@ -213,11 +213,11 @@ export class MailStore {
           }
           for (const [n, { item, blob, row, search }] of prepared.entries()) {
             // One index document for every copy; a text cut short gets none (SEARCH reads that body).
-            const searchDoc = item.targets.length > 0 && search.complete ? await tx.mail.indexSearchText(search.text) : null;
+            const searchColumns = item.targets.length > 0 && search.complete ? await tx.mail.indexSearchText(search.text) : {};
             for (const [i, target] of item.targets.entries()) {
               const mailbox = targets[n]![i]!;
               await this.#checkMailbox(tx, mailbox);
-              const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, search_doc: searchDoc, ...flagColumns(target.flags) }, now);
+              const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, ...searchColumns, ...flagColumns(target.flags) }, now);
               out.push({ accountId: target.accountId, mailboxId: mailbox.id, uid, modseq, size: blob.size, blobId: blob.id });
             }
           }

@@ -198,6 +198,8 @@ export interface MessagesTable {
   auth_results: string | null;
   /** The message's document in the search index (SQLite's message_search); null: none, SEARCH reads the body. */
   search_doc: number | null;
+  /** PostgreSQL: the trigram signature of the message's text (bit(4096), see search-signature.ts); null: none, SEARCH reads the body. */
+  search_sig: string | null;
   created_at: number;
 }
 

@@ -1,4 +1,4 @@
-// Migration 0018 over rows written by the schema before it, on SQLite and PostgreSQL: search_text goes, complete texts become index documents (SQLite), cut ones none.
+// Migration 0018 over rows written by the schema before it, on SQLite and PostgreSQL: search_text goes, complete texts become index documents (SQLite) or signatures (PostgreSQL), cut ones neither.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -79,12 +79,16 @@ describeOnEveryDialect(
         expect(await index.candidates(mailboxId, '开会')).toEqual(new Set([1, 3]));
         expect(await index.candidates(mailboxId, 'ue')).toEqual(new Set([2, 3, 4]));
         // New messages index beside the old ones, with document ids of their own.
-        const doc = await index.add('新的邮件');
+        const { search_doc: doc } = await index.add('新的邮件');
         expect(rows.map((r) => r.search_doc)).not.toContain(doc);
       } else {
+        // A signature per complete old text instead of documents.
         expect(rows.map((r) => r.search_doc)).toEqual([null, null, null, null]);
-        expect(await index.candidates(mailboxId, 'quarterly report')).toBeUndefined();
-        expect(await index.add('text')).toBeNull();
+        expect(rows.map((r) => r.search_sig === null)).toEqual([false, false, true, false]);
+        expect(await index.candidates(mailboxId, '三点在上海')).toEqual(new Set([1, 3]));
+        expect(await index.candidates(mailboxId, 'quarterly report')).toEqual(new Set([2, 3, 4]));
+        expect(await index.candidates(mailboxId, '开会')).toBeUndefined();
+        expect((await index.add('text')).search_sig).toMatch(/^[01]{4096}$/);
       }
       // The last message that points at a document takes it along (SQLite's trigger); PostgreSQL has none to take.
       await t.db.deleteFrom('messages').where('uid', 'in', [1, 2]).execute();

@@ -17,11 +17,11 @@ export interface MailRepository {
   appendMessage(mailboxId: number, message: NewMessage, now: number): Promise<{ uid: number; modseq: number; id: number }>;
   messageCount(mailboxId: number): Promise<number>;
   /**
-   * Adds a message's search text (see buildSearchIndex) to the search index; returns the id for its
-   * rows' search_doc, or null where there is no index (PostgreSQL). Call inside the transaction
-   * that inserts the rows.
+   * Adds a message's search text (see buildSearchIndex) to the search index; returns the columns
+   * its rows hold of it (search_doc on SQLite, search_sig on PostgreSQL). Call inside the
+   * transaction that inserts the rows.
    */
-  indexSearchText(text: string): Promise<number | null>;
+  indexSearchText(text: string): Promise<Pick<NewMessageRow, 'search_doc' | 'search_sig'>>;
   /**
    * The UIDs of a mailbox's messages whose text may contain this lower-cased needle (a UID left
    * out surely lacks it); undefined when the index cannot narrow the search.

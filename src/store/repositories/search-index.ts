@@ -1,8 +1,9 @@
-// The search index's reads and writes: on SQLite the trigram FTS5 table message_search (see migration 0018), on PostgreSQL nothing yet.
+// The search index's reads and writes: on SQLite the trigram FTS5 table message_search, on PostgreSQL a trigram signature on each message row (see migration 0018).
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
-import type { Tables } from '../schema.js';
+import type { NewMessageRow, Tables } from '../schema.js';
+import { signatureOf, trigramsOf } from './search-signature.js';
 
 /** Trigrams asked per needle: any subset finds every message the whole set finds, and a few dozen already narrow well. */
 const MAX_TRIGRAMS = 48;
@@ -49,29 +50,46 @@ export function planNeedle(needle: string): { trigrams: string[] } | { prefix: s
   return { trigrams: picked };
 }
 
+/** What a message row holds of the index: its FTS5 document (SQLite) or its signature (PostgreSQL). */
+export type SearchColumns = Pick<NewMessageRow, 'search_doc' | 'search_sig'>;
+
 export interface SearchIndex {
   /**
-   * Adds a message text (lower-cased, see buildSearchIndex) to the index and returns its document
-   * id for the message rows' search_doc; null where there is no index (PostgreSQL). Call inside
-   * the transaction that inserts the rows.
+   * Indexes a message text (lower-cased, see buildSearchIndex) and returns what its message rows
+   * hold of it. Call inside the transaction that inserts the rows.
    */
-  add(text: string): Promise<number | null>;
+  add(text: string): Promise<SearchColumns>;
   /**
    * The UIDs of a mailbox's messages that may contain a lower-cased needle in their indexed text
-   * (every message without a document included); undefined when the index cannot narrow the search
-   * (PostgreSQL, or a needle of one-character words). A UID left out surely lacks the needle.
+   * (every message without a document or signature included); undefined when the index cannot
+   * narrow the search (a needle of one character, or two on PostgreSQL). A UID left out surely
+   * lacks the needle.
    */
   candidates(mailboxId: number, needle: string): Promise<Set<number> | undefined>;
 }
 
+function createSignatureIndex(db: Kysely<Tables>): SearchIndex {
+  return {
+    add: async (text) => ({ search_sig: signatureOf(trigramsOf(text)) }),
+    async candidates(mailboxId, needle) {
+      const plan = planNeedle(needle);
+      if (!plan || !('trigrams' in plan)) return undefined;
+      const mask = signatureOf(plan.trigrams);
+      const rows = await sql<{ uid: number }>`select uid from messages where mailbox_id = ${mailboxId}
+        and (search_sig is null or search_sig & ${mask}::bit(4096) = ${mask}::bit(4096))`.execute(db);
+      return new Set(rows.rows.map((r) => Number(r.uid)));
+    },
+  };
+}
+
 export function createSearchIndex(db: Kysely<Tables>, traits: DialectTraits): SearchIndex {
-  if (traits.name !== 'sqlite') return { add: async () => null, candidates: async () => undefined };
+  if (traits.name !== 'sqlite') return createSignatureIndex(db);
   return {
     async add(text) {
       // A newline at the end gives every character of the text a trigram that starts with it (one-
       // and two-character needles are looked up by that prefix).
       const result = await sql`insert into message_search (text) values (${`${text}\n`})`.execute(db);
-      return Number(result.insertId);
+      return { search_doc: Number(result.insertId) };
     },
     async candidates(mailboxId, needle) {
       const plan = planNeedle(needle);
