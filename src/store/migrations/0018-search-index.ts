@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
-import { SIGNATURE_BITS, signatureOf, trigramsOf } from '../repositories/search-signature.js';
+import { SIGNATURE_BITS, signatureOf, termsOf } from '../repositories/search-signature.js';
 
 /**
  * Old rows whose text may have been cut (see buildSearchIndex) get no index entry, so SEARCH reads
@@ -46,7 +46,7 @@ async function signOldRows(db: Kysely<unknown>): Promise<void> {
     if (rows.length === 0) return;
     for (const row of rows) {
       if (Buffer.byteLength(row.search_text) >= COMPLETE_BELOW_BYTES) continue;
-      await sql`update messages set search_sig = ${signatureOf(trigramsOf(row.search_text))} where id = ${row.id}`.execute(db);
+      await sql`update messages set search_sig = ${signatureOf(termsOf(row.search_text))} where id = ${row.id}`.execute(db);
     }
     after = Number(rows[rows.length - 1]!.id);
   }

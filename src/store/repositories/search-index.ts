@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DialectTraits } from '../dialects/dialect-traits.js';
 import type { NewMessageRow, Tables } from '../schema.js';
-import { signatureOf, trigramsOf } from './search-signature.js';
+import { signatureOf, termsOf } from './search-signature.js';
 
 /** Trigrams asked per needle: any subset finds every message the whole set finds, and a few dozen already narrow well. */
 const MAX_TRIGRAMS = 48;
@@ -62,19 +62,18 @@ export interface SearchIndex {
   /**
    * The UIDs of a mailbox's messages that may contain a lower-cased needle in their indexed text
    * (every message without a document or signature included); undefined when the index cannot
-   * narrow the search (a needle of one character, or two on PostgreSQL). A UID left out surely
-   * lacks the needle.
+   * narrow the search (a needle of one character). A UID left out surely lacks the needle.
    */
   candidates(mailboxId: number, needle: string): Promise<Set<number> | undefined>;
 }
 
 function createSignatureIndex(db: Kysely<Tables>): SearchIndex {
   return {
-    add: async (text) => ({ search_sig: signatureOf(trigramsOf(text)) }),
+    add: async (text) => ({ search_sig: signatureOf(termsOf(text)) }),
     async candidates(mailboxId, needle) {
       const plan = planNeedle(needle);
-      if (!plan || !('trigrams' in plan)) return undefined;
-      const mask = signatureOf(plan.trigrams);
+      if (!plan) return undefined;
+      const mask = signatureOf('trigrams' in plan ? plan.trigrams : [plan.prefix]);
       const rows = await sql<{ uid: number }>`select uid from messages where mailbox_id = ${mailboxId}
         and (search_sig is null or search_sig & ${mask}::bit(4096) = ${mask}::bit(4096))`.execute(db);
       return new Set(rows.rows.map((r) => Number(r.uid)));
