@@ -1,5 +1,6 @@
 // Row types of every table, shared by both dialects (times are epoch milliseconds, flags 0/1).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { MessageSearchColumns } from './search-columns.js';
 
 export interface DomainsTable {
   id: Generated<number>;
@@ -173,7 +174,7 @@ export interface MailboxesTable {
   created_at: number;
 }
 
-export interface MessagesTable {
+export interface MessagesTable extends MessageSearchColumns {
   id: Generated<number>;
   mailbox_id: number;
   account_id: number;
@@ -196,10 +197,6 @@ export interface MessagesTable {
   sent_date: number | null;
   structure: Generated<string>;
   auth_results: string | null;
-  /** The message's document in the search index (SQLite's message_search); null: none, SEARCH reads the body. */
-  search_doc: number | null;
-  /** PostgreSQL: the trigram signature of the message's text (bit(4096), see search-signature.ts); null: none, SEARCH reads the body. */
-  search_sig: string | null;
   created_at: number;
 }
 
