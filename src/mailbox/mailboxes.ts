@@ -234,7 +234,15 @@ export class Mailboxes {
     return new Map((await this.deps.store.mail.findMessageStructures(mailboxId, uids)).map((r) => [r.uid, r.structure]));
   }
 
-  /** The messages of these UIDs without their search text, in UID order. */
+  /**
+   * The UIDs of a mailbox's messages whose text may hold a lower-cased needle (a UID left out
+   * surely lacks it); undefined when the search index cannot narrow it down.
+   */
+  searchCandidates(mailboxId: number, needle: string): Promise<Set<number> | undefined> {
+    return this.deps.store.mail.searchCandidates(mailboxId, needle);
+  }
+
+  /** The messages of these UIDs as FETCH and SEARCH read them, in UID order. */
   messageMeta(mailboxId: number, uids: readonly number[]): Promise<MessageMetaRow[]> {
     return this.deps.store.mail.findMessageMetaByUids(mailboxId, uids);
   }

@@ -1,5 +1,6 @@
 // Row types of every table, shared by both dialects (times are epoch milliseconds, flags 0/1).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { MessageSearchColumns } from './search-columns.js';
 
 export interface DomainsTable {
   id: Generated<number>;
@@ -173,7 +174,7 @@ export interface MailboxesTable {
   created_at: number;
 }
 
-export interface MessagesTable {
+export interface MessagesTable extends MessageSearchColumns {
   id: Generated<number>;
   mailbox_id: number;
   account_id: number;
@@ -196,7 +197,6 @@ export interface MessagesTable {
   sent_date: number | null;
   structure: Generated<string>;
   auth_results: string | null;
-  search_text: Generated<string>;
   created_at: number;
 }
 
