@@ -200,10 +200,7 @@ export class Mailboxes {
     return this.deps.store.mail.findMessagesByUids(mailboxId, uids);
   }
 
-  /**
-   * What SELECT shows without reading every message row: the UIDs (from the index), the first
-   * unseen UID and the keywords in use.
-   */
+  /** What SELECT shows without reading every message row: the UIDs (from the index), the first unseen UID, the keywords in use. */
   async selectSummary(mailboxId: number): Promise<{ uids: number[]; firstUnseenUid: number | null; keywords: string[] }> {
     const mail = this.deps.store.mail;
     const [uids, firstUnseenUid, keywordSets] = await Promise.all([mail.listUids(mailboxId), mail.firstUnseenUid(mailboxId), mail.keywordSets(mailboxId, 1000)]);
@@ -216,10 +213,7 @@ export class Mailboxes {
     return this.deps.store.mail.listFlagsChangedSince(mailboxId, modseq);
   }
 
-  /**
-   * The narrow rows FETCH starts from: flags, size, dates and blob, in UID order, with the stored
-   * IMAP `renderings` of each body when asked (null for a body stored before they were kept).
-   */
+  /** FETCH's narrow rows (flags, size, dates, blob) in UID order, with the stored IMAP `renderings` asked for (null: stored before they were kept). */
   fetchRows(mailboxId: number, uids: readonly number[], renderings: readonly RenderingColumn[] = []): Promise<RenderedFetchRow[]> {
     return renderings.length === 0 ? this.deps.store.mail.findMessageFetchRows(mailboxId, uids) : this.deps.store.renderings.fetchRows(mailboxId, uids, renderings);
   }
@@ -234,10 +228,7 @@ export class Mailboxes {
     return new Map((await this.deps.store.mail.findMessageStructures(mailboxId, uids)).map((r) => [r.uid, r.structure]));
   }
 
-  /**
-   * The UIDs of a mailbox's messages whose text may hold a lower-cased needle (a UID left out
-   * surely lacks it); undefined when the search index cannot narrow it down.
-   */
+  /** UIDs whose text may hold a lower-cased needle (one left out surely lacks it); undefined when the index cannot narrow. */
   searchCandidates(mailboxId: number, needle: string): Promise<Set<number> | undefined> {
     return this.deps.store.mail.searchCandidates(mailboxId, needle);
   }

@@ -1,10 +1,13 @@
 // ENVELOPE, BODY and BODYSTRUCTURE stored per message at delivery (migration 0017): FETCH answers them from rows alone, on SQLite and PostgreSQL, and renders once what older messages lack.
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { imapRenderings, parseMessageStructure } from '../../src/mailbox/mime/index.js';
 import type { RenderingColumn } from '../../src/store/index.js';
+import { SQLITE_TRAITS } from '../../src/store/dialects/sqlite/sqlite-traits.js';
+import { up as migration0017 } from '../../src/store/migrations/0017-message-renderings.js';
 import { DIALECTS, dialectUnavailable, postgresURL, testSchemaName } from '../support/dialects.js';
 import type { IMAPTestServer } from '../support/imap-server.js';
 import { IMAPWire, passwordOf, startIMAPTestServer, tagged, untaggedLines } from '../support/imap-server.js';
@@ -156,10 +159,16 @@ describe('FETCH after an upgrade from a store without renderings (sqlite)', () =
     const { dataDir } = t.app;
     await t.close();
 
-    // The store as the release before 0017 left it: no table, no record of the migration.
-    const db = new Database(path.join(dataDir, 'mailward.db'));
-    db.exec("drop table message_renderings; delete from kysely_migration where name = '0017-message-renderings'");
-    db.close();
+    // The store as the release before 0017 left it (no table), then migration 0017 run on it as an
+    // upgrade would. (Its record stays: later migrations have run on this store, and migrations only
+    // ever run in order.)
+    const file = path.join(dataDir, 'mailward.db');
+    const raw = new Database(file);
+    raw.exec('drop table message_renderings');
+    raw.close();
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    await migration0017(db, SQLITE_TRAITS);
+    await db.destroy();
 
     t = await startIMAPTestServer({ dataDir });
     try {
