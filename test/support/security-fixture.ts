@@ -179,11 +179,15 @@ export async function openSecurityFixture(dialect: TestDialect, options: { hashe
     await security.flush();
     const db = await raw();
     if (db.sqlite) {
-      const tables = db.sqlite
-        .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`)
-        .all() as Array<{ name: string }>;
+      const all = db.sqlite
+        .prepare(`select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`)
+        .all() as Array<{ name: string; sql: string }>;
+      // An FTS5 table is emptied through itself ('delete-all'); its shadow tables and vocabulary views refuse a DELETE.
+      const virtual = all.filter((t) => /^create virtual table/i.test(t.sql)).map((t) => t.name);
+      const tables = all.filter((t) => !virtual.includes(t.name) && !virtual.some((v) => t.name.startsWith(`${v}_`)));
       db.sqlite.pragma('foreign_keys = OFF');
       db.sqlite.transaction(() => {
+        for (const { name } of all.filter((t) => /using fts5\s*\(/i.test(t.sql))) db.sqlite!.prepare(`insert into "${name}"("${name}") values ('delete-all')`).run();
         for (const { name } of tables) db.sqlite!.prepare(`delete from "${name}"`).run();
         db.sqlite!.prepare('delete from sqlite_sequence').run();
       })();
