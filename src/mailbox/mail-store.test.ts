@@ -62,24 +62,9 @@ describeOnEveryDialect('MailStore', testStore, (t, dialect) => {
     expect(row).toMatchObject({ seen: 1, keywords: '$Label1', size: MESSAGE.length, subject: 'Grüße from the lake', from_text: 'Jörg <jorg@example.net>' });
     expect(row!.message_id).toBe('<m1@example.net>');
     expect(row!.sent_date).toBe(Date.parse('2026-11-23T10:00:00Z'));
-    // Decoded, lower-cased text is indexed (SQLite), not stored: one index document for both copies.
-    const aliceRow = await store.mail.findMessage((await store.mail.findMailbox(alice, 'INBOX'))!.id, 1);
-    if (dialect === 'sqlite') {
-      expect(row!.search_doc).not.toBeNull();
-      expect(aliceRow!.search_doc).toBe(row!.search_doc);
-      expect(await store.mail.searchCandidates(inbox!.id, 'schöne grüße vom see')).toEqual(new Set([1]));
-      expect(await store.mail.searchCandidates(inbox!.id, 'hello lake')).toEqual(new Set([1]));
-      expect(await store.mail.searchCandidates(inbox!.id, '<p>')).toEqual(new Set());
-    } else {
-      // A trigram signature on the row; a needle of one character cannot be narrowed.
-      expect(row!.search_doc).toBeNull();
-      expect(row!.search_sig).toMatch(/^[01]{4096}$/);
-      expect(aliceRow!.search_sig).toBe(row!.search_sig);
-      expect(await store.mail.searchCandidates(inbox!.id, 'schöne grüße vom see')).toEqual(new Set([1]));
-      expect(await store.mail.searchCandidates(inbox!.id, 'hello lake')).toEqual(new Set([1]));
-      expect(await store.mail.searchCandidates(inbox!.id, 'he')).toEqual(new Set([1]));
-      expect(await store.mail.searchCandidates(inbox!.id, 'h')).toBeUndefined();
-    }
+    expect(row!.search_text).toContain('schöne grüße vom see');
+    expect(row!.search_text).toContain('hello lake');
+    expect(row!.search_text).not.toContain('<p>');
     const structure = JSON.parse(row!.structure) as { root: { type: string; children: unknown[] }; envelope: { subject: string } };
     expect(structure.root.type).toBe('multipart');
     expect(structure.root.children).toHaveLength(2);

@@ -8,7 +8,7 @@ import type { MessageFlags } from './message-flags.js';
 import { flagColumns } from './message-flags.js';
 import { decodeHeaderValue, imapRenderings, parseMessageStructure } from './mime/index.js';
 import type { MessageStructure } from './mime/index.js';
-import { buildSearchIndex } from './search-text.js';
+import { buildSearchText } from './search-text.js';
 import { toCRLF } from './line-endings.js';
 import { GroupCommitter } from './group-committer.js';
 
@@ -195,13 +195,12 @@ export class MailStore {
           sent_date: sentDate(structure),
           structure: JSON.stringify({ root: structure.root, envelope: structure.envelope }),
           auth_results: item.authResults === undefined ? null : JSON.stringify(item.authResults),
+          search_text: buildSearchText(raw, structure),
         };
         // What a metadata FETCH sends, rendered now once rather than by every process that serves it.
         const renderings = item.targets.length > 0 ? imapRenderings(structure) : undefined;
-        // The index serves BODY and TEXT's body half, so it holds the text parts alone (headers are columns or read).
-        const search = buildSearchIndex(raw, structure, { headers: false });
         const blob = await writing;
-        return { item, blob, inline: inline ? raw : undefined, renderings, search, row: { ...row, blob_id: blob.id, size: blob.size } };
+        return { item, blob, inline: inline ? raw : undefined, renderings, row: { ...row, blob_id: blob.id, size: blob.size } };
       }),
     );
     let stored: StoredMessage[] | undefined;
@@ -214,13 +213,11 @@ export class MailStore {
             if (inline) await tx.blobRows.insert({ id: blob.id, data: inline, now });
           }
           const rendered: RenderingRow[] = [];
-          for (const [n, { item, blob, row, renderings, search }] of prepared.entries()) {
-            // One index document for every copy; a text cut short gets none (SEARCH reads that body).
-            const searchColumns = item.targets.length > 0 && search.complete ? await tx.mail.indexSearchText(search.text) : {};
+          for (const [n, { item, blob, row, renderings }] of prepared.entries()) {
             for (const [i, target] of item.targets.entries()) {
               const mailbox = targets[n]![i]!;
               await this.#checkMailbox(tx, mailbox);
-              const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, ...searchColumns, ...flagColumns(target.flags) }, now);
+              const { uid, modseq } = await tx.mail.appendMessage(mailbox.id, { ...row, ...flagColumns(target.flags) }, now);
               out.push({ accountId: target.accountId, mailboxId: mailbox.id, uid, modseq, size: blob.size, blobId: blob.id });
               if (renderings) rendered.push({ mailbox_id: mailbox.id, uid, ...renderings });
             }

@@ -228,12 +228,7 @@ export class Mailboxes {
     return new Map((await this.deps.store.mail.findMessageStructures(mailboxId, uids)).map((r) => [r.uid, r.structure]));
   }
 
-  /** UIDs whose text may hold a lower-cased needle (one left out surely lacks it); undefined when the index cannot narrow. */
-  searchCandidates(mailboxId: number, needle: string): Promise<Set<number> | undefined> {
-    return this.deps.store.mail.searchCandidates(mailboxId, needle);
-  }
-
-  /** The messages of these UIDs as FETCH and SEARCH read them, in UID order. */
+  /** The messages of these UIDs without their search text, in UID order. */
   messageMeta(mailboxId: number, uids: readonly number[]): Promise<MessageMetaRow[]> {
     return this.deps.store.mail.findMessageMetaByUids(mailboxId, uids);
   }

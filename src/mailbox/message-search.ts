@@ -1,7 +1,7 @@
 // The webmail's search box: "from:ann subject:"q3 report" since:2024-01-01 words" matched as IMAP SEARCH matches (indexed columns first, message bytes only to confirm a body match).
 import type { MessageMetaRow, Mailboxes } from './mailboxes.js';
 import type { MIMEPart } from './mime/index.js';
-import { fullBodyText } from './search-text.js';
+import { fullBodyText, MAX_SEARCH_TEXT } from './search-text.js';
 
 export interface MessageSearch {
   from: string[];
@@ -20,8 +20,6 @@ export interface MessageSearch {
 const BATCH = 500;
 /** Terms per query: a pasted essay must not become thousands of passes over the mailbox. */
 const MAX_TERMS = 20;
-/** Bodies up to this size are read a batch at a time; a larger one alone, when a term needs it. */
-const PREFETCH_MAX_BYTES = 256 * 1024;
 
 /** Lower-cased with whitespace runs as one space, as the search text is stored (see search-text.ts). */
 function needle(text: string): string {
@@ -55,21 +53,24 @@ export function parseMessageSearch(q: string): MessageSearch {
   return out;
 }
 
-/** For each body or bare-word term, the UIDs the search index says may hold it; a term without an entry reads every body. */
-type Prefilter = Map<string, Set<number>>;
+type Row = MessageMetaRow & { search_text?: string };
 
-/** The search index rules out the messages that surely lack the text; any other body is read and decides exactly. */
-async function bodyContains(mailboxes: Mailboxes, row: MessageMetaRow, text: string, prefilter: Prefilter, cache: { raw?: Buffer; body?: string }): Promise<boolean> {
-  const maybe = prefilter.get(text);
-  if (maybe && !maybe.has(row.uid)) return false;
+/**
+ * The index holds the first 64 KiB of decoded headers and text: no match there decides, unless it
+ * was cut; a match is confirmed against the body alone (the index also holds some headers).
+ */
+async function bodyContains(mailboxes: Mailboxes, row: Row, text: string, cache: { body?: string }): Promise<boolean> {
+  const index = row.search_text ?? '';
+  const cut = index.length >= MAX_SEARCH_TEXT - 1024;
+  if (!cut && !index.includes(text)) return false;
   if (cache.body === undefined) {
     const root = (JSON.parse(row.structure) as { root: MIMEPart }).root;
-    cache.body = fullBodyText(cache.raw ?? (await mailboxes.body(row.blob_id)), root);
+    cache.body = fullBodyText(await mailboxes.body(row.blob_id), root);
   }
   return cache.body.includes(text);
 }
 
-async function matches(mailboxes: Mailboxes, row: MessageMetaRow, search: MessageSearch, prefilter: Prefilter, raw: Buffer | undefined): Promise<boolean> {
+async function matches(mailboxes: Mailboxes, row: Row, search: MessageSearch): Promise<boolean> {
   if (search.since !== undefined && row.internal_date < search.since) return false;
   if (search.before !== undefined && row.internal_date >= search.before) return false;
   const from = needle(row.from_text);
@@ -78,37 +79,27 @@ async function matches(mailboxes: Mailboxes, row: MessageMetaRow, search: Messag
   if (!search.from.every((t) => from.includes(t))) return false;
   if (!search.to.every((t) => to.includes(t))) return false;
   if (!search.subject.every((t) => subject.includes(t))) return false;
-  const cache: { raw?: Buffer; body?: string } = raw ? { raw } : {};
-  for (const t of search.body) if (!(await bodyContains(mailboxes, row, t, prefilter, cache))) return false;
+  const cache: { body?: string } = {};
+  for (const t of search.body) if (!(await bodyContains(mailboxes, row, t, cache))) return false;
   for (const t of search.text) {
     if (from.includes(t) || to.includes(t) || subject.includes(t)) continue;
-    if (!(await bodyContains(mailboxes, row, t, prefilter, cache))) return false;
+    if (!(await bodyContains(mailboxes, row, t, cache))) return false;
   }
   return true;
 }
 
 /** The messages of a mailbox that match, in UID order. */
 export async function searchMailbox(mailboxes: Mailboxes, mailboxId: number, search: MessageSearch, options: { filter?: 'unread' | 'flagged' } = {}): Promise<MessageMetaRow[]> {
-  const prefilter: Prefilter = new Map();
-  for (const term of [...search.body, ...search.text]) {
-    if (prefilter.has(term)) continue;
-    const candidates = await mailboxes.searchCandidates(mailboxId, term);
-    if (candidates) prefilter.set(term, candidates);
-  }
+  const needsText = search.body.length > 0 || search.text.length > 0;
   const uids = await mailboxes.uids(mailboxId);
   const found: MessageMetaRow[] = [];
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = uids.slice(i, i + BATCH);
-    const rows = await mailboxes.messageMeta(mailboxId, batch);
-    // The small bodies a term may need, in one read per batch.
-    const terms = [...search.body, ...search.text];
-    const mayRead = (uid: number): boolean => terms.some((t) => prefilter.get(t)?.has(uid) ?? true);
-    const reading = terms.length > 0 ? rows.filter((r) => r.size <= PREFETCH_MAX_BYTES && mayRead(r.uid)).map((r) => r.blob_id) : [];
-    const bodies = reading.length > 0 ? await mailboxes.bodies(reading) : undefined;
+    const rows: Row[] = needsText ? await mailboxes.messages(mailboxId, batch) : await mailboxes.messageMeta(mailboxId, batch);
     for (const row of rows) {
       if (options.filter === 'unread' && row.seen === 1) continue;
       if (options.filter === 'flagged' && row.flagged !== 1) continue;
-      if (await matches(mailboxes, row, search, prefilter, bodies?.get(row.blob_id))) found.push(row);
+      if (await matches(mailboxes, row, search)) found.push(row);
     }
   }
   return found;

@@ -69,15 +69,9 @@ function collapseWhitespace(text: string, budget: number): string {
   }
 }
 
-/**
- * The decoded headers (unless `headers: false`) and text parts, lower-cased, and whether that is all of them: false when
- * the text was cut at MAX_SEARCH_TEXT (or a part read only in part), so the index cannot say a
- * term is absent.
- */
-export function buildSearchIndex(raw: Buffer, structure: MessageStructure, options: { headers?: boolean } = {}): { text: string; complete: boolean } {
+export function buildSearchText(raw: Buffer, structure: MessageStructure): string {
   const pieces: string[] = [];
   let length = 0;
-  let complete = true;
   const push = (text: string): boolean => {
     const piece = collapseWhitespace(text, MAX_SEARCH_TEXT - length);
     if (!piece) return length < MAX_SEARCH_TEXT;
@@ -85,27 +79,18 @@ export function buildSearchIndex(raw: Buffer, structure: MessageStructure, optio
     length += piece.length + 1;
     return length < MAX_SEARCH_TEXT;
   };
-  for (const field of options.headers === false ? [] : structure.headers) {
-    if (SEARCH_HEADERS.has(field.name.toLowerCase()) && !push(decodeHeaderValue(field.value))) complete = false;
+  for (const field of structure.headers) {
+    if (SEARCH_HEADERS.has(field.name.toLowerCase())) push(decodeHeaderValue(field.value));
   }
   const parts: MIMEPart[] = [];
   textParts(structure.root, parts);
-  for (const [i, part] of parts.entries()) {
-    if (!complete) break;
+  for (const part of parts) {
     // Only what can still fit is decoded: base64 and quoted-printable are at most 4/3 and 3× the
     // text, HTML needs room for its tags; the rest of a long part would be thrown away anyway.
-    const maxBytes = 4 * (MAX_SEARCH_TEXT - length) + 1024;
-    if (part.bodyEnd - part.bodyStart > maxBytes) complete = false;
-    const text = decodeTextPart(raw, part, { maxBytes });
-    if (!push(part.subtype === 'html' ? htmlToSearchText(text) : text) && i < parts.length - 1) complete = false;
+    const text = decodeTextPart(raw, part, { maxBytes: 4 * (MAX_SEARCH_TEXT - length) + 1024 });
+    if (!push(part.subtype === 'html' ? htmlToSearchText(text) : text)) break;
   }
-  const text = pieces.join('\n').toLowerCase();
-  if (text.length >= MAX_SEARCH_TEXT - 1024) complete = false;
-  return { text: text.slice(0, MAX_SEARCH_TEXT), complete };
-}
-
-export function buildSearchText(raw: Buffer, structure: MessageStructure): string {
-  return buildSearchIndex(raw, structure).text;
+  return pieces.join('\n').toLowerCase().slice(0, MAX_SEARCH_TEXT);
 }
 
 /**

@@ -1,6 +1,5 @@
 // Row types of every table, shared by both dialects (times are epoch milliseconds, flags 0/1).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { MessageSearchColumns } from './search-columns.js';
 
 export interface DomainsTable {
   id: Generated<number>;
@@ -174,7 +173,7 @@ export interface MailboxesTable {
   created_at: number;
 }
 
-export interface MessagesTable extends MessageSearchColumns {
+export interface MessagesTable {
   id: Generated<number>;
   mailbox_id: number;
   account_id: number;
@@ -197,6 +196,7 @@ export interface MessagesTable extends MessageSearchColumns {
   sent_date: number | null;
   structure: Generated<string>;
   auth_results: string | null;
+  search_text: Generated<string>;
   created_at: number;
 }
 

@@ -64,7 +64,7 @@ describe('IMAP commands racing another session\'s EXPUNGE', () => {
    * B expunges in the middle of A's next command: right after that command's first call of `method`
    * has read what it reads, before the reads that follow it (structure, bodies).
    */
-  function expungeDuring(method: 'fetchRows' | 'messages' | 'messageMeta', b: IMAPWire): void {
+  function expungeDuring(method: 'fetchRows' | 'messages', b: IMAPWire): void {
     const mailboxes: Mailboxes = t.app.mailboxes;
     const original = mailboxes[method].bind(mailboxes);
     vi.spyOn(mailboxes, method).mockImplementationOnce(async (mailboxId: number, uids: readonly number[]) => {
@@ -109,7 +109,7 @@ describe('IMAP commands racing another session\'s EXPUNGE', () => {
 
   it('SEARCH that reads a body gone meanwhile: that message matches nothing, the rest are found', async () => {
     const { a, b } = await twoSessions('RaceSearch');
-    expungeDuring('messageMeta', b);
+    expungeDuring('messages', b);
     const found = await a.command('SEARCH BODY needle');
     expect(untaggedLines(found)).toEqual(['* SEARCH 1 3']);
     expect(tagged(found)).toMatch(/^t\d+ OK /);

@@ -11,7 +11,6 @@ import type { RunningServer } from '../../src/app/start-server.js';
 import { startServer } from '../../src/app/start-server.js';
 import { loadConfig } from '../../src/config/index.js';
 import { embeddedPaths } from '../../src/store/index.js';
-import { unpackBody } from '../../src/store/repositories/blob-repository.js';
 import type { DNSResolver } from '../../src/transport/index.js';
 import { DKIMKeys, createDKIMSigner, dkimDNSRecord } from '../../src/transport/index.js';
 import { ephemeralPortsEnv, removeTempDataDirs, tempDataDir } from '../support/cli.js';
@@ -87,12 +86,12 @@ function send(options: { mailFrom: string; file: string; relay?: boolean }): Pro
   ]);
 }
 
-/** The stored copies of the messages with the token in their subject (small bodies are rows of `blobs`, deflated when smaller). */
+/** The stored copies of the messages with the token in their subject (small bodies are rows of `blobs`). */
 function stored(t: string): string[] {
   const db = new Database(embeddedPaths(app.dataDir).database, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('select b.data, b.size from messages m join blobs b on b.id = m.blob_id where m.subject = ?').all(`local ${t}`) as Array<{ data: Buffer; size: number }>;
-    return rows.map((row) => unpackBody(row.data, row.size).toString('latin1'));
+    const rows = db.prepare('select b.data from messages m join blobs b on b.id = m.blob_id where m.subject = ?').all(`local ${t}`) as Array<{ data: Buffer }>;
+    return rows.map((row) => row.data.toString('latin1'));
   } finally {
     db.close();
   }

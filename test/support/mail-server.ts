@@ -4,7 +4,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PolicyKey, PolicyValue } from '../../src/accounts/index.js';
 import { embeddedPaths } from '../../src/store/index.js';
-import { unpackBody } from '../../src/store/repositories/blob-repository.js';
 import type { CLIResult, RunOptions, ServeHandle } from './cli.js';
 import { killAllServes, removeTempDataDirs, runCLI, startServe, tempDataDir, withDataDir } from './cli.js';
 import { waitFor } from './wait-for.js';
@@ -156,12 +155,12 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
       const rows = readDB(data, (db) => {
         const id = mailboxId(db, address, mailbox);
         if (id === undefined) return [];
-        // A small body is a row of `blobs` (written in the message's transaction, deflated when smaller), a larger one a file.
+        // A small body is a row of `blobs` (written in the message's transaction), a larger one a file.
         return db
           .prepare(
-            'select m.id, uid, modseq, seen, blob_id, m.size, message_id, subject, b.data as inline, b.size as inline_size from messages m left join blobs b on b.id = m.blob_id where mailbox_id = ? order by uid',
+            'select m.id, uid, modseq, seen, blob_id, m.size, message_id, subject, b.data as inline from messages m left join blobs b on b.id = m.blob_id where mailbox_id = ? order by uid',
           )
-          .all(id) as Array<{ id: number; uid: number; modseq: number; seen: number; blob_id: string; size: number; message_id: string; subject: string; inline: Buffer | null; inline_size: number | null }>;
+          .all(id) as Array<{ id: number; uid: number; modseq: number; seen: number; blob_id: string; size: number; message_id: string; subject: string; inline: Buffer | null }>;
       });
       return rows.map((r) => ({
         id: r.id,
@@ -172,7 +171,7 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
         size: r.size,
         messageId: r.message_id,
         subject: r.subject,
-        raw: r.inline ? unpackBody(r.inline, r.inline_size!) : fs.readFileSync(blobPath(data, r.blob_id)),
+        raw: r.inline ?? fs.readFileSync(blobPath(data, r.blob_id)),
       }));
     },
     uidNext(address, mailbox = 'INBOX') {

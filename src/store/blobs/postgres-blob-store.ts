@@ -10,8 +10,6 @@ import { isBlobId, toChunks } from './blob-store.js';
 
 /** Rows are read in slices of this size so a large message is never one huge allocation. */
 const STREAM_SLICE = 256 * 1024;
-/** Ids per getMany query. */
-const GET_MANY_SLICE = 500;
 
 export class PostgresBlobStore implements BlobStore {
   constructor(
@@ -46,18 +44,6 @@ export class PostgresBlobStore implements BlobStore {
     const row = await this.db.selectFrom('blobs').select('data').where('id', '=', id).executeTakeFirst();
     if (!row) throw new MailwardError('NOT_FOUND', { message: `blob ${id} not found` });
     return Buffer.from(row.data);
-  }
-
-  /** Many bodies in one query per few hundred (SEARCH reading a mailbox's bodies, FETCH of many); absent ids left out. */
-  async getMany(ids: readonly string[]): Promise<Map<string, Buffer>> {
-    for (const id of ids) this.#check(id);
-    const out = new Map<string, Buffer>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += GET_MANY_SLICE) {
-      const rows = await this.db.selectFrom('blobs').select(['id', 'data']).where('id', 'in', unique.slice(i, i + GET_MANY_SLICE)).execute();
-      for (const row of rows) out.set(row.id, Buffer.from(row.data));
-    }
-    return out;
   }
 
   async stream(id: string, range: { start?: number; end?: number } = {}): Promise<Readable> {

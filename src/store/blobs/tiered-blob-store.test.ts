@@ -1,8 +1,6 @@
 // The embedded store's blobs: small bodies as rows, large ones as files, one interface for both.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { testStore, useFixture } from '../../../test/support/every-dialect.js';
 import { INLINE_BLOB_BYTES } from './tiered-blob-store.js';
@@ -40,30 +38,6 @@ describe('TieredBlobStore (SQLite with files)', () => {
     expect([...many.keys()].sort()).toEqual([a.id, b.id].sort());
     expect(many.get(a.id)!.equals(small)).toBe(true);
     expect(many.get(b.id)!.equals(large)).toBe(true);
-  });
-
-  it('keeps a body row deflated when that is smaller, and reads it back whole, in slices and in batches', async () => {
-    const { blobs } = t.store;
-    const text = Buffer.from(`Subject: report\r\n\r\n${'the quarterly report is due on friday\r\n'.repeat(100)}`);
-    const random = randomBytes(300);
-    const a = await blobs.put(text);
-    const b = await blobs.put(random);
-    const db = new Database(path.join(t.dir, 'mailward.db'), { readonly: true });
-    try {
-      const stored = (id: string): unknown => db.prepare('select length(data) as stored, size from blobs where id = ?').get(id);
-      expect((stored(a.id) as { stored: number }).stored).toBeLessThan(text.length / 5);
-      expect(stored(b.id)).toEqual({ stored: random.length, size: random.length });
-    } finally {
-      db.close();
-    }
-    expect((await blobs.get(a.id)).equals(text)).toBe(true);
-    expect((await blobs.get(b.id)).equals(random)).toBe(true);
-    expect(await read(await blobs.stream(a.id, { start: 9, end: 15 }))).toBe('report');
-    expect(await read(await blobs.stream(a.id, { start: text.length - 8 }))).toBe('friday\r\n');
-    expect(await read(await blobs.stream(b.id, { start: 5, end: 9 }))).toBe(random.subarray(5, 9).toString('latin1'));
-    const many = await blobs.getMany!([a.id, b.id]);
-    expect(many.get(a.id)!.equals(text)).toBe(true);
-    expect(many.get(b.id)!.equals(random)).toBe(true);
   });
 
   it('deletes a row inside the caller\'s transaction (one SQLite connection: no waiting on itself)', async () => {

@@ -20,7 +20,6 @@ import * as m0014 from './0014-keyword-index.js';
 import * as m0015 from './0015-mailbox-subscriptions.js';
 import * as m0016 from './0016-uid-validity-high-water.js';
 import * as m0017 from './0017-message-renderings.js';
-import * as m0018 from './0018-search-index.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> };
 
@@ -43,7 +42,6 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0015-mailbox-subscriptions': m0015,
   '0016-uid-validity-high-water': m0016,
   '0017-message-renderings': m0017,
-  '0018-search-index': m0018,
 };
 
 function provider(traits: DialectTraits): MigrationProvider {
@@ -60,15 +58,6 @@ function provider(traits: DialectTraits): MigrationProvider {
 
 /** Brings the schema up to date; safe to run from several processes at once (the Migrator locks). */
 export async function migrateToLatest(db: Kysely<unknown>, traits: DialectTraits): Promise<void> {
-  await migrate(db, traits);
-}
-
-/** Applies the migrations up to and including `name` only: for tests of a later migration over rows of the schema before it. */
-export async function migrateUpTo(db: Kysely<unknown>, traits: DialectTraits, name: string): Promise<void> {
-  await migrate(db, traits, name);
-}
-
-async function migrate(db: Kysely<unknown>, traits: DialectTraits, target?: string): Promise<void> {
   // On PostgreSQL the Migrator looks for its tables in every schema unless told which one: name
   // the current schema, or a database with several Mailward schemas (tests, tenants) confuses it.
   let migrationTableSchema: string | undefined;
@@ -77,7 +66,7 @@ async function migrate(db: Kysely<unknown>, traits: DialectTraits, target?: stri
     migrationTableSchema = rows[0]?.schema;
   }
   const migrator = new Migrator({ db, provider: provider(traits), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const { error, results } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -16,17 +16,6 @@ export interface MailRepository {
    */
   appendMessage(mailboxId: number, message: NewMessage, now: number): Promise<{ uid: number; modseq: number; id: number }>;
   messageCount(mailboxId: number): Promise<number>;
-  /**
-   * Adds a message's search text (see buildSearchIndex) to the search index; returns the columns
-   * its rows hold of it (search_doc on SQLite, search_sig on PostgreSQL). Call inside the
-   * transaction that inserts the rows.
-   */
-  indexSearchText(text: string): Promise<Pick<NewMessageRow, 'search_doc' | 'search_sig'>>;
-  /**
-   * The UIDs of a mailbox's messages whose text may contain this lower-cased needle (a UID left
-   * out surely lacks it); undefined when the index cannot narrow the search.
-   */
-  searchCandidates(mailboxId: number, needle: string): Promise<Set<number> | undefined>;
   listMessages(mailboxId: number, options?: { afterUid?: number; limit?: number }): Promise<MessageRow[]>;
   findMessage(mailboxId: number, uid: number): Promise<MessageRow | undefined>;
   changesSince(mailboxId: number, modseq: number, limit: number): Promise<MailboxChangeRow[]>;
@@ -39,7 +28,7 @@ export interface MailRepository {
   listMessageFlags(mailboxId: number): Promise<MessageFlagsRow[]>;
   /** Full rows for these UIDs, in UID order; UIDs that do not exist (any more) are left out. */
   findMessagesByUids(mailboxId: number, uids: readonly number[]): Promise<MessageRow[]>;
-  /** Like findMessagesByUids without the delivery-time extras (auth results, search document): what FETCH and SEARCH read. */
+  /** Like findMessagesByUids without the search text (FETCH, SEARCH on indexed fields): a 10,000-message FETCH reads no index text. */
   findMessageMetaByUids(mailboxId: number, uids: readonly number[]): Promise<MessageMetaRow[]>;
   /** Only what FETCH of flags, sizes and dates reads (no header text, no structure): the narrowest row. */
   findMessageFetchRows(mailboxId: number, uids: readonly number[]): Promise<MessageFetchRow[]>;
@@ -119,7 +108,11 @@ export interface FlagColumns {
 
 export type MessageFlagsRow = FlagColumns & { uid: number; modseq: number };
 
-/** What FETCH and SEARCH read: every column but the delivery-time extras. */
+/**
+ * What FETCH and most SEARCH keys read. SQLite stores a row's columns in order and the search text
+ * (kilobytes, often on overflow pages) sits before the last ones: a column past it costs a walk
+ * over those pages, so none is read here.
+ */
 export type MessageMetaRow = Pick<
   MessageRow,
   'uid' | 'modseq' | 'blob_id' | 'size' | 'internal_date' | 'seen' | 'answered' | 'flagged' | 'deleted' | 'draft' | 'keywords' | 'subject' | 'from_text' | 'to_text' | 'cc_text' | 'message_id' | 'sent_date' | 'structure'

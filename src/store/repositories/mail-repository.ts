@@ -8,7 +8,6 @@ import type { FlagColumns, MailRepository, MessageMetaRow } from './mail-reposit
 import { FETCH_COLUMNS, FLAG_ROW_COLUMNS, META_COLUMNS, SORT_COLUMNS } from './mail-repository-types.js';
 import { countRows } from './count-rows.js';
 import { copyRenderings, deleteRenderings } from './rendering-repository.js';
-import { createSearchIndex } from './search-index.js';
 import { writeUnique } from './write-unique.js';
 
 export * from './mail-repository-types.js';
@@ -55,10 +54,7 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
     });
   }
 
-  const searchIndex = createSearchIndex(db, traits);
   const repo: MailRepository = {
-    indexSearchText: (text) => searchIndex.add(text),
-    searchCandidates: (mailboxId, needle) => searchIndex.candidates(mailboxId, needle),
     async ensureMailbox(input) {
       const existing = await repo.findMailbox(input.accountId, input.name);
       if (existing) return existing;

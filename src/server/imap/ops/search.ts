@@ -1,6 +1,6 @@
 // SEARCH and UID SEARCH (RFC 3501 §6.4.4, RFC 9051 §6.4.4, ESEARCH of RFC 4731, MODSEQ of RFC 7162): indexed columns first, message bytes only when a key needs them.
 import type { MessageMetaRow } from '../../../mailbox/index.js';
-import { fullBodyText } from '../../../mailbox/index.js';
+import { fullBodyText, MAX_SEARCH_TEXT } from '../../../mailbox/index.js';
 import type { Address, Envelope, MIMEPart } from '../../../mailbox/mime/index.js';
 import { decodeHeaderValue, MISSING_DOMAIN, MISSING_MAILBOX, readHeaderBlock } from '../../../mailbox/mime/index.js';
 import type { SearchRequest } from '../../../proto/imap/commands/search.js';
@@ -17,8 +17,6 @@ import { SELECTED } from '../imap-context.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
 
 const BATCH = 500;
-/** Bodies up to this size are read a batch at a time; a larger one alone, and only the part a key needs. */
-const PREFETCH_MAX_BYTES = 256 * 1024;
 const DAY_MS = 86_400_000;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -73,24 +71,16 @@ function setMembers(view: SelectedMailbox, key: Extract<SearchKey, { kind: 'uid'
   return set;
 }
 
-function parseHeader(block: Buffer): Array<{ name: string; value: string }> {
-  return readHeaderBlock(block, 0).fields.map((f) => ({ name: f.name.toLowerCase(), value: needle(decodeHeaderValue(f.value)) }));
-}
-
 /** One message under evaluation; the header and body are read at most once, and only when a key asks. */
 class Candidate {
   #structure: { root: MIMEPart; envelope: Envelope } | undefined;
   #raw: Promise<Buffer> | undefined;
   #header: Promise<Array<{ name: string; value: string }>> | undefined;
-  #body: string | undefined;
 
   constructor(
     readonly context: IMAPCommandContext,
     private readonly view: SelectedMailbox,
-    readonly row: MessageMetaRow,
-    private readonly prefilter: Prefilter,
-    /** The body when it was read beforehand with the rest of its batch. */
-    private readonly prefetched?: Buffer,
+    readonly row: MessageMetaRow & { search_text?: string },
   ) {}
 
   get structure(): { root: MIMEPart; envelope: Envelope } {
@@ -99,18 +89,17 @@ class Candidate {
   }
 
   raw(): Promise<Buffer> {
-    this.#raw ??= this.prefetched ? Promise.resolve(this.prefetched) : this.context.deps.mailboxes.body(this.row.blob_id);
+    this.#raw ??= this.context.deps.mailboxes.body(this.row.blob_id);
     return this.#raw;
   }
 
   header(): Promise<Array<{ name: string; value: string }>> {
     this.#header ??= (async () => {
       const { root } = this.structure;
-      if (this.prefetched) return parseHeader(this.prefetched.subarray(root.headerStart, root.headerEnd));
       const stream = await this.context.deps.mailboxes.bodyStream(this.row.blob_id, { start: root.headerStart, end: root.headerEnd });
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return parseHeader(Buffer.concat(chunks));
+      return readHeaderBlock(Buffer.concat(chunks), 0).fields.map((f) => ({ name: f.name.toLowerCase(), value: needle(decodeHeaderValue(f.value)) }));
     })();
     return this.#header;
   }
@@ -146,11 +135,11 @@ class Candidate {
         return (await this.header()).some((f) => f.name === key.field && f.value.includes(text));
       }
       case 'body':
-        return this.#bodyContains(key);
+        return this.#bodyContains(needle(key.text));
       case 'text': {
         const text = needle(key.text);
         if ((await this.header()).some((f) => f.value.includes(text) || f.name.includes(text))) return true;
-        return this.#bodyContains(key);
+        return this.#bodyContains(text);
       }
       case 'date':
         return compareDay(key.of === 'internal' ? Math.floor(row.internal_date / DAY_MS) : sentDay(row, this.structure.envelope.date), key.op, key.day);
@@ -172,57 +161,16 @@ class Candidate {
   }
 
   /**
-   * Whether the decoded text parts hold the key's text. The search index rules out the messages
-   * it surely lacks; any other message is read and decoded, and decides exactly.
+   * The index holds the first 64 KiB of decoded headers and text. It decides alone when it has no
+   * match and was not cut; a match there is confirmed against the body alone (the index also holds
+   * some headers), as is any message whose index was cut.
    */
-  async #bodyContains(key: Extract<SearchKey, { kind: 'body' | 'text' }>): Promise<boolean> {
-    const maybe = this.prefilter.get(key);
-    if (maybe && !maybe.has(this.row.uid)) return false;
-    this.#body ??= fullBodyText(await this.raw(), this.structure.root);
-    return this.#body.includes(needle(key.text));
+  async #bodyContains(text: string): Promise<boolean> {
+    const index = this.row.search_text ?? '';
+    const cut = index.length >= MAX_SEARCH_TEXT - 1024;
+    if (!cut && !index.includes(text)) return false;
+    return fullBodyText(await this.raw(), this.structure.root).includes(text);
   }
-}
-
-function countTextKeys(key: SearchKey): number {
-  switch (key.kind) {
-    case 'body':
-    case 'text':
-      return 1;
-    case 'not':
-      return countTextKeys(key.key);
-    case 'or':
-      return countTextKeys(key.left) + countTextKeys(key.right);
-    case 'and':
-      return key.keys.reduce((sum, k) => sum + countTextKeys(k), 0);
-    default:
-      return 0;
-  }
-}
-
-/** For each BODY and TEXT key, the UIDs that may hold its text; a key without an entry reads every body. */
-type Prefilter = Map<SearchKey, Set<number>>;
-
-async function prefilterOf(context: IMAPCommandContext, mailboxId: number, key: SearchKey, out: Prefilter = new Map()): Promise<Prefilter> {
-  switch (key.kind) {
-    case 'body':
-    case 'text': {
-      const candidates = await context.deps.mailboxes.searchCandidates(mailboxId, needle(key.text).trim());
-      if (candidates) out.set(key, candidates);
-      break;
-    }
-    case 'not':
-      await prefilterOf(context, mailboxId, key.key, out);
-      break;
-    case 'or':
-      await prefilterOf(context, mailboxId, key.left, out);
-      await prefilterOf(context, mailboxId, key.right, out);
-      break;
-    case 'and':
-      for (const k of key.keys) await prefilterOf(context, mailboxId, k, out);
-      break;
-    default:
-  }
-  return out;
 }
 
 interface Found {
@@ -243,22 +191,15 @@ async function matchesUnlessExpunged(candidate: Candidate, key: SearchKey): Prom
 
 async function evaluate(context: IMAPCommandContext, view: SelectedMailbox, key: SearchKey): Promise<Found[]> {
   const needs = searchNeeds(key);
-  const prefilter = needs.searchText ? await prefilterOf(context, view.mailbox.id, key) : new Map<SearchKey, Set<number>>();
-  const textKeys = needs.searchText ? countTextKeys(key) : 0;
-  // Which messages' bodies a key may read: all of them for a header key or a body key the index
-  // cannot narrow, else those some index lookup kept. They are read per batch, in one query.
-  const mayRead = (uid: number): boolean => needs.header || prefilter.size < textKeys || [...prefilter.values()].some((set) => set.has(uid));
   const uids = view.allUids();
   const found: Found[] = [];
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = uids.slice(i, i + BATCH);
-    const rows = await context.deps.mailboxes.messageMeta(view.mailbox.id, batch);
-    const reading = needs.header || needs.searchText ? rows.filter((r) => r.size <= PREFETCH_MAX_BYTES && mayRead(r.uid)).map((r) => r.blob_id) : [];
-    const bodies = reading.length > 0 ? await context.deps.mailboxes.bodies(reading) : undefined;
+    const rows = needs.searchText ? await context.deps.mailboxes.messages(view.mailbox.id, batch) : await context.deps.mailboxes.messageMeta(view.mailbox.id, batch);
     for (const row of rows) {
       const seq = view.seqOf(row.uid);
       if (seq === undefined || view.isExpungedElsewhere(row.uid)) continue;
-      if (await matchesUnlessExpunged(new Candidate(context, view, row, prefilter, bodies?.get(row.blob_id)), key)) found.push({ uid: row.uid, seq, modseq: row.modseq });
+      if (await matchesUnlessExpunged(new Candidate(context, view, row), key)) found.push({ uid: row.uid, seq, modseq: row.modseq });
     }
   }
   return found;

@@ -83,9 +83,6 @@ export function openSQLite(options: OpenSQLiteOptions): Kysely<Tables> {
       preparePrivateDatabaseFile(options.file);
     }
     database = new BetterSqlite3(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
-    // A new database only (WAL keeps an existing file's page size): 16 KiB pages hold several
-    // deflated bodies of a few KiB each, where 4 KiB pages held one and stayed half empty.
-    database.pragma('page_size = 16384');
     database.pragma('journal_mode = WAL');
     // FULL: a committed transaction survives power loss, which "never lose an acknowledged message" needs.
     database.pragma('synchronous = FULL');

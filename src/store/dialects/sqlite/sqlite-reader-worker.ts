@@ -1,7 +1,6 @@
 // The read-only SQLite connection's thread: runs the bulk reads the SqliteReader sends it and answers with rows (as arrays) or one buffer of bodies.
 // Kept to syntax that Node can strip of its types, so the test runner can start it from the source as it is.
 import { parentPort, workerData } from 'node:worker_threads';
-import { inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 
@@ -65,9 +64,7 @@ function serve(file: string): void {
   const uids = (mailboxId: number): unknown[] => prepare('select uid from messages where mailbox_id = ? order by uid').pluck(true).all(mailboxId);
 
   const blobs = (ids: string[]): BlobBatch => {
-    const stored = prepare(`select id, data, size from blobs where id in (${ids.map(() => '?').join(',')})`).all(...ids) as Array<[string, Buffer, number]>;
-    // A row shorter than its size holds the body deflated (see packBody in blob-repository.ts).
-    const rows = stored.map(([id, data, size]): [string, Buffer] => [id, data.length < size ? inflateRawSync(data) : data]);
+    const rows = prepare(`select id, data from blobs where id in (${ids.map(() => '?').join(',')})`).all(...ids) as Array<[string, Buffer]>;
     let total = 0;
     for (const row of rows) total += row[1].length;
     const data = Buffer.allocUnsafeSlow(total);
