@@ -1,10 +1,10 @@
 // The server the wire fuzz talks to: a temporary data directory with a few accounts and messages of every shape, and `mailward serve` with only IMAP open.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, REPO, otherListenersOff, startServeProcess } from '../serve-process.mjs';
+import { REPO } from '../serve-process.mjs';
+import { freePort } from '../smtp/mailward.mjs';
+import { prepareMailward, startMailward } from '../imap/mailward-imap.mjs';
 
 export const FUZZ_USERS = ['fuzz0@example.test', 'fuzz1@example.test', 'fuzz2@example.test', 'fuzz3@example.test'];
 export const FUZZ_PASSWORD = 'fuzz-Password-9431';
@@ -22,51 +22,17 @@ export function seedMessages(count) {
   return Array.from({ length: count }, (_, i) => Buffer.from(shapes[i % shapes.length](i), 'latin1'));
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function prepareServer() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailward-imap-fuzz-'));
-  const cli = (args, input) => execFileSync(process.execPath, [BIN, '--data', dataDir, ...args], { encoding: 'utf8', input, env: { ...process.env, MAILWARD_LOG_LEVEL: 'warn' } });
-  cli(['domain', 'add', 'example.test']);
-  for (const address of FUZZ_USERS) cli(['user', 'add', address, '--password-stdin'], `${FUZZ_PASSWORD}\n`);
-  const { openApp, createLogger } = await import(path.join(REPO, 'dist', 'app', 'index.js'));
+  await prepareMailward({ dataDir, users: FUZZ_USERS, password: FUZZ_PASSWORD, messagesFor: () => seedMessages(20) });
   const { loadConfig } = await import(path.join(REPO, 'dist', 'config', 'index.js'));
-  const config = loadConfig({ env: {} });
-  const app = await openApp({ dataDir, config, logger: createLogger({ level: 'warn' }), env: {} });
-  try {
-    for (const address of FUZZ_USERS) {
-      const account = await app.accounts.getUser(address);
-      for (const raw of seedMessages(20)) await app.mail.deliver({ raw, targets: [{ accountId: account.id }] });
-    }
-  } finally {
-    await app.close();
-  }
   const port = await freePort();
-  const env = {
-    ...process.env,
-    MAILWARD_LOG_LEVEL: 'warn',
-    MAILWARD_LISTENERS_IMAP_HOST: '127.0.0.1',
-    MAILWARD_LISTENERS_IMAP_PORT: String(port),
-    MAILWARD_IMAP_ALLOW_PLAINTEXT_AUTH: 'true',
-    MAILWARD_IMAP_MAX_CONNECTIONS_PER_ACCOUNT: '1000',
-    MAILWARD_IMAP_MAX_CONNECTIONS_PER_IP: '1000',
-    ...otherListenersOff(['imap']),
-  };
-  const serve = await startServeProcess({ dataDir, env, port, collectable: true });
+  const serve = await startMailward({ dataDir, imapPort: port, maxConnections: 900 });
   return {
     port,
     dataDir,
     serve,
-    maxMessageBytes: config.smtp.max_message_bytes,
+    maxMessageBytes: loadConfig({ env: {} }).smtp.max_message_bytes,
     stop: async () => {
       await serve.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });

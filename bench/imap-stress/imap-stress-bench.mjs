@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchOptions, machine, runBench } from '../bench-cli.mjs';
 import { writeResultsBlock } from '../results-file.mjs';
-import { BIN, otherListenersOff, startServeProcess } from '../serve-process.mjs';
 import { freePort } from '../smtp/mailward.mjs';
 import { dovecotVersion, ensureDovecot, startDovecot } from '../imap/dovecot.mjs';
+import { prepareMailward, startMailward } from '../imap/mailward-imap.mjs';
 
 const USAGE = `Usage: npm run bench:imap-stress -- [options]
 
@@ -38,24 +38,12 @@ function imaptest(dir, port, clients, seconds) {
   });
 }
 
-async function startMailward(work) {
+async function startStressMailward(work) {
   const dataDir = path.join(work, 'mailward');
-  fs.mkdirSync(dataDir);
-  const cli = (args, input) => execFileSync(process.execPath, [BIN, '--data', dataDir, ...args], { encoding: 'utf8', input, env: { ...process.env, MAILWARD_LOG_LEVEL: 'warn' } });
-  cli(['domain', 'add', 'example.test']);
-  cli(['user', 'add', USER, '--password-stdin'], `${PASSWORD}\n`);
+  fs.mkdirSync(dataDir, { mode: 0o700 });
+  await prepareMailward({ dataDir, users: [USER], password: PASSWORD, messagesFor: () => [] });
   const port = await freePort();
-  const env = {
-    ...process.env,
-    MAILWARD_LOG_LEVEL: 'warn',
-    MAILWARD_LISTENERS_IMAP_HOST: '127.0.0.1',
-    MAILWARD_LISTENERS_IMAP_PORT: String(port),
-    MAILWARD_IMAP_ALLOW_PLAINTEXT_AUTH: 'true',
-    MAILWARD_IMAP_MAX_CONNECTIONS_PER_ACCOUNT: '1000',
-    MAILWARD_IMAP_MAX_CONNECTIONS_PER_IP: '1000',
-    ...otherListenersOff(['imap']),
-  };
-  const serve = await startServeProcess({ dataDir, env, port });
+  const serve = await startMailward({ dataDir, imapPort: port, maxConnections: 900 });
   return { port, serve, errors: () => serve.problems().filter((line) => /"level":(50|60)/.test(line)) };
 }
 
@@ -96,7 +84,7 @@ process.exitCode = await runBench({
     const loadStart = os.loadavg()[0].toFixed(2);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mailward-imap-stress-'));
     fs.chmodSync(work, 0o755);
-    const mailward = await startMailward(work);
+    const mailward = await startStressMailward(work);
     const dovecotPort = await freePort();
     const dovecotDir = path.join(work, 'dovecot');
     fs.mkdirSync(path.join(dovecotDir, 'mail'), { recursive: true });
