@@ -158,7 +158,8 @@ describeOnEveryDialect('store', testStore, (t) => {
     const before = (await store.mail.findMailboxById(mailbox.id))!.highest_modseq;
     await store.transaction(async (tx) => {
       const modseq = await tx.mail.nextModseq(mailbox.id);
-      for (const uid of [1, 2, 900]) await tx.mail.setMessageFlags(mailbox.id, uid, { seen: 1, answered: 0, flagged: 0, deleted: 0, draft: 0, keywords: uid === 900 ? '$Work $Later' : '' }, modseq, NOW);
+      const changes = [1, 2, 900].map((uid) => ({ uid, flags: { seen: 1, answered: 0, flagged: 0, deleted: 0, draft: 0, keywords: uid === 900 ? '$Work $Later' : '' } }));
+      await tx.mail.setFlagsOfMessages(mailbox.id, changes, modseq, NOW);
     });
     expect(await store.mail.firstUnseenUid(mailbox.id)).toBe(3);
     expect(await store.mail.keywordSets(mailbox.id, 10)).toEqual(['$Work $Later']);

@@ -48,8 +48,6 @@ export interface MailRepository {
   listMessageSizes(mailboxId: number): Promise<Array<{ uid: number; size: number; seen: number }>>;
   /** The flag columns and MODSEQ of these messages, in UID order (what a STORE or QUIT changes; no header text, no body). */
   findMessageFlagsByUids(mailboxId: number, uids: readonly number[]): Promise<MessageFlagsRow[]>;
-  /** Writes new flag columns for one message at `modseq` and journals it. */
-  setMessageFlags(mailboxId: number, uid: number, flags: FlagColumns, modseq: number, now: number): Promise<void>;
   /**
    * Writes new flag columns for many messages at one `modseq` and journals each: one UPDATE per
    * distinct set of flags (per slice of UIDs) and multi-row journal inserts, not a statement per message.

@@ -187,9 +187,6 @@ export function createMailRepository(db: Kysely<Tables>, traits: DialectTraits, 
     },
     listMessageSizes: (mailboxId) => db.selectFrom('messages').select(['uid', 'size', 'seen']).where('mailbox_id', '=', mailboxId).orderBy('uid').execute(),
     findMessageFlagsByUids: (mailboxId, uids) => selectByUids(mailboxId, uids, FLAG_ROW_COLUMNS),
-    async setMessageFlags(mailboxId, uid, flags, modseq, now) {
-      await repo.setFlagsOfMessages(mailboxId, [{ uid, flags }], modseq, now);
-    },
     async setFlagsOfMessages(mailboxId, changes, modseq, now) {
       // Only the flag columns: a row copied whole would rewrite its header and search text too.
       const groups = new Map<string, { flags: FlagColumns; uids: number[] }>();
